@@ -1,0 +1,199 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// IO is where a command reads and writes; tests pass buffers.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// Getenv reads the environment (os.Getenv outside tests).
+	Getenv func(string) string
+	// Terminal reports whether In is an interactive terminal, so that a
+	// command may prompt (for a password, or to trust a host key).
+	Terminal bool
+}
+
+// StdIO is the process's own standard streams and environment.
+func StdIO() IO {
+	fi, err := os.Stdin.Stat()
+	term := err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, Terminal: term}
+}
+
+// command is one verb of the command line.
+type command struct {
+	name    string
+	args    string // argument synopsis after the name
+	summary string // one line for the list
+	details string // the rest of `ocsetup help NAME`
+	run     func(ctx context.Context, c *cmdContext) error
+}
+
+// cmdContext is what a command gets: its flags, arguments and streams.
+type cmdContext struct {
+	IO
+	flags *flag.FlagSet
+	args  []string
+}
+
+// usageError makes the command print its usage and exit with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// exitError carries a chosen exit status (for example "a check failed").
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+
+// CLI is the command line face of ocsetup.
+type CLI struct {
+	commands map[string]*command
+	flagSets map[string]func(*flag.FlagSet) // per-command flag definitions
+}
+
+// NewCLI registers every command.
+func NewCLI() *CLI {
+	c := &CLI{commands: map[string]*command{}, flagSets: map[string]func(*flag.FlagSet){}}
+	c.add(&command{name: "help", args: "[COMMAND]", summary: "show this help, or the help of one command",
+		run: c.runHelp})
+	c.add(&command{name: "version", summary: "print the version",
+		run: func(_ context.Context, x *cmdContext) error {
+			fmt.Fprintf(x.Out, "%s %s\n", Name, Version)
+			return nil
+		}})
+	return c
+}
+
+func (c *CLI) add(cmd *command) { c.commands[cmd.name] = cmd }
+
+// Run executes args (without the program name) and returns the exit status:
+// 0 success, 1 failure, 2 bad usage.
+func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
+	if len(args) == 0 {
+		c.printUsage(stdio.Err)
+		return 2
+	}
+	name := args[0]
+	if name == "-h" || name == "--help" || name == "-help" {
+		name = "help"
+	}
+	cmd, ok := c.commands[name]
+	if !ok {
+		fmt.Fprintf(stdio.Err, "%s: unknown command %q\n\n", Name, name)
+		c.printUsage(stdio.Err)
+		return 2
+	}
+	fs := flag.NewFlagSet(Name+" "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	if def := c.flagSets[cmd.name]; def != nil {
+		def(fs)
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			c.printCommandHelp(stdio.Out, cmd)
+			return 0
+		}
+		fmt.Fprintf(stdio.Err, "%s %s: %v\n\n", Name, cmd.name, err)
+		c.printCommandHelp(stdio.Err, cmd)
+		return 2
+	}
+	err := cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: fs.Args()})
+	var ue usageError
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stdio.Err, "%s %s: %s\n\n", Name, cmd.name, ue.msg)
+		c.printCommandHelp(stdio.Err, cmd)
+		return 2
+	case errors.As(err, &ee):
+		if ee.err != nil {
+			fmt.Fprintf(stdio.Err, "%s %s: %v\n", Name, cmd.name, ee.err)
+		}
+		return ee.code
+	default:
+		fmt.Fprintf(stdio.Err, "%s %s: %v\n", Name, cmd.name, err)
+		return 1
+	}
+}
+
+func (c *CLI) names() []string {
+	out := make([]string, 0, len(c.commands))
+	for n := range c.commands {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (c *CLI) printUsage(w io.Writer) {
+	fmt.Fprintf(w, "%s %s: a setup assistant for OpenCart stores.\n\n", Name, Version)
+	fmt.Fprintf(w, "Without arguments %s opens the setup wizard. With a command it runs headless:\n\n", Name)
+	width := 0
+	for _, n := range c.names() {
+		if l := len(n + " " + c.commands[n].args); l > width {
+			width = l
+		}
+	}
+	for _, n := range c.names() {
+		cmd := c.commands[n]
+		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(n+" "+cmd.args), cmd.summary)
+	}
+	fmt.Fprintf(w, "\nRun '%s help COMMAND' for the details of one command.\n", Name)
+	fmt.Fprint(w, connectionHelp)
+}
+
+// connectionHelp documents what every command that connects shares.
+const connectionHelp = `
+Connecting (every command that takes a URL):
+  URL                sftp://user@host[:port][/path]   SSH file transfer (recommended)
+                     ftps://user@host[:port][/path]   FTP with explicit TLS (AUTH TLS)
+                     ftps-implicit://user@host[:port][/path]
+                     ftp://user@host[:port][/path]    plain FTP: passwords travel unencrypted
+  OCSETUP_PASSWORD   the password; without it a terminal is asked. Never put it on the command line.
+  --fingerprint SHA256:...  pin the host key (SFTP) or certificate (FTPS) you expect
+  --trust-new        accept and remember an unknown host key or certificate (first contact only);
+                     a changed key or certificate is always refused
+  --json             print the result as JSON
+`
+
+func (c *CLI) printCommandHelp(w io.Writer, cmd *command) {
+	fmt.Fprintf(w, "Usage: %s %s\n\n%s\n", Name, strings.TrimSpace(cmd.name+" "+cmd.args), cmd.summary)
+	if cmd.details != "" {
+		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(cmd.details, "\n"))
+	}
+	if def := c.flagSets[cmd.name]; def != nil {
+		fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+		def(fs)
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+}
+
+func (c *CLI) runHelp(_ context.Context, x *cmdContext) error {
+	if len(x.args) == 0 {
+		c.printUsage(x.Out)
+		return nil
+	}
+	cmd, ok := c.commands[x.args[0]]
+	if !ok {
+		return usageError{fmt.Sprintf("unknown command %q", x.args[0])}
+	}
+	c.printCommandHelp(x.Out, cmd)
+	return nil
+}

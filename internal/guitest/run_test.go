@@ -1,0 +1,179 @@
+// Package guitest starts the real application the way the README's run
+// command does, on a virtual X display, and takes screenshots of it.
+package guitest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// needTools skips (or, under the test command, fails) without the X tools.
+func needTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv(testenv.RequiredVar) == "1" {
+				t.Fatalf("%s is missing; scripts/test installs it", tool)
+			}
+			t.Skipf("%s is missing: run %s", tool, testenv.TestCommand)
+		}
+	}
+}
+
+// startXvfb starts a virtual display on a free number and returns ":N".
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	for n := 90; n < 190; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		display := fmt.Sprintf(":%d", n)
+		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			select {
+			case <-done:
+				deadline = time.Time{} // lost a race for this display; try the next
+				continue
+			default:
+			}
+			if _, err := os.Stat(sock); err == nil {
+				t.Cleanup(func() {
+					_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+					<-done
+				})
+				return display
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	t.Fatal("no free X display")
+	return ""
+}
+
+// TestRunCommandOpensWindow runs scripts/run, waits for the window, and saves
+// a screenshot of the window (the Welcome screen) to screenshots/welcome.png.
+func TestRunCommandOpensWindow(t *testing.T) {
+	needTools(t, "Xvfb", "xdotool", "import")
+	display := startXvfb(t)
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fyne and Mesa write under HOME: give them a fresh one, but keep Go's
+	// caches where they are, or the build would start cold.
+	goenv, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := strings.Fields(string(goenv))
+	var out bytes.Buffer
+	cmd := exec.Command(filepath.Join(root, "scripts", "run"))
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+t.TempDir(), "LANG=en_US.UTF-8",
+		"GOCACHE="+dirs[0], "GOMODCACHE="+dirs[1], "GOPATH="+dirs[2])
+	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
+		}
+	})
+
+	// The first build of a Fyne app takes minutes on a cold cache.
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	var id string
+	for id == "" {
+		select {
+		case err := <-exited:
+			t.Fatalf("scripts/run exited before a window appeared (%v):\n%s", err, out.String())
+		case <-ctx.Done():
+			t.Fatalf("no ocsetup window after 6 minutes:\n%s", out.String())
+		case <-time.After(200 * time.Millisecond):
+		}
+		search := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^ocsetup")
+		search.Env = append(os.Environ(), "DISPLAY="+display)
+		if b, err := search.Output(); err == nil {
+			id = strings.Fields(string(b))[0]
+		}
+	}
+	// Give the first frame time to be drawn: wait until the screen shows
+	// more than the empty root window.
+	shot := filepath.Join(root, "screenshots", "welcome.png")
+	var img image.Image
+	for i := 0; ; i++ {
+		grab := exec.Command("import", "-window", id, shot)
+		grab.Env = append(os.Environ(), "DISPLAY="+display)
+		if b, err := grab.CombinedOutput(); err != nil {
+			t.Fatalf("import: %v: %s", err, b)
+		}
+		img = readPNG(t, shot)
+		if colours(img) > 16 {
+			break
+		}
+		if i == 100 {
+			t.Fatalf("window %s never drew anything (%d colours)", id, colours(img))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if b := img.Bounds(); b.Dx() < 800 || b.Dy() < 500 {
+		t.Fatalf("the window is only %v", b)
+	}
+}
+
+func readPNG(t *testing.T, p string) image.Image {
+	t.Helper()
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// colours counts distinct colours on a coarse grid, enough to tell a drawn
+// window from an empty screen.
+func colours(img image.Image) int {
+	seen := map[[3]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bb, _ := img.At(x, y).RGBA()
+			seen[[3]uint32{r >> 8, g >> 8, bb >> 8}] = true
+		}
+	}
+	return len(seen)
+}

@@ -1,0 +1,210 @@
+// Package testenv hands tests the endpoints of the real servers that the
+// test command (scripts/test) starts on loopback: vsftpd in several TLS
+// variants, OpenSSH's sshd for SFTP, a throwaway MariaDB and PHP's built-in
+// web server. Nothing here is a mock; tests talk to those processes.
+//
+// The servers are started once per test run by internal/testenv/cmd/testservers,
+// which writes the endpoints to a JSON file named by $OCSETUP_TESTENV. Under
+// the test command ($OCSETUP_TESTENV_REQUIRED=1) a missing environment fails
+// the test; outside it, such tests skip and name the command to use.
+package testenv
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// Variable names shared with scripts/test.
+const (
+	EnvFileVar  = "OCSETUP_TESTENV"
+	RequiredVar = "OCSETUP_TESTENV_REQUIRED"
+	TestCommand = "scripts/test"
+)
+
+// Site names; each is one way a hosting account can be reached.
+const (
+	FTP          = "ftp"           // plain FTP, explicit TLS offered but not required
+	FTPSReuse    = "ftps-reuse"    // explicit TLS required on control and data, session reuse required
+	FTPSImplicit = "ftps-implicit" // implicit TLS (port answers TLS at once)
+	FTPNoTLS     = "ftp-notls"     // a server that offers no TLS at all
+	FTPReadOnly  = "ftp-readonly"  // same tree as FTP, but the account may not write
+	SFTP         = "sftp"          // OpenSSH, not chrooted: store under an absolute home path
+	SFTPJail     = "sftp-jail"     // OpenSSH, chrooted: the account sees "/"
+)
+
+// Site is one login on one of the file servers.
+type Site struct {
+	Name     string `json:"name"`
+	Protocol string `json:"protocol"` // ftp, ftps, ftps-implicit, sftp
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	User     string `json:"user"`
+	Password string `json:"password"`
+	// StartDir is the remote folder the account starts in.
+	StartDir string `json:"start_dir"`
+	// LocalRoot is the local folder that the remote "/" maps to ("/" when
+	// the account is not chrooted).
+	LocalRoot string `json:"local_root"`
+	UID       int    `json:"uid"`
+	GID       int    `json:"gid"`
+	// ReadOnly accounts may list and read but not write.
+	ReadOnly bool `json:"read_only,omitempty"`
+}
+
+// LocalPath maps a remote path of the site to the local file system.
+func (s Site) LocalPath(remote string) string {
+	return filepath.Join(s.LocalRoot, filepath.FromSlash(path.Clean("/"+remote)))
+}
+
+// Addr is host:port.
+func (s Site) Addr() string { return fmt.Sprintf("%s:%d", s.Host, s.Port) }
+
+// SSH holds what an SFTP client needs besides the site login.
+type SSH struct {
+	KnownHosts      string `json:"known_hosts"`     // known_hosts file with the server's key
+	HostKeySHA256   string `json:"host_key_sha256"` // "SHA256:…" as ssh-keygen -l prints it
+	ClientKey       string `json:"client_key"`      // unencrypted ed25519 private key, authorised for every SSH user
+	ClientKeyPass   string `json:"client_key_pass"` // the same key, encrypted with ClientKeyPhrase
+	ClientKeyPhrase string `json:"client_key_phrase"`
+}
+
+// TLS holds the FTP servers' certificate.
+type TLS struct {
+	CertPEM    string `json:"cert_pem"`    // path of the self-signed certificate
+	CertSHA256 string `json:"cert_sha256"` // "SHA256:" + hex of the DER
+}
+
+// MySQL is the throwaway MariaDB.
+type MySQL struct {
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	User     string `json:"user"` // may create databases and users
+	Password string `json:"password"`
+	Socket   string `json:"socket"`
+}
+
+// Addr is host:port.
+func (m MySQL) Addr() string { return fmt.Sprintf("%s:%d", m.Host, m.Port) }
+
+// PHP is PHP's built-in web server with Base as its document root.
+type PHP struct {
+	URL     string `json:"url"`      // http://127.0.0.1:port
+	DocRoot string `json:"doc_root"` // local folder served at URL + "/"
+	Version string `json:"version"`
+}
+
+// URLFor returns the URL that serves a local file or folder under DocRoot.
+func (p PHP) URLFor(local string) (string, error) {
+	rel, err := filepath.Rel(p.DocRoot, local)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return "", fmt.Errorf("testenv: %s is not under the PHP document root %s", local, p.DocRoot)
+	}
+	return p.URL + "/" + filepath.ToSlash(rel), nil
+}
+
+// Env is everything the test command started.
+type Env struct {
+	Base  string          `json:"base"`
+	Sites map[string]Site `json:"sites"`
+	SSH   SSH             `json:"ssh"`
+	TLS   TLS             `json:"tls"`
+	MySQL MySQL           `json:"mysql"`
+	PHP   PHP             `json:"php"`
+}
+
+// Site returns the named site or fails the test.
+func (e *Env) Site(t testing.TB, name string) Site {
+	t.Helper()
+	s, ok := e.Sites[name]
+	if !ok {
+		t.Fatalf("testenv: no site %q", name)
+	}
+	return s
+}
+
+var (
+	loadOnce sync.Once
+	loaded   *Env
+	loadErr  error
+)
+
+// Load reads the environment file named by $OCSETUP_TESTENV.
+func Load() (*Env, error) {
+	loadOnce.Do(func() {
+		p := os.Getenv(EnvFileVar)
+		if p == "" {
+			loadErr = fmt.Errorf("$%s is not set: run the tests with %s, which starts the servers", EnvFileVar, TestCommand)
+			return
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			loadErr = fmt.Errorf("read test environment: %w (run the tests with %s)", err, TestCommand)
+			return
+		}
+		var e Env
+		if err := json.Unmarshal(b, &e); err != nil {
+			loadErr = fmt.Errorf("parse %s: %w", p, err)
+			return
+		}
+		loaded = &e
+	})
+	return loaded, loadErr
+}
+
+// Get returns the environment, or skips the test outside the test command
+// and fails it inside.
+func Get(t testing.TB) *Env {
+	t.Helper()
+	e, err := Load()
+	if err != nil {
+		if os.Getenv(RequiredVar) == "1" {
+			t.Fatalf("real test servers required: %v", err)
+		}
+		t.Skipf("needs the real test servers: %v", err)
+	}
+	return e
+}
+
+// TempDir makes a fresh folder under the site's start folder, owned by the
+// site's user, and removes it when the test ends. It returns the local path
+// and the remote path as the site's account sees it.
+func (e *Env) TempDir(t testing.TB, site Site) (local, remote string) {
+	t.Helper()
+	remote = path.Join(site.StartDir, "t-"+RandomName(6))
+	local = site.LocalPath(remote)
+	if err := os.Mkdir(local, 0o755); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	if err := os.Lchown(local, site.UID, site.GID); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(local) })
+	return local, remote
+}
+
+// ChownTree gives a local tree to the site's user, as if the user wrote it.
+func ChownTree(root string, uid, gid int) error {
+	return filepath.WalkDir(root, func(p string, _ os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, uid, gid)
+	})
+}
+
+// RandomName returns n random bytes in hex, for unique names.
+func RandomName(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}

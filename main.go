@@ -1,0 +1,26 @@
+// ocsetup is a setup assistant for OpenCart stores. Without arguments it
+// opens the wizard; with a command it runs headless (see `ocsetup help`).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/ui"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := app.NewCLI().Run(ctx, os.Args[1:], app.StdIO())
+		stop()
+		os.Exit(code)
+	}
+	a := fyneapp.NewWithID(app.ID)
+	ui.NewMain(a, app.NewWizard()).Window.ShowAndRun()
+}

@@ -1,0 +1,114 @@
+// Package ui draws the wizard with Fyne. It holds no logic of its own: it
+// renders app.Wizard and forwards the user's choices to it.
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/assets"
+)
+
+// Main is the main window: the step list at the side, the current step's
+// screen, and Back / Next at the bottom.
+type Main struct {
+	Window fyne.Window
+	wiz    *app.Wizard
+
+	steps   *widget.List
+	content *fyne.Container
+	back    *widget.Button
+	next    *widget.Button
+	welcome *welcomeScreen
+}
+
+// NewMain builds the main window for a wizard.
+func NewMain(a fyne.App, wiz *app.Wizard) *Main {
+	w := a.NewWindow(app.Title)
+	w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	m := &Main{Window: w, wiz: wiz}
+
+	all := app.Steps()
+	m.steps = widget.NewList(
+		func() int { return len(all) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.RadioButtonIcon()), widget.NewLabel("Credentials"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			s := all[id]
+			icon := theme.RadioButtonIcon()
+			switch {
+			case s == wiz.Current():
+				icon = theme.NavigateNextIcon()
+			case wiz.Done(s):
+				icon = theme.ConfirmIcon()
+			}
+			row.Objects[0].(*widget.Icon).SetResource(icon)
+			label := row.Objects[1].(*widget.Label)
+			label.SetText(s.String())
+			label.TextStyle.Bold = s == wiz.Current()
+			label.Refresh()
+		})
+	// The list shows progress; moving between steps is Back / Next only, so
+	// a user cannot skip a step that is not done.
+	m.steps.OnSelected = func(widget.ListItemID) { m.steps.UnselectAll() }
+
+	m.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { wiz.Back() })
+	m.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { wiz.Next() })
+	m.next.IconPlacement = widget.ButtonIconTrailingText
+	m.next.Importance = widget.HighImportance
+
+	m.welcome = newWelcomeScreen(wiz)
+	m.content = container.NewStack()
+	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps)
+	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, m.content)
+	split := container.NewHSplit(side, main)
+	split.Offset = 0.2
+	w.SetContent(split)
+	w.Resize(fyne.NewSize(960, 640))
+
+	wiz.OnChange(m.refresh)
+	m.refresh()
+	return m
+}
+
+// refresh redraws everything from the wizard's state. The wizard changes
+// only from UI callbacks today; work from goroutines will reach it through
+// fyne.Do.
+func (m *Main) refresh() {
+	m.back.Enable()
+	if !m.wiz.CanBack() {
+		m.back.Disable()
+	}
+	m.next.Enable()
+	if !m.wiz.CanNext() {
+		m.next.Disable()
+	}
+	m.steps.Refresh()
+	var screen fyne.CanvasObject
+	switch s := m.wiz.Current(); s {
+	case app.StepWelcome:
+		screen = m.welcome.object
+	default:
+		screen = pendingScreen(s)
+	}
+	if len(m.content.Objects) != 1 || m.content.Objects[0] != screen {
+		m.content.Objects = []fyne.CanvasObject{screen}
+		m.content.Refresh()
+	}
+}
+
+// pendingScreen stands for a step whose screen the wizard does not have yet;
+// the command line covers those steps today.
+func pendingScreen(s app.Step) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(s.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	text := widget.NewLabel("This step is not in the wizard yet. Run 'ocsetup help' to see what the command line can do.")
+	text.Wrapping = fyne.TextWrapWord
+	return container.NewPadded(container.NewVBox(title, text))
+}
