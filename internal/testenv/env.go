@@ -79,7 +79,7 @@ type SSH struct {
 // TLS holds the FTP servers' certificate.
 type TLS struct {
 	CertPEM    string `json:"cert_pem"`    // path of the self-signed certificate
-	CertSHA256 string `json:"cert_sha256"` // "SHA256:" + hex of the DER
+	CertSHA256 string `json:"cert_sha256"` // "SHA256:" + unpadded base64 of the DER hash, as OpenSSH prints fingerprints
 }
 
 // MySQL is the throwaway MariaDB.

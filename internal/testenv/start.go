@@ -11,7 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"database/sql"
-	"encoding/hex"
+	"encoding/base64"
 	"encoding/pem"
 	"errors"
 	"fmt"
@@ -318,7 +318,7 @@ func (s *Servers) writeCert() error {
 		return err
 	}
 	sum := sha256.Sum256(der)
-	s.Env.TLS = TLS{CertPEM: certPath, CertSHA256: "SHA256:" + hex.EncodeToString(sum[:])}
+	s.Env.TLS = TLS{CertPEM: certPath, CertSHA256: "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])}
 	return nil
 }
 

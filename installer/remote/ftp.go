@@ -1,0 +1,386 @@
+package remote
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/textproto"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/jlaffaye/ftp"
+)
+
+// ftpConn is one FTP control connection and the data connections it opens.
+type ftpConn struct {
+	c      *ftp.ServerConn
+	host   string
+	conns  *connSet
+	tls    bool
+	broken bool // a cancelled or failed call left the protocol state unknown
+}
+
+// connSet tracks every TCP connection an FTP session opened, so that a
+// cancel can close them all (jlaffaye/ftp takes no context).
+type connSet struct {
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func (s *connSet) add(c net.Conn) net.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tc := &trackedConn{Conn: c, set: s}
+	s.conns[tc] = struct{}{}
+	return tc
+}
+
+func (s *connSet) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		_ = c.(*trackedConn).Conn.Close()
+	}
+	return nil
+}
+
+type trackedConn struct {
+	net.Conn
+	set *connSet
+}
+
+func (c *trackedConn) Close() error {
+	c.set.mu.Lock()
+	delete(c.set.conns, c)
+	c.set.mu.Unlock()
+	return c.Conn.Close()
+}
+
+// dialFTP connects and logs in. For Protocol FTP it asks for TLS first and
+// falls back to plain FTP only when the site allows it.
+func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
+	switch site.Protocol {
+	case FTPS, FTPSImplicit:
+		return dialFTPMode(ctx, site, trust, site.Protocol)
+	}
+	c, err := dialFTPMode(ctx, site, trust, FTPS)
+	if KindOf(err) == KindTLSNotOffered {
+		if !site.AllowPlain {
+			return nil, err
+		}
+		return dialFTPMode(ctx, site, trust, FTP)
+	}
+	return c, err
+}
+
+func dialFTPMode(ctx context.Context, site Site, trust *Trust, mode Protocol) (Conn, error) {
+	addr := site.Addr()
+	var tlsConf *tls.Config
+	var keyErr error // set by the certificate check; clearer than the TLS alert
+	if mode != FTP {
+		tlsConf = ftpTLSConfig(site, trust, &keyErr)
+	}
+	set := &connSet{conns: map[net.Conn]struct{}{}}
+	dialer := &net.Dialer{Timeout: site.timeout()}
+	first := true
+	// Every TCP connection goes through here: the control connection first,
+	// then one per transfer. jlaffaye/ftp does not wrap data connections in
+	// TLS when a dial function is given, so this does, with the same config
+	// and so the same session cache (servers that require TLS session reuse
+	// on the data channel answer 425/522 otherwise).
+	dial := func(network, address string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, address)
+		if err != nil {
+			return nil, err
+		}
+		c = set.add(c)
+		control := first
+		first = false
+		switch {
+		case control && mode == FTPSImplicit:
+			tc := tls.Client(c, tlsConf)
+			if err := tc.HandshakeContext(ctx); err != nil {
+				_ = c.Close()
+				return nil, err
+			}
+			return tc, nil
+		case !control && tlsConf != nil:
+			return tls.Client(c, tlsConf), nil
+		}
+		return c, nil
+	}
+	opts := []ftp.DialOption{ftp.DialWithDialFunc(dial), ftp.DialWithShutTimeout(site.timeout())}
+	if mode == FTPS {
+		opts = append(opts, ftp.DialWithExplicitTLS(tlsConf))
+	} else if mode == FTPSImplicit {
+		// Makes Login send PBSZ/PROT P; the dial function did the TLS.
+		opts = append(opts, ftp.DialWithTLS(tlsConf))
+	}
+	stop := watch(ctx, set)
+	op := "connect"
+	if mode == FTPS {
+		// ftp.Dial sends AUTH TLS; a refusal means the server has no TLS.
+		op = "AUTH TLS"
+	}
+	c, err := ftp.Dial(addr, opts...)
+	if err == nil {
+		op = "login"
+		err = c.Login(site.User, site.Password)
+		if err != nil {
+			_ = c.Quit()
+		}
+	}
+	if stop() {
+		err = ctx.Err()
+	}
+	if err != nil {
+		_ = set.Close()
+		trust.Discard()
+		if keyErr != nil {
+			return nil, keyErr
+		}
+		return nil, ftpError(ctx, op, addr, err, mode)
+	}
+	if err := trust.Commit(); err != nil {
+		_ = c.Quit()
+		return nil, fmt.Errorf("save the trusted certificate: %w", err)
+	}
+	return &ftpConn{c: c, host: addr, conns: set, tls: mode != FTP}, nil
+}
+
+// ftpTLSConfig checks the certificate: one a public authority signed for
+// this host is fine; any other (self-signed is common on shared hosting)
+// must match the fingerprint trusted for this site, or be accepted now.
+func ftpTLSConfig(site Site, trust *Trust, keyErr *error) *tls.Config {
+	addr := site.Addr()
+	return &tls.Config{
+		ServerName:         site.Host,
+		MinVersion:         tls.VersionTLS12,
+		ClientSessionCache: tls.NewLRUClientSessionCache(8),
+		// Verification is done below, by VerifyConnection.
+		InsecureSkipVerify: true, //nolint:gosec
+		VerifyConnection: func(cs tls.ConnectionState) error {
+			if len(cs.PeerCertificates) == 0 {
+				return errors.New("the server sent no certificate")
+			}
+			leaf := cs.PeerCertificates[0]
+			inter := x509.NewCertPool()
+			for _, c := range cs.PeerCertificates[1:] {
+				inter.AddCert(c)
+			}
+			if _, err := leaf.Verify(x509.VerifyOptions{DNSName: site.Host, Intermediates: inter}); err == nil {
+				return nil
+			}
+			fp := FingerprintSHA256(leaf.Raw)
+			known, err := trust.certFor(addr)
+			if err != nil {
+				return err
+			}
+			switch {
+			case known == fp:
+				return nil
+			case known != "":
+				*keyErr = &Error{Kind: KindChangedKey, Op: "TLS", Host: addr, Fingerprint: fp, KeyType: "certificate"}
+			case trust.accepts(fp):
+				trust.later(func() error { return appendLine(trust.KnownCerts, addr+" "+fp) })
+				return nil
+			default:
+				*keyErr = &Error{Kind: KindUnknownKey, Op: "TLS", Host: addr, Fingerprint: fp, KeyType: "certificate"}
+			}
+			return *keyErr
+		},
+	}
+}
+
+// ftpError classifies an FTP failure by its reply code and text.
+func ftpError(ctx context.Context, op, host string, err error, mode Protocol) error {
+	if ctx.Err() != nil {
+		return &Error{Kind: KindCanceled, Op: op, Host: host, Err: ctx.Err()}
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	var te *textproto.Error
+	if !errors.As(err, &te) {
+		kind := classifyNet(ctx, err)
+		var pe textproto.ProtocolError
+		if errors.As(err, &pe) {
+			kind = KindProtocol
+		}
+		return &Error{Kind: kind, Op: op, Host: host, Err: err}
+	}
+	reply := fmt.Sprintf("%d %s", te.Code, strings.TrimSpace(te.Msg))
+	msg := strings.ToLower(te.Msg)
+	kind := KindOther
+	switch {
+	case op == "AUTH TLS" && te.Code != 421:
+		// 500/502/504 "unknown command", 534/431 "policy", and vsftpd
+		// without TLS even answers 530 "Please login with USER and PASS".
+		kind = KindTLSNotOffered
+	case te.Code == 421:
+		kind = KindTooMany
+	case te.Code == 522, te.Code == 425 && (strings.Contains(msg, "tls") || strings.Contains(msg, "ssl") || strings.Contains(msg, "session")):
+		kind = KindTLSResumption
+	case te.Code == 425, te.Code == 426:
+		kind = KindReset
+	case te.Code == 530 && (strings.Contains(msg, "encrypt") || strings.Contains(msg, "tls") || strings.Contains(msg, "ssl")),
+		te.Code == 534 && mode == FTP:
+		kind = KindTLSRequired
+	case te.Code == 530:
+		kind = KindAuth
+	case te.Code == 550 && (strings.Contains(msg, "no such") || strings.Contains(msg, "not found") || strings.Contains(msg, "failed to open") || strings.Contains(msg, "does not exist")):
+		kind = KindNotFound
+	case te.Code == 550, te.Code == 553, te.Code == 450, te.Code == 552:
+		kind = KindPermission
+	}
+	return &Error{Kind: kind, Op: op, Host: host, Reply: reply, Err: err}
+}
+
+// do runs one call with cancellation and classification.
+func (f *ftpConn) do(ctx context.Context, op string, call func() error) error {
+	if f.broken {
+		return &Error{Kind: KindReset, Op: op, Host: f.host, Err: errors.New("connection is no longer usable")}
+	}
+	stop := watch(ctx, f.conns)
+	err := call()
+	if stop() {
+		f.broken = true
+		return &Error{Kind: KindCanceled, Op: op, Host: f.host, Err: ctx.Err()}
+	}
+	if err != nil {
+		err = ftpError(ctx, op, f.host, err, f.mode())
+		if k := KindOf(err); k == KindReset || k == KindTimeout || k == KindOther || k == KindProtocol {
+			f.broken = true
+		}
+	}
+	return err
+}
+
+func (f *ftpConn) mode() Protocol {
+	if f.tls {
+		return FTPS
+	}
+	return FTP
+}
+
+func (f *ftpConn) Getwd(ctx context.Context) (string, error) {
+	var dir string
+	err := f.do(ctx, "PWD", func() (err error) {
+		dir, err = f.c.CurrentDir()
+		return err
+	})
+	return dir, err
+}
+
+func (f *ftpConn) List(ctx context.Context, dir string) ([]FileInfo, error) {
+	var entries []*ftp.Entry
+	err := f.do(ctx, "list "+dir, func() (err error) {
+		entries, err = f.c.List(dir)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FileInfo, 0, len(entries))
+	for _, e := range entries {
+		if e.Name == "." || e.Name == ".." {
+			continue
+		}
+		out = append(out, entryInfo(e))
+	}
+	return out, nil
+}
+
+func entryInfo(e *ftp.Entry) FileInfo {
+	fi := FileInfo{Name: path.Base(e.Name), Size: int64(e.Size), ModTime: e.Time, Mode: 0o644}
+	switch e.Type {
+	case ftp.EntryTypeFolder:
+		fi.Mode = fs.ModeDir | 0o755
+		fi.Size = 0
+	case ftp.EntryTypeLink:
+		fi.Mode = fs.ModeSymlink | 0o777
+	}
+	return fi
+}
+
+// Stat lists the parent folder and picks the entry: LIST of a file is not
+// portable across servers, the parent's listing is.
+func (f *ftpConn) Stat(ctx context.Context, p string) (FileInfo, error) {
+	p = path.Clean(p)
+	if p == "/" {
+		return FileInfo{Name: "/", Mode: fs.ModeDir | 0o755}, nil
+	}
+	list, err := f.List(ctx, path.Dir(p))
+	if err != nil {
+		return FileInfo{}, err
+	}
+	for _, e := range list {
+		if e.Name == path.Base(p) {
+			return e, nil
+		}
+	}
+	return FileInfo{}, &Error{Kind: KindNotFound, Op: "stat " + p, Host: f.host}
+}
+
+func (f *ftpConn) Retrieve(ctx context.Context, p string, w io.Writer) error {
+	return f.do(ctx, "download "+p, func() error {
+		r, err := f.c.Retr(p)
+		if err != nil {
+			return err
+		}
+		_, cerr := io.Copy(w, r)
+		if err := r.Close(); cerr == nil {
+			cerr = err
+		}
+		return cerr
+	})
+}
+
+func (f *ftpConn) Store(ctx context.Context, p string, r io.Reader) error {
+	return f.do(ctx, "upload "+p, func() error { return f.c.Stor(p, r) })
+}
+
+func (f *ftpConn) Mkdir(ctx context.Context, p string) error {
+	return f.do(ctx, "create folder "+p, func() error { return f.c.MakeDir(p) })
+}
+
+// Rename replaces an existing target: RNTO over an existing file works on
+// vsftpd, ProFTPD and Pure-FTPd (it is rename(2) underneath); a server that
+// refuses gets the target removed first, which is the best FTP can do.
+func (f *ftpConn) Rename(ctx context.Context, from, to string) error {
+	err := f.do(ctx, "rename "+from, func() error { return f.c.Rename(from, to) })
+	if KindOf(err) == KindPermission {
+		if rerr := f.Remove(ctx, to); rerr == nil {
+			err = f.do(ctx, "rename "+from, func() error { return f.c.Rename(from, to) })
+		}
+	}
+	return err
+}
+
+func (f *ftpConn) Remove(ctx context.Context, p string) error {
+	return f.do(ctx, "delete "+p, func() error { return f.c.Delete(p) })
+}
+
+func (f *ftpConn) RemoveDir(ctx context.Context, p string) error {
+	return f.do(ctx, "remove folder "+p, func() error { return f.c.RemoveDir(p) })
+}
+
+func (f *ftpConn) Alive(ctx context.Context) error {
+	return f.do(ctx, "NOOP", f.c.NoOp)
+}
+
+func (f *ftpConn) Close() error {
+	if f.broken {
+		return f.conns.Close()
+	}
+	err := f.c.Quit()
+	_ = f.conns.Close()
+	return err
+}

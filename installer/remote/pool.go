@@ -1,0 +1,292 @@
+package remote
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sync"
+	"time"
+)
+
+// Pool shares a few logged-in connections among concurrent callers.
+// Shared hosts answer 421 above two connections per user, hence the default.
+type Pool struct {
+	site  Site
+	trust *Trust
+	dial  func(context.Context) (Conn, error)
+
+	tokens chan struct{} // one per connection that may exist
+	mu     sync.Mutex
+	idle   []idleConn
+	closed bool
+
+	// Retries is how often a transient failure is retried (421, 425, 426,
+	// timeouts, resets); Backoff is the first wait, doubled each time.
+	Retries int
+	Backoff time.Duration
+	// AliveAfter: a connection idle longer than this is checked (NOOP)
+	// before it is reused, so a server-side idle timeout is no error.
+	AliveAfter time.Duration
+}
+
+type idleConn struct {
+	c     Conn
+	since time.Time
+}
+
+// Connections bounds the pool size.
+const (
+	DefaultConnections = 2
+	MaxConnections     = 8
+)
+
+// Open logs in once (so that a wrong password or an untrusted key is
+// reported now, not on the first transfer) and returns a pool of up to n
+// connections (0 means DefaultConnections).
+func Open(ctx context.Context, site Site, trust *Trust, n int) (*Pool, error) {
+	if n == 0 {
+		n = DefaultConnections
+	}
+	if n < 1 || n > MaxConnections {
+		return nil, fmt.Errorf("connections must be 1 to %d, not %d", MaxConnections, n)
+	}
+	p := &Pool{site: site, trust: trust, tokens: make(chan struct{}, n),
+		Retries: 3, Backoff: 300 * time.Millisecond, AliveAfter: 5 * time.Second}
+	p.dial = func(ctx context.Context) (Conn, error) { return Dial(ctx, p.site, p.trust) }
+	c, err := p.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Once trusted, a key is no longer "new" for the other connections.
+	trust.TrustNew = false
+	p.put(c)
+	return p, nil
+}
+
+// Site is the site this pool is connected to.
+func (p *Pool) Site() Site { return p.site }
+
+// Size is the number of connections the pool may open.
+func (p *Pool) Size() int { return cap(p.tokens) }
+
+func (p *Pool) put(c Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		_ = c.Close()
+		return
+	}
+	p.idle = append(p.idle, idleConn{c: c, since: time.Now()})
+}
+
+// get returns a connection; the caller holds a token.
+func (p *Pool) get(ctx context.Context) (Conn, error) {
+	for {
+		p.mu.Lock()
+		if p.closed {
+			p.mu.Unlock()
+			return nil, errors.New("the connection pool is closed")
+		}
+		if len(p.idle) == 0 {
+			p.mu.Unlock()
+			return p.dial(ctx)
+		}
+		ic := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		p.mu.Unlock()
+		if time.Since(ic.since) < p.AliveAfter || ic.c.Alive(ctx) == nil {
+			return ic.c, nil
+		}
+		_ = ic.c.Close()
+		if ctx.Err() != nil {
+			return nil, &Error{Kind: KindCanceled, Op: "connect", Host: p.site.Addr(), Err: ctx.Err()}
+		}
+	}
+}
+
+// acquire takes a token: at most Size calls hold one, so at most Size
+// connections exist (in use or idle).
+func (p *Pool) acquire(ctx context.Context) error {
+	select {
+	case p.tokens <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return &Error{Kind: KindCanceled, Op: "wait for a connection", Host: p.site.Addr(), Err: ctx.Err()}
+	}
+}
+
+func (p *Pool) release() { <-p.tokens }
+
+// Do runs fn with a connection, retrying transient failures on a fresh
+// connection with exponential backoff. Permanent failures (wrong login,
+// permission, changed key) are returned at once.
+func (p *Pool) Do(ctx context.Context, fn func(Conn) error) error {
+	if err := p.acquire(ctx); err != nil {
+		return err
+	}
+	defer p.release()
+	wait := p.Backoff
+	for attempt := 0; ; attempt++ {
+		c, err := p.get(ctx)
+		if err == nil {
+			err = fn(c)
+			if k := KindOf(err); err == nil || k == KindPermission || k == KindNotFound {
+				// The server answered; the connection is fine.
+				p.put(c)
+				return err
+			}
+			_ = c.Close()
+		}
+		if !IsTransient(err) || attempt >= p.Retries {
+			return err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return &Error{Kind: KindCanceled, Op: "retry", Host: p.site.Addr(), Err: ctx.Err()}
+		}
+		wait *= 2
+	}
+}
+
+// Close logs out every idle connection; connections in use are closed when
+// they are returned.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.closed = true
+	p.mu.Unlock()
+	var errs []error
+	for _, ic := range idle {
+		if err := ic.c.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Getwd is the account's start folder.
+func (p *Pool) Getwd(ctx context.Context) (dir string, err error) {
+	err = p.Do(ctx, func(c Conn) (err error) {
+		dir, err = c.Getwd(ctx)
+		return err
+	})
+	return dir, err
+}
+
+// List lists a folder.
+func (p *Pool) List(ctx context.Context, dir string) (list []FileInfo, err error) {
+	err = p.Do(ctx, func(c Conn) (err error) {
+		list, err = c.List(ctx, dir)
+		return err
+	})
+	return list, err
+}
+
+// Stat describes one path.
+func (p *Pool) Stat(ctx context.Context, name string) (fi FileInfo, err error) {
+	err = p.Do(ctx, func(c Conn) (err error) {
+		fi, err = c.Stat(ctx, name)
+		return err
+	})
+	return fi, err
+}
+
+// ErrTooLarge is returned by ReadFile when a file exceeds its limit.
+var ErrTooLarge = errors.New("file is larger than expected")
+
+// ReadFile downloads a small file, refusing more than limit bytes.
+func (p *Pool) ReadFile(ctx context.Context, name string, limit int64) ([]byte, error) {
+	var buf bytes.Buffer
+	err := p.Do(ctx, func(c Conn) error {
+		buf.Reset()
+		return c.Retrieve(ctx, name, &limitWriter{w: &buf, left: limit})
+	})
+	if errors.Is(err, ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, limit)
+	}
+	return buf.Bytes(), err
+}
+
+type limitWriter struct {
+	w    io.Writer
+	left int64
+}
+
+func (l *limitWriter) Write(b []byte) (int, error) {
+	if int64(len(b)) > l.left {
+		return 0, ErrTooLarge
+	}
+	l.left -= int64(len(b))
+	return l.w.Write(b)
+}
+
+// TempName is the name a file is uploaded under before it is renamed into
+// place: in the same folder (a rename across folders may copy), hidden, and
+// recognisable so that a crash leaves files a later run can find and remove.
+func TempName(final string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return path.Join(path.Dir(final), ".ocsetup-"+hex.EncodeToString(b)+".tmp")
+}
+
+// IsTempName reports whether a file name is one of TempName's.
+func IsTempName(name string) bool {
+	base := path.Base(name)
+	return len(base) == len(".ocsetup-")+12+len(".tmp") && base[:9] == ".ocsetup-" && base[len(base)-4:] == ".tmp"
+}
+
+// WriteAtomic uploads data under a temporary name in the target folder and
+// renames it into place, so the live store never serves a half-written file.
+func (p *Pool) WriteAtomic(ctx context.Context, name string, data []byte) error {
+	return p.Do(ctx, func(c Conn) error { return WriteAtomic(ctx, c, name, bytes.NewReader(data)) })
+}
+
+// WriteAtomic is the single-connection form of Pool.WriteAtomic. The reader
+// is read once; on a retry the pool calls it again with a fresh reader.
+func WriteAtomic(ctx context.Context, c Conn, name string, r io.Reader) error {
+	tmp := TempName(name)
+	if err := c.Store(ctx, tmp, r); err != nil {
+		cleanup(c, tmp)
+		return err
+	}
+	if err := c.Rename(ctx, tmp, name); err != nil {
+		cleanup(c, tmp)
+		return err
+	}
+	return nil
+}
+
+// cleanup removes a temporary file after a failure, with its own short
+// deadline: the caller's context may be the reason for the failure.
+func cleanup(c Conn, tmp string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = c.Remove(ctx, tmp)
+}
+
+// Mkdir creates one folder.
+func (p *Pool) Mkdir(ctx context.Context, name string) error {
+	return p.Do(ctx, func(c Conn) error { return c.Mkdir(ctx, name) })
+}
+
+// Remove deletes one file.
+func (p *Pool) Remove(ctx context.Context, name string) error {
+	return p.Do(ctx, func(c Conn) error { return c.Remove(ctx, name) })
+}
+
+// RemoveDir deletes one empty folder.
+func (p *Pool) RemoveDir(ctx context.Context, name string) error {
+	return p.Do(ctx, func(c Conn) error { return c.RemoveDir(ctx, name) })
+}
+
+// Rename moves a file, replacing the target.
+func (p *Pool) Rename(ctx context.Context, from, to string) error {
+	return p.Do(ctx, func(c Conn) error { return c.Rename(ctx, from, to) })
+}
