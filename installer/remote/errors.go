@@ -168,15 +168,3 @@ func classifyNet(ctx context.Context, err error) Kind {
 }
 
 var errUnexpectedEOF = errors.New("unexpected EOF")
-
-// wrap builds an *Error unless err already is one.
-func wrap(ctx context.Context, op, host string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return err
-	}
-	return &Error{Kind: classifyNet(ctx, err), Op: op, Host: host, Err: err}
-}

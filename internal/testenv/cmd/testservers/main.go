@@ -30,8 +30,11 @@ func main() {
 		os.Exit(1)
 	}
 	b, _ := json.MarshalIndent(s.Env, "", "  ")
+	// Written under another name and renamed, so that scripts/test never
+	// reads half a file.
 	tmp := *out + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err == nil {
+	err = os.WriteFile(tmp, b, 0o600)
+	if err == nil {
 		err = os.Rename(tmp, *out)
 	}
 	if err != nil {
