@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -36,6 +37,7 @@ const (
 	FTPSImplicit = "ftps-implicit" // implicit TLS (port answers TLS at once)
 	FTPNoTLS     = "ftp-notls"     // a server that offers no TLS at all
 	FTPReadOnly  = "ftp-readonly"  // same tree as FTP, but the account may not write
+	FTPSolo      = "ftp-solo"      // plain FTP, an account whose "/" only one test at a time may use (Lock)
 	SFTP         = "sftp"          // OpenSSH, not chrooted: store under an absolute home path
 	SFTPJail     = "sftp-jail"     // OpenSSH, chrooted: the account sees "/"
 )
@@ -190,8 +192,35 @@ func (e *Env) TempDir(t testing.TB, site Site) (local, remote string) {
 	return local, remote
 }
 
+// Lock serialises tests (across packages, which run as separate processes)
+// that need a shared resource such as the FTPSolo account's top folder. The
+// lock is released when the test ends.
+func (e *Env) Lock(t testing.TB, name string) {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(e.Base, "lock-"+name), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatalf("testenv: lock %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		_ = f.Close()
+	})
+}
+
 // ChownTree gives a local tree to the site's user, as if the user wrote it.
+// It refuses any folder outside the test servers' own folder: a wrong path
+// here would hand system folders to a test account.
 func ChownTree(root string, uid, gid int) error {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(usersHome, abs); err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return fmt.Errorf("testenv: refusing to change the owner of %s: it is not inside %s", abs, usersHome)
+	}
 	return filepath.WalkDir(root, func(p string, _ os.DirEntry, err error) error {
 		if err != nil {
 			return err

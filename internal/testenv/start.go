@@ -38,6 +38,7 @@ const (
 	storeUser  = "ocstore"  // FTP and SFTP, owns the web tree
 	readerUser = "ocreader" // FTP, read-only
 	jailUser   = "ocjail"   // SFTP, chrooted
+	soloUser   = "ocsolo"   // FTP, a folder of its own seen as "/"
 )
 
 // Servers is a running test environment.
@@ -71,7 +72,7 @@ func Start(ctx context.Context, base string) (s *Servers, err error) {
 		}
 	}
 	accounts := map[string]*account{}
-	for _, name := range []string{storeUser, readerUser, jailUser} {
+	for _, name := range []string{storeUser, readerUser, jailUser, soloUser} {
 		a, err := ensureUser(ctx, name)
 		if err != nil {
 			return s, err
@@ -150,14 +151,40 @@ func ensureUser(ctx context.Context, name string) (*account, error) {
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
-	// A password with the characters that break naive URL and DSN handling.
-	pw := "pw:" + RandomName(6) + "@/#"
+	pw, err := accountPassword(name)
+	if err != nil {
+		return nil, err
+	}
 	cmd := exec.CommandContext(ctx, "chpasswd")
 	cmd.Stdin = strings.NewReader(name + ":" + pw + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("chpasswd %s: %v: %s", name, err, out)
 	}
 	return &account{name: name, uid: uid, gid: gid, password: pw}, nil
+}
+
+// accountPassword is the account's password: random, made once per machine
+// and kept root-only, so that several test runs at once (a developer's and
+// CI's) do not change each other's passwords under them.
+func accountPassword(name string) (string, error) {
+	p := filepath.Join(usersHome, "password-"+name)
+	if b, err := os.ReadFile(p); err == nil && len(b) > 0 {
+		return string(b), nil
+	}
+	// The characters that break naive URL and DSN handling.
+	pw := "pw:" + RandomName(6) + "@/#"
+	tmp := p + "." + RandomName(4)
+	if err := os.WriteFile(tmp, []byte(pw), 0o600); err != nil {
+		return "", err
+	}
+	// Link fails if another run made the file first; then use theirs.
+	if err := os.Link(tmp, p); err != nil && !os.IsExist(err) {
+		os.Remove(tmp)
+		return "", err
+	}
+	os.Remove(tmp)
+	b, err := os.ReadFile(p)
+	return string(b), err
 }
 
 // freePort asks the kernel for a port that is free now. Another process may
@@ -340,6 +367,18 @@ func (s *Servers) startFTP(ctx context.Context, acc map[string]*account, home st
 	if err := os.WriteFile(filepath.Join(userDir, readerUser), []byte("write_enable=NO\n"), 0o644); err != nil {
 		return err
 	}
+	// The solo account sees a folder of its own as "/", for the tests that
+	// need a store at the very top of an FTP account.
+	solo := filepath.Join(s.Env.Base, "solo")
+	if err := os.MkdirAll(solo, 0o755); err != nil {
+		return err
+	}
+	if err := os.Chown(solo, acc[soloUser].uid, acc[soloUser].gid); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(userDir, soloUser), []byte("local_root="+solo+"\n"), 0o644); err != nil {
+		return err
+	}
 	variants := []ftpVariant{
 		{FTP, "ftp", "ssl_enable=YES\nforce_local_logins_ssl=NO\nforce_local_data_ssl=NO\nrequire_ssl_reuse=NO\n"},
 		{FTPSReuse, "ftps", "ssl_enable=YES\nforce_local_logins_ssl=YES\nforce_local_data_ssl=YES\nrequire_ssl_reuse=YES\n"},
@@ -426,6 +465,10 @@ ssl_sslv3=NO
 	ro := s.Env.Sites[FTP]
 	ro.Name, ro.User, ro.Password, ro.ReadOnly = FTPReadOnly, readerUser, acc[readerUser].password, true
 	s.Env.Sites[FTPReadOnly] = ro
+	top := s.Env.Sites[FTP]
+	top.Name, top.User, top.Password, top.LocalRoot = FTPSolo, soloUser, acc[soloUser].password, solo
+	top.UID, top.GID = acc[soloUser].uid, acc[soloUser].gid
+	s.Env.Sites[FTPSolo] = top
 	return nil
 }
 
