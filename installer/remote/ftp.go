@@ -209,6 +209,13 @@ func ftpError(ctx context.Context, op, host string, err error, mode Protocol) er
 	}
 	var te *textproto.Error
 	if !errors.As(err, &te) {
+		if strings.Contains(err.Error(), "tls: received record with version") ||
+			strings.Contains(err.Error(), "tls: first record does not look like a TLS handshake") {
+			// The server answered in plain text where TLS was due: usually
+			// an error line such as vsftpd's "500 OOPS: …".
+			return &Error{Kind: KindProtocol, Op: op, Host: host, Err: err,
+				Reply: "the server answered in plain text during the TLS handshake; its FTP server may be misconfigured"}
+		}
 		kind := classifyNet(ctx, err)
 		var pe textproto.ProtocolError
 		if errors.As(err, &pe) {

@@ -1,0 +1,397 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/ocsetup/ocsetup/installer/phpconf"
+	"github.com/ocsetup/ocsetup/installer/remote"
+)
+
+// Files is what discovery needs from the files channel (*remote.Pool has it).
+type Files interface {
+	List(ctx context.Context, dir string) ([]remote.FileInfo, error)
+	ReadFile(ctx context.Context, name string, limit int64) ([]byte, error)
+}
+
+// Store is one OpenCart installation found on the account.
+type Store struct {
+	Root     string `json:"root"`      // folder as the files channel shows it
+	Version  string `json:"version"`   // VERSION from index.php ("" if it has none)
+	Line     Line   `json:"line"`      // from VERSION, else from the layout
+	AdminDir string `json:"admin_dir"` // the admin folder's name ("admin" unless renamed, 4.x)
+	// LayoutLines are the lines the files on disk fit.
+	LayoutLines []Line    `json:"layout_lines,omitempty"`
+	Warnings    []Warning `json:"warnings,omitempty"`
+}
+
+// Warning is something the user should know about a store.
+type Warning struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// NotFoundError says no store was found, and what was seen instead.
+type NotFoundError struct {
+	Searched []string // folders that were listed
+	Seen     []string // notable things found there ("WordPress in /public_html")
+}
+
+func (e *NotFoundError) Error() string {
+	msg := "No OpenCart store was found. A store's folder holds config.php, index.php, system/ and an admin folder. Looked in " +
+		strings.Join(shorten(e.Searched, 8), ", ") + "."
+	if len(e.Seen) > 0 {
+		msg += " Found instead: " + strings.Join(e.Seen, "; ") + "."
+	}
+	return msg + " If the store is elsewhere, give its folder in the site address (for example sftp://user@host/path/to/store)."
+}
+
+func shorten(list []string, n int) []string {
+	if len(list) <= n {
+		return list
+	}
+	return append(append([]string(nil), list[:n]...), fmt.Sprintf("and %d more", len(list)-n))
+}
+
+// webRoots are folder names hosting panels use for the public web folder.
+var webRoots = map[string]bool{"public_html": true, "www": true, "htdocs": true, "httpdocs": true, "html": true,
+	"web": true, "public": true, "domains": true, "sites": true, "wwwroot": true}
+
+// otherApps recognises what is there when OpenCart is not.
+var otherApps = map[string]string{"wp-config.php": "WordPress", "configuration.php": "Joomla",
+	"app/etc/env.php": "Magento", "config/settings.inc.php": "PrestaShop"}
+
+// Discover looks for stores at start, then in the usual web folders
+// (public_html, www, htdocs, httpdocs, html, domains/*/public_html…) and
+// two levels below start. Listings run in parallel; the files channel's
+// pool bounds the connections.
+func Discover(ctx context.Context, fs Files, start string) ([]Store, error) {
+	d := &discovery{fs: fs, listed: map[string][]remote.FileInfo{}}
+	roots, err := d.search(ctx, path.Clean("/"+start))
+	if err != nil {
+		return nil, err
+	}
+	if len(roots) == 0 {
+		return nil, &NotFoundError{Searched: d.searched(), Seen: d.seen}
+	}
+	stores := make([]Store, len(roots))
+	errs := make([]error, len(roots))
+	var wg sync.WaitGroup
+	for i, r := range roots {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = d.inspect(ctx, r)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return stores, nil
+}
+
+type discovery struct {
+	fs     Files
+	mu     sync.Mutex
+	listed map[string][]remote.FileInfo
+	seen   []string
+}
+
+func (d *discovery) searched() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]string, 0, len(d.listed))
+	for p := range d.listed {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// list lists a folder once; permission errors count as empty (a shared
+// host shows folders of other users that cannot be opened).
+func (d *discovery) list(ctx context.Context, dir string) ([]remote.FileInfo, error) {
+	d.mu.Lock()
+	if l, ok := d.listed[dir]; ok {
+		d.mu.Unlock()
+		return l, nil
+	}
+	d.mu.Unlock()
+	l, err := d.fs.List(ctx, dir)
+	if k := remote.KindOf(err); k == remote.KindPermission || k == remote.KindNotFound {
+		l, err = nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	d.listed[dir] = l
+	d.mu.Unlock()
+	return l, nil
+}
+
+// search walks breadth-first from start: start itself and two levels below,
+// plus web-root folders at any of those levels one level further (so
+// domains/example.com/public_html is reached).
+func (d *discovery) search(ctx context.Context, start string) ([]string, error) {
+	type item struct {
+		dir   string
+		depth int
+	}
+	level := []item{{start, 0}}
+	var roots []string
+	for len(level) > 0 {
+		lists := make([][]remote.FileInfo, len(level))
+		errs := make([]error, len(level))
+		var wg sync.WaitGroup
+		for i, it := range level {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				lists[i], errs[i] = d.list(ctx, it.dir)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		var next []item
+		for i, it := range level {
+			entries := lists[i]
+			if looksLikeStore(entries) {
+				roots = append(roots, it.dir)
+				continue // a store's own subfolders are not other stores
+			}
+			d.notice(it.dir, entries)
+			for _, e := range entries {
+				if !e.IsDir() || strings.HasPrefix(e.Name, ".") {
+					continue
+				}
+				maxDepth := 2
+				if webRoots[strings.ToLower(e.Name)] || webRoots[strings.ToLower(path.Base(it.dir))] {
+					maxDepth = 3 // domains/<site>/public_html
+				}
+				if it.depth+1 <= maxDepth {
+					next = append(next, item{path.Join(it.dir, e.Name), it.depth + 1})
+				}
+			}
+		}
+		level = next
+	}
+	sort.Strings(roots)
+	return roots, nil
+}
+
+// looksLikeStore: config.php, index.php and system/ in one folder.
+func looksLikeStore(entries []remote.FileInfo) bool {
+	var config, index, system bool
+	for _, e := range entries {
+		switch {
+		case e.Name == "config.php" && !e.IsDir():
+			config = true
+		case e.Name == "index.php" && !e.IsDir():
+			index = true
+		case e.Name == "system" && e.IsDir():
+			system = true
+		}
+	}
+	return config && index && system
+}
+
+func (d *discovery) notice(dir string, entries []remote.FileInfo) {
+	for _, e := range entries {
+		if app, ok := otherApps[e.Name]; ok && !e.IsDir() {
+			d.mu.Lock()
+			d.seen = append(d.seen, fmt.Sprintf("%s in %s", app, dir))
+			d.mu.Unlock()
+		}
+	}
+}
+
+// adminCandidates are the folders of a store root that may be the admin:
+// "admin" first, then anything that is not a known OpenCart folder (4.x
+// lets the admin folder be renamed).
+func adminCandidates(entries []remote.FileInfo) []string {
+	known := map[string]bool{"catalog": true, "system": true, "image": true, "extension": true, "download": true,
+		"install": true, "vqmod": true, "storage": true, "vendor": true, "cgi-bin": true}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() && e.Name == "admin" {
+			out = append([]string{"admin"}, out...)
+		} else if e.IsDir() && !known[e.Name] && !strings.HasPrefix(e.Name, ".") {
+			out = append(out, e.Name)
+		}
+	}
+	return out
+}
+
+// inspect reads VERSION, finds the admin folder and checks the layout.
+func (d *discovery) inspect(ctx context.Context, root string) (Store, error) {
+	st := Store{Root: root}
+	entries, err := d.list(ctx, root)
+	if err != nil {
+		return st, err
+	}
+	idx, err := d.fs.ReadFile(ctx, path.Join(root, "index.php"), 256<<10)
+	if err != nil {
+		return st, fmt.Errorf("read %s: %w", path.Join(root, "index.php"), err)
+	}
+	st.Version = versionOf(idx)
+	st.AdminDir, err = d.findAdmin(ctx, root, entries)
+	if err != nil {
+		return st, err
+	}
+	if st.AdminDir == "" {
+		st.Warnings = append(st.Warnings, Warning{"no-admin", "No admin folder was found next to the store (a folder with config.php and index.php); steps that need the admin will ask for it."})
+	}
+	st.LayoutLines, err = d.layoutLines(ctx, root, st.AdminDir, entries)
+	if err != nil {
+		return st, err
+	}
+	versionLine, known := LineOf(st.Version)
+	switch {
+	case st.Version == "" && len(st.LayoutLines) == 1:
+		st.Line = st.LayoutLines[0]
+		st.Warnings = append(st.Warnings, Warning{"no-version", fmt.Sprintf("index.php does not define VERSION; the files look like OpenCart %s.", st.Line)})
+	case st.Version == "":
+		st.Warnings = append(st.Warnings, Warning{"no-version", "index.php does not define VERSION and the files fit several OpenCart lines; the line is unknown."})
+	case !known:
+		st.Line = versionLine
+		st.Warnings = append(st.Warnings, Warning{"unknown-version", fmt.Sprintf("OpenCart %s is not a line ocsetup knows (1.5 to 4.1); later steps may refuse it.", st.Version)})
+	default:
+		st.Line = versionLine
+		if !versionLine.In(st.LayoutLines...) {
+			st.Warnings = append(st.Warnings, Warning{"layout-mismatch", mismatch(st.Version, versionLine, st.LayoutLines)})
+		}
+	}
+	return st, nil
+}
+
+func mismatch(version string, line Line, layout []Line) string {
+	fits := "no single line"
+	if len(layout) > 0 {
+		names := make([]string, len(layout))
+		for i, l := range layout {
+			names[i] = string(l)
+		}
+		fits = strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("index.php says OpenCart %s, but the folders on the server fit %s. This usually means files left over from an upgrade; ocsetup goes by VERSION (%s).", version, fits, line)
+}
+
+// versionOf reads define('VERSION', '…') from index.php with the PHP
+// tokenizer (comments and strings cannot fool it).
+func versionOf(src []byte) string {
+	cfg, err := phpconf.Parse(src)
+	if err != nil {
+		return ""
+	}
+	v, _ := cfg.Value("VERSION")
+	return v
+}
+
+// findAdmin picks the admin folder: "admin" when it holds config.php and
+// index.php, else a renamed folder whose config.php says APPLICATION Admin
+// or whose DIR_APPLICATION ends in its name (4.x's security tool writes both).
+func (d *discovery) findAdmin(ctx context.Context, root string, entries []remote.FileInfo) (string, error) {
+	for _, cand := range adminCandidates(entries) {
+		list, err := d.list(ctx, path.Join(root, cand))
+		if err != nil {
+			return "", err
+		}
+		var config, index bool
+		for _, e := range list {
+			config = config || e.Name == "config.php" && !e.IsDir()
+			index = index || e.Name == "index.php" && !e.IsDir()
+		}
+		if !config || !index {
+			continue
+		}
+		if cand == "admin" {
+			return cand, nil
+		}
+		src, err := d.fs.ReadFile(ctx, path.Join(root, cand, "config.php"), 256<<10)
+		if err != nil {
+			continue
+		}
+		cfg, err := phpconf.Parse(src)
+		if err != nil {
+			continue
+		}
+		if app, _ := cfg.Value("APPLICATION"); app == "Admin" {
+			return cand, nil
+		}
+		if dir, ok := cfg.Value("DIR_APPLICATION"); ok && strings.HasSuffix(strings.TrimRight(dir, "/"), "/"+cand) {
+			return cand, nil
+		}
+	}
+	return "", nil
+}
+
+// layoutLines lists the few folders the markers live in and intersects the
+// lines each present marker allows.
+func (d *discovery) layoutLines(ctx context.Context, root, admin string, rootEntries []remote.FileInfo) ([]Line, error) {
+	dirs := []string{path.Join(root, "system")}
+	if admin != "" {
+		dirs = append(dirs, path.Join(root, admin, "controller"), path.Join(root, admin, "controller", "extension"))
+	}
+	present := map[string]bool{}
+	for _, e := range rootEntries {
+		present[path.Join(root, e.Name)+dirSuffix(e)] = true
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make([]error, len(dirs))
+	for i, dir := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			list, err := d.list(ctx, dir)
+			mu.Lock()
+			defer mu.Unlock()
+			errs[i] = err
+			for _, e := range list {
+				present[path.Join(dir, e.Name)+dirSuffix(e)] = true
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	fits := append([]Line(nil), allLines...)
+	for _, m := range markers {
+		p := strings.ReplaceAll(m.path, "<admin>", admin)
+		if strings.Contains(m.path, "<admin>") && admin == "" {
+			continue
+		}
+		suffix := ""
+		if m.dir {
+			suffix = "/"
+		}
+		if !present[path.Join(root, p)+suffix] {
+			continue
+		}
+		var keep []Line
+		for _, l := range fits {
+			if l.In(m.lines...) {
+				keep = append(keep, l)
+			}
+		}
+		fits = keep
+	}
+	return fits, nil
+}
+
+func dirSuffix(e remote.FileInfo) string {
+	if e.IsDir() {
+		return "/"
+	}
+	return ""
+}
