@@ -9,6 +9,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"golang.org/x/term"
 )
 
 // IO is where a command reads and writes; tests pass buffers.
@@ -20,13 +22,23 @@ type IO struct {
 	// Terminal reports whether In is an interactive terminal, so that a
 	// command may prompt (for a password, or to trust a host key).
 	Terminal bool
+	// ReadPassword asks without echo; nil when there is no terminal.
+	ReadPassword func(prompt string) (string, error)
 }
 
 // StdIO is the process's own standard streams and environment.
 func StdIO() IO {
-	fi, err := os.Stdin.Stat()
-	term := err == nil && fi.Mode()&os.ModeCharDevice != 0
-	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, Terminal: term}
+	isTerm := term.IsTerminal(int(os.Stdin.Fd()))
+	stdio := IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv, Terminal: isTerm}
+	if isTerm {
+		stdio.ReadPassword = func(prompt string) (string, error) {
+			fmt.Fprint(os.Stderr, prompt)
+			b, err := term.ReadPassword(int(os.Stdin.Fd()))
+			fmt.Fprintln(os.Stderr)
+			return string(b), err
+		}
+	}
+	return stdio
 }
 
 // command is one verb of the command line.
@@ -74,6 +86,7 @@ func NewCLI() *CLI {
 			fmt.Fprintf(x.Out, "%s %s\n", Name, Version)
 			return nil
 		}})
+	c.addDetect()
 	return c
 }
 
@@ -101,7 +114,8 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	if def := c.flagSets[cmd.name]; def != nil {
 		def(fs)
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	positional, err := parseInterspersed(fs, args[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			c.printCommandHelp(stdio.Out, cmd)
 			return 0
@@ -110,7 +124,7 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 		c.printCommandHelp(stdio.Err, cmd)
 		return 2
 	}
-	err := cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: fs.Args()})
+	err = cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: positional})
 	var ue usageError
 	var ee exitError
 	switch {
@@ -128,6 +142,26 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	default:
 		fmt.Fprintf(stdio.Err, "%s %s: %v\n", Name, cmd.name, err)
 		return 1
+	}
+}
+
+// parseInterspersed lets flags come after arguments too
+// (`ocsetup detect URL --json`), as users type them; "--" ends the flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
 }
 
