@@ -58,9 +58,14 @@ func shorten(list []string, n int) []string {
 	return append(append([]string(nil), list[:n]...), fmt.Sprintf("and %d more", len(list)-n))
 }
 
-// webRoots are folder names hosting panels use for the public web folder.
-var webRoots = map[string]bool{"public_html": true, "www": true, "htdocs": true, "httpdocs": true, "html": true,
-	"web": true, "public": true, "domains": true, "sites": true, "wwwroot": true}
+// webRoots are folder names hosting panels use for the public web folder;
+// siteParents hold one folder per site (cPanel addon domains, ISPmanager,
+// Plesk's vhosts), each with its own web folder.
+var (
+	webRoots = map[string]bool{"public_html": true, "www": true, "htdocs": true, "httpdocs": true, "html": true,
+		"web": true, "public": true, "wwwroot": true}
+	siteParents = map[string]bool{"domains": true, "sites": true, "vhosts": true}
+)
 
 // otherApps recognises what is there when OpenCart is not.
 var otherApps = map[string]string{"wp-config.php": "WordPress", "configuration.php": "Joomla",
@@ -136,56 +141,133 @@ func (d *discovery) list(ctx context.Context, dir string) ([]remote.FileInfo, er
 	return l, nil
 }
 
-// search walks breadth-first from start: start itself and two levels below,
-// plus web-root folders at any of those levels one level further (so
-// domains/example.com/public_html is reached).
+// search looks in stages and stops at the first stage that finds a store,
+// so that the usual layouts cost a handful of listings even on accounts
+// with thousands of folders (each FTP listing is about three round trips):
+//
+//  1. the start folder itself;
+//  2. the web folders hosting panels make (public_html, www, htdocs,
+//     httpdocs, html…, also domains/*/public_html) and one level inside
+//     them (stores installed in a subfolder such as public_html/shop);
+//  3. two levels below the start folder, everything.
 func (d *discovery) search(ctx context.Context, start string) ([]string, error) {
-	type item struct {
-		dir   string
-		depth int
+	roots, err := d.scan(ctx, []string{start}, 0)
+	if err != nil || len(roots) > 0 {
+		return roots, err
 	}
-	level := []item{{start, 0}}
+	web, err := d.webFolders(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	if roots, err = d.scan(ctx, web, 1); err != nil || len(roots) > 0 {
+		return roots, err
+	}
+	return d.scan(ctx, []string{start}, 2)
+}
+
+// scan lists dirs and, level by level, their subfolders down to depth
+// more levels, returning the folders that are stores (a store's own
+// subfolders are not searched). Listings of one level run in parallel.
+func (d *discovery) scan(ctx context.Context, dirs []string, depth int) ([]string, error) {
 	var roots []string
-	for len(level) > 0 {
-		lists := make([][]remote.FileInfo, len(level))
-		errs := make([]error, len(level))
-		var wg sync.WaitGroup
-		for i, it := range level {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				lists[i], errs[i] = d.list(ctx, it.dir)
-			}()
-		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
+	level := dirs
+	for n := 0; len(level) > 0; n++ {
+		lists, err := d.listAll(ctx, level)
+		if err != nil {
 			return nil, err
 		}
-		var next []item
-		for i, it := range level {
-			entries := lists[i]
-			if looksLikeStore(entries) {
-				roots = append(roots, it.dir)
-				continue // a store's own subfolders are not other stores
+		var next []string
+		for i, dir := range level {
+			if looksLikeStore(lists[i]) {
+				roots = append(roots, dir)
+				continue
 			}
-			d.notice(it.dir, entries)
-			for _, e := range entries {
-				if !e.IsDir() || strings.HasPrefix(e.Name, ".") {
-					continue
-				}
-				maxDepth := 2
-				if webRoots[strings.ToLower(e.Name)] || webRoots[strings.ToLower(path.Base(it.dir))] {
-					maxDepth = 3 // domains/<site>/public_html
-				}
-				if it.depth+1 <= maxDepth {
-					next = append(next, item{path.Join(it.dir, e.Name), it.depth + 1})
+			d.notice(dir, lists[i])
+			if n == depth {
+				continue
+			}
+			for _, e := range lists[i] {
+				if e.IsDir() && !strings.HasPrefix(e.Name, ".") {
+					next = append(next, path.Join(dir, e.Name))
 				}
 			}
 		}
 		level = next
 	}
 	sort.Strings(roots)
-	return roots, nil
+	return dedupe(roots), nil
+}
+
+// webFolders are the web-root folders below start: start/<web>, and
+// start/<domains>/<site>/<web>.
+func (d *discovery) webFolders(ctx context.Context, start string) ([]string, error) {
+	entries, err := d.list(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	var out, parents []string
+	for _, e := range entries {
+		switch name := strings.ToLower(e.Name); {
+		case !e.IsDir():
+		case webRoots[name]:
+			out = append(out, path.Join(start, e.Name))
+		case siteParents[name]:
+			parents = append(parents, path.Join(start, e.Name))
+		}
+	}
+	lists, err := d.listAll(ctx, parents)
+	if err != nil {
+		return nil, err
+	}
+	var sites []string
+	for i, p := range parents {
+		for _, e := range lists[i] {
+			if e.IsDir() && !strings.HasPrefix(e.Name, ".") {
+				sites = append(sites, path.Join(p, e.Name))
+			}
+		}
+	}
+	lists, err = d.listAll(ctx, sites)
+	if err != nil {
+		return nil, err
+	}
+	for i, site := range sites {
+		if looksLikeStore(lists[i]) {
+			out = append(out, site) // domains/<site> itself may be the store
+			continue
+		}
+		for _, e := range lists[i] {
+			if e.IsDir() && webRoots[strings.ToLower(e.Name)] {
+				out = append(out, path.Join(site, e.Name))
+			}
+		}
+	}
+	return out, nil
+}
+
+func (d *discovery) listAll(ctx context.Context, dirs []string) ([][]remote.FileInfo, error) {
+	lists := make([][]remote.FileInfo, len(dirs))
+	errs := make([]error, len(dirs))
+	var wg sync.WaitGroup
+	for i, dir := range dirs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lists[i], errs[i] = d.list(ctx, dir)
+		}()
+	}
+	wg.Wait()
+	return lists, errors.Join(errs...)
+}
+
+func dedupe(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // looksLikeStore: config.php, index.php and system/ in one folder.

@@ -89,6 +89,14 @@ func TestEveryLineOnEverySite(t *testing.T) {
 					if !want.In(s.LayoutLines...) {
 						t.Fatalf("layout lines %v do not include %s", s.LayoutLines, want)
 					}
+					// The files channel writes into this line's store and reads back.
+					name := path.Join(s.Root, s.AdminDir, "ocsetup-check.txt")
+					if err := pool.WriteAtomic(context.Background(), name, []byte(v)); err != nil {
+						t.Fatal(err)
+					}
+					if b, err := pool.ReadFile(context.Background(), name, 100); err != nil || string(b) != v {
+						t.Fatalf("read back %q, %v", b, err)
+					}
 				})
 			}
 		})
