@@ -38,7 +38,7 @@ const (
 	FTPNoTLS     = "ftp-notls"     // a server that offers no TLS at all
 	FTPReadOnly  = "ftp-readonly"  // same tree as FTP, but the account may not write
 	FTPSolo      = "ftp-solo"      // plain FTP, an account whose "/" only one test at a time may use (Lock)
-	SFTP         = "sftp"          // OpenSSH, not chrooted: store under an absolute home path
+	SFTP         = "sftp"          // OpenSSH, not chrooted: store under an absolute home path; the account has a shell
 	SFTPJail     = "sftp-jail"     // OpenSSH, chrooted: the account sees "/"
 )
 

@@ -35,7 +35,7 @@ import (
 // Unix accounts the servers log in. They are created once per machine (the
 // test command runs as root) and get a fresh password on every run.
 const (
-	storeUser  = "ocstore"  // FTP and SFTP, owns the web tree
+	storeUser  = "ocstore"  // FTP and SFTP with a shell (crontab), owns the web tree
 	readerUser = "ocreader" // FTP, read-only
 	jailUser   = "ocjail"   // SFTP, chrooted
 	soloUser   = "ocsolo"   // FTP, a folder of its own seen as "/"
@@ -572,14 +572,12 @@ UsePAM no
 AllowUsers %s %s
 MaxStartups 50:30:100
 MaxSessions 20
-Subsystem sftp internal-sftp
-Match User %s
-	ForceCommand internal-sftp -d %s
+Subsystem sftp internal-sftp -d %s
 Match User %s
 	ChrootDirectory %s
 	ForceCommand internal-sftp -d /
 `, port, hostKeyPath, filepath.Join(s.Env.Base, "run", "sshd.pid"), authDir,
-			storeUser, jailUser, storeUser, home, jailUser, jail)
+			storeUser, jailUser, home, jailUser, jail)
 		cfg := filepath.Join(etc, "sshd_config")
 		if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 			return err
