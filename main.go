@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,6 +22,13 @@ func main() {
 		stop()
 		os.Exit(code)
 	}
+	dir, err := app.DataDir(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ocsetup:", err)
+		os.Exit(1)
+	}
 	a := fyneapp.NewWithID(app.ID)
-	ui.NewMain(a, app.NewWizard()).Window.ShowAndRun()
+	wiz := app.NewWizard(dir)
+	defer wiz.Session.Close()
+	ui.NewMain(a, wiz).Window.ShowAndRun()
 }

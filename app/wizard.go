@@ -44,10 +44,13 @@ type Wizard struct {
 	done        [stepCount]bool
 	integration integrations.Profile
 	onChange    []func()
+	// Session is the connection to the store's hosting.
+	Session *Session
 }
 
-// NewWizard starts at the Welcome step.
-func NewWizard() *Wizard { return &Wizard{} }
+// NewWizard starts at the Welcome step; dataDir holds trusted keys and
+// the other files the app keeps.
+func NewWizard(dataDir string) *Wizard { return &Wizard{Session: NewSession(dataDir)} }
 
 // OnChange registers a function called after every state change.
 func (w *Wizard) OnChange(f func()) { w.onChange = append(w.onChange, f) }
@@ -77,6 +80,15 @@ func (w *Wizard) ChooseIntegration(id string) bool {
 	w.done[StepWelcome] = true
 	w.changed()
 	return true
+}
+
+// SetDone marks a step complete (or not), enabling Next on it.
+func (w *Wizard) SetDone(s Step, done bool) {
+	if s < 0 || s >= stepCount || w.done[s] == done {
+		return
+	}
+	w.done[s] = done
+	w.changed()
 }
 
 // CanNext reports whether the current step is complete, so Next may be used.

@@ -3,7 +3,7 @@ package app
 import "testing"
 
 func TestWizardNextOnlyWhenStepDone(t *testing.T) {
-	w := NewWizard()
+	w := NewWizard(t.TempDir())
 	changes := 0
 	w.OnChange(func() { changes++ })
 	if w.CanNext() || w.Next() {

@@ -24,6 +24,7 @@ type Main struct {
 	back    *widget.Button
 	next    *widget.Button
 	welcome *welcomeScreen
+	connect *connectScreen
 }
 
 // NewMain builds the main window for a wizard.
@@ -64,6 +65,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.next.Importance = widget.HighImportance
 
 	m.welcome = newWelcomeScreen(wiz)
+	m.connect = newConnectScreen(wiz, w)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps)
@@ -95,6 +97,8 @@ func (m *Main) refresh() {
 	switch s := m.wiz.Current(); s {
 	case app.StepWelcome:
 		screen = m.welcome.object
+	case app.StepConnect:
+		screen = m.connect.object
 	default:
 		screen = pendingScreen(s)
 	}

@@ -10,7 +10,7 @@ import (
 
 func TestWelcomeChoiceEnablesNext(t *testing.T) {
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard()
+	wiz := app.NewWizard(t.TempDir())
 	m := NewMain(a, wiz)
 	defer m.Window.Close()
 

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// Session is the connection of one setup: the site, its pool, the stores
+// found and the one chosen. The GUI and the CLI both work through it.
+type Session struct {
+	dataDir string
+
+	mu     sync.Mutex
+	site   remote.Site
+	pool   *remote.Pool
+	stores []store.Store
+	chosen *store.Store
+}
+
+// NewSession keeps trusted keys and certificates in dataDir.
+func NewSession(dataDir string) *Session { return &Session{dataDir: dataDir} }
+
+// ConnectResult is what a connection attempt found.
+type ConnectResult struct {
+	Site   remote.Site
+	Start  string
+	Stores []store.Store
+}
+
+// Connect logs in and looks for stores. accept is a fingerprint the user
+// accepted after a KindUnknownKey error ("" on the first try). A previous
+// connection is closed once the new one works.
+func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) (*ConnectResult, error) {
+	if site.Host == "" || site.User == "" {
+		return nil, errors.New("enter the server name and the user name")
+	}
+	trust := remote.NewTrust(s.dataDir)
+	trust.Accept = accept
+	pool, err := remote.Open(ctx, site, trust, 0)
+	if err != nil {
+		return nil, err
+	}
+	res, err := Detect(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	s.mu.Lock()
+	old := s.pool
+	s.site, s.pool, s.stores, s.chosen = site, pool, res.Stores, nil
+	if len(res.Stores) == 1 {
+		st := res.Stores[0]
+		s.chosen = &st
+	}
+	s.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+	return &ConnectResult{Site: site, Start: res.Start, Stores: res.Stores}, nil
+}
+
+// Choose picks one of the stores found.
+func (s *Session) Choose(root string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range s.stores {
+		if st.Root == root {
+			st := st
+			s.chosen = &st
+			return true
+		}
+	}
+	return false
+}
+
+// Store is the chosen store; ok is false until one is chosen.
+func (s *Session) Store() (store.Store, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.chosen == nil {
+		return store.Store{}, false
+	}
+	return *s.chosen, true
+}
+
+// Pool is the open connection pool (nil before Connect).
+func (s *Session) Pool() *remote.Pool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pool
+}
+
+// Close ends the connection.
+func (s *Session) Close() {
+	s.mu.Lock()
+	p := s.pool
+	s.pool = nil
+	s.mu.Unlock()
+	if p != nil {
+		p.Close()
+	}
+}

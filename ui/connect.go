@@ -1,0 +1,286 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// protocols as the Connect screen offers them, safest first.
+var protocols = []struct {
+	label string
+	proto remote.Protocol
+}{
+	{"SFTP (SSH) — recommended", remote.SFTP},
+	{"FTP with TLS (explicit)", remote.FTPS},
+	{"FTP with TLS (implicit, port 990)", remote.FTPSImplicit},
+	{"FTP — TLS if the server offers it", remote.FTP},
+}
+
+// connectScreen asks for the hosting login, connects in the background
+// and lists the stores found.
+type connectScreen struct {
+	object fyne.CanvasObject
+	wiz    *app.Wizard
+	win    fyne.Window
+
+	protocol   *widget.Select
+	host, port *widget.Entry
+	user, pass *widget.Entry
+	keyFile    *widget.Entry
+	folder     *widget.Entry
+	allowPlain *widget.Check
+	connect    *widget.Button
+	cancelBtn  *widget.Button
+	progress   *widget.ProgressBarInfinite
+	status     *widget.Label
+	details    *widget.Label
+	detailBox  *widget.Accordion
+	stores     *widget.RadioGroup
+
+	cancel context.CancelFunc
+	found  []store.Store
+	// do runs a function on the UI goroutine: fyne.Do, or in tests a
+	// serialiser shared with the test's own actions (Fyne's test driver
+	// runs fyne.Do at once, on the calling goroutine).
+	do func(func())
+}
+
+func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
+	s := &connectScreen{wiz: wiz, win: win, do: fyne.Do}
+	labels := make([]string, len(protocols))
+	for i, p := range protocols {
+		labels[i] = p.label
+	}
+	s.host = widget.NewEntry()
+	s.host.SetPlaceHolder("ftp.example.com")
+	s.port = widget.NewEntry()
+	s.user = widget.NewEntry()
+	s.pass = widget.NewPasswordEntry()
+	s.keyFile = widget.NewEntry()
+	s.keyFile.SetPlaceHolder("optional: path of a private key; the password field is its passphrase")
+	s.folder = widget.NewEntry()
+	s.folder.SetPlaceHolder("optional: where to look, for example /public_html")
+	s.allowPlain = widget.NewCheck("If the server has no TLS, connect without encryption (the password travels readable)", nil)
+	s.protocol = widget.NewSelect(labels, func(string) { s.protocolChanged() })
+
+	s.connect = widget.NewButton("Connect and find the store", s.start)
+	s.connect.Importance = widget.HighImportance
+	s.cancelBtn = widget.NewButton("Cancel", func() {
+		if s.cancel != nil {
+			s.cancel()
+		}
+	})
+	s.cancelBtn.Hide()
+	s.progress = widget.NewProgressBarInfinite()
+	s.progress.Stop()
+	s.progress.Hide()
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.details = widget.NewLabel("")
+	s.details.Wrapping = fyne.TextWrapWord
+	s.details.TextStyle.Monospace = true
+	s.detailBox = widget.NewAccordion(widget.NewAccordionItem("Server reply", s.details))
+	s.detailBox.Hide()
+	s.stores = widget.NewRadioGroup(nil, func(label string) {
+		for _, st := range s.found {
+			if storeLabel(st) == label {
+				wiz.SetDone(app.StepConnect, wiz.Session.Choose(st.Root))
+			}
+		}
+	})
+	s.stores.Hide()
+
+	form := widget.NewForm(
+		widget.NewFormItem("Protocol", s.protocol),
+		widget.NewFormItem("Server", s.host),
+		widget.NewFormItem("Port", s.port),
+		widget.NewFormItem("User", s.user),
+		widget.NewFormItem("Password", s.pass),
+		widget.NewFormItem("Private key", s.keyFile),
+		widget.NewFormItem("Folder", s.folder),
+	)
+	title := widget.NewLabelWithStyle("Connect to your hosting", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	intro := widget.NewLabel("Use the SFTP or FTP login from your hosting control panel. ocsetup finds the store by itself; " +
+		"you do not need to know the folder.")
+	intro.Wrapping = fyne.TextWrapWord
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, form, s.allowPlain,
+		container.NewHBox(s.connect, s.cancelBtn), s.progress, s.status, s.detailBox, s.stores)))
+	s.protocol.SetSelectedIndex(0)
+	return s
+}
+
+// protocolChanged sets the usual port unless the user typed another one.
+func (s *connectScreen) protocolChanged() {
+	p := s.selected()
+	usual := map[string]bool{"": true, "21": true, "22": true, "990": true}
+	if usual[s.port.Text] {
+		s.port.SetText(strconv.Itoa(p.DefaultPort()))
+	}
+	if p == remote.FTP {
+		s.allowPlain.Show()
+	} else {
+		s.allowPlain.Hide()
+	}
+	if p == remote.SFTP {
+		s.keyFile.Enable()
+	} else {
+		s.keyFile.Disable()
+	}
+}
+
+func (s *connectScreen) selected() remote.Protocol {
+	i := s.protocol.SelectedIndex()
+	if i < 0 {
+		return remote.SFTP
+	}
+	return protocols[i].proto
+}
+
+// site reads the form.
+func (s *connectScreen) site() (remote.Site, error) {
+	port, err := strconv.Atoi(strings.TrimSpace(s.port.Text))
+	if err != nil || port < 1 || port > 65535 {
+		return remote.Site{}, errors.New("the port must be a number from 1 to 65535")
+	}
+	site := remote.Site{Protocol: s.selected(), Host: strings.TrimSpace(s.host.Text), Port: port,
+		User: strings.TrimSpace(s.user.Text), Path: strings.TrimSpace(s.folder.Text), AllowPlain: s.allowPlain.Checked}
+	if key := strings.TrimSpace(s.keyFile.Text); key != "" && site.Protocol == remote.SFTP {
+		site.KeyFile, site.KeyPassphrase = key, s.pass.Text
+	} else {
+		site.Password = s.pass.Text
+	}
+	return site, nil
+}
+
+func (s *connectScreen) start() { s.run("") }
+
+// run connects in a goroutine; the screen stays usable and Cancel works.
+func (s *connectScreen) run(accept string) {
+	site, err := s.site()
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.busy(true, fmt.Sprintf("Connecting to %s…", site.Addr()))
+	s.wiz.SetDone(app.StepConnect, false)
+	go func() {
+		res, err := s.wiz.Session.Connect(ctx, site, accept)
+		cancel()
+		s.do(func() {
+			s.busy(false, "")
+			if err != nil {
+				s.failed(site, err)
+				return
+			}
+			s.succeeded(res)
+		})
+	}()
+}
+
+func (s *connectScreen) busy(on bool, msg string) {
+	if on {
+		s.connect.Disable()
+		s.cancelBtn.Show()
+		s.progress.Show()
+		s.progress.Start()
+		s.detailBox.Hide()
+		s.stores.Hide()
+	} else {
+		s.connect.Enable()
+		s.cancelBtn.Hide()
+		s.progress.Stop()
+		s.progress.Hide()
+	}
+	s.status.Importance = widget.MediumImportance
+	s.status.SetText(msg)
+}
+
+func (s *connectScreen) failed(site remote.Site, err error) {
+	var re *remote.Error
+	if errors.As(err, &re) && re.Kind == remote.KindUnknownKey {
+		s.askTrust(site, re)
+		return
+	}
+	s.showError(err)
+}
+
+func (s *connectScreen) showError(err error) {
+	var re *remote.Error
+	s.status.Importance = widget.DangerImportance
+	if errors.As(err, &re) {
+		s.status.SetText(re.Message())
+		detail := re.Reply
+		if detail == "" && re.Err != nil {
+			detail = re.Err.Error()
+		}
+		s.details.SetText(strings.TrimSpace(re.Op + ": " + detail))
+		s.detailBox.Show()
+		return
+	}
+	s.status.SetText(err.Error())
+}
+
+// askTrust shows the fingerprint of a server seen for the first time.
+func (s *connectScreen) askTrust(site remote.Site, re *remote.Error) {
+	fp := widget.NewLabel(re.Fingerprint)
+	fp.TextStyle.Monospace = true
+	text := widget.NewLabel(fmt.Sprintf("This is the first connection to %s (port %d).\n"+
+		"You cannot be sure the server is the one you think it is. Compare this %s fingerprint with the one your "+
+		"hosting provider shows, then trust it. ocsetup remembers it and stops if it ever changes.", site.Host, site.Port, re.KeyType))
+	text.Wrapping = fyne.TextWrapWord
+	content := container.NewVBox(text, fp)
+	d := dialog.NewCustomConfirm("Trust this server?", "Trust and connect", "Cancel", content, func(ok bool) {
+		if ok {
+			s.run(re.Fingerprint)
+		} else {
+			s.status.SetText("Not connected: the server's " + re.KeyType + " was not trusted.")
+		}
+	}, s.win)
+	d.Resize(fyne.NewSize(560, 280))
+	d.Show()
+}
+
+func (s *connectScreen) succeeded(res *app.ConnectResult) {
+	s.found = res.Stores
+	labels := make([]string, len(res.Stores))
+	for i, st := range res.Stores {
+		labels[i] = storeLabel(st)
+	}
+	s.stores.Options = labels
+	s.stores.Selected = ""
+	s.stores.Refresh()
+	s.stores.Show()
+	s.status.Importance = widget.SuccessImportance
+	if len(res.Stores) == 1 {
+		s.status.SetText("Connected. Found the store:")
+		s.stores.SetSelected(labels[0])
+	} else {
+		s.status.SetText(fmt.Sprintf("Connected. Found %d stores; choose one:", len(res.Stores)))
+	}
+}
+
+func storeLabel(st store.Store) string {
+	version := st.Version
+	if version == "" {
+		version = "version unknown"
+	}
+	l := fmt.Sprintf("%s — OpenCart %s, admin folder %q", st.Root, version, st.AdminDir)
+	for _, w := range st.Warnings {
+		l += "\n⚠ " + w.Message
+	}
+	return l
+}
