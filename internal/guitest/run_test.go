@@ -126,28 +126,71 @@ func TestRunCommandOpensWindow(t *testing.T) {
 			id = strings.Fields(string(b))[0]
 		}
 	}
+	x := xwin{t: t, display: display, id: id}
 	// Give the first frame time to be drawn: wait until the screen shows
 	// more than the empty root window.
-	shot := filepath.Join(root, "screenshots", "welcome.png")
-	var img image.Image
-	for i := 0; ; i++ {
-		grab := exec.Command("import", "-window", id, shot)
-		grab.Env = append(os.Environ(), "DISPLAY="+display)
-		if b, err := grab.CombinedOutput(); err != nil {
-			t.Fatalf("import: %v: %s", err, b)
-		}
-		img = readPNG(t, shot)
-		if colours(img) > 16 {
-			break
-		}
-		if i == 100 {
-			t.Fatalf("window %s never drew anything (%d colours)", id, colours(img))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	img := x.shotWhen(filepath.Join(root, "screenshots", "welcome.png"), func(img image.Image) bool { return colours(img) > 16 })
 	if b := img.Bounds(); b.Dx() < 800 || b.Dy() < 500 {
 		t.Fatalf("the window is only %v", b)
 	}
+	// Choose an integration and go on to the Connect screen, as a user
+	// would: by clicking (positions in the 960×640 window).
+	x.click(285, 306) // "OneBox CRM"
+	x.click(918, 617) // Next
+	before := img
+	x.shotWhen(filepath.Join(root, "screenshots", "connect.png"), func(img image.Image) bool { return differs(before, img) })
+}
+
+// xwin drives one window on the virtual display.
+type xwin struct {
+	t           *testing.T
+	display, id string
+}
+
+func (x xwin) run(args ...string) {
+	x.t.Helper()
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+x.display)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		x.t.Fatalf("%v: %v: %s", args, err, b)
+	}
+}
+
+func (x xwin) click(px, py int) {
+	x.t.Helper()
+	x.run("xdotool", "mousemove", "--window", x.id, fmt.Sprint(px), fmt.Sprint(py), "click", "1")
+}
+
+// shotWhen takes screenshots until ready accepts one (up to 10 s).
+func (x xwin) shotWhen(path string, ready func(image.Image) bool) image.Image {
+	x.t.Helper()
+	for i := 0; ; i++ {
+		x.run("import", "-window", x.id, path)
+		img := readPNG(x.t, path)
+		if ready(img) {
+			return img
+		}
+		if i == 100 {
+			x.t.Fatalf("%s: the window never showed what was expected", path)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// differs reports whether two screenshots differ noticeably.
+func differs(a, b image.Image) bool {
+	if a.Bounds() != b.Bounds() {
+		return true
+	}
+	n := 0
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y += 4 {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x += 4 {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n > 500
 }
 
 func readPNG(t *testing.T, p string) image.Image {
