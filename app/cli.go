@@ -87,6 +87,7 @@ func NewCLI() *CLI {
 			return nil
 		}})
 	c.addDetect()
+	c.addKeygen()
 	return c
 }
 

@@ -66,3 +66,19 @@ func TestFyneAppTomlMatches(t *testing.T) {
 		t.Error("FyneApp.toml lacks [Migrations] fyneDo = true")
 	}
 }
+
+func TestKeygen(t *testing.T) {
+	code, out, _ := runCLI(t, "keygen")
+	if code != 0 || len(strings.TrimSpace(out)) != 32 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("keygen: %d %q", code, out)
+	}
+	code, out, errOut := runCLI(t, "keygen", "--length", "64", "--entropy")
+	if code != 0 || len(strings.TrimSpace(out)) != 64 || !strings.Contains(errOut, "bits") {
+		t.Fatalf("keygen --length 64: %d %q %q", code, out, errOut)
+	}
+	for _, n := range []string{"23", "257", "x"} {
+		if code, _, _ := runCLI(t, "keygen", "--length", n); code != 2 {
+			t.Errorf("--length %s: exit %d", n, code)
+		}
+	}
+}
