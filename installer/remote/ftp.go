@@ -13,6 +13,7 @@ import (
 	"path"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jlaffaye/ftp"
 )
@@ -70,13 +71,28 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		return dialFTPMode(ctx, site, trust, site.Protocol)
 	}
 	c, err := dialFTPMode(ctx, site, trust, FTPS)
-	if KindOf(err) == KindTLSNotOffered {
-		if !site.AllowPlain {
-			return nil, err
-		}
-		return dialFTPMode(ctx, site, trust, FTP)
+	if KindOf(err) != KindTLSNotOffered {
+		return c, err
 	}
-	return c, err
+	if !site.AllowPlain {
+		return nil, err
+	}
+	// The refused TLS attempt's session may still count against a
+	// per-address limit for a moment after we closed it (vsftpd counts it
+	// until its session process exits): a 421 here is retried briefly.
+	wait := 100 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		c, err = dialFTPMode(ctx, site, trust, FTP)
+		if KindOf(err) != KindTooMany || attempt == 4 {
+			return c, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, &Error{Kind: KindCanceled, Op: "connect", Host: site.Addr(), Err: ctx.Err()}
+		}
+		wait *= 2
+	}
 }
 
 func dialFTPMode(ctx context.Context, site Site, trust *Trust, mode Protocol) (Conn, error) {

@@ -365,3 +365,35 @@ func must(t *testing.T, err error) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestTooManyConnections: a host that allows one connection answers 421
+// to the second; the user is told so, after the pool's retries.
+func TestTooManyConnections(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.FTPLimited)
+	site := siteOf(ts)
+	site.AllowPlain = true
+	ctx := context.Background()
+	first, err := remote.Open(ctx, site, remote.NewTrust(t.TempDir()), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	_, err = remote.Open(ctx, site, remote.NewTrust(t.TempDir()), 1)
+	if remote.KindOf(err) != remote.KindTooMany || !strings.Contains(err.Error(), "421") {
+		t.Fatalf("second connection: %v", err)
+	}
+	// With the first one closed, the pool gets in.
+	first.Close()
+	var pool *remote.Pool
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		if pool, err = remote.Open(ctx, site, remote.NewTrust(t.TempDir()), 1); err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond) // vsftpd counts the closed session until its process exits
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.Close()
+}

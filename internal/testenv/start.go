@@ -384,6 +384,8 @@ func (s *Servers) startFTP(ctx context.Context, acc map[string]*account, home st
 		{FTPSReuse, "ftps", "ssl_enable=YES\nforce_local_logins_ssl=YES\nforce_local_data_ssl=YES\nrequire_ssl_reuse=YES\n"},
 		{FTPSImplicit, "ftps-implicit", "ssl_enable=YES\nimplicit_ssl=YES\nforce_local_logins_ssl=YES\nforce_local_data_ssl=YES\nrequire_ssl_reuse=NO\n"},
 		{FTPNoTLS, "ftp", "ssl_enable=NO\n"},
+		// One connection per address, like the shared hosts that answer 421.
+		{FTPLimited, "ftp", "ssl_enable=NO\nmax_per_ip=1\n"},
 	}
 	for _, v := range variants {
 		v := v
@@ -395,6 +397,10 @@ func (s *Servers) startFTP(ctx context.Context, acc map[string]*account, home st
 			pasv, err := freeRange(20)
 			if err != nil {
 				return err
+			}
+			limits := "max_per_ip=50\n"
+			if strings.Contains(v.conf, "max_per_ip") {
+				limits = ""
 			}
 			conf := fmt.Sprintf(`listen=YES
 listen_ipv6=NO
@@ -418,7 +424,6 @@ connect_from_port_20=NO
 seccomp_sandbox=NO
 isolate_network=NO
 userlist_enable=NO
-max_per_ip=50
 max_clients=200
 xferlog_enable=NO
 vsftpd_log_file=%s
@@ -428,9 +433,9 @@ ssl_ciphers=HIGH
 ssl_tlsv1=YES
 ssl_sslv2=NO
 ssl_sslv3=NO
-%s`, port, home, userDir, filepath.Join(s.Env.Base, "empty"), pasv, pasv+19,
+%s%s`, port, home, userDir, filepath.Join(s.Env.Base, "empty"), pasv, pasv+19,
 				filepath.Join(s.Env.Base, "logs", v.site+"-xfer.log"),
-				s.Env.TLS.CertPEM, filepath.Join(s.Env.Base, "etc", "ftp-key.pem"), v.conf)
+				s.Env.TLS.CertPEM, filepath.Join(s.Env.Base, "etc", "ftp-key.pem"), limits, v.conf)
 			if !strings.Contains(v.conf, "ssl_enable=YES") {
 				// With ssl_enable=NO the certificate lines are harmless, but
 				// keep the TLS-less server free of any TLS setting.

@@ -1,0 +1,546 @@
+package remote
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/textproto"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FTPPipe is an FTP connection of its own for bulk uploads. jlaffaye/ftp
+// (behind Conn) waits for each reply before it sends the next command: a
+// file costs PASV, connect, STOR→150, data→226 and RNFR, RNTO, six round
+// trips. FTPPipe writes commands ahead of the replies it does not need yet,
+// so a file costs two (shared/reference/upload-floor.md): the rename of one
+// file travels with the STOR of the next, and the next PASV and a SIZE check
+// travel right behind the data.
+//
+// It is not safe for concurrent use; open one per parallel upload.
+type FTPPipe struct {
+	host    string
+	ctrlIP  net.IP
+	timeout time.Duration
+	tlsConf *tls.Config // nil for plain FTP
+	mode    Protocol
+
+	ctrl   net.Conn
+	r      *textproto.Reader
+	w      *bufio.Writer
+	conns  *connSet
+	noSize bool // the server has no SIZE command
+	broken bool
+}
+
+// PipeFile is one file for FTPPipe.StoreAtomic.
+type PipeFile struct {
+	Temp, Final string // absolute paths; Temp in Final's folder
+	Size        int64  // the size the server must report before the rename
+	Open        func() (io.ReadCloser, error)
+}
+
+// DialFTPPipe connects and logs in like Dial does for FTP sites (TLS
+// required for ftps and ftps-implicit, offered first for ftp and refused
+// to plain FTP unless the site allows it), checking the certificate with
+// the same trust rules.
+func DialFTPPipe(ctx context.Context, site Site, trust *Trust) (*FTPPipe, error) {
+	if trust == nil {
+		return nil, errors.New("remote: DialFTPPipe needs a Trust")
+	}
+	switch site.Protocol {
+	case FTP, FTPS, FTPSImplicit:
+	default:
+		return nil, fmt.Errorf("remote: DialFTPPipe of a %s site", site.Protocol)
+	}
+	p := &FTPPipe{host: site.Addr(), timeout: site.timeout(), conns: &connSet{conns: map[net.Conn]struct{}{}}, mode: site.Protocol}
+	var keyErr error
+	// Plain ftp:// sites are asked for TLS first too, as Dial does.
+	p.tlsConf = ftpTLSConfig(site, trust, &keyErr)
+	stop := context.AfterFunc(ctx, func() { _ = p.conns.Close() })
+	defer stop()
+	err := p.login(ctx, site)
+	if err != nil {
+		_ = p.conns.Close()
+		trust.Discard()
+		if keyErr != nil {
+			return nil, keyErr
+		}
+		if ctx.Err() != nil {
+			return nil, &Error{Kind: KindCanceled, Op: "connect", Host: p.host, Err: ctx.Err()}
+		}
+		return nil, err
+	}
+	if err := trust.Commit(); err != nil {
+		_ = p.conns.Close()
+		return nil, fmt.Errorf("save the trusted certificate: %w", err)
+	}
+	return p, nil
+}
+
+func (p *FTPPipe) login(ctx context.Context, site Site) error {
+	d := net.Dialer{Timeout: p.timeout}
+	c, err := d.DialContext(ctx, "tcp", p.host)
+	if err != nil {
+		return &Error{Kind: classifyNet(ctx, err), Op: "connect", Host: p.host, Err: err}
+	}
+	c = p.conns.add(c)
+	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
+		p.ctrlIP = ta.IP
+	}
+	if site.Protocol == FTPSImplicit {
+		tc := tls.Client(c, p.tlsConf)
+		_ = tc.SetDeadline(time.Now().Add(p.timeout))
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return p.fail(ctx, "TLS", err)
+		}
+		_ = tc.SetDeadline(time.Time{})
+		c = tc
+	}
+	p.setCtrl(c)
+	if _, err := p.expect(ctx, "connect", 220); err != nil {
+		return err
+	}
+	secure := site.Protocol == FTPSImplicit
+	if site.Protocol != FTPSImplicit {
+		code, msg, err := p.cmd(ctx, "AUTH TLS", "AUTH TLS")
+		switch {
+		case err != nil:
+			return err
+		case code == 234:
+			tc := tls.Client(c, p.tlsConf)
+			_ = tc.SetDeadline(time.Now().Add(p.timeout))
+			if err := tc.HandshakeContext(ctx); err != nil {
+				return p.fail(ctx, "TLS", err)
+			}
+			_ = tc.SetDeadline(time.Time{})
+			p.setCtrl(tc)
+			secure = true
+		case site.Protocol == FTPS || !site.AllowPlain || code == 421:
+			return ftpError(ctx, "AUTH TLS", p.host, &textproto.Error{Code: code, Msg: msg}, FTPS)
+		}
+	}
+	if !secure {
+		p.tlsConf = nil
+		p.mode = FTP
+	} else if p.mode == FTP {
+		p.mode = FTPS
+	}
+	code, msg, err := p.cmd(ctx, "login", "USER "+site.User)
+	if err != nil {
+		return err
+	}
+	if code == 331 {
+		code, msg, err = p.cmd(ctx, "login", "PASS "+site.Password)
+		if err != nil {
+			return err
+		}
+	}
+	if code != 230 {
+		return ftpError(ctx, "login", p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
+	}
+	if secure {
+		for _, c := range []string{"PBSZ 0", "PROT P"} {
+			if err := p.ok(ctx, c, c); err != nil {
+				return err
+			}
+		}
+	}
+	return p.ok(ctx, "TYPE I", "TYPE I")
+}
+
+func (p *FTPPipe) setCtrl(c net.Conn) {
+	p.ctrl = c
+	p.r = textproto.NewReader(bufio.NewReader(c))
+	p.w = bufio.NewWriter(c)
+}
+
+// fail classifies a network failure and marks the connection unusable.
+func (p *FTPPipe) fail(ctx context.Context, op string, err error) error {
+	p.broken = true
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if ctx.Err() != nil {
+		return &Error{Kind: KindCanceled, Op: op, Host: p.host, Err: ctx.Err()}
+	}
+	kind := classifyNet(ctx, err)
+	if kind == KindOther {
+		kind = KindReset
+	}
+	return &Error{Kind: kind, Op: op, Host: p.host, Err: err}
+}
+
+// send writes commands without waiting for any reply.
+func (p *FTPPipe) send(ctx context.Context, op string, cmds ...string) error {
+	if p.broken {
+		return &Error{Kind: KindReset, Op: op, Host: p.host, Err: errors.New("connection is no longer usable")}
+	}
+	for _, c := range cmds {
+		if strings.ContainsAny(c, "\r\n") {
+			return fmt.Errorf("remote: FTP command with a line break: %q", c)
+		}
+		p.w.WriteString(c)
+		p.w.WriteString("\r\n")
+	}
+	_ = p.ctrl.SetWriteDeadline(time.Now().Add(p.timeout))
+	if err := p.w.Flush(); err != nil {
+		return p.fail(ctx, op, err)
+	}
+	return nil
+}
+
+// read reads one (possibly multi-line) reply.
+func (p *FTPPipe) read(ctx context.Context, op string) (int, string, error) {
+	if p.broken {
+		return 0, "", &Error{Kind: KindReset, Op: op, Host: p.host, Err: errors.New("connection is no longer usable")}
+	}
+	_ = p.ctrl.SetReadDeadline(time.Now().Add(p.timeout))
+	code, msg, err := p.r.ReadResponse(0)
+	if err != nil {
+		var te *textproto.Error
+		if !errors.As(err, &te) {
+			return 0, "", p.fail(ctx, op, err)
+		}
+	}
+	if code == 421 {
+		// The server is closing the session.
+		p.broken = true
+		return 0, "", ftpError(ctx, op, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
+	}
+	return code, msg, nil
+}
+
+func (p *FTPPipe) cmd(ctx context.Context, op, c string) (int, string, error) {
+	if err := p.send(ctx, op, c); err != nil {
+		return 0, "", err
+	}
+	return p.read(ctx, op)
+}
+
+// expect reads a reply and fails unless its code is want.
+func (p *FTPPipe) expect(ctx context.Context, op string, want int) (string, error) {
+	code, msg, err := p.read(ctx, op)
+	if err != nil {
+		return "", err
+	}
+	if code != want {
+		return msg, ftpError(ctx, op, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
+	}
+	return msg, nil
+}
+
+// ok sends one command and wants a 2xx reply.
+func (p *FTPPipe) ok(ctx context.Context, op, c string) error {
+	code, msg, err := p.cmd(ctx, op, c)
+	if err != nil {
+		return err
+	}
+	if code/100 != 2 {
+		return ftpError(ctx, op, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
+	}
+	return nil
+}
+
+// Mkdirs creates folders with one batch of MKD commands. The server runs
+// them in order, so parents listed before their children work in one round
+// trip. A folder that exists already is no error; as FTP servers answer 550
+// for both "exists" and "not allowed", a refused folder shows up later, when
+// a file is stored in it.
+func (p *FTPPipe) Mkdirs(ctx context.Context, dirs []string) error {
+	stop := context.AfterFunc(ctx, func() { _ = p.conns.Close() })
+	defer stop()
+	// Batches keep the replies the server queues within its socket buffer.
+	for len(dirs) > 0 {
+		n := min(len(dirs), 64)
+		cmds := make([]string, n)
+		for i, d := range dirs[:n] {
+			cmds[i] = "MKD " + d
+		}
+		if err := p.send(ctx, "create folders", cmds...); err != nil {
+			return err
+		}
+		for _, d := range dirs[:n] {
+			code, msg, err := p.read(ctx, "create folder "+d)
+			if err != nil {
+				return err
+			}
+			if code/100 != 2 && code != 550 && code != 521 {
+				return ftpError(ctx, "create folder "+d, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
+			}
+		}
+		dirs = dirs[n:]
+	}
+	return nil
+}
+
+// Delete removes files (and, with dirs, empty folders) with one batch of
+// commands, ignoring "not found". It is used to clean up temporary files.
+func (p *FTPPipe) Delete(ctx context.Context, names []string) error {
+	stop := context.AfterFunc(ctx, func() { _ = p.conns.Close() })
+	defer stop()
+	for len(names) > 0 {
+		n := min(len(names), 64)
+		cmds := make([]string, n)
+		for i, d := range names[:n] {
+			cmds[i] = "DELE " + d
+		}
+		if err := p.send(ctx, "delete", cmds...); err != nil {
+			return err
+		}
+		for range names[:n] {
+			if _, _, err := p.read(ctx, "delete"); err != nil {
+				return err
+			}
+		}
+		names = names[n:]
+	}
+	return nil
+}
+
+// StoreAtomic uploads the files that next hands out, one after the other,
+// each under its temporary name; it renames a file into place only after
+// the server confirmed the transfer (226) and reported the expected size,
+// so a final path never holds a partial file. done is called once per file
+// handed out, with nil when the file is in place or with the server's
+// refusal of that file (which leaves the final path untouched and removes
+// the temporary file). A returned error means the connection failed: files
+// handed out whose done was not called are in an unknown state (the final
+// path holds the old or the new content, the temporary file may remain),
+// and the pipe is unusable.
+func (p *FTPPipe) StoreAtomic(ctx context.Context, next func() (PipeFile, bool), done func(PipeFile, error)) error {
+	stop := context.AfterFunc(ctx, func() { _ = p.conns.Close() })
+	defer stop()
+	cur, more := next()
+	if !more {
+		return nil
+	}
+	if err := p.send(ctx, "PASV", "PASV"); err != nil {
+		return err
+	}
+	var renaming *PipeFile // confirmed and sized, rename not yet sent
+	var garbage []string   // temporary files of refused uploads
+	for more {
+		f := cur
+		addr, err := p.readPASV(ctx)
+		if err != nil {
+			return err
+		}
+		cmds := []string{"STOR " + f.Temp}
+		if renaming != nil {
+			cmds = append([]string{"RNFR " + renaming.Temp, "RNTO " + renaming.Final}, cmds...)
+		}
+		if err := p.send(ctx, "upload "+f.Final, cmds...); err != nil {
+			return err
+		}
+		// The connect and the STOR's 150 overlap: one round trip for both.
+		data, dialErr := p.dialData(ctx, addr)
+		if renaming != nil {
+			if err := p.readRename(ctx, *renaming, done); err != nil {
+				closeQuiet(data)
+				return err
+			}
+			renaming = nil
+		}
+		code, msg, err := p.read(ctx, "upload "+f.Final)
+		if err != nil {
+			closeQuiet(data)
+			return err
+		}
+		if dialErr != nil {
+			return p.fail(ctx, "data connection for "+f.Final, dialErr)
+		}
+		cur, more = next()
+		if code/100 != 1 {
+			// Refused before any byte was sent (permission, quota, path).
+			_ = data.Close()
+			done(f, ftpError(ctx, "upload "+f.Final, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode))
+			if more {
+				if err := p.send(ctx, "PASV", "PASV"); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		srcErr, netErr := p.copyData(data, f)
+		if netErr != nil {
+			return p.fail(ctx, "upload "+f.Final, netErr)
+		}
+		cmds = nil
+		if !p.noSize {
+			cmds = append(cmds, "SIZE "+f.Temp)
+		}
+		if more {
+			cmds = append(cmds, "PASV")
+		}
+		if len(cmds) > 0 {
+			if err := p.send(ctx, "upload "+f.Final, cmds...); err != nil {
+				return err
+			}
+		}
+		code, msg, err = p.read(ctx, "upload "+f.Final)
+		if err != nil {
+			return err
+		}
+		fileErr := srcErr
+		if code/100 != 2 && fileErr == nil {
+			fileErr = ftpError(ctx, "upload "+f.Final, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
+		}
+		if !p.noSize {
+			code, msg, err = p.read(ctx, "size of "+f.Temp)
+			if err != nil {
+				return err
+			}
+			switch {
+			case code == 213:
+				if n, perr := strconv.ParseInt(strings.TrimSpace(msg), 10, 64); fileErr == nil && (perr != nil || n != f.Size) {
+					fileErr = &Error{Kind: KindReset, Op: "upload " + f.Final, Host: p.host,
+						Err: fmt.Errorf("the server holds %s bytes of %d: the transfer was cut", strings.TrimSpace(msg), f.Size)}
+				}
+			case code == 500 || code == 502 || code == 504:
+				p.noSize = true
+			}
+		}
+		if fileErr != nil {
+			garbage = append(garbage, f.Temp)
+			done(f, fileErr)
+			continue
+		}
+		renaming = &f
+	}
+	if renaming != nil {
+		if err := p.send(ctx, "rename "+renaming.Final, "RNFR "+renaming.Temp, "RNTO "+renaming.Final); err != nil {
+			return err
+		}
+		if err := p.readRename(ctx, *renaming, done); err != nil {
+			return err
+		}
+	}
+	if len(garbage) > 0 {
+		return p.Delete(ctx, garbage)
+	}
+	return nil
+}
+
+// readRename reads the RNFR and RNTO replies of f and reports it done.
+func (p *FTPPipe) readRename(ctx context.Context, f PipeFile, done func(PipeFile, error)) error {
+	var fileErr error
+	for _, want := range []int{350, 250} {
+		code, msg, err := p.read(ctx, "rename "+f.Temp)
+		if err != nil {
+			return err
+		}
+		if code != want && fileErr == nil && !(want == 250 && code/100 == 2) {
+			fileErr = ftpError(ctx, "rename "+f.Temp, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
+		}
+	}
+	done(f, fileErr)
+	return nil
+}
+
+// copyData sends f over the data connection and closes it. srcErr is a
+// failure to read the local file (the transfer was still finished, so the
+// control connection stays in step); netErr a failure of the connection.
+func (p *FTPPipe) copyData(data net.Conn, f PipeFile) (srcErr, netErr error) {
+	_ = data.SetDeadline(time.Now().Add(p.timeout + time.Duration(f.Size/(64<<10))*time.Second))
+	rc, err := f.Open()
+	if err == nil {
+		_, err = io.Copy(data, srcReader{rc})
+		_ = rc.Close()
+	}
+	var se srcError
+	switch {
+	case errors.As(err, &se):
+		srcErr = se.err
+	case err != nil:
+		netErr = err
+	}
+	if cerr := data.Close(); netErr == nil && cerr != nil && srcErr == nil {
+		netErr = cerr
+	}
+	return srcErr, netErr
+}
+
+// srcReader tags errors of the local reader, to tell them from the
+// network's in io.Copy.
+type srcReader struct{ r io.Reader }
+
+type srcError struct{ err error }
+
+func (e srcError) Error() string { return e.err.Error() }
+
+func (s srcReader) Read(b []byte) (int, error) {
+	n, err := s.r.Read(b)
+	if err != nil && err != io.EOF {
+		err = srcError{err}
+	}
+	return n, err
+}
+
+func closeQuiet(c net.Conn) {
+	if c != nil {
+		_ = c.Close()
+	}
+}
+
+// readPASV reads a 227 reply and returns the data address, corrected like
+// lftp's ftp:fix-pasv-address: a server behind NAT often announces its
+// private address, which only the control connection's address reaches.
+func (p *FTPPipe) readPASV(ctx context.Context) (string, error) {
+	msg, err := p.expect(ctx, "PASV", 227)
+	if err != nil {
+		return "", err
+	}
+	start, end := strings.Index(msg, "("), strings.LastIndex(msg, ")")
+	var parts []string
+	if start >= 0 && end > start {
+		parts = strings.Split(msg[start+1:end], ",")
+	}
+	if len(parts) != 6 {
+		return "", &Error{Kind: KindProtocol, Op: "PASV", Host: p.host, Reply: "227 " + msg}
+	}
+	var n [6]int
+	for i, s := range parts {
+		v, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || v < 0 || v > 255 {
+			return "", &Error{Kind: KindProtocol, Op: "PASV", Host: p.host, Reply: "227 " + msg}
+		}
+		n[i] = v
+	}
+	ip := net.IPv4(byte(n[0]), byte(n[1]), byte(n[2]), byte(n[3]))
+	if p.ctrlIP != nil && (ip.IsUnspecified() || ip.IsPrivate() && !p.ctrlIP.IsPrivate() && !p.ctrlIP.IsLoopback()) {
+		ip = p.ctrlIP
+	}
+	return net.JoinHostPort(ip.String(), strconv.Itoa(n[4]<<8|n[5])), nil
+}
+
+// dialData opens a data connection, in TLS when the control one is (with
+// the same config, so the session is resumed as servers require).
+func (p *FTPPipe) dialData(ctx context.Context, addr string) (net.Conn, error) {
+	d := net.Dialer{Timeout: p.timeout}
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c = p.conns.add(c)
+	if p.tlsConf != nil {
+		return tls.Client(c, p.tlsConf), nil
+	}
+	return c, nil
+}
+
+// Close logs out.
+func (p *FTPPipe) Close() error {
+	if !p.broken && p.w != nil {
+		_ = p.ctrl.SetDeadline(time.Now().Add(2 * time.Second))
+		_ = p.send(context.Background(), "QUIT", "QUIT")
+		_, _, _ = p.r.ReadResponse(0)
+	}
+	return p.conns.Close()
+}
