@@ -87,6 +87,7 @@ func NewCLI() *CLI {
 			return nil
 		}})
 	c.addDetect()
+	c.addCredentials()
 	c.addKeygen()
 	return c
 }

@@ -1,0 +1,274 @@
+package db
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"path"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ocsetup/ocsetup/assets/bridge"
+	"github.com/ocsetup/ocsetup/installer/remote"
+)
+
+// BridgeFiles is what the bridge route needs of the files channel
+// (*remote.Pool has it).
+type BridgeFiles interface {
+	FileRemover
+	Site() remote.Site
+	WriteAtomic(ctx context.Context, name string, data []byte) error
+}
+
+// The bridge's wire protocol; assets/bridge/bridge.php has the other side.
+const (
+	headerTimestamp = "X-Ocsetup-Timestamp"
+	headerNonce     = "X-Ocsetup-Nonce"
+	headerSignature = "X-Ocsetup-Signature"
+	// bridgePrefix starts every bridge file name, so a person who finds
+	// one knows what it is.
+	bridgePrefix = "ocsetup-bridge-"
+	maxReply     = 64 << 20
+	// DefaultBridgeTTL is how long a bridge lives when Options.BridgeTTL
+	// is 0: long enough for a setup session, short enough that a
+	// forgotten one is harmless soon.
+	DefaultBridgeTTL = 30 * time.Minute
+	// cleanupTimeout bounds removing a bridge, whatever the caller's context.
+	cleanupTimeout = 30 * time.Second
+)
+
+// bridgeRunner talks to one uploaded bridge.
+type bridgeRunner struct {
+	files   BridgeFiles
+	rec     BridgeRecord
+	secret  []byte // the hex text, which is the HMAC key on both sides
+	client  *http.Client
+	offset  atomic.Int64 // the server's clock minus ours, in seconds
+	mu      sync.Mutex
+	url     string // the bridge's address; a redirect may change it
+	once    sync.Once
+	closed  error
+	pingRes bridgeInfo
+	// driver "pdo" makes the bridge use PDO even where mysqli exists
+	// (tests of the PDO path); "" lets it choose.
+	driver string
+}
+
+// bridgeInfo is what the ping op tells.
+type bridgeInfo struct {
+	PHP     string `json:"php"`
+	Driver  string `json:"driver"`
+	Server  string `json:"server"`
+	Now     int64  `json:"now"`
+	Expires int64  `json:"expires"`
+	// Constants are config.php's values as PHP computed them on the
+	// server (DB_HOSTNAME, DB_PREFIX, HTTP_SERVER…; never DB_PASSWORD).
+	Constants map[string]string `json:"constants"`
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail on supported systems
+	}
+	return hex.EncodeToString(b)
+}
+
+// bridgeError makes the *Error of a bridge that could not be used.
+func bridgeError(addr, reason string, err error) *Error {
+	return &Error{Route: RouteBridge, Kind: KindBridge, Addr: addr, Reason: reason, Err: err}
+}
+
+// openBridge uploads a bridge into the store root, checks that it answers
+// and reaches the database, and records it in dataDir first, so that a
+// crash at any point leaves a record the next start cleans up (see
+// CleanupLeftovers). On any error the bridge is removed before returning.
+func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt Options) (*bridgeRunner, error) {
+	urls := creds.StoreURLs()
+	if opt.StoreURL != "" {
+		urls = []string{withSlash(opt.StoreURL)}
+	}
+	if len(urls) == 0 {
+		return nil, bridgeError("", "config.php does not give the store's web address as plain text (HTTP_SERVER is computed on the server), so ocsetup cannot tell where a bridge file would be served. Give the store's address (--store-url).", nil)
+	}
+	if opt.DataDir == "" {
+		return nil, bridgeError("", "No data folder was given to record the bridge in, so a crash could leave it behind; the bridge is not used.", nil)
+	}
+	ttl := opt.BridgeTTL
+	if ttl == 0 {
+		ttl = DefaultBridgeTTL
+	}
+	secret := randomHex(32)
+	src, err := bridge.Render(secret, ttl)
+	if err != nil {
+		return nil, bridgeError("", "The bridge could not be prepared.", err)
+	}
+	name := bridgePrefix + randomHex(12) + ".php"
+	site := files.Site()
+	site.Password, site.KeyPassphrase = "", ""
+	now := time.Now()
+	b := &bridgeRunner{
+		files:  files,
+		secret: []byte(secret),
+		client: bridgeClient(opt.HTTPClient),
+		rec: BridgeRecord{
+			Site:      site,
+			Path:      path.Join(creds.Store.Root, name),
+			NoncePath: path.Join(creds.Store.Root, strings.TrimSuffix(name, ".php")+".nonces"),
+			URL:       urls[0] + name,
+			Uploaded:  now.UTC(),
+			Expires:   now.Add(ttl).UTC(),
+		},
+	}
+	if err := b.rec.save(opt.DataDir); err != nil {
+		return nil, bridgeError("", "The bridge could not be recorded in ocsetup's data folder, so it is not uploaded.", err)
+	}
+	// From here on every way out that does not hand the bridge to the
+	// caller removes it, panics included; close has its own deadline.
+	handedOver := false
+	defer func() {
+		if !handedOver {
+			_ = b.close()
+		}
+	}()
+	if err := files.WriteAtomic(ctx, b.rec.Path, src); err != nil {
+		return nil, bridgeError(b.rec.Path, fmt.Sprintf("The bridge file could not be uploaded to the store folder %s.", creds.Store.Root), err)
+	}
+	// Try the store's addresses in turn (https first) until one serves
+	// the bridge; an answer from the bridge itself, even a refusal, ends
+	// the search.
+	for _, u := range urls {
+		b.setURL(u + name)
+		err = b.call(ctx, map[string]any{"op": "ping"}, &b.pingRes)
+		var transport *transportError
+		if err == nil || !errors.As(err, &transport) && !errors.Is(err, errNotServed) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	handedOver = true
+	return b, nil
+}
+
+// bridgeClient never follows redirects by itself: Go would turn the POST
+// into a GET, which the bridge refuses. post follows them instead.
+func bridgeClient(c *http.Client) *http.Client {
+	out := &http.Client{Timeout: 2 * time.Minute}
+	if c != nil {
+		cp := *c
+		out = &cp
+	}
+	out.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return out
+}
+
+func (b *bridgeRunner) setURL(u string) {
+	b.mu.Lock()
+	b.url = u
+	b.mu.Unlock()
+}
+
+func (b *bridgeRunner) currentURL() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.url
+}
+
+func (b *bridgeRunner) query(ctx context.Context, q string, args []arg) (*Rows, error) {
+	wa, err := wireArgs(args)
+	if err != nil {
+		return nil, err
+	}
+	var res struct {
+		Columns []string            `json:"columns"`
+		Rows    [][]json.RawMessage `json:"rows"`
+	}
+	if err := b.call(ctx, map[string]any{"op": "query", "sql": q, "args": wa}, &res); err != nil {
+		return nil, err
+	}
+	out := &Rows{Columns: res.Columns}
+	for _, row := range res.Rows {
+		if len(row) != len(res.Columns) {
+			return nil, bridgeError(b.currentURL(), "The bridge's answer has rows that do not match its columns.", nil)
+		}
+		vals := make([]sql.NullString, len(row))
+		for i, raw := range row {
+			if vals[i], err = wireValue(raw); err != nil {
+				return nil, bridgeError(b.currentURL(), "The bridge's answer could not be read.", err)
+			}
+		}
+		out.Values = append(out.Values, vals)
+	}
+	return out, nil
+}
+
+func (b *bridgeRunner) exec(ctx context.Context, stmts []stmt) error {
+	list := make([]map[string]any, len(stmts))
+	for i, st := range stmts {
+		wa, err := wireArgs(st.args)
+		if err != nil {
+			return fmt.Errorf("statement %d: %w", i+1, err)
+		}
+		list[i] = map[string]any{"sql": st.query, "args": wa}
+	}
+	var res struct {
+		Results []struct {
+			Affected int64 `json:"affected"`
+			InsertID int64 `json:"insert_id"`
+		} `json:"results"`
+	}
+	err := b.call(ctx, map[string]any{"op": "tx", "statements": list}, &res)
+	var se *SQLError
+	if errors.As(err, &se) {
+		se.InTx = true
+	}
+	if err != nil {
+		return err
+	}
+	if len(res.Results) != len(stmts) {
+		return bridgeError(b.currentURL(), "The bridge's answer does not list every statement.", nil)
+	}
+	for i, r := range res.Results {
+		stmts[i].result.RowsAffected, stmts[i].result.LastInsertID = r.Affected, r.InsertID
+	}
+	return nil
+}
+
+// publicIP asks the store which address this machine's requests come from.
+func (b *bridgeRunner) publicIP(ctx context.Context) (string, error) {
+	var res struct {
+		RemoteAddr   string `json:"remote_addr"`
+		ForwardedFor string `json:"forwarded_for"`
+	}
+	if err := b.call(ctx, map[string]any{"op": "ip"}, &res); err != nil {
+		return "", err
+	}
+	return res.RemoteAddr, nil
+}
+
+// close asks the bridge to delete itself, then removes the file (and its
+// nonce list) through the files channel whatever the answer, and drops
+// the record once both are gone. It runs once, with its own deadline, so
+// that a cancelled caller still cleans up.
+func (b *bridgeRunner) close() error {
+	b.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+		defer cancel()
+		if b.currentURL() != "" {
+			dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
+			_ = b.call(dctx, map[string]any{"op": "delete"}, nil)
+			dcancel()
+		}
+		b.closed = b.rec.Remove(ctx, b.files)
+	})
+	return b.closed
+}

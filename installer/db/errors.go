@@ -1,0 +1,229 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"regexp"
+	"syscall"
+
+	"github.com/go-sql-driver/mysql"
+	"golang.org/x/crypto/ssh"
+)
+
+// Kind says what went wrong on a route, in terms the user can act on.
+type Kind int
+
+// Kinds of failure.
+const (
+	KindOther              Kind = iota
+	KindSkipped                 // the route does not apply here (Reason says why)
+	KindAccessDenied            // MySQL 1045: user, password or the host it is allowed from
+	KindHostNotAllowed          // MySQL 1130: this client's address may not connect at all
+	KindDatabaseAccess          // MySQL 1044: logged in, but no rights on the database
+	KindUnknownDatabase         // MySQL 1049
+	KindTooManyConnections      // MySQL 1040 / 1203
+	KindRefused                 // nothing listens there, or a firewall rejects (client error 2003)
+	KindTimeout                 // no answer in time (client error 2003 after a wait)
+	KindUnknownHost             // DNS found no such server (client error 2005)
+	KindForwardingDenied        // the SSH server does not forward connections
+	KindBridge                  // the bridge could not be set up or refused (Reason says why)
+	KindCanceled                // the user cancelled
+)
+
+// Error is a failure to reach the database on one route. It never holds
+// the password: MySQL's own messages name the user, not the password, and
+// no DSN string is ever built.
+type Error struct {
+	Route Route
+	Kind  Kind
+	Addr  string // what was dialled ("db.example.com:3306", a socket, the bridge URL)
+	User  string
+	// ClientIP is the address the database or the store saw this machine
+	// come from, when known; IPSource says which ("MySQL" or "the store").
+	ClientIP string
+	IPSource string
+	Number   uint16 // MySQL error number, when there is one
+	Reason   string // plain-language detail for KindSkipped and KindBridge
+	Note     string // a few words for KindSkipped ("the site is not SFTP")
+	Err      error  // the underlying error: the server's own words
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s (%v)", e.Message(), e.Err)
+	}
+	return e.Message()
+}
+
+// remoteAccessHelp is what to tell when the direct route is blocked.
+func (e *Error) remoteAccessHelp() string {
+	ip := "this computer's public IP address"
+	if e.ClientIP != "" {
+		ip = fmt.Sprintf("this computer's public IP address, %s (as %s sees it)", e.ClientIP, e.IPSource)
+	}
+	return fmt.Sprintf(" To reach the database directly, the hosting must allow remote MySQL for %s: in cPanel under \"Remote MySQL\", in Plesk under Databases > remote access, elsewhere ask the hosting provider. Meanwhile ocsetup tries the other routes: through SSH, then a temporary bridge file on the store.", ip)
+}
+
+// Message is the failure in plain language, with what to do.
+func (e *Error) Message() string {
+	switch e.Kind {
+	case KindSkipped, KindBridge:
+		return e.Reason
+	case KindCanceled:
+		return "Cancelled."
+	case KindUnknownHost:
+		return fmt.Sprintf("The database server name in %s was not found. Check DB_HOSTNAME in config.php.", e.Addr)
+	case KindUnknownDatabase:
+		return "The database named in config.php (DB_DATABASE) does not exist on the database server. Check DB_DATABASE in config.php."
+	case KindDatabaseAccess:
+		return fmt.Sprintf("The database user %s may log in but has no rights on the store's database. Grant them in the hosting panel (MySQL Databases > add user to database).", e.User)
+	case KindTooManyConnections:
+		return "The database server has too many connections open. Wait a minute and try again."
+	case KindForwardingDenied:
+		return "The SSH server does not forward connections to the database (AllowTcpForwarding or AllowStreamLocalForwarding is off), so the database cannot be reached through SSH."
+	}
+	if e.Route == RouteDirect {
+		switch e.Kind {
+		case KindAccessDenied:
+			return fmt.Sprintf("The database server at %s refused the login of %s from this computer. The password comes from config.php, so most likely the user is only allowed to connect from the web server itself.%s", e.Addr, e.User, e.remoteAccessHelp())
+		case KindHostNotAllowed:
+			return fmt.Sprintf("The database server at %s does not accept connections from this computer.%s", e.Addr, e.remoteAccessHelp())
+		case KindRefused:
+			return fmt.Sprintf("The database server at %s refused the connection: the hosting blocks remote MySQL (or MySQL listens only on the server itself).%s", e.Addr, e.remoteAccessHelp())
+		case KindTimeout:
+			return fmt.Sprintf("The database server at %s did not answer: a firewall probably blocks remote MySQL.%s", e.Addr, e.remoteAccessHelp())
+		}
+	}
+	switch e.Kind {
+	case KindAccessDenied:
+		return fmt.Sprintf("The database refused the login of %s even from the hosting server. The settings in config.php may be out of date, or the user may lack a grant for the address the server connects from.", e.User)
+	case KindHostNotAllowed:
+		return "The database server does not accept connections from the hosting server's address."
+	case KindRefused:
+		return fmt.Sprintf("The hosting server could not connect to the database at %s (refused).", e.Addr)
+	case KindTimeout:
+		return fmt.Sprintf("The database at %s did not answer in time.", e.Addr)
+	}
+	return fmt.Sprintf("The database connection through %s failed.", e.Route.Title())
+}
+
+// Short is a few words for a list of attempts ("refused (host blocks
+// remote MySQL)").
+func (e *Error) Short() string {
+	switch e.Kind {
+	case KindSkipped:
+		return "skipped"
+	case KindAccessDenied:
+		if e.Route == RouteDirect {
+			return "access denied (the user may only connect from the server)"
+		}
+		return "access denied"
+	case KindHostNotAllowed:
+		return "refused (host blocks remote MySQL)"
+	case KindRefused:
+		if e.Route == RouteDirect {
+			return "refused (host blocks remote MySQL)"
+		}
+		return "refused"
+	case KindTimeout:
+		return "no answer"
+	case KindUnknownHost:
+		return "unknown server name"
+	case KindUnknownDatabase:
+		return "no such database"
+	case KindDatabaseAccess:
+		return "no rights on the database"
+	case KindTooManyConnections:
+		return "too many connections"
+	case KindForwardingDenied:
+		return "SSH forwarding disabled"
+	case KindBridge:
+		return "failed"
+	case KindCanceled:
+		return "cancelled"
+	}
+	return "failed"
+}
+
+// Blocked reports whether the direct route failed in a way that remote
+// access for this machine's IP would fix.
+func (e *Error) Blocked() bool {
+	if e.Route != RouteDirect {
+		return false
+	}
+	switch e.Kind {
+	case KindAccessDenied, KindHostNotAllowed, KindRefused, KindTimeout:
+		return true
+	}
+	return false
+}
+
+var (
+	deniedRE     = regexp.MustCompile(`for user '[^']*'@'([^']*)'`)
+	notAllowedRE = regexp.MustCompile(`^Host '([^']*)'`)
+)
+
+// classify turns a dial, login or I/O failure into an *Error.
+func classify(ctx context.Context, route Route, addr string, err error) error {
+	var de *Error
+	if errors.As(err, &de) {
+		return de
+	}
+	e := &Error{Route: route, Kind: KindOther, Addr: addr, Err: err}
+	var me *mysql.MySQLError
+	var dnsErr *net.DNSError
+	var oce *ssh.OpenChannelError
+	var ne net.Error
+	switch {
+	case errors.As(err, &me):
+		e.Number = me.Number
+		switch me.Number {
+		case 1045:
+			e.Kind = KindAccessDenied
+			if m := deniedRE.FindStringSubmatch(me.Message); m != nil {
+				e.ClientIP, e.IPSource = m[1], "MySQL"
+			}
+		case 1130:
+			e.Kind = KindHostNotAllowed
+			if m := notAllowedRE.FindStringSubmatch(me.Message); m != nil {
+				e.ClientIP, e.IPSource = m[1], "MySQL"
+			}
+		case 1044:
+			e.Kind = KindDatabaseAccess
+		case 1049:
+			e.Kind = KindUnknownDatabase
+		case 1040, 1203:
+			e.Kind = KindTooManyConnections
+		case 2002, 2003: // the client library's "can't connect" (PHP reports them)
+			e.Kind = KindRefused
+		case 2005:
+			e.Kind = KindUnknownHost
+		}
+	case errors.Is(err, context.Canceled) && ctx.Err() == context.Canceled:
+		e.Kind = KindCanceled
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded):
+		e.Kind = KindTimeout
+	case errors.As(err, &dnsErr):
+		e.Kind = KindUnknownHost
+		if dnsErr.IsTimeout {
+			e.Kind = KindTimeout
+		}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.Kind = KindRefused
+	case errors.As(err, &oce):
+		switch oce.Reason {
+		case ssh.Prohibited:
+			e.Kind = KindForwardingDenied
+		case ssh.ConnectionFailed:
+			e.Kind = KindRefused
+		}
+	case errors.As(err, &ne) && ne.Timeout():
+		e.Kind = KindTimeout
+	}
+	return e
+}

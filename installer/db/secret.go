@@ -1,0 +1,46 @@
+package db
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Secret holds a password so that printing, logging or encoding it never
+// shows it: fmt (every verb) and JSON give "********" (or "" when empty).
+// Reveal is the one way to read it.
+type Secret struct{ s string }
+
+// NewSecret wraps a password.
+func NewSecret(s string) Secret { return Secret{s: s} }
+
+const masked = "********"
+
+// Reveal returns the password. Call it only to hand the password to a
+// database driver or to the OS keychain.
+func (s Secret) Reveal() string { return s.s }
+
+// IsSet reports whether the password is not empty.
+func (s Secret) IsSet() bool { return s.s != "" }
+
+func (s Secret) String() string {
+	if s.s == "" {
+		return ""
+	}
+	return masked
+}
+
+// GoString keeps %#v masked too.
+func (s Secret) GoString() string { return fmt.Sprintf("db.Secret(%q)", s.String()) }
+
+// Format masks every verb, including %x and %d, which would otherwise
+// print the underlying string.
+func (s Secret) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		fmt.Fprint(f, s.GoString())
+		return
+	}
+	fmt.Fprint(f, s.String())
+}
+
+// MarshalJSON writes the mask, never the password.
+func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
