@@ -1,0 +1,150 @@
+package access_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/internal/fixture"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// storeDB lays out a fixture store and reaches its database the way the
+// app does: config.php over the files channel, then the direct route.
+func storeDB(t *testing.T, env *testenv.Env, version string) (*fixture.Store, db.DB, *db.Schema, store.Line) {
+	t.Helper()
+	ts := env.Site(t, testenv.SFTP)
+	st := fixture.New(t, env, ts, fixture.Options{Version: version})
+	tr := remote.NewTrust(t.TempDir())
+	tr.TrustNew = true
+	ctx := context.Background()
+	pool, err := remote.Open(ctx, remote.Site{Protocol: remote.SFTP, Host: ts.Host, Port: ts.Port, User: ts.User,
+		Password: ts.Password, Timeout: 10 * time.Second}, tr, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	line, _ := store.LineOf(version)
+	creds, err := db.Read(ctx, pool, store.Store{Root: st.Remote, Version: version, Line: line, AdminDir: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: []db.Route{db.RouteDirect}, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("%v (%s)", err, attempts)
+	}
+	t.Cleanup(func() { d.Close() })
+	sc, err := d.Schema(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, d, sc, line
+}
+
+func count(t *testing.T, q *sql.DB, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := q.QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+func TestAPIUserEveryLine(t *testing.T) {
+	env := testenv.Get(t)
+	for _, v := range fixture.Versions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			st, d, sc, line := storeDB(t, env, v)
+			key, err := keygen.Generate(64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u := access.APIUser{Name: "onebox", Key: key, IPs: []string{"203.0.113.7", "2001:db8::1"}}
+			ctx := context.Background()
+			res, err := access.EnsureAPIUser(ctx, d, sc, line, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := st.StoreDB(t)
+			api, apiIP, setting := st.Table("api"), st.Table("api_ip"), st.Table("setting")
+			check := func(run string) {
+				t.Helper()
+				switch line {
+				case store.Line15:
+					for k, want := range map[string]string{"rest_api_key": key, "rest_api_status": "1"} {
+						var got string
+						if err := q.QueryRow(fmt.Sprintf("SELECT value FROM %s WHERE `group` = 'rest_api' AND `key` = ? AND store_id = 0", setting), k).Scan(&got); err != nil || got != want {
+							t.Fatalf("%s: %s = %q, %v", run, k, got, err)
+						}
+						if n := count(t, q, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE `key` = ?", setting), k); n != 1 {
+							t.Fatalf("%s: %d rows of %s", run, n, k)
+						}
+					}
+				case store.Line20:
+					if n := count(t, q, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE username = 'onebox' AND password = ? AND status = 1", api), key); n != 1 {
+						t.Fatalf("%s: %d users", run, n)
+					}
+				default:
+					nameCol := "username"
+					if line.In(store.Line21, store.Line22, store.Line23) {
+						nameCol = "name"
+					}
+					if n := count(t, q, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE `%s` = 'onebox' AND `key` = ? AND status = 1", api, nameCol), key); n != 1 {
+						t.Fatalf("%s: %d users named onebox with the key", run, n)
+					}
+					if n := count(t, q, fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE api_id = ?", apiIP), res.APIID); n != 2 {
+						t.Fatalf("%s: %d IP rows", run, n)
+					}
+				}
+			}
+			check("first run")
+			if line != store.Line15 && (!res.Created || res.APIID == 0) {
+				t.Fatalf("first run: %+v", res)
+			}
+			// A second run creates nothing.
+			again, err := access.EnsureAPIUser(ctx, d, sc, line, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if again.Created || again.Updated || len(again.IPsAdded) != 0 || again.APIID != res.APIID {
+				t.Fatalf("second run changed something: %+v", again)
+			}
+			check("second run")
+			// A new key updates the same user.
+			u.Key, _ = keygen.Generate(80)
+			key = u.Key
+			upd, err := access.EnsureAPIUser(ctx, d, sc, line, u)
+			if err != nil || !upd.Updated || upd.Created {
+				t.Fatalf("new key: %+v %v", upd, err)
+			}
+			check("new key")
+			if line == store.Line21 && !strings.Contains(strings.Join(res.Notes, " "), "default API user") {
+				t.Fatalf("2.1 note missing: %v", res.Notes)
+			}
+		})
+	}
+}
+
+func TestAPIUserBadInputs(t *testing.T) {
+	key, _ := keygen.Generate(64)
+	for name, u := range map[string]access.APIUser{
+		"short key": {Name: "x", Key: strings.Repeat("a", 40)},
+		"quote":     {Name: "x", Key: strings.Repeat("a", 63) + "'"},
+		"no name":   {Name: " ", Key: key},
+		"not an IP": {Name: "x", Key: key, IPs: []string{"203.0.113.300"}},
+		"long key":  {Name: "x", Key: strings.Repeat("a", 257)},
+	} {
+		if err := u.Validate(store.Line30); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
