@@ -1,0 +1,155 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/remote"
+)
+
+// SetupFile describes a whole setup for `ocsetup apply`, `test` and `sync`:
+// what the wizard asks, in a YAML or JSON file that holds no secret.
+// Secrets come from the environment (SecretVar) or the OS keychain.
+type SetupFile struct {
+	// Site is the hosting URL, as for `ocsetup detect`.
+	Site string `yaml:"site" json:"site"`
+	// Fingerprint pins the host key or certificate (like --fingerprint).
+	Fingerprint string `yaml:"fingerprint,omitempty" json:"fingerprint,omitempty"`
+	// Store is the store's folder when the account holds several.
+	Store string `yaml:"store,omitempty" json:"store,omitempty"`
+	// StoreURL is the storefront's address when config.php's is not the
+	// one to use (a store behind a proxy, say).
+	StoreURL string `yaml:"store_url,omitempty" json:"store_url,omitempty"`
+	// Integration is a profile id: amazon_ps, latitudepay, despatch_cloud,
+	// onebox or custom.
+	Integration string `yaml:"integration" json:"integration"`
+	// Package is the extension to upload (.ocmod.zip, .zip or folder),
+	// relative to the setup file.
+	Package string `yaml:"package,omitempty" json:"package,omitempty"`
+	// DBRoutes limits the database routes tried ("direct,ssh,bridge").
+	DBRoutes string `yaml:"db_routes,omitempty" json:"db_routes,omitempty"`
+	Access   Access `yaml:"access,omitempty" json:"access,omitempty"`
+	// Settings are the profile's fields that are not secret.
+	Settings map[string]string `yaml:"settings,omitempty" json:"settings,omitempty"`
+
+	dir string // folder of the file, for relative paths
+}
+
+// Access is the integration's access to the store.
+type Access struct {
+	// APIUser is the store's API user to create or update ("" = none).
+	APIUser string `yaml:"api_user,omitempty" json:"api_user,omitempty"`
+	// IPs are the provider's addresses to allow.
+	IPs []string `yaml:"ips,omitempty" json:"ips,omitempty"`
+	// Cron is how the connector's job runs: auto (crontab when the account
+	// has a shell, else the app), crontab, app, or none.
+	Cron string `yaml:"cron,omitempty" json:"cron,omitempty"`
+}
+
+// SecretVarPrefix names the environment variables of a profile's secrets:
+// OCSETUP_SECRET_ACCESS_CODE for the field access_code.
+const SecretVarPrefix = "OCSETUP_SECRET_"
+
+// SecretVar is the environment variable of one secret field.
+func SecretVar(field string) string {
+	return SecretVarPrefix + strings.ToUpper(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(field, "_"))
+}
+
+// secretLooking are setting names that must not be in a setup file.
+var secretLooking = regexp.MustCompile(`(?i)(password|passwd|secret|phrase|token|api_?key|access_code|private)`)
+
+// LoadSetupFile reads and checks a setup file (.yaml, .yml or .json).
+func LoadSetupFile(path string) (*SetupFile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f SetupFile
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&f)
+	default:
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		err = dec.Decode(&f)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	f.dir = filepath.Dir(path)
+	if err := f.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &f, nil
+}
+
+func (f *SetupFile) check() error {
+	if f.Site == "" {
+		return fmt.Errorf("site is missing (for example site: sftp://user@host/public_html)")
+	}
+	if _, err := remote.ParseURL(f.Site); err != nil {
+		return fmt.Errorf("site: %w", err)
+	}
+	if _, ok := integrations.ByID(f.Integration); !ok {
+		ids := []string{}
+		for _, p := range integrations.All() {
+			ids = append(ids, p.ID)
+		}
+		return fmt.Errorf("integration %q is not one of %s", f.Integration, strings.Join(ids, ", "))
+	}
+	var leaked []string
+	for k := range f.Settings {
+		if secretLooking.MatchString(k) {
+			leaked = append(leaked, k)
+		}
+	}
+	sort.Strings(leaked)
+	if len(leaked) > 0 {
+		return fmt.Errorf("settings %s look secret: put them in the environment (%s) or the keychain, not in the file",
+			strings.Join(leaked, ", "), SecretVar(leaked[0]))
+	}
+	switch f.Access.Cron {
+	case "", "auto", "crontab", "app", "none":
+	default:
+		return fmt.Errorf("access.cron %q: use auto, crontab, app or none", f.Access.Cron)
+	}
+	return nil
+}
+
+// PackagePath is Package resolved against the file's folder.
+func (f *SetupFile) PackagePath() string {
+	if f.Package == "" || filepath.IsAbs(f.Package) {
+		return f.Package
+	}
+	return filepath.Join(f.dir, f.Package)
+}
+
+// ExampleSetupFile is printed by `ocsetup help apply`.
+const ExampleSetupFile = `# ocsetup setup file: everything but the secrets.
+# Secrets come from the environment (or the OS keychain):
+#   OCSETUP_PASSWORD            the hosting password (or OCSETUP_KEY_PASSPHRASE with a key)
+#   OCSETUP_SECRET_<FIELD>      a secret setting, e.g. OCSETUP_SECRET_ACCESS_CODE
+site: sftp://shopuser@shop.example.com/public_html
+fingerprint: SHA256:...            # optional: the host key you expect
+store: /public_html                # optional: when the account holds several stores
+integration: onebox                # amazon_ps | latitudepay | despatch_cloud | onebox | custom
+package: onebox-opencart3.ocmod.zip
+db_routes: direct,ssh,bridge       # optional: the database routes to try, in order
+access:
+  api_user: Default
+  ips: [203.0.113.7]
+  cron: auto                       # auto | crontab | app | none
+settings:
+  host: https://shop.example.com/
+`
