@@ -1,0 +1,499 @@
+package check
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/installer/storefront"
+)
+
+// Files is what the checks need of the files channel (*remote.Pool).
+type Files interface {
+	List(ctx context.Context, dir string) ([]remote.FileInfo, error)
+	ReadFile(ctx context.Context, name string, limit int64) ([]byte, error)
+	WriteAtomic(ctx context.Context, name string, data []byte) error
+	Remove(ctx context.Context, name string) error
+}
+
+// Extension is the module the setup installed.
+type Extension struct {
+	Type string // "payment", "module", "feed"…
+	Code string // "amazon_ps"
+	// Folder is the 4.x extension folder (extension/<folder>/…).
+	Folder string
+}
+
+// Setup is what the test checks: every channel the setup used.
+type Setup struct {
+	Files    Files
+	FilesErr error // why the files channel could not be opened
+	Store    store.Store
+	StoreErr error
+	// Connect reaches the database (the caller's routes); nil skips the
+	// database checks with the reason in DBErr.
+	Connect func(ctx context.Context) (db.DB, *db.Credentials, error)
+	// StoreURL is the catalog's address (HTTP_SERVER, or the setup's own).
+	StoreURL string
+	HTTP     *http.Client
+	// APIUser and APIKey are the integration's API login; ProviderIPs the
+	// addresses that must be allowed.
+	APIUser, APIKey string
+	ProviderIPs     []string
+	Extension       *Extension
+	// Leftovers lists temporary things ocsetup put on the store and has not
+	// removed (bridges, temporary admin accounts), as plain descriptions.
+	Leftovers func(ctx context.Context) ([]string, error)
+	// Extra are the integration's own checks.
+	Extra []Check
+}
+
+// state is shared by the checks of one run; dependent checks read what
+// the earlier ones found.
+type state struct {
+	s      *Setup
+	db     db.DB
+	creds  *db.Credentials
+	schema *db.Schema
+	php    probeResult
+}
+
+// Suite returns the checks for a setup, in the order they are shown. The
+// database check opens a connection that only RunSuite closes: use
+// RunSuite to run them.
+func Suite(s *Setup) []Check {
+	checks, _ := suite(s)
+	return checks
+}
+
+func suite(s *Setup) ([]Check, *state) {
+	st := &state{s: s}
+	if s.HTTP == nil {
+		s.HTTP = &http.Client{Timeout: 15 * time.Second}
+	}
+	checks := []Check{
+		{ID: "files-login", Title: "Log in to the hosting", Run: st.filesLogin},
+		{ID: "store-root", Title: "Find the store and its OpenCart line", After: []string{"files-login"}, Run: st.storeRoot},
+		{ID: "config", Title: "Read config.php", After: []string{"store-root"}, Run: st.config},
+		{ID: "db-route", Title: "Reach the database", After: []string{"config"}, Run: st.dbRoute},
+		{ID: "db-schema", Title: "Tables and columns of this OpenCart line", After: []string{"db-route"}, Run: st.dbSchema},
+		{ID: "php-probe", Title: "PHP runs the uploaded files, with the same owner", After: []string{"store-root"}, Run: st.phpProbe},
+		{ID: "storefront", Title: "Storefront answers without PHP warnings", Run: st.storefront},
+		{ID: "admin-login", Title: "Admin login page answers", After: []string{"store-root"}, Run: st.adminLogin},
+		{ID: "https", Title: "HTTPS certificate", Run: st.https},
+	}
+	if s.APIKey != "" {
+		checks = append(checks,
+			Check{ID: "api-login", Title: "API login with the new key", After: []string{"db-schema"}, Run: st.apiLogin},
+			Check{ID: "allow-list", Title: "The provider's IP addresses are allowed", After: []string{"db-schema"}, Run: st.allowList})
+	}
+	if s.Extension != nil {
+		checks = append(checks,
+			Check{ID: "extension", Title: "Extension registered in the store", After: []string{"db-schema"}, Run: st.extension},
+			Check{ID: "enabled", Title: "Module enabled", After: []string{"db-schema"}, Run: st.enabled})
+	}
+	checks = append(checks, s.Extra...)
+	checks = append(checks, Check{ID: "leftovers", Title: "Nothing temporary left on the store", Run: st.leftovers})
+	return checks, st
+}
+
+// Outcome is a finished test run.
+type Outcome struct {
+	Results    []Result
+	PHPVersion string // from the probe, "" when it did not run
+	// ProductURL is the first enabled product, the link the integration
+	// teams ask for; "" when the database was not reached.
+	ProductURL string
+}
+
+// RunSuite runs the setup's checks, then closes what they opened.
+func RunSuite(ctx context.Context, s *Setup, progress func(Result)) (*Outcome, error) {
+	checks, st := suite(s)
+	results, err := Run(ctx, checks, progress)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Results: results, PHPVersion: st.php.PHP}
+	if st.db != nil {
+		if st.schema != nil {
+			out.ProductURL = st.productURL(ctx)
+		}
+		_ = st.db.Close()
+	}
+	return out, nil
+}
+
+// productURL is the storefront link of the first enabled product.
+func (st *state) productURL(ctx context.Context) string {
+	table, err := db.Table(st.schema.Prefix, "product")
+	if err != nil || !st.schema.Has("product") {
+		return ""
+	}
+	row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT product_id FROM %s WHERE status = 1 ORDER BY product_id LIMIT 1", table))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(st.s.StoreURL, "/") + "/index.php?route=product/product&product_id=" + url.QueryEscape(row.String("product_id"))
+}
+
+func (st *state) filesLogin(context.Context) Result {
+	if st.s.FilesErr != nil || st.s.Files == nil {
+		var re *remote.Error
+		if errors.As(st.s.FilesErr, &re) {
+			return Failed(re.Message(), "Check the protocol, port, user and password in your hosting control panel.", re.Error())
+		}
+		return Failed("Could not log in to the hosting.", "Check the site address and password.", fmt.Sprint(st.s.FilesErr))
+	}
+	return Passed("Logged in.")
+}
+
+func (st *state) storeRoot(ctx context.Context) Result {
+	if st.s.StoreErr != nil {
+		return Failed("No OpenCart store was found where the setup says.", "Give the store's folder in the site address.", st.s.StoreErr.Error())
+	}
+	list, err := st.s.Files.List(ctx, st.s.Store.Root)
+	if err != nil {
+		return Failed("The store's folder cannot be listed.", "Check that the folder still exists and the account may read it.", err.Error())
+	}
+	var have = map[string]bool{}
+	for _, e := range list {
+		have[e.Name] = true
+	}
+	for _, want := range []string{"config.php", "index.php", "system"} {
+		if !have[want] {
+			return Failed(fmt.Sprintf("%s has no %s: it is not (or no longer) an OpenCart store.", st.s.Store.Root, want),
+				"Run the setup again to find the store.", strings.Join(keys(have), ", "))
+		}
+	}
+	return Passed(fmt.Sprintf("OpenCart %s (line %s) in %s.", st.s.Store.Version, st.s.Store.Line, st.s.Store.Root))
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func (st *state) config(ctx context.Context) Result {
+	c, err := db.Read(ctx, st.s.Files, st.s.Store)
+	if err != nil {
+		return Failed("config.php cannot be read.", "Check that config.php exists in the store's folder and the account may read it.", err.Error())
+	}
+	st.creds = c
+	if !c.Usable() {
+		msgs := []string{}
+		fatal := false
+		for _, p := range c.Problems {
+			msgs = append(msgs, p.Message)
+			// Only values PHP computes can be rescued by the bridge.
+			fatal = fatal || p.Blocking && p.Code != "computed" && p.Code != "conditional"
+		}
+		if fatal {
+			return Failed("config.php's database settings cannot be used.", "Fix the DB_ lines of config.php (ocsetup supports MySQL and MariaDB stores).", strings.Join(msgs, "\n"))
+		}
+		return Warned("config.php computes its database settings on the server; only the bridge route can use them.",
+			"Nothing to do if the database route below passes.", strings.Join(msgs, "\n"))
+	}
+	return Passed(fmt.Sprintf("Database %s on %s, prefix %q.", c.Database, c.Server(), c.Prefix))
+}
+
+func (st *state) dbRoute(ctx context.Context) Result {
+	if st.s.Connect == nil {
+		return Failed("No database route was given.", "Run the credentials step first.", "")
+	}
+	d, creds, err := st.s.Connect(ctx)
+	if err != nil {
+		var de *db.Error
+		if errors.As(err, &de) {
+			return Failed(de.Message(), "Allow this computer's IP for remote MySQL in the hosting panel, or use SFTP so the SSH route can be used.", err.Error())
+		}
+		return Failed("No route reached the database.", "Allow remote MySQL for this computer, use SFTP (SSH route), or let ocsetup use its temporary bridge.", err.Error())
+	}
+	st.db = d
+	if creds != nil {
+		st.creds = creds
+	}
+	return Passed(fmt.Sprintf("Reached by the %s route.", d.Route().Title()))
+}
+
+func (st *state) dbSchema(ctx context.Context) Result {
+	sc, err := st.db.Schema(ctx)
+	if err != nil {
+		return Failed("The database's tables cannot be read.", "Check the database user's rights (SELECT on the store's database).", err.Error())
+	}
+	st.schema = sc
+	if !sc.Has("setting") {
+		return Failed(fmt.Sprintf("The database has no %ssetting table: the prefix or the database is wrong.", sc.Prefix),
+			"Check DB_PREFIX and DB_DATABASE in config.php.", strings.Join(sc.OtherPrefixes, ", "))
+	}
+	if w := sc.Check(st.s.Store.Version); len(w) > 0 {
+		msgs := []string{}
+		for _, x := range w {
+			msgs = append(msgs, x.Message)
+		}
+		return Failed("The tables do not match the files' OpenCart version.", "Finish the OpenCart upgrade (its upgrade script) before installing modules.", strings.Join(msgs, "\n"))
+	}
+	return Passed(fmt.Sprintf("%d tables with prefix %q fit OpenCart %s.", len(sc.Tables), sc.Prefix, sc.Line()))
+}
+
+type probeResult struct {
+	PHP          string `json:"php"`
+	SelfOwner    int    `json:"self_owner"`
+	WrittenOwner int    `json:"written_owner"`
+}
+
+// phpProbe uploads a PHP file that reports its version and the owner of
+// itself (written by FTP/SFTP) and of a file PHP writes: when they differ,
+// later updates through the store's own installer fail (the ownership trap).
+func (st *state) phpProbe(ctx context.Context) Result {
+	if st.s.StoreURL == "" {
+		return Failed("The store's address is unknown.", "Set the store URL in the setup.", "")
+	}
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	name := "ocsetup-probe-" + hex.EncodeToString(b) + ".php"
+	token := hex.EncodeToString(b[:4])
+	src := `<?php
+$f = __DIR__ . '/' . basename(__FILE__, '.php') . '.txt';
+@file_put_contents($f, 'x');
+$w = @fileowner($f);
+@unlink($f);
+header('Content-Type: application/json');
+echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_owner' => fileowner(__FILE__), 'written_owner' => $w === false ? -1 : $w));
+`
+	remotePath := path.Join(st.s.Store.Root, name)
+	if err := st.s.Files.WriteAtomic(ctx, remotePath, []byte(src)); err != nil {
+		return Failed("The probe could not be uploaded to the store's folder.", "Check that the account may write there.", err.Error())
+	}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = st.s.Files.Remove(cctx, remotePath)
+	}()
+	body, status, err := st.get(ctx, strings.TrimRight(st.s.StoreURL, "/")+"/"+name)
+	if err != nil || status != http.StatusOK {
+		return Failed("The probe uploaded over FTP/SFTP is not served at the store's address.",
+			"The folder ocsetup writes to may not be the one the web server shows: check the store URL and the folder.", fmt.Sprintf("HTTP %d %v", status, err))
+	}
+	var ans struct {
+		Token string `json:"token"`
+		probeResult
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(body)), &ans); err != nil || ans.Token != token {
+		if strings.Contains(body, "<?php") {
+			return Failed("The web server shows PHP files as text instead of running them.", "Ask the hosting provider to enable PHP for this folder.", firstLine(body))
+		}
+		return Failed("The probe did not answer as expected.", "Check that PHP runs in the store's folder.", firstLine(body))
+	}
+	st.php = ans.probeResult
+	if ans.WrittenOwner >= 0 && ans.WrittenOwner != ans.SelfOwner {
+		return Warned(fmt.Sprintf("Files uploaded over FTP/SFTP belong to user %d, files PHP writes to user %d.", ans.SelfOwner, ans.WrittenOwner),
+			"Ask the hosting provider to run PHP as your FTP/SFTP user (suPHP, PHP-FPM pool), or later updates through OpenCart's installer will fail.", "")
+	}
+	return Passed(fmt.Sprintf("PHP %s runs the uploaded files, as the same user.", ans.PHP))
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+func (st *state) get(ctx context.Context, u string) (string, int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", 0, err
+	}
+	resp, err := st.s.HTTP.Do(req)
+	if err != nil {
+		return "", 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return string(b), resp.StatusCode, err
+}
+
+func (st *state) storefront(ctx context.Context) Result {
+	c := storefront.New(st.s.StoreURL)
+	c.HTTP = st.s.HTTP
+	p, err := c.Home(ctx)
+	switch {
+	case err != nil:
+		return Failed("The storefront does not answer.", "Check that the store is online and its address is right.", err.Error())
+	case p.Status == http.StatusServiceUnavailable:
+		return Failed("The store is in maintenance mode.", "Turn maintenance mode off in System > Settings > Server.", "HTTP 503")
+	case p.Status != http.StatusOK:
+		return Failed(fmt.Sprintf("The storefront answers HTTP %d.", p.Status), "Open the store in a browser and fix what it shows.", firstLine(p.Body))
+	case len(p.PHPErrors) > 0:
+		return Failed("The storefront shows PHP warnings.", "Turn off error display in System > Settings > Server, and fix the module that causes them.", strings.Join(p.PHPErrors, "\n"))
+	}
+	return Passed("HTTP 200, no PHP warnings.")
+}
+
+func (st *state) adminLogin(ctx context.Context) Result {
+	admin := st.s.Store.AdminDir
+	if admin == "" {
+		admin = "admin"
+	}
+	u := strings.TrimRight(st.s.StoreURL, "/") + "/" + admin + "/index.php?route=common/login"
+	body, status, err := st.get(ctx, u)
+	if err != nil || status != http.StatusOK {
+		return Failed("The admin login page does not answer.", "Check that the admin folder is reachable (a renamed admin folder must be the one found).", fmt.Sprintf("HTTP %d %v", status, err))
+	}
+	if !strings.Contains(body, `name="password"`) {
+		return Failed("The admin page does not show a login form.", "Open it in a browser to see what it shows instead.", firstLine(body))
+	}
+	return Passed("The login page answers.")
+}
+
+func (st *state) https(ctx context.Context) Result {
+	u, err := url.Parse(st.s.StoreURL)
+	if err != nil {
+		return Failed("The store's address is not a URL.", "Fix HTTP_SERVER in config.php.", err.Error())
+	}
+	if u.Scheme != "https" {
+		return Warned("The store is served over plain HTTP.", "Install a certificate and use HTTPS: payment providers require it.", "")
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "443")
+	}
+	d := tls.Dialer{Config: &tls.Config{ServerName: u.Hostname()}}
+	c, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return Failed("The HTTPS certificate is not valid for this address.", "Renew or fix the certificate in the hosting panel.", err.Error())
+	}
+	defer c.Close()
+	cert := c.(*tls.Conn).ConnectionState().PeerCertificates[0]
+	if left := time.Until(cert.NotAfter); left < 14*24*time.Hour {
+		return Failed(fmt.Sprintf("The HTTPS certificate expires on %s.", cert.NotAfter.Format("2 January 2006")), "Renew it now.", "")
+	}
+	return Passed(fmt.Sprintf("Valid until %s.", cert.NotAfter.Format("2 January 2006")))
+}
+
+func (st *state) apiLogin(ctx context.Context) Result {
+	c := storefront.New(st.s.StoreURL)
+	c.HTTP = st.s.HTTP
+	login, err := c.APILogin(ctx, st.s.Store.Line, st.s.APIUser, st.s.APIKey)
+	var le *storefront.LoginError
+	switch {
+	case errors.As(err, &le) && le.IPNotAllowed && le.BadKey:
+		return Failed("The store refused the signed API call (wrong key, user or address).", "Check the API user's key and allowed IPs in System > Users > API.", le.Raw)
+	case errors.As(err, &le) && le.IPNotAllowed:
+		return Failed(fmt.Sprintf("The store does not allow API logins from %s.", le.IP), "Add that address to the API user's allowed IPs (ocsetup does it in the Access step).", le.Raw)
+	case errors.As(err, &le) && le.BadKey:
+		return Failed("The store did not accept the new API key.", "Run the Access step again to write the key to the API user.", le.Raw)
+	case err != nil:
+		return Failed("The API login failed.", "Check that the storefront works and the API is not blocked.", err.Error())
+	}
+	return Passed(fmt.Sprintf("Logged in; the store returned a %s.", login.Field))
+}
+
+func (st *state) allowList(ctx context.Context) Result {
+	if len(st.s.ProviderIPs) == 0 {
+		return Passed("No provider address to allow.")
+	}
+	if !st.schema.Has("api_ip") {
+		return Passed("This OpenCart line has no IP allow-list.")
+	}
+	api, _ := db.Table(st.schema.Prefix, "api")
+	apiIP, _ := db.Table(st.schema.Prefix, "api_ip")
+	nameCol := st.schema.APINameColumn()
+	rows, err := st.db.Query(ctx, fmt.Sprintf("SELECT i.ip FROM %s i JOIN %s a ON a.api_id = i.api_id WHERE a.`%s` = ?", apiIP, api, nameCol), st.s.APIUser)
+	if err != nil {
+		return Failed("The allow-list cannot be read.", "Check the database user's rights.", err.Error())
+	}
+	have := map[string]bool{}
+	for i := 0; i < rows.Len(); i++ {
+		have[rows.Row(i).String("ip")] = true
+	}
+	var missing []string
+	for _, ip := range st.s.ProviderIPs {
+		if !have[ip] {
+			missing = append(missing, ip)
+		}
+	}
+	if len(missing) > 0 {
+		return Failed(fmt.Sprintf("The API user %q does not allow %s.", st.s.APIUser, strings.Join(missing, ", ")),
+			"Run the Access step again, or add the address in System > Users > API.", "")
+	}
+	return Passed(fmt.Sprintf("%s allowed.", strings.Join(st.s.ProviderIPs, ", ")))
+}
+
+func (st *state) extension(ctx context.Context) Result {
+	ext := st.s.Extension
+	table, _ := db.Table(st.schema.Prefix, "extension")
+	row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) AS n FROM %s WHERE `type` = ? AND `code` = ?", table), ext.Type, ext.Code)
+	if err != nil {
+		return Failed("The extension table cannot be read.", "Check the database user's rights.", err.Error())
+	}
+	if row.String("n") == "0" {
+		return Failed(fmt.Sprintf("The %s extension %q is not installed in the store.", ext.Type, ext.Code),
+			"Run the Settings step (it installs the extension the store's own way), or click Install next to it in Extensions.", "")
+	}
+	if st.s.Store.Line.AtLeast(store.Line40) {
+		inst, _ := db.Table(st.schema.Prefix, "extension_install")
+		pth, _ := db.Table(st.schema.Prefix, "extension_path")
+		row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT (SELECT COUNT(*) FROM %s WHERE `code` = ? AND `status` = 1) AS inst, (SELECT COUNT(*) FROM %s WHERE `path` LIKE ?) AS paths", inst, pth), ext.Folder, ext.Folder+"/%")
+		if err != nil {
+			return Failed("The 4.x extension tables cannot be read.", "Check the database user's rights.", err.Error())
+		}
+		if row.String("inst") == "0" || row.String("paths") == "0" {
+			return Failed("The extension has no extension_install/extension_path rows: opening Extensions > Payments would uninstall it and delete its settings.",
+				"Install the extension through Extensions > Installer (ocsetup's Settings step does this).", fmt.Sprintf("extension_install: %s, extension_path: %s", row.String("inst"), row.String("paths")))
+		}
+	}
+	return Passed(fmt.Sprintf("%s/%s is installed.", ext.Type, ext.Code))
+}
+
+func (st *state) enabled(ctx context.Context) Result {
+	ext := st.s.Extension
+	key := ext.Code + "_status"
+	if st.s.Store.Line.AtLeast(store.Line30) {
+		key = ext.Type + "_" + key
+	}
+	table, _ := db.Table(st.schema.Prefix, "setting")
+	row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT value FROM %s WHERE store_id = 0 AND `key` = ?", table), key)
+	if errors.Is(err, db.ErrNoRows) || err == nil && row.String("value") != "1" {
+		return Failed(fmt.Sprintf("The module is not enabled (%s is not 1).", key), "Enable it in the Settings step, or set Status to Enabled in the module's settings.", "")
+	}
+	if err != nil {
+		return Failed("The settings cannot be read.", "Check the database user's rights.", err.Error())
+	}
+	return Passed(key + " = 1.")
+}
+
+func (st *state) leftovers(ctx context.Context) Result {
+	if st.s.Leftovers == nil {
+		return Passed("Nothing to look for.")
+	}
+	left, err := st.s.Leftovers(ctx)
+	if err != nil {
+		return Warned("ocsetup could not check for its temporary files.", "Run the test again.", err.Error())
+	}
+	if len(left) > 0 {
+		return Failed("ocsetup left temporary things on the store.", "Start ocsetup again: it removes them at start.", strings.Join(left, "\n"))
+	}
+	return Passed("No temporary admin account or bridge remains.")
+}
