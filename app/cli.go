@@ -89,6 +89,7 @@ func NewCLI() *CLI {
 	c.addDetect()
 	c.addCredentials()
 	c.addKeygen()
+	c.addDeploy()
 	return c
 }
 

@@ -236,6 +236,10 @@ func ftpError(ctx context.Context, op, host string, err error, mode Protocol) er
 		var pe textproto.ProtocolError
 		if errors.As(err, &pe) {
 			kind = KindProtocol
+			if strings.HasPrefix(string(pe), "short response") {
+				// The reply was cut off: the connection dropped.
+				kind = KindReset
+			}
 		}
 		return &Error{Kind: kind, Op: op, Host: host, Err: err}
 	}

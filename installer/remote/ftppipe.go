@@ -503,7 +503,10 @@ func (p *FTPPipe) readPASV(ctx context.Context) (string, error) {
 		parts = strings.Split(msg[start+1:end], ",")
 	}
 	if len(parts) != 6 {
-		return "", &Error{Kind: KindProtocol, Op: "PASV", Host: p.host, Reply: "227 " + msg}
+		// A cut connection leaves a truncated line as often as a server
+		// sends a bad one; either way this connection is done.
+		p.broken = true
+		return "", &Error{Kind: KindReset, Op: "PASV", Host: p.host, Reply: "227 " + msg}
 	}
 	var n [6]int
 	for i, s := range parts {

@@ -245,13 +245,41 @@ func IsTempName(name string) bool {
 // WriteAtomic uploads data under a temporary name in the target folder and
 // renames it into place, so the live store never serves a half-written file.
 func (p *Pool) WriteAtomic(ctx context.Context, name string, data []byte) error {
-	return p.Do(ctx, func(c Conn) error { return WriteAtomic(ctx, c, name, bytes.NewReader(data)) })
+	var tried []string
+	err := p.Do(ctx, func(c Conn) error {
+		tmp := TempName(name)
+		tried = append(tried, tmp)
+		return writeVia(ctx, c, tmp, name, bytes.NewReader(data))
+	})
+	// A failed attempt may leave its temporary file when the connection
+	// broke (the cleanup on that connection cannot run): remove them over
+	// a working one. Only files of our own making are touched.
+	if n := len(tried); err != nil || n > 1 {
+		leftover := tried
+		if err == nil {
+			leftover = tried[:n-1]
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		for _, tmp := range leftover {
+			_ = p.Do(cctx, func(c Conn) error {
+				if err := c.Remove(cctx, tmp); err != nil && KindOf(err) != KindNotFound {
+					return err
+				}
+				return nil
+			})
+		}
+	}
+	return err
 }
 
 // WriteAtomic is the single-connection form of Pool.WriteAtomic. The reader
 // is read once; on a retry the pool calls it again with a fresh reader.
 func WriteAtomic(ctx context.Context, c Conn, name string, r io.Reader) error {
-	tmp := TempName(name)
+	return writeVia(ctx, c, TempName(name), name, r)
+}
+
+func writeVia(ctx context.Context, c Conn, tmp, name string, r io.Reader) error {
 	if err := c.Store(ctx, tmp, r); err != nil {
 		cleanup(c, tmp)
 		return err

@@ -235,6 +235,9 @@ func sshError(ctx context.Context, op, host string, err error) error {
 	}
 	msg := err.Error()
 	switch {
+	case errors.Is(err, sftp.ErrSSHFxConnectionLost), strings.Contains(msg, "connection lost"):
+		// pkg/sftp's word for a dropped connection: worth a retry.
+		return &Error{Kind: KindReset, Op: op, Host: host, Err: err}
 	case strings.Contains(msg, "unable to authenticate"), strings.Contains(msg, "no supported methods remain"):
 		return &Error{Kind: KindAuth, Op: op, Host: host, Err: err}
 	case strings.Contains(msg, "ssh: handshake failed: EOF") && op == "login":

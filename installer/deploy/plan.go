@@ -1,0 +1,278 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/pkg"
+)
+
+// Status is what a plan will do with one package file.
+type Status string
+
+// Statuses.
+const (
+	StatusNew       Status = "new"       // not on the server: sent
+	StatusChanged   Status = "changed"   // on the server with other (or unknown) content: backed up, sent
+	StatusIdentical Status = "identical" // on the server with the same size and hash: not sent
+	StatusSkipped   Status = "skipped"   // not for this store (pkg.Map or a fix): not sent
+	StatusRemove    Status = "remove"    // a server file a fix removes, after a backup
+)
+
+// PlannedFile is one line of a plan.
+type PlannedFile struct {
+	Path   string   `json:"path"`             // relative to the store root
+	Source string   `json:"source,omitempty"` // the package path
+	Status Status   `json:"status"`
+	Why    string   `json:"why,omitempty"`
+	New    *Content `json:"new,omitempty"`
+	Old    *Content `json:"old,omitempty"`
+}
+
+// Comparison says how identical files were told.
+type Comparison string
+
+// Comparisons.
+const (
+	// CompareServerHash: sha256sum ran on the server (SFTP with a shell).
+	CompareServerHash Comparison = "size and SHA-256 computed on the server"
+	// CompareManifest: same size, and the content a previous install of
+	// ocsetup recorded is the package's (FTP, or SFTP without a shell).
+	CompareManifest Comparison = "size on the server and SHA-256 from the previous install's manifest"
+)
+
+// FixID names a fix a plan can apply.
+type FixID string
+
+// Fixes.
+const (
+	// FixHiddenPages answers pkg.WarnHiddenPage (the 1.5/2.0 folder trap):
+	// the package's files in admin/controller/extension/<type>/ are not
+	// uploaded, and such folders already on the server are backed up and
+	// removed, as the vendors' guides say (opencart.md §6).
+	FixHiddenPages FixID = "hidden-extensions-page"
+)
+
+// PlanOptions choose fixes.
+type PlanOptions struct {
+	Fixes []FixID
+}
+
+// Plan is what an upload would do; nothing has changed yet.
+type Plan struct {
+	Store   Store         `json:"store"`
+	Package PackageInfo   `json:"package"`
+	Line    string        `json:"line"`
+	Code    string        `json:"code,omitempty"` // the OpenCart 4 extension folder
+	Files   []PlannedFile `json:"files"`
+	// Folders to create, parents first.
+	Folders []string `json:"folders"`
+	// RemoveFolders are removed by a fix, deepest first.
+	RemoveFolders []string       `json:"remove_folders,omitempty"`
+	Counts        map[Status]int `json:"counts"`
+	// Bytes to send.
+	Bytes int64 `json:"bytes"`
+	// Compared says how "identical" was decided.
+	Compared   Comparison    `json:"compared"`
+	Warnings   []pkg.Warning `json:"warnings,omitempty"`
+	Steps      []pkg.Step    `json:"steps,omitempty"`
+	Fixes      []string      `json:"fixes,omitempty"`       // applied, in plain words
+	FixOffered []FixID       `json:"fix_offered,omitempty"` // available, not applied
+}
+
+// Plan reads the store and says what uploading p would do. It changes
+// nothing.
+func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*Plan, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	m, err := pkg.Map(p, pkg.Target{Version: e.Store.Version, AdminDir: e.Store.AdminDir})
+	if err != nil {
+		return nil, err
+	}
+	pl := &Plan{Store: e.Store, Package: Describe(p), Line: m.Line.String(), Code: m.Code,
+		Warnings: m.Warnings, Steps: m.Steps, Counts: map[Status]int{}}
+	for _, s := range m.Skipped {
+		pl.Files = append(pl.Files, PlannedFile{Path: s.Path, Source: s.Path, Status: StatusSkipped, Why: s.Why})
+	}
+
+	// The trap fix decides which files are left out and which server
+	// folders go, before the server is read.
+	trap := trapFolders(m)
+	fix := slices.Contains(opts.Fixes, FixHiddenPages)
+	if len(trap) > 0 && !fix {
+		pl.FixOffered = append(pl.FixOffered, FixHiddenPages)
+	}
+	mapped := m.Files
+	dirs := m.Dirs
+	if fix && len(trap) > 0 {
+		mapped, dirs = nil, nil
+		for _, f := range m.Files {
+			if inAny(f.To, trap) {
+				pl.Files = append(pl.Files, PlannedFile{Path: f.To, Source: f.File.Path, Status: StatusSkipped, New: contentOf(f.File),
+					Why: "left out by the fix for the hidden Extensions page: on OpenCart " + pl.Line + " this folder hides a core page"})
+				continue
+			}
+			mapped = append(mapped, f)
+		}
+		for _, d := range m.Dirs {
+			if !inAny(d, trap) {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+
+	want := slices.Clone(dirs)
+	if fix {
+		want = append(want, trap...)
+	}
+	tr, err := scan(ctx, e.Files, e.Store, want, func(rel string) bool { return fix && inAny(rel, trap) })
+	if err != nil {
+		return nil, fmt.Errorf("read the store's folders: %w", err)
+	}
+
+	if fix {
+		for _, t := range trap {
+			if !tr.dirs[t] {
+				continue
+			}
+			pl.Fixes = append(pl.Fixes, fmt.Sprintf("back up and remove %s/ (it hides a core page of Extensions on OpenCart %s)", t, pl.Line))
+			var folders []string
+			for rel, fi := range tr.files {
+				switch {
+				case !under(rel, t) || rel == t:
+				case fi.IsDir():
+					folders = append(folders, rel)
+				default:
+					pl.Files = append(pl.Files, PlannedFile{Path: rel, Status: StatusRemove, Old: &Content{Size: fi.Size},
+						Why: "removed by the fix for the hidden Extensions page, after a backup"})
+				}
+			}
+			folders = append(folders, t)
+			// Deepest first, so each folder is empty when it is removed.
+			sort.Slice(folders, func(i, j int) bool {
+				if depth(folders[i]) != depth(folders[j]) {
+					return depth(folders[i]) > depth(folders[j])
+				}
+				return folders[i] < folders[j]
+			})
+			pl.RemoveFolders = append(pl.RemoveFolders, folders...)
+		}
+	}
+
+	for _, d := range dirs {
+		fi, exists := tr.entry(d)
+		switch {
+		case !exists:
+			pl.Folders = append(pl.Folders, d)
+		case !fi.IsDir():
+			return nil, fmt.Errorf("the package needs a folder %s, but the store has a file there; remove or rename it first", e.Store.abs(d))
+		}
+	}
+
+	// Files on the server with the size of the package's need a hash.
+	var sameSize []string
+	for _, f := range mapped {
+		if fi, ok := tr.entry(f.To); ok && !fi.IsDir() && fi.Size == f.File.Size {
+			sameSize = append(sameSize, e.Store.abs(f.To))
+		}
+	}
+	hashes, err := serverHashes(ctx, e.Files, sameSize)
+	pl.Compared = CompareServerHash
+	if errors.Is(err, errNoServerHash) {
+		pl.Compared, hashes = CompareManifest, nil
+	} else if err != nil {
+		return nil, err
+	}
+	var prev map[string]Content
+	if pl.Compared == CompareManifest && len(sameSize) > 0 {
+		if prev, err = known(e.DataDir, e.Store); err != nil {
+			return nil, err
+		}
+	}
+
+	for _, f := range mapped {
+		nc := contentOf(f.File)
+		pf := PlannedFile{Path: f.To, Source: f.File.Path, New: nc}
+		fi, exists := tr.entry(f.To)
+		switch {
+		case !exists:
+			pf.Status = StatusNew
+		case fi.IsDir():
+			return nil, fmt.Errorf("the package has a file %s, but the store has a folder there", e.Store.abs(f.To))
+		case fi.Mode&(fs.ModeSymlink|fs.ModeNamedPipe|fs.ModeSocket|fs.ModeDevice|fs.ModeIrregular) != 0:
+			return nil, fmt.Errorf("the store has a link or special file at %s; ocsetup will not replace it", e.Store.abs(f.To))
+		case fi.Size != f.File.Size:
+			pf.Status, pf.Old = StatusChanged, &Content{Size: fi.Size}
+			pf.Why = fmt.Sprintf("%d bytes on the server, %d in the package", fi.Size, f.File.Size)
+		default:
+			pf.Old = &Content{Size: fi.Size}
+			if h, ok := hashes[e.Store.abs(f.To)]; ok {
+				pf.Old.SHA256 = h
+				if h == nc.SHA256 {
+					pf.Status, pf.Why = StatusIdentical, "same size and SHA-256 on the server"
+				} else {
+					pf.Status, pf.Why = StatusChanged, "same size, different SHA-256"
+				}
+			} else if k, ok := prev[f.To]; ok && k.Size == fi.Size && k.SHA256 == nc.SHA256 {
+				pf.Status, pf.Why = StatusIdentical, "same size; the previous install recorded this content"
+				pf.Old.SHA256 = k.SHA256
+			} else {
+				pf.Status, pf.Why = StatusChanged, "same size, but the content cannot be compared: sent again"
+			}
+		}
+		pl.Files = append(pl.Files, pf)
+	}
+	sort.SliceStable(pl.Files, func(i, j int) bool { return pl.Files[i].Path < pl.Files[j].Path })
+	for _, f := range pl.Files {
+		pl.Counts[f.Status]++
+		if f.Status == StatusNew || f.Status == StatusChanged {
+			pl.Bytes += f.New.Size
+		}
+	}
+	return pl, nil
+}
+
+// trapFolders are the admin/controller/extension/<type> folders of the
+// hidden-page warnings, as store paths.
+func trapFolders(m *pkg.Mapping) []string {
+	var out []string
+	prefix := m.AdminDir + "/controller/extension/"
+	for _, w := range m.Warnings {
+		if w.Code != pkg.WarnHiddenPage {
+			continue
+		}
+		for _, p := range w.Paths {
+			rest, ok := strings.CutPrefix(p, prefix)
+			if !ok {
+				continue
+			}
+			typ, _, _ := strings.Cut(rest, "/")
+			if d := prefix + typ; !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func inAny(rel string, dirs []string) bool {
+	for _, d := range dirs {
+		if under(rel, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Sends reports whether the plan would change the store at all.
+func (pl *Plan) Sends() bool {
+	return pl.Counts[StatusNew]+pl.Counts[StatusChanged]+pl.Counts[StatusRemove] > 0 ||
+		len(pl.Folders) > 0 || len(pl.RemoveFolders) > 0
+}

@@ -1,0 +1,178 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/pkg"
+	"github.com/ocsetup/ocsetup/installer/remote"
+)
+
+// ErrStale: the plan does not fit the store any more, or the package is not
+// the one the plan or manifest was made for.
+var ErrStale = errors.New("deploy: the plan no longer matches")
+
+// Upload carries out a plan: it writes the manifest first, backs up every
+// file it replaces or removes, creates the folders, then sends the files
+// under temporary names and renames each into place. On failure the
+// manifest stays in-progress: Resume finishes it, Rollback undoes it.
+func (e *Engine) Upload(ctx context.Context, pl *Plan, p *pkg.Package) (*Manifest, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	if !pl.Store.same(e.Store) || Describe(p).SHA256 != pl.Package.SHA256 {
+		return nil, fmt.Errorf("%w: the plan was made for another store or package", ErrStale)
+	}
+	m := &Manifest{ID: newID(), Created: time.Now().UTC(), State: StateInProgress, Store: e.Store,
+		Package: pl.Package, Folders: pl.Folders, RemovedFolders: pl.RemoveFolders, Fixes: pl.Fixes,
+		dir: manifestDir(e.DataDir)}
+	for _, f := range pl.Files {
+		en := Entry{Path: f.Path, Source: f.Source, Old: f.Old, New: f.New}
+		switch f.Status {
+		case StatusNew:
+			en.Action = ActCreate
+		case StatusChanged:
+			en.Action = ActReplace
+		case StatusIdentical:
+			en.Action, en.Done = ActKeep, true
+		case StatusRemove:
+			en.Action, en.New = ActRemove, nil
+		default:
+			continue
+		}
+		if en.Action == ActCreate || en.Action == ActReplace {
+			en.Temp = remote.TempName(e.Store.abs(f.Path))
+		}
+		if en.Action == ActReplace || en.Action == ActRemove {
+			en.Backup = filepath.ToSlash(filepath.Join(m.ID, "backup", filepath.FromSlash(f.Path)))
+		}
+		m.Entries = append(m.Entries, en)
+	}
+	// The record exists before the first change.
+	if err := m.save(); err != nil {
+		return nil, fmt.Errorf("write the manifest: %w", err)
+	}
+	return m, e.execute(ctx, m, p)
+}
+
+// Resume finishes an upload that stopped (Pending lists them) with the
+// same package. Every step is safe to repeat.
+func (e *Engine) Resume(ctx context.Context, m *Manifest, p *pkg.Package) error {
+	if err := e.check(); err != nil {
+		return err
+	}
+	if m.State != StateInProgress {
+		return fmt.Errorf("manifest %s is %s, not an interrupted upload", m.ID, m.State)
+	}
+	if !m.Store.same(e.Store) {
+		return fmt.Errorf("%w: manifest %s belongs to %s %s", ErrStale, m.ID, m.Store.Site, m.Store.Root)
+	}
+	if Describe(p).SHA256 != m.Package.SHA256 {
+		return fmt.Errorf("%w: manifest %s was made for another version of %s; roll it back instead", ErrStale, m.ID, m.Package.Name)
+	}
+	if m.dir == "" {
+		m.dir = manifestDir(e.DataDir)
+	}
+	return e.execute(ctx, m, p)
+}
+
+func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err error) {
+	defer func() {
+		state := StateDone
+		if err != nil {
+			state = StateInProgress
+		}
+		if serr := m.setState(state, err); err == nil && serr != nil {
+			err = fmt.Errorf("save the manifest: %w", serr)
+		}
+	}()
+	if err := m.setState(StateInProgress, nil); err != nil {
+		return fmt.Errorf("save the manifest: %w", err)
+	}
+	if err := e.backup(ctx, m); err != nil {
+		return err
+	}
+	if err := e.removeForFix(ctx, m); err != nil {
+		return err
+	}
+	t := e.transport()
+	defer t.close()
+	if len(m.Folders) > 0 {
+		tr := newTracker(e.Progress, PhaseFolders, len(m.Folders), 0)
+		abs := make([]string, len(m.Folders))
+		for i, d := range m.Folders {
+			abs[i] = e.Store.abs(d)
+		}
+		if err := t.mkdirs(ctx, abs); err != nil {
+			return fmt.Errorf("create folders: %w", err)
+		}
+		tr.done(m.Folders[len(m.Folders)-1], 0)
+	}
+	q := &queue{}
+	var bytes int64
+	for i, en := range m.Entries {
+		if en.Done || (en.Action != ActCreate && en.Action != ActReplace) {
+			continue
+		}
+		f, ok := p.File(en.Source)
+		if !ok {
+			return fmt.Errorf("%w: the package has no %s", ErrStale, en.Source)
+		}
+		q.tasks = append(q.tasks, packageTask(i, en.Path, e.Store.abs(en.Path), en.Temp, f))
+		bytes += f.Size
+	}
+	// Larger files first: the tail of the upload is then many small files
+	// that keep every connection busy.
+	sort.SliceStable(q.tasks, func(i, j int) bool { return q.tasks[i].size > q.tasks[j].size })
+	tr := newTracker(e.Progress, PhaseUpload, len(q.tasks), bytes)
+	var markErr error
+	err = t.put(ctx, q, func(tk *task) {
+		if err := m.markDone(tk.index); err != nil && markErr == nil {
+			markErr = err
+		}
+		tr.done(tk.rel, tk.size)
+	})
+	if err != nil {
+		return err
+	}
+	return markErr
+}
+
+// transport moves files over one kind of channel.
+type transport interface {
+	// mkdirs creates absolute folders, given parents first; existing
+	// ones are fine.
+	mkdirs(ctx context.Context, dirs []string) error
+	// put uploads every task of q, calling done (from any goroutine, one
+	// at a time) for each file renamed into place.
+	put(ctx context.Context, q *queue, done func(*task)) error
+	// remove deletes absolute files; missing ones are fine.
+	remove(ctx context.Context, names []string) error
+	close()
+}
+
+func (e *Engine) transport() transport {
+	switch e.Files.Site().Protocol {
+	case remote.SFTP:
+		return &sftpTransport{files: e.Files, inFlight: e.inFlight()}
+	case remote.FTP, remote.FTPS, remote.FTPSImplicit:
+		if e.Trust != nil {
+			r, b := e.retries()
+			return &ftpTransport{files: e.Files, trust: e.Trust, retries: r, backoff: b}
+		}
+	}
+	return &connTransport{files: e.Files}
+}
+
+// storeDir is a store-relative path's folder, "" for the root.
+func storeDir(rel string) string {
+	if d := path.Dir(rel); d != "." {
+		return d
+	}
+	return ""
+}

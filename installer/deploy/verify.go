@@ -1,0 +1,215 @@
+package deploy
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/remote"
+)
+
+// Report is what Verify found.
+type Report struct {
+	// Files were checked by size in a listing; Hashed of them by SHA-256
+	// computed on the server.
+	Files     int      `json:"files"`
+	Hashed    int      `json:"hashed"`
+	HashNote  string   `json:"hash_note,omitempty"`
+	Missing   []string `json:"missing,omitempty"`
+	WrongSize []string `json:"wrong_size,omitempty"`
+	WrongHash []string `json:"wrong_hash,omitempty"`
+	// Leftovers are temporary files of an upload in the package's folders.
+	Leftovers []string `json:"leftovers,omitempty"`
+	Probe     *Probe   `json:"probe,omitempty"`
+}
+
+// OK reports whether every check passed (a probe that was not run counts
+// as passed).
+func (r *Report) OK() bool {
+	return len(r.Missing)+len(r.WrongSize)+len(r.WrongHash)+len(r.Leftovers) == 0 && (r.Probe == nil || r.Probe.Ran)
+}
+
+// Probe is the result of the PHP probe.
+type Probe struct {
+	URL    string `json:"url"`
+	Folder string `json:"folder"`
+	// Ran: the server executed the probe and printed its token.
+	Ran    bool   `json:"ran"`
+	Status int    `json:"status,omitempty"`
+	Detail string `json:"detail,omitempty"`
+}
+
+// Verify checks that the store holds the package as the manifest says:
+// every file's size in a listing, hashes where the server can compute
+// them, no temporary files left; and, with storeURL (the shop's address,
+// HTTP_SERVER), that PHP runs in the package's folder.
+func (e *Engine) Verify(ctx context.Context, m *Manifest, storeURL string) (*Report, error) {
+	if err := e.check(); err != nil {
+		return nil, err
+	}
+	var want []*Entry
+	var folders []string
+	for i := range m.Entries {
+		en := &m.Entries[i]
+		if en.New != nil && en.Action != ActRemove {
+			want = append(want, en)
+			if d := storeDir(en.Path); !slices.Contains(folders, d) {
+				folders = append(folders, d)
+			}
+		}
+	}
+	tr, err := scan(ctx, e.Files, e.Store, folders, nil)
+	if err != nil {
+		return nil, fmt.Errorf("list the package's folders: %w", err)
+	}
+	newTracker(e.Progress, PhaseVerify, len(want), 0)
+	r := &Report{}
+	var sized []string
+	for _, en := range want {
+		r.Files++
+		fi, ok := tr.entry(en.Path)
+		switch {
+		case !ok || fi.IsDir():
+			r.Missing = append(r.Missing, en.Path)
+		case fi.Size != en.New.Size:
+			r.WrongSize = append(r.WrongSize, fmt.Sprintf("%s: %d bytes, want %d", en.Path, fi.Size, en.New.Size))
+		default:
+			sized = append(sized, e.Store.abs(en.Path))
+		}
+	}
+	for rel, fi := range tr.files {
+		if !fi.IsDir() && remote.IsTempName(rel) && slices.Contains(folders, storeDir(rel)) {
+			r.Leftovers = append(r.Leftovers, rel)
+		}
+	}
+	slices.Sort(r.Leftovers)
+	hashes, err := serverHashes(ctx, e.Files, sized)
+	switch {
+	case errors.Is(err, errNoServerHash):
+		r.HashNote = "the channel cannot compute hashes on the server; sizes were checked"
+	case err != nil:
+		return nil, err
+	default:
+		for _, en := range want {
+			if h, ok := hashes[e.Store.abs(en.Path)]; ok {
+				r.Hashed++
+				if h != en.New.SHA256 {
+					r.WrongHash = append(r.WrongHash, en.Path)
+				}
+			}
+		}
+	}
+	if storeURL != "" {
+		if r.Probe, err = e.probe(ctx, m, storeURL); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// probeFolder picks the folder the probe runs in: one of the package's PHP
+// folders the web reaches (system/ and storage are closed to the web on a
+// well-kept store), else the store root.
+func probeFolder(m *Manifest) string {
+	var best string
+	for _, en := range m.Entries {
+		if en.New == nil || !strings.HasSuffix(en.Path, ".php") || en.Action == ActRemove {
+			continue
+		}
+		d := storeDir(en.Path)
+		if strings.HasPrefix(d, "system") || strings.Contains(d, "/system/") || strings.Contains(d, "storage") {
+			continue
+		}
+		if best == "" || strings.Contains(d, "catalog/") && !strings.Contains(best, "catalog/") {
+			best = d
+		}
+	}
+	return best
+}
+
+// probe writes a PHP file that prints a random token, fetches it, and
+// deletes it. The file holds the token reversed, so a server that sends
+// PHP source instead of running it does not pass.
+func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL string) (*Probe, error) {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	token := hex.EncodeToString(b)
+	folder := probeFolder(m)
+	rel := path.Join(folder, "ocsetup-probe-"+token[:12]+".php")
+	abs := e.Store.abs(rel)
+	u, err := url.Parse(strings.TrimSuffix(storeURL, "/") + "/")
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("the store address %q is not an http(s) URL", storeURL)
+	}
+	u = u.JoinPath(strings.Split(rel, "/")...)
+	pr := &Probe{URL: u.String(), Folder: folder}
+
+	// Recorded first, so that a crash leaves a probe Rollback removes.
+	m.mu.Lock()
+	m.Probe = abs
+	err = m.saveLocked()
+	m.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	src := "<?php\n// ocsetup checks that PHP runs here; it deletes this file at once.\necho strrev('" + reverse(token) + "');\n"
+	if err := e.Files.Do(ctx, func(c remote.Conn) error { return remote.WriteAtomic(ctx, c, abs, strings.NewReader(src)) }); err != nil {
+		return nil, fmt.Errorf("write the PHP probe %s: %w", abs, err)
+	}
+	pr.Status, pr.Ran, pr.Detail = e.fetchProbe(ctx, pr.URL, token)
+	// Removed with a context of its own: a cancel must not leave it.
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	err = e.Files.Do(dctx, func(c remote.Conn) error { return c.Remove(dctx, abs) })
+	if err != nil && remote.KindOf(err) != remote.KindNotFound {
+		return pr, fmt.Errorf("delete the PHP probe %s: %w", abs, err)
+	}
+	m.mu.Lock()
+	m.Probe = ""
+	err = m.saveLocked()
+	m.mu.Unlock()
+	return pr, err
+}
+
+func (e *Engine) fetchProbe(ctx context.Context, u, token string) (int, bool, string) {
+	client := e.HTTP
+	if client == nil {
+		client = &http.Client{Timeout: 20 * time.Second}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, false, err.Error()
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, false, "the store did not answer: " + err.Error()
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	switch {
+	case resp.StatusCode == http.StatusOK && strings.Contains(string(body), token):
+		return resp.StatusCode, true, "PHP runs in the package's folder"
+	case strings.Contains(string(body), reverse(token)):
+		return resp.StatusCode, false, "the web server sent the PHP source instead of running it: PHP is not enabled for this folder"
+	case resp.StatusCode == http.StatusNotFound:
+		return resp.StatusCode, false, "the web server does not find the folder at this address: is the store address right, and is this the store's web folder?"
+	case resp.StatusCode == http.StatusForbidden:
+		return resp.StatusCode, false, "the web server forbids this folder (an .htaccess rule?)"
+	}
+	return resp.StatusCode, false, fmt.Sprintf("the web server answered %s without the probe's token", resp.Status)
+}
+
+func reverse(s string) string {
+	b := []byte(s)
+	slices.Reverse(b)
+	return string(b)
+}
