@@ -1,0 +1,108 @@
+package access_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/pkg"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/internal/fixture"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// cronPHP is shaped like OneBox's cron.php head (shared/reference/
+// plugins.md §4), with comments, other variables and odd spacing.
+const cronPHP = "<?php\r\n// OneBox sync -- change only host and apiKey\r\n$languages = array('ru');\r\n$host    =  '' ; # store url, ends with /\r\n/* $host = 'old'; */\r\n$track = 'catalog/onebox/';\r\n$apiKey='';\r\nif (!file_exists(__DIR__ . '/category.json')) { exit; }\r\n"
+
+func oneboxPackage(t *testing.T) *pkg.Package {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"upload/catalog/onebox/cron.php":                 cronPHP,
+		"upload/catalog/controller/api/oneboxsync.php":   "<?php class ControllerApiOneboxsync extends Controller {}\n",
+		"upload/catalog/model/oneboxsync/oneboxsync.php": "<?php class ModelOneboxsyncOneboxsync extends Model {}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := pkg.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestOneBoxCronConfiguredAndUploaded(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.SFTP)
+	st := fixture.New(t, env, ts, fixture.Options{Version: "2.3.0.2"})
+	key, _ := keygen.Generate(32)
+	p, err := access.ConfigureOneBox(oneboxPackage(t), "https://shop.example/", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tr := remote.NewTrust(t.TempDir())
+	tr.TrustNew = true
+	pool, err := remote.Open(ctx, remote.Site{Protocol: remote.SFTP, Host: ts.Host, Port: ts.Port, User: ts.User,
+		Password: ts.Password, Timeout: 10 * time.Second}, tr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	dataDir := t.TempDir()
+	e := &deploy.Engine{Files: pool, DataDir: dataDir, Trust: tr,
+		Store: deploy.Store{Site: pool.Site().String(), Root: st.Remote, Version: st.Version, AdminDir: "admin"}}
+	pl, err := e.Plan(ctx, p, deploy.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := e.Upload(ctx, pl, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(st.Local, "catalog", "onebox", "cron.php"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(strings.Replace(cronPHP, "$host    =  ''", "$host    =  'https://shop.example/'", 1), "$apiKey=''", "$apiKey='"+key+"'", 1)
+	if !bytes.Equal(got, []byte(want)) {
+		t.Fatalf("cron.php on the store:\n%q\nwant\n%q", got, want)
+	}
+	recorded := false
+	for _, en := range m.Entries {
+		recorded = recorded || strings.HasSuffix(en.Path, "catalog/onebox/cron.php")
+	}
+	if !recorded {
+		t.Fatal("cron.php is not in the manifest")
+	}
+}
+
+func TestOneBoxCronBadValues(t *testing.T) {
+	key, _ := keygen.Generate(32)
+	for name, c := range map[string]struct{ host, key string }{
+		"no scheme":         {"shop.example/", key},
+		"no trailing slash": {"https://shop.example", key},
+		"quote in key":      {"https://shop.example/", key[:30] + "'x"},
+		"short key":         {"https://shop.example/", "abc"},
+	} {
+		if _, err := access.ConfigureOneBox(oneboxPackage(t), c.host, c.key); err == nil {
+			t.Errorf("%s: accepted", name)
+		} else if err.Error() == "" {
+			t.Errorf("%s: no message", name)
+		}
+	}
+}
