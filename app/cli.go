@@ -90,6 +90,7 @@ func NewCLI() *CLI {
 	c.addCredentials()
 	c.addKeygen()
 	c.addDeploy()
+	c.addTest()
 	return c
 }
 

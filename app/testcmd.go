@@ -1,0 +1,247 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// APIKeyField is the secret setting that holds the integration's API key
+// (OCSETUP_SECRET_API_KEY).
+const APIKeyField = "api_key"
+
+func (c *CLI) addTest() {
+	var reportPath string
+	var jsonOut, trustNew bool
+	c.add(&command{name: "test", args: "SETUP_FILE", summary: "test the whole integration and write a report",
+		details: `Runs every check of "Test integration" for the setup file (see 'ocsetup help apply'):
+the hosting login, the store and its line, config.php, the database route, the
+tables of the line, a PHP probe (and whether uploaded files have the owner PHP
+writes as), the storefront without PHP warnings, the admin login page, the HTTPS
+certificate, the API login with the integration's key (OCSETUP_SECRET_API_KEY),
+the provider's IPs on the allow-list, the extension registered and enabled,
+the integration's own checks, and that nothing temporary was left behind.
+
+--report FILE writes the report for the provider's integration team: Markdown
+(.md), HTML (.html) or JSON (.json), by the file's extension. It holds the store
+URL, a product link, the OpenCart line, PHP's version and every check with its
+result and time, and never a password, key or SHA phrase.
+
+Exit status 0 when no check failed, 1 otherwise.`,
+		run: func(ctx context.Context, x *cmdContext) error {
+			if len(x.args) != 1 {
+				return usageError{"test takes one setup file"}
+			}
+			f, err := LoadSetupFile(x.args[0])
+			if err != nil {
+				return err
+			}
+			rep, err := RunTest(ctx, x.IO, f, trustNew, func(r check.Result) {
+				if !jsonOut {
+					fmt.Fprintf(x.Out, "%-8s %s — %s\n", strings.ToUpper(string(r.Status)), r.Title, r.Cause)
+				}
+			})
+			if err != nil {
+				return err
+			}
+			if reportPath != "" {
+				if err := writeReport(reportPath, rep); err != nil {
+					return err
+				}
+			}
+			if jsonOut {
+				if err := rep.JSON(x.Out); err != nil {
+					return err
+				}
+			} else {
+				fmt.Fprintf(x.Out, "\nOverall: %s\n", rep.Overall)
+			}
+			if rep.Overall == check.Fail {
+				return exitError{code: 1}
+			}
+			return nil
+		}})
+	c.flagSets["test"] = func(fs *flag.FlagSet) {
+		fs.StringVar(&reportPath, "report", "", "write the report to FILE (.md, .html or .json)")
+		fs.BoolVar(&jsonOut, "json", false, "print the report as JSON")
+		fs.BoolVar(&trustNew, "trust-new", false, "accept and remember an unknown host key or certificate")
+	}
+}
+
+func writeReport(p string, rep check.Report) error {
+	var write func(io.Writer) error
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".md", ".markdown":
+		write = rep.Markdown
+	case ".html", ".htm":
+		write = rep.HTML
+	case ".json":
+		write = rep.JSON
+	default:
+		return usageError{"--report: name the file .md, .html or .json"}
+	}
+	tmp := p + ".tmp"
+	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := write(out); err != nil {
+		out.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, p)
+}
+
+// secrets are every secret value of the run, for the report's redaction.
+func secrets(getenv func(string) string, extra ...string) []string {
+	out := append([]string{}, extra...)
+	for _, name := range []string{PasswordVar, KeyPassphraseVar} {
+		out = append(out, getenv(name))
+	}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, SecretVarPrefix) {
+			out = append(out, getenv(k), v)
+		}
+	}
+	return out
+}
+
+// RunTest runs the integration test of a setup file: the engine behind
+// `ocsetup test` and the wizard's Test step.
+func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progress func(check.Result)) (check.Report, error) {
+	profile, _ := integrations.ByID(f.Integration)
+	rep := check.Report{Integration: profile.Name, Generated: time.Now()}
+	site, err := remote.ParseURL(f.Site)
+	if err != nil {
+		return rep, usageError{err.Error()}
+	}
+	dir, err := DataDir(stdio.Getenv)
+	if err != nil {
+		return rep, err
+	}
+	site.Password = stdio.Getenv(PasswordVar)
+	trust := remote.NewTrust(dir)
+	trust.Accept, trust.TrustNew = f.Fingerprint, trustNew
+	s := &check.Setup{APIUser: f.Access.APIUser, APIKey: stdio.Getenv(SecretVar(APIKeyField)), ProviderIPs: f.Access.IPs,
+		Extension: extensionOf(f.Integration)}
+	pool, err := remote.Open(ctx, site, trust, 0)
+	if err != nil {
+		s.FilesErr = err
+	} else {
+		defer pool.Close()
+		s.Files = pool
+		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
+	}
+	routes, err := db.ParseRoutes(orDefault(f.DBRoutes, "direct,ssh,bridge"))
+	if err != nil {
+		return rep, err
+	}
+	var dbPassword string
+	if s.StoreErr == nil && pool != nil {
+		if creds, err := db.Read(ctx, pool, s.Store); err == nil {
+			dbPassword = creds.Password.Reveal()
+			s.StoreURL = creds.Catalog.HTTPServer
+		}
+		s.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
+			creds, err := db.Read(ctx, pool, s.Store)
+			if err != nil {
+				return nil, nil, err
+			}
+			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: s.StoreURL})
+			return d, creds, err
+		}
+	}
+	if f.StoreURL != "" {
+		s.StoreURL = f.StoreURL
+	}
+	s.Leftovers = func(context.Context) ([]string, error) {
+		recs, err := db.Leftovers(dir)
+		var left []string
+		for _, r := range recs {
+			if db.SameSite(r.Site, site) {
+				left = append(left, fmt.Sprintf("a database bridge %s (uploaded %s)", r.Path, r.Uploaded.Format(time.RFC3339)))
+			}
+		}
+		return left, err
+	}
+	out, err := check.RunSuite(ctx, s, progress)
+	if err != nil {
+		return rep, err
+	}
+	rep.StoreURL, rep.ProductURL, rep.PHPVersion = s.StoreURL, out.ProductURL, out.PHPVersion
+	rep.Version, rep.Line = s.Store.Version, string(s.Store.Line)
+	rep.Results, rep.Overall = out.Results, check.Worst(out.Results)
+	return rep.Redacted(secrets(stdio.Getenv, dbPassword, s.APIKey)), nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// chooseStore finds the store of a setup: the one in want, or the only one.
+func chooseStore(ctx context.Context, pool *remote.Pool, site remote.Site, want string) (store.Store, error) {
+	start := want
+	if start == "" {
+		start = site.Path
+	}
+	if start == "" {
+		wd, err := pool.Getwd(ctx)
+		if err != nil {
+			return store.Store{}, err
+		}
+		start = wd
+	}
+	stores, err := store.Discover(ctx, pool, start)
+	if err != nil {
+		return store.Store{}, err
+	}
+	if want != "" {
+		for _, s := range stores {
+			if s.Root == want {
+				return s, nil
+			}
+		}
+		return store.Store{}, fmt.Errorf("no store in %s", want)
+	}
+	if len(stores) > 1 {
+		roots := make([]string, len(stores))
+		for i, s := range stores {
+			roots[i] = s.Root
+		}
+		return store.Store{}, errors.New("several stores found (" + strings.Join(roots, ", ") + "): name one with store: in the setup file")
+	}
+	return stores[0], nil
+}
+
+// extensionOf is the module a profile installs, for the registration and
+// enabled checks; OneBox installs API files, not an extension.
+func extensionOf(id string) *check.Extension {
+	switch id {
+	case "amazon_ps":
+		return &check.Extension{Type: "payment", Code: "amazon_ps", Folder: "amazon_ps"}
+	case "latitudepay":
+		return &check.Extension{Type: "payment", Code: "latitudepay", Folder: "latitudepay"}
+	case "despatch_cloud":
+		return &check.Extension{Type: "module", Code: "despatch_cloud", Folder: "despatch_cloud"}
+	}
+	return nil
+}
