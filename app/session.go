@@ -19,6 +19,8 @@ type Session struct {
 	pool   *remote.Pool
 	stores []store.Store
 	chosen *store.Store
+
+	steps steps
 }
 
 // NewSession keeps trusted keys and certificates in dataDir.
@@ -94,8 +96,9 @@ func (s *Session) Pool() *remote.Pool {
 	return s.pool
 }
 
-// Close ends the connection.
+// Close ends the connection and what the steps opened.
 func (s *Session) Close() {
+	s.closeSteps()
 	s.mu.Lock()
 	p := s.pool
 	s.pool = nil

@@ -25,6 +25,10 @@ type Main struct {
 	next    *widget.Button
 	welcome *welcomeScreen
 	connect *connectScreen
+	pkg     *packageScreen
+	creds   *credentialsScreen
+	access  *accessScreen
+	test    *testScreen
 }
 
 // NewMain builds the main window for a wizard.
@@ -66,6 +70,10 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 
 	m.welcome = newWelcomeScreen(wiz)
 	m.connect = newConnectScreen(wiz, w)
+	m.pkg = newPackageScreen(wiz, w)
+	m.creds = newCredentialsScreen(wiz)
+	m.access = newAccessScreen(wiz, w)
+	m.test = newTestScreen(wiz, w)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps)
@@ -99,6 +107,14 @@ func (m *Main) refresh() {
 		screen = m.welcome.object
 	case app.StepConnect:
 		screen = m.connect.object
+	case app.StepPackage:
+		screen = m.pkg.object
+	case app.StepCredentials:
+		screen = m.creds.object
+	case app.StepAccess:
+		screen = m.access.object
+	case app.StepTest:
+		screen = m.test.object
 	default:
 		screen = pendingScreen(s)
 	}

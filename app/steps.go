@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"sync"
+
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/pkg"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// The wizard's steps after Connect, as the GUI calls them. Each takes a
+// context the user can cancel and keeps its result in the Session, so the
+// next step (and Back) find it there.
+
+// steps holds what the steps after Connect produced.
+type steps struct {
+	mu       sync.Mutex
+	pkgPath  string
+	pkg      *pkg.Package
+	plan     *deploy.Plan
+	manifest *deploy.Manifest
+	creds    *db.Credentials
+	db       db.DB
+	attempts db.Attempts
+	schema   *db.Schema
+	apiUser  string
+	apiKey   string
+	ips      []string
+}
+
+var errNoStore = errors.New("connect to the hosting and choose a store first")
+
+func (s *Session) engine(progress func(deploy.Progress)) (*deploy.Engine, error) {
+	st, ok := s.Store()
+	pool := s.Pool()
+	if !ok || pool == nil {
+		return nil, errNoStore
+	}
+	return &deploy.Engine{Files: pool, DataDir: s.dataDir, Trust: remote.NewTrust(s.dataDir), Progress: progress,
+		Store: deploy.Store{Site: pool.Site().String(), Root: st.Root, Version: st.Version, AdminDir: st.AdminDir}}, nil
+}
+
+// PlanPackage reads a package and says what uploading it would do.
+func (s *Session) PlanPackage(ctx context.Context, path string, fixes []deploy.FixID) (*deploy.Plan, error) {
+	e, err := s.engine(nil)
+	if err != nil {
+		return nil, err
+	}
+	p, err := pkg.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	pl, err := e.Plan(ctx, p, deploy.PlanOptions{Fixes: fixes})
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	s.steps.mu.Lock()
+	if s.steps.pkg != nil {
+		s.steps.pkg.Close()
+	}
+	s.steps.pkgPath, s.steps.pkg, s.steps.plan = path, p, pl
+	s.steps.mu.Unlock()
+	return pl, nil
+}
+
+// Upload sends the planned package, reporting progress.
+func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*deploy.Manifest, error) {
+	e, err := s.engine(progress)
+	if err != nil {
+		return nil, err
+	}
+	s.steps.mu.Lock()
+	pl, p := s.steps.plan, s.steps.pkg
+	s.steps.mu.Unlock()
+	if pl == nil || p == nil {
+		return nil, errors.New("choose a package and look at the plan first")
+	}
+	m, err := e.Upload(ctx, pl, p)
+	if m != nil {
+		s.steps.mu.Lock()
+		s.steps.manifest = m
+		s.steps.mu.Unlock()
+	}
+	return m, err
+}
+
+// Rollback undoes the last upload of this session.
+func (s *Session) Rollback(ctx context.Context, progress func(deploy.Progress)) error {
+	e, err := s.engine(progress)
+	if err != nil {
+		return err
+	}
+	s.steps.mu.Lock()
+	m := s.steps.manifest
+	s.steps.mu.Unlock()
+	if m == nil {
+		return errors.New("nothing was uploaded in this session")
+	}
+	return e.Rollback(ctx, m, false)
+}
+
+// CredentialsResult is what the Credentials step shows.
+type CredentialsResult struct {
+	Credentials *db.Credentials
+	Route       db.Route
+	Attempts    db.Attempts
+	Schema      *db.Schema
+}
+
+// ReadCredentials reads config.php and reaches the database by the first
+// route that works; the connection stays open for the next steps.
+func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, error) {
+	st, ok := s.Store()
+	pool := s.Pool()
+	if !ok || pool == nil {
+		return nil, errNoStore
+	}
+	creds, err := db.Read(ctx, pool, st)
+	if err != nil {
+		return nil, err
+	}
+	d, attempts, err := db.Connect(ctx, pool, creds, db.Options{DataDir: s.dataDir, StoreURL: creds.Catalog.HTTPServer})
+	if err != nil {
+		return &CredentialsResult{Credentials: creds, Attempts: attempts}, err
+	}
+	sc, err := d.Schema(ctx)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	s.steps.mu.Lock()
+	if s.steps.db != nil {
+		s.steps.db.Close()
+	}
+	s.steps.creds, s.steps.db, s.steps.attempts, s.steps.schema = creds, d, attempts, sc
+	s.steps.mu.Unlock()
+	return &CredentialsResult{Credentials: creds, Route: d.Route(), Attempts: attempts, Schema: sc}, nil
+}
+
+// ApplyAccess creates or updates the integration's API user.
+func (s *Session) ApplyAccess(ctx context.Context, user access.APIUser) (*access.APIResult, error) {
+	st, ok := s.Store()
+	s.steps.mu.Lock()
+	d, sc := s.steps.db, s.steps.schema
+	s.steps.mu.Unlock()
+	if !ok {
+		return nil, errNoStore
+	}
+	if d == nil {
+		return nil, errors.New("reach the database in the Credentials step first")
+	}
+	res, err := access.EnsureAPIUser(ctx, d, sc, st.Line, user)
+	if err != nil {
+		return nil, err
+	}
+	s.steps.mu.Lock()
+	s.steps.apiUser, s.steps.apiKey, s.steps.ips = user.Name, user.Key, user.IPs
+	s.steps.mu.Unlock()
+	return res, nil
+}
+
+// RunTest runs "Test integration" on what the session set up.
+func (s *Session) RunTest(ctx context.Context, integrationID string, progress func(check.Result)) (check.Report, error) {
+	st, ok := s.Store()
+	pool := s.Pool()
+	rep := check.Report{Integration: integrationID}
+	if !ok || pool == nil {
+		return rep, errNoStore
+	}
+	s.steps.mu.Lock()
+	creds, user, key, ips := s.steps.creds, s.steps.apiUser, s.steps.apiKey, s.steps.ips
+	s.steps.mu.Unlock()
+	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: extensionOf(integrationID)}
+	if creds != nil {
+		setup.StoreURL = creds.Catalog.HTTPServer
+	}
+	setup.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
+		c, err := db.Read(ctx, pool, st)
+		if err != nil {
+			return nil, nil, err
+		}
+		d, _, err := db.Connect(ctx, pool, c, db.Options{DataDir: s.dataDir, StoreURL: setup.StoreURL})
+		return d, c, err
+	}
+	out, err := check.RunSuite(ctx, setup, progress)
+	if err != nil {
+		return rep, err
+	}
+	rep.StoreURL, rep.ProductURL, rep.PHPVersion = setup.StoreURL, out.ProductURL, out.PHPVersion
+	rep.Version, rep.Line, rep.Results, rep.Overall = st.Version, string(st.Line), out.Results, check.Worst(out.Results)
+	secret := []string{key}
+	if creds != nil {
+		secret = append(secret, creds.Password.Reveal())
+	}
+	return rep.Redacted(secret), nil
+}
+
+// StoreLine is the chosen store's line ("" before one is chosen).
+func (s *Session) StoreLine() store.Line {
+	st, _ := s.Store()
+	return st.Line
+}
+
+// closeSteps releases what the steps hold.
+func (s *Session) closeSteps() {
+	s.steps.mu.Lock()
+	defer s.steps.mu.Unlock()
+	if s.steps.db != nil {
+		s.steps.db.Close()
+		s.steps.db = nil
+	}
+	if s.steps.pkg != nil {
+		s.steps.pkg.Close()
+		s.steps.pkg = nil
+	}
+}

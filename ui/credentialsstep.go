@@ -1,0 +1,86 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ocsetup/ocsetup/app"
+)
+
+// credentialsScreen shows what config.php says and which route reached
+// the database; the password stays masked until the user asks.
+type credentialsScreen struct {
+	object   fyne.CanvasObject
+	wiz      *app.Wizard
+	read     *widget.Button
+	form     *widget.Form
+	host     *widget.Label
+	user     *widget.Label
+	database *widget.Label
+	prefix   *widget.Label
+	url      *widget.Label
+	password *widget.Entry
+	route    *widget.Label
+	job      *job
+}
+
+func newCredentialsScreen(wiz *app.Wizard) *credentialsScreen {
+	s := &credentialsScreen{wiz: wiz, job: newJob()}
+	s.read = widget.NewButton("Read config.php and reach the database", s.run)
+	s.read.Importance = widget.HighImportance
+	s.host, s.user, s.database, s.prefix, s.url, s.route = widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—")
+	s.route.Wrapping = fyne.TextWrapWord
+	// A password entry shows dots and has its own eye button to reveal.
+	s.password = widget.NewPasswordEntry()
+	s.password.Disable()
+	s.form = widget.NewForm(
+		widget.NewFormItem("Database server", s.host),
+		widget.NewFormItem("User", s.user),
+		widget.NewFormItem("Password", s.password),
+		widget.NewFormItem("Database", s.database),
+		widget.NewFormItem("Table prefix", s.prefix),
+		widget.NewFormItem("Store address", s.url),
+		widget.NewFormItem("Reached by", s.route),
+	)
+	s.job.busyOff = []*widget.Button{s.read}
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
+		screenTitle("Database access", "ocsetup reads the database settings from the store's config.php and reaches the database "+
+			"directly, through the SSH connection, or through a temporary signed PHP file that removes itself."),
+		s.read, s.job.object(), s.form)))
+	return s
+}
+
+func (s *credentialsScreen) run() {
+	var res *app.CredentialsResult
+	s.job.run("Reading config.php…", func(ctx context.Context) (err error) {
+		res, err = s.wiz.Session.ReadCredentials(ctx)
+		return err
+	}, func(err error) {
+		if res != nil && res.Credentials != nil {
+			c := res.Credentials
+			s.host.SetText(c.Server())
+			s.user.SetText(c.User)
+			s.database.SetText(c.Database)
+			s.prefix.SetText(fmt.Sprintf("%q", c.Prefix))
+			s.url.SetText(c.Catalog.HTTPServer)
+			s.password.SetText(c.Password.Reveal())
+		}
+		if res != nil && len(res.Attempts) > 0 {
+			s.route.SetText(res.Attempts.String())
+		}
+		if err != nil {
+			return
+		}
+		notes := []string{fmt.Sprintf("Reached by the %s route; the tables fit OpenCart %s.", res.Route.Title(), res.Schema.Line())}
+		for _, p := range res.Credentials.Problems {
+			notes = append(notes, p.Message)
+		}
+		s.job.ok(strings.Join(notes, "\n"))
+		s.wiz.SetDone(app.StepCredentials, true)
+	})
+}

@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/deploy"
+)
+
+// packageScreen: choose a package, see the plan, upload with progress,
+// roll back.
+type packageScreen struct {
+	object   fyne.CanvasObject
+	wiz      *app.Wizard
+	win      fyne.Window
+	path     *widget.Entry
+	browse   *widget.Button
+	planBtn  *widget.Button
+	upload   *widget.Button
+	rollback *widget.Button
+	fixTrap  *widget.Check
+	skip     *widget.Check
+	summary  *widget.Label
+	warnings *widget.Label
+	table    *widget.Table
+	progress *widget.ProgressBar
+	rate     *widget.Label
+	job      *job
+	plan     *deploy.Plan
+}
+
+func newPackageScreen(wiz *app.Wizard, win fyne.Window) *packageScreen {
+	s := &packageScreen{wiz: wiz, win: win, job: newJob()}
+	s.path = widget.NewEntry()
+	s.path.SetPlaceHolder("the extension: a .ocmod.zip, a .zip or a folder")
+	s.browse = widget.NewButton("Choose…", func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err == nil && r != nil {
+				s.path.SetText(r.URI().Path())
+				r.Close()
+			}
+		}, win)
+		d.Show()
+	})
+	s.skip = widget.NewCheck("The module is already on the store: skip this step", func(on bool) {
+		wiz.SetDone(app.StepPackage, on)
+	})
+	s.fixTrap = widget.NewCheck("Apply the fix for the hidden Extensions page (the folders are backed up first)", nil)
+	s.fixTrap.Hide()
+	s.planBtn = widget.NewButton("Check what will change", s.makePlan)
+	s.upload = widget.NewButton("Upload", s.doUpload)
+	s.upload.Importance = widget.HighImportance
+	s.upload.Disable()
+	s.rollback = widget.NewButton("Roll back", s.doRollback)
+	s.rollback.Disable()
+	s.summary = widget.NewLabel("")
+	s.summary.Wrapping = fyne.TextWrapWord
+	s.warnings = widget.NewLabel("")
+	s.warnings.Wrapping = fyne.TextWrapWord
+	s.warnings.Importance = widget.WarningImportance
+	s.warnings.Hide()
+	s.table = widget.NewTable(
+		func() (int, int) {
+			if s.plan == nil {
+				return 0, 2
+			}
+			return len(s.plan.Files), 2
+		},
+		func() fyne.CanvasObject { return widget.NewLabel("admin/controller/extension/payment/xxxxx.php") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			f := s.plan.Files[id.Row]
+			if id.Col == 0 {
+				o.(*widget.Label).SetText(string(f.Status))
+			} else {
+				o.(*widget.Label).SetText(f.Path)
+			}
+		})
+	s.table.SetColumnWidth(0, 110)
+	s.table.SetColumnWidth(1, 560)
+	s.progress = widget.NewProgressBar()
+	s.progress.Hide()
+	s.rate = widget.NewLabel("")
+	s.job.busyOff = []*widget.Button{s.planBtn, s.upload, s.rollback, s.browse}
+	top := container.NewVBox(
+		screenTitle("Upload the module", "ocsetup compares the package with the store first: only new and changed files are sent, "+
+			"each under a temporary name renamed into place, and every file it replaces is backed up for Roll back."),
+		container.NewBorder(nil, nil, nil, s.browse, s.path), s.fixTrap, s.skip,
+		container.NewHBox(s.planBtn, s.upload, s.rollback), s.summary, s.warnings, s.progress, s.rate, s.job.object())
+	s.object = container.NewPadded(container.NewBorder(top, nil, nil, nil, s.table))
+	return s
+}
+
+func (s *packageScreen) makePlan() {
+	path := s.path.Text
+	var fixes []deploy.FixID
+	if s.fixTrap.Checked {
+		fixes = append(fixes, deploy.FixHiddenPages)
+	}
+	var pl *deploy.Plan
+	s.job.run("Reading the package and the store…", func(ctx context.Context) (err error) {
+		pl, err = s.wiz.Session.PlanPackage(ctx, path, fixes)
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		s.plan = pl
+		s.table.Refresh()
+		s.summary.SetText(fmt.Sprintf("%d new, %d changed, %d identical, %d skipped; %d folders to create; %s to send.",
+			pl.Counts[deploy.StatusNew], pl.Counts[deploy.StatusChanged], pl.Counts[deploy.StatusIdentical],
+			pl.Counts[deploy.StatusSkipped], len(pl.Folders), size(pl.Bytes)))
+		msg := ""
+		for _, w := range pl.Warnings {
+			msg += "⚠ " + w.Message + "\n"
+		}
+		s.warnings.SetText(msg)
+		s.warnings.Hidden = msg == ""
+		s.warnings.Refresh()
+		if len(pl.FixOffered) > 0 {
+			s.fixTrap.Show()
+		}
+		s.upload.Enable()
+		s.job.ok("Nothing has changed on the store yet.")
+	})
+}
+
+func (s *packageScreen) doUpload() {
+	s.progress.SetValue(0)
+	s.progress.Show()
+	progress := func(p deploy.Progress) {
+		s.job.do(func() {
+			if p.BytesTotal > 0 {
+				s.progress.SetValue(float64(p.BytesDone) / float64(p.BytesTotal))
+			}
+			eta := ""
+			if p.ETA > 0 {
+				eta = fmt.Sprintf(", %s left", p.ETA.Round(time.Second))
+			}
+			s.rate.SetText(fmt.Sprintf("%s: %d of %d files, %s/s%s — %s", p.Phase, p.FilesDone, p.FilesTotal, size(int64(p.Rate)), eta, p.Current))
+		})
+	}
+	var m *deploy.Manifest
+	s.job.run("Uploading…", func(ctx context.Context) (err error) {
+		m, err = s.wiz.Session.Upload(ctx, progress)
+		return err
+	}, func(err error) {
+		if m != nil {
+			s.rollback.Enable()
+		}
+		if err != nil {
+			return
+		}
+		s.progress.SetValue(1)
+		s.job.ok(fmt.Sprintf("Uploaded and verified. Manifest %s keeps what Roll back needs.", m.ID))
+		s.wiz.SetDone(app.StepPackage, true)
+	})
+}
+
+func (s *packageScreen) doRollback() {
+	dialog.ShowConfirm("Roll back?", "Remove the files this upload created and restore the ones it replaced?", func(ok bool) {
+		if !ok {
+			return
+		}
+		s.job.run("Rolling back…", func(ctx context.Context) error { return s.wiz.Session.Rollback(ctx, nil) }, func(err error) {
+			if err == nil {
+				s.job.ok("The store is as it was before the upload.")
+				s.rollback.Disable()
+				s.wiz.SetDone(app.StepPackage, false)
+			}
+		})
+	}, s.win)
+}
+
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/check"
+)
+
+// testScreen runs "Test integration" and shows the checklist.
+type testScreen struct {
+	object  fyne.CanvasObject
+	wiz     *app.Wizard
+	win     fyne.Window
+	start   *widget.Button
+	export  *widget.Button
+	list    *widget.Accordion
+	overall *widget.Label
+	job     *job
+	report  check.Report
+}
+
+var statusIcon = map[check.Status]fyne.Resource{
+	check.Pass: theme.ConfirmIcon(), check.Warn: theme.WarningIcon(), check.Fail: theme.ErrorIcon(), check.Skipped: theme.MediaSkipNextIcon(),
+}
+
+func newTestScreen(wiz *app.Wizard, win fyne.Window) *testScreen {
+	s := &testScreen{wiz: wiz, win: win, job: newJob()}
+	s.start = widget.NewButtonWithIcon("Test integration", theme.MediaPlayIcon(), s.run)
+	s.start.Importance = widget.HighImportance
+	s.export = widget.NewButtonWithIcon("Export report…", theme.DocumentSaveIcon(), s.exportReport)
+	s.export.Disable()
+	s.list = widget.NewAccordion()
+	s.overall = widget.NewLabel("")
+	s.job.busyOff = []*widget.Button{s.start, s.export}
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
+		screenTitle("Test integration", "One run checks the whole chain: hosting, files, database, storefront, admin, "+
+			"API login with the new key, the allow-list and the module. Each problem comes with what to do."),
+		container.NewHBox(s.start, s.export), s.job.object(), s.overall, s.list)))
+	return s
+}
+
+func (s *testScreen) run() {
+	s.list.Items = nil
+	s.list.Refresh()
+	progress := func(r check.Result) {
+		s.job.do(func() { s.add(r) })
+	}
+	var rep check.Report
+	s.job.run("Testing…", func(ctx context.Context) (err error) {
+		rep, err = s.wiz.Session.RunTest(ctx, s.wiz.Integration().ID, progress)
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		s.report = rep
+		s.report.Integration = s.wiz.Integration().Name
+		// Show the rows in the suite's order, not the order they finished.
+		s.list.Items = nil
+		for _, r := range rep.Results {
+			s.add(r)
+		}
+		s.overall.SetText(fmt.Sprintf("Overall: %s", rep.Overall))
+		s.job.ok("Done.")
+		s.export.Enable()
+		s.wiz.SetDone(app.StepTest, rep.Overall != check.Fail)
+	})
+}
+
+func (s *testScreen) add(r check.Result) {
+	detail := widget.NewLabel(strings.TrimSpace(fmt.Sprintf("%s\n%s\n%s", r.Cause, r.Fix, r.Detail)))
+	detail.Wrapping = fyne.TextWrapWord
+	item := widget.NewAccordionItem(fmt.Sprintf("%s  %s", strings.ToUpper(string(r.Status)), r.Title),
+		container.NewBorder(nil, nil, widget.NewIcon(statusIcon[r.Status]), nil, detail))
+	s.list.Append(item)
+}
+
+func (s *testScreen) exportReport() {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		var b bytes.Buffer
+		switch strings.ToLower(filepath.Ext(w.URI().Path())) {
+		case ".html", ".htm":
+			err = s.report.HTML(&b)
+		case ".json":
+			err = s.report.JSON(&b)
+		default:
+			err = s.report.Markdown(&b)
+		}
+		if err == nil {
+			_, err = w.Write(b.Bytes())
+		}
+		if err != nil {
+			dialog.ShowError(err, s.win)
+		}
+	}, s.win)
+	d.SetFileName("integration-report.md")
+	d.Show()
+}
