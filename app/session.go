@@ -3,8 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -31,6 +34,15 @@ type ConnectResult struct {
 	Site   remote.Site
 	Start  string
 	Stores []store.Store
+	// Cleaned lists what an earlier, interrupted run had left on this site
+	// and was removed now (temporary database bridges).
+	Cleaned []string
+	// Pending are uploads to this site that a crash interrupted: the user
+	// is offered to finish or roll them back.
+	Pending []*deploy.Manifest
+	// Notes are things the user should know (a leftover that could not be
+	// removed).
+	Notes []string
 }
 
 // Connect logs in and looks for stores. accept is a fingerprint the user
@@ -51,6 +63,8 @@ func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) 
 		pool.Close()
 		return nil, err
 	}
+	out := &ConnectResult{Site: site, Start: res.Start, Stores: res.Stores}
+	s.cleanupLeftovers(ctx, pool, out)
 	s.mu.Lock()
 	old := s.pool
 	s.site, s.pool, s.stores, s.chosen = site, pool, res.Stores, nil
@@ -62,7 +76,40 @@ func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) 
 	if old != nil {
 		old.Close()
 	}
-	return &ConnectResult{Site: site, Start: res.Start, Stores: res.Stores}, nil
+	return out, nil
+}
+
+// cleanupLeftovers removes the temporary bridges an earlier, killed run
+// left on this site, and finds uploads a crash interrupted. Leftovers of
+// other sites stay recorded until ocsetup connects to them.
+func (s *Session) cleanupLeftovers(ctx context.Context, pool *remote.Pool, out *ConnectResult) {
+	site := pool.Site()
+	left, err := db.CleanupLeftovers(ctx, s.dataDir, func(_ context.Context, r remote.Site) (db.FileRemover, func(), error) {
+		if !db.SameSite(r, site) {
+			return nil, nil, db.ErrSkipSite
+		}
+		return pool, nil, nil
+	})
+	if err != nil {
+		out.Notes = append(out.Notes, err.Error())
+	}
+	for _, l := range left {
+		switch {
+		case l.Removed:
+			out.Cleaned = append(out.Cleaned, "the database bridge "+l.Record.Path)
+		case l.Err != nil:
+			out.Notes = append(out.Notes, fmt.Sprintf("A database bridge an earlier run left (%s) could not be removed: %v. Delete it by hand.", l.Record.Path, l.Err))
+		}
+	}
+	pending, err := deploy.Pending(s.dataDir)
+	if err != nil {
+		out.Notes = append(out.Notes, err.Error())
+	}
+	for _, m := range pending {
+		if m.Store.Site == site.String() {
+			out.Pending = append(out.Pending, m)
+		}
+	}
 }
 
 // Choose picks one of the stores found.

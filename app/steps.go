@@ -222,3 +222,14 @@ func (s *Session) closeSteps() {
 		s.steps.pkg = nil
 	}
 }
+
+// RollbackInterrupted rolls back an upload a crash interrupted (from
+// ConnectResult.Pending), restoring what it replaced and removing what it
+// created, temporary files included.
+func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) error {
+	e, err := s.engine(nil)
+	if err != nil {
+		return err
+	}
+	return e.Rollback(ctx, m, false)
+}

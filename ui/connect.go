@@ -265,6 +265,9 @@ func (s *connectScreen) succeeded(res *app.ConnectResult) {
 	s.stores.Refresh()
 	s.stores.Show()
 	s.status.Importance = widget.SuccessImportance
+	if len(res.Cleaned) > 0 || len(res.Pending) > 0 || len(res.Notes) > 0 {
+		s.showRecovery(res)
+	}
 	if len(res.Stores) == 1 {
 		s.status.SetText("Connected. Found the store:")
 		s.stores.SetSelected(labels[0])
@@ -283,4 +286,56 @@ func storeLabel(st store.Store) string {
 		l += "\n⚠ " + w.Message
 	}
 	return l
+}
+
+// showRecovery tells what an earlier, interrupted run left and what was
+// done about it; interrupted uploads are finished or rolled back from the
+// Package step (and `ocsetup rollback`).
+func (s *connectScreen) showRecovery(res *app.ConnectResult) {
+	var lines []string
+	for _, c := range res.Cleaned {
+		lines = append(lines, "Removed "+c+", left by an earlier run that was interrupted.")
+	}
+	for _, m := range res.Pending {
+		lines = append(lines, fmt.Sprintf("An upload of %s to %s was interrupted on %s (%d files). Roll it back or run it again from the Package step.",
+			m.Package.Name, m.Store.Root, m.Created.Format("2 Jan 15:04"), len(m.Entries)))
+	}
+	lines = append(lines, res.Notes...)
+	text := widget.NewLabel(strings.Join(lines, "\n\n"))
+	text.Wrapping = fyne.TextWrapWord
+	if len(res.Pending) == 0 {
+		d := dialog.NewCustom("Left over from an earlier run", "OK", text, s.win)
+		d.Resize(fyne.NewSize(560, 260))
+		d.Show()
+		return
+	}
+	d := dialog.NewCustomConfirm("An upload was interrupted", "Roll back now", "Later", text, func(ok bool) {
+		if !ok {
+			return
+		}
+		pending := res.Pending
+		ctx, cancel := context.WithCancel(context.Background())
+		s.cancel = cancel
+		s.busy(true, "Rolling back the interrupted upload…")
+		go func() {
+			var err error
+			for _, m := range pending {
+				if err = s.wiz.Session.RollbackInterrupted(ctx, m); err != nil {
+					break
+				}
+			}
+			cancel()
+			s.do(func() {
+				s.busy(false, "")
+				if err != nil {
+					s.showError(err)
+					return
+				}
+				s.status.Importance = widget.SuccessImportance
+				s.status.SetText("The interrupted upload was rolled back; the store is as it was before it.")
+			})
+		}()
+	}, s.win)
+	d.Resize(fyne.NewSize(560, 260))
+	d.Show()
 }
