@@ -91,6 +91,7 @@ func NewCLI() *CLI {
 	c.addKeygen()
 	c.addDeploy()
 	c.addTest()
+	c.addSync()
 	return c
 }
 

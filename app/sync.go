@@ -1,0 +1,423 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"path"
+	"path/filepath"
+	"strconv"
+	stdsync "sync"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+	ocsync "github.com/ocsetup/ocsetup/installer/sync"
+)
+
+// syncFlags are the options of `ocsetup sync` besides the connection's.
+type syncFlags struct {
+	once       bool
+	interval   time.Duration
+	quietAfter time.Duration
+	jobs       string
+}
+
+func (c *CLI) addSync() {
+	var f connectFlags
+	var sf syncFlags
+	c.add(&command{name: "sync", args: "SETUP_FILE", summary: "watch the integration exchange data with the store, run its jobs, raise alerts",
+		details: `Connects like 'apply' does with the setup file's site, reaches the store's
+database by the route that works, and polls it at the interval: new orders and
+orders by status over the last hour and day, order status changes, products,
+prices and stock, specials and discounts, categories, manufacturers, options,
+filters, customers and customer groups changed since setup, and the API user's
+sessions. For OneBox it also follows the end of catalog/onebox/log.txt. Each
+query reads a bounded range of a table by its primary key, so a big store is
+never read in full; changes inside a table are found by a sweep that reads it
+in chunks over several polls.
+
+One line is printed per poll (with --json, one JSON object per line:
+{"poll": {...}}), and one per job run ({"job_run": {...}}) and per alert a
+job raised or resolved ({"alert": {...}}). The counts and marks
+are kept in the data folder, so the next run goes on where this one stopped.
+
+Jobs: when the setup file says access.cron: app (the server has no cron), or
+with --jobs on, the command runs the connector's job itself: OneBox's cron.php
+every hour, the Amazon Payment Services status check every
+settings.check_status_cron_duration minutes (default 30).
+
+Alerts (printed as ALERT): no integration activity for --quiet-after, a job
+that failed, the API key rejected, the store or its database down.
+
+Exit status: 0 when stopped (Ctrl-C) or, with --once, when the poll worked;
+1 otherwise.`,
+		run: func(ctx context.Context, x *cmdContext) error { return runSync(ctx, x, &f, sf) }})
+	c.flagSets["sync"] = func(fs *flag.FlagSet) {
+		f.define(fs)
+		fs.BoolVar(&sf.once, "once", false, "poll once, print the result and exit")
+		fs.DurationVar(&sf.interval, "interval", ocsync.DefaultInterval, "time between polls (it grows while the store answers slowly)")
+		fs.DurationVar(&sf.quietAfter, "quiet-after", ocsync.DefaultQuietAfter, "alert when the integration does nothing for this long")
+		fs.StringVar(&sf.jobs, "jobs", "auto", "run the connector's jobs: auto (when access.cron is app), on or off")
+	}
+}
+
+func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) error {
+	if len(x.args) != 1 {
+		return usageError{"sync takes one setup file"}
+	}
+	if sf.interval <= 0 {
+		return usageError{"--interval must be positive"}
+	}
+	runJobs := false
+	switch sf.jobs {
+	case "on":
+		runJobs = true
+	case "off", "auto":
+	default:
+		return usageError{"--jobs takes auto, on or off"}
+	}
+	setup, err := LoadSetupFile(x.args[0])
+	if err != nil {
+		return err
+	}
+	if sf.jobs == "auto" {
+		runJobs = setup.Access.Cron == "app"
+	}
+	if f.fingerprint == "" {
+		f.fingerprint = setup.Fingerprint
+	}
+	pool, err := f.connect(ctx, x, setup.Site)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	sess, err := OpenSync(ctx, x.Getenv, pool, setup, SyncOptions{Interval: sf.interval, QuietAfter: sf.quietAfter, RunJobs: runJobs}, x.Err)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	eng := sess.Engine
+	out := &syncPrinter{w: x.Out, json: f.json}
+	if sf.once {
+		rep, err := eng.Poll(ctx)
+		if perr := out.poll(rep); perr != nil {
+			return perr
+		}
+		if err != nil {
+			return exitError{code: 1}
+		}
+		return nil
+	}
+	return followSync(ctx, eng, out)
+}
+
+// SyncOptions tune OpenSync; zero values are the engine's defaults.
+type SyncOptions struct {
+	Interval, QuietAfter time.Duration
+	// RunJobs: the app runs the connector's jobs (the server has no cron).
+	RunJobs bool
+}
+
+// SyncSession is a sync engine on one store, with the database route it
+// holds open.
+type SyncSession struct {
+	Engine *ocsync.Engine
+	Store  store.Store
+	conn   *reconnectingDB
+	notes  io.Writer
+}
+
+// Close closes the engine and the database route (removing a bridge).
+func (s *SyncSession) Close() error {
+	err := s.Engine.Close()
+	if cerr := s.conn.Close(); cerr != nil {
+		fmt.Fprintf(s.notes, "warning: the database bridge could not be removed now (%v); ocsetup removes it the next time it connects to this site\n", cerr)
+		err = errors.Join(err, cerr)
+	}
+	return err
+}
+
+// OpenSync opens the sync engine of a setup on a connected site: it finds
+// the store, removes bridges earlier runs left, reads config.php and
+// opens the engine, whose history lives in the data folder. The database
+// is reached at the first poll, by the setup's routes, and again whenever
+// the route fails. The GUI's sync view and `ocsetup sync` both start here.
+func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool, setup *SetupFile, opt SyncOptions, notes io.Writer) (*SyncSession, error) {
+	routes, err := db.ParseRoutes(orDefault(setup.DBRoutes, "direct,ssh,bridge"))
+	if err != nil {
+		return nil, fmt.Errorf("db_routes: %w", err)
+	}
+	dataDir, err := DataDir(getenv)
+	if err != nil {
+		return nil, err
+	}
+	// chooseStore and orDefault are shared with `ocsetup test` (testcmd.go).
+	st, err := chooseStore(ctx, pool, pool.Site(), setup.Store)
+	if err != nil {
+		return nil, err
+	}
+	removeLeftovers(ctx, dataDir, pool, notes)
+	creds, err := db.Read(ctx, pool, st)
+	if err != nil {
+		return nil, err
+	}
+	conn := &reconnectingDB{connect: func(ctx context.Context) (db.DB, error) {
+		c, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL})
+		if err != nil {
+			return nil, fmt.Errorf("%w (%s)", err, attempts)
+		}
+		return c, nil
+	}}
+	cfg := syncConfig(setup, st, creds, pool, dataDir, opt.RunJobs)
+	cfg.Store, cfg.Interval, cfg.QuietAfter = conn, opt.Interval, opt.QuietAfter
+	eng, err := ocsync.Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &SyncSession{Engine: eng, Store: st, conn: conn, notes: notes}, nil
+}
+
+// followSync runs the engine until ctx ends and prints each poll and job
+// run as it happens.
+func followSync(ctx context.Context, eng *ocsync.Engine, out *syncPrinter) error {
+	startedAt := time.Now()
+	done := make(chan error, 1)
+	go func() { done <- eng.Run(ctx) }()
+	var lastPoll int64
+	lastRuns := map[string]int64{}
+	printed := map[alertEvent]bool{} // alert events already printed
+	for {
+		s, changed := eng.Watch()
+		if r := s.Last; r != nil && r.Poll != lastPoll {
+			lastPoll = r.Poll
+			if err := out.poll(*r); err != nil {
+				return err
+			}
+			for _, a := range r.Alerts {
+				printed[eventOf(a)] = true
+			}
+		}
+		for _, j := range s.Jobs {
+			if j.Last != nil && j.Runs != lastRuns[j.Name] {
+				lastRuns[j.Name] = j.Runs
+				if err := out.jobRun(j.Title, *j.Last); err != nil {
+					return err
+				}
+			}
+		}
+		// Alerts a job raised or resolved; a poll's are in its line.
+		for i := len(s.AlertLog) - 1; i >= 0; i-- {
+			a := s.AlertLog[i]
+			if e := eventOf(a); !printed[e] && (a.Raised.After(startedAt) || !a.Resolved.IsZero() && a.Resolved.After(startedAt)) {
+				printed[e] = true
+				if err := out.alert(a); err != nil {
+					return err
+				}
+			}
+		}
+		select {
+		case <-changed:
+		case err := <-done:
+			return err
+		}
+	}
+}
+
+// alertEvent is an alert's raise or its resolution.
+type alertEvent struct {
+	seq      int64
+	resolved bool
+}
+
+func eventOf(a ocsync.Alert) alertEvent { return alertEvent{a.Seq, !a.Active()} }
+
+// syncConfig is the engine's configuration for a setup: where its history
+// lives, the API user, the connector's log and the jobs the app runs.
+func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *remote.Pool, dataDir string, runJobs bool) ocsync.Config {
+	site := pool.Site()
+	identity := fmt.Sprintf("%s@%s:%d%s %s/%s", site.User, site.Host, site.Port, st.Root, creds.Database, creds.Prefix)
+	sum := sha256.Sum256([]byte(identity))
+	cfg := ocsync.Config{
+		HistoryPath: filepath.Join(dataDir, "sync", hex.EncodeToString(sum[:8])+".db"),
+		Identity:    identity,
+		APIUser:     setup.Access.APIUser,
+	}
+	storeURL := setup.StoreURL
+	if urls := creds.StoreURLs(); storeURL == "" && len(urls) > 0 {
+		storeURL = urls[0]
+	}
+	client := &http.Client{Timeout: 2 * time.Minute}
+	if storeURL != "" {
+		cfg.Probe = ocsync.HTTPProbe(client, storeURL)
+	}
+	switch setup.Integration {
+	case "onebox":
+		cfg.Log, cfg.LogPath = ocsync.PoolLog{Pool: pool}, path.Join(st.Root, "catalog/onebox/log.txt")
+		if runJobs && storeURL != "" {
+			cfg.Jobs = append(cfg.Jobs, ocsync.OneBoxCron(client, storeURL))
+		}
+	case "amazon_ps":
+		if runJobs && storeURL != "" {
+			minutes, err := strconv.Atoi(setup.Settings["check_status_cron_duration"])
+			if err != nil || minutes <= 0 {
+				minutes = 30
+			}
+			cfg.Jobs = append(cfg.Jobs, ocsync.APSStatusCheck(client, storeURL, time.Duration(minutes)*time.Minute))
+		}
+	}
+	return cfg
+}
+
+// removeLeftovers removes the bridges earlier runs left on this site.
+func removeLeftovers(ctx context.Context, dataDir string, pool *remote.Pool, notes io.Writer) {
+	site := pool.Site()
+	left, err := db.CleanupLeftovers(ctx, dataDir, func(_ context.Context, s remote.Site) (db.FileRemover, func(), error) {
+		if !db.SameSite(s, site) {
+			return nil, nil, db.ErrSkipSite
+		}
+		return pool, nil, nil
+	})
+	if err != nil {
+		fmt.Fprintf(notes, "warning: %v\n", err)
+	}
+	for _, l := range left {
+		if l.Err != nil {
+			fmt.Fprintf(notes, "warning: a database bridge an earlier run left could not be removed (%v); delete %s by hand\n", l.Err, l.Record.Path)
+		}
+	}
+}
+
+// syncPrinter prints polls and job runs, as text or JSON lines.
+type syncPrinter struct {
+	w    io.Writer
+	json bool
+}
+
+func (p *syncPrinter) poll(r ocsync.Report) error {
+	if p.json {
+		return json.NewEncoder(p.w).Encode(struct {
+			Poll ocsync.Report `json:"poll"`
+		}{r})
+	}
+	_, err := fmt.Fprintln(p.w, r.String())
+	return err
+}
+
+func (p *syncPrinter) jobRun(title string, r ocsync.JobRun) error {
+	if p.json {
+		return json.NewEncoder(p.w).Encode(struct {
+			JobRun ocsync.JobRun `json:"job_run"`
+		}{r})
+	}
+	result := "ok"
+	if !r.OK {
+		result = "FAILED"
+	}
+	_, err := fmt.Fprintf(p.w, "%s job %s %s (%s): %s\n", r.Start.Local().Format("2006-01-02 15:04:05"), title, result,
+		r.Duration.Round(time.Millisecond), r.Result)
+	return err
+}
+
+func (p *syncPrinter) alert(a ocsync.Alert) error {
+	if p.json {
+		return json.NewEncoder(p.w).Encode(struct {
+			Alert ocsync.Alert `json:"alert"`
+		}{a})
+	}
+	var err error
+	if a.Active() {
+		_, err = fmt.Fprintf(p.w, "%s ALERT %s: %s\n", a.Raised.Local().Format("2006-01-02 15:04:05"), a.Kind.Title(), a.Message)
+	} else {
+		_, err = fmt.Fprintf(p.w, "%s resolved: %s\n", a.Resolved.Local().Format("2006-01-02 15:04:05"), a.Kind.Title())
+	}
+	return err
+}
+
+// reconnectingDB is the store's database for a long sync: when the route
+// fails (a bridge expires after at most an hour, an SSH connection
+// drops), it connects again, by the same routes.
+type reconnectingDB struct {
+	connect func(context.Context) (db.DB, error)
+	mu      stdsync.Mutex
+	cur     db.DB
+}
+
+func (r *reconnectingDB) get(ctx context.Context) (db.DB, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur == nil {
+		c, err := r.connect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.cur = c
+	}
+	return r.cur, nil
+}
+
+// failed reports whether err is a failure of the route itself (not a
+// statement the server refused), and then drops c so that the next call
+// connects again.
+func (r *reconnectingDB) failed(c db.DB, err error) bool {
+	var sqlErr *db.SQLError
+	var stmtErr *db.StatementError
+	if err == nil || errors.As(err, &sqlErr) || errors.As(err, &stmtErr) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur == c {
+		r.cur = nil
+		_ = c.Close()
+	}
+	return true
+}
+
+// Query runs q, once more on a new connection when the route failed: an
+// expired bridge is replaced without failing the poll (reads may repeat).
+func (r *reconnectingDB) Query(ctx context.Context, q string, args ...any) (rows *db.Rows, err error) {
+	for try := 0; try < 2; try++ {
+		var c db.DB
+		if c, err = r.get(ctx); err != nil {
+			return nil, err
+		}
+		if rows, err = c.Query(ctx, q, args...); !r.failed(c, err) {
+			return rows, err
+		}
+	}
+	return nil, err
+}
+
+// Schema reads the schema, retrying like Query.
+func (r *reconnectingDB) Schema(ctx context.Context) (s *db.Schema, err error) {
+	for try := 0; try < 2; try++ {
+		var c db.DB
+		if c, err = r.get(ctx); err != nil {
+			return nil, err
+		}
+		if s, err = c.Schema(ctx); !r.failed(c, err) {
+			return s, err
+		}
+	}
+	return nil, err
+}
+
+// Close closes the current connection (removing a bridge).
+func (r *reconnectingDB) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur == nil {
+		return nil
+	}
+	err := r.cur.Close()
+	r.cur = nil
+	return err
+}
