@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"errors"
+	"io"
+	"os"
 
 	"sync"
 
@@ -232,4 +234,29 @@ func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) e
 		return err
 	}
 	return e.Rollback(ctx, m, false)
+}
+
+// OpenSync starts the sync engine on the session's store, as `ocsetup
+// sync` does for a setup file; run its Engine.Run in a goroutine and
+// Close it when the view goes away.
+func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.Writer) (*SyncSession, error) {
+	st, ok := s.Store()
+	pool := s.Pool()
+	if !ok || pool == nil {
+		return nil, errNoStore
+	}
+	s.steps.mu.Lock()
+	setup := &SetupFile{Site: pool.Site().String(), Store: st.Root, Integration: integrationID,
+		Access: Access{APIUser: s.steps.apiUser, IPs: s.steps.ips}}
+	if s.steps.creds != nil {
+		setup.StoreURL = s.steps.creds.Catalog.HTTPServer
+	}
+	s.steps.mu.Unlock()
+	getenv := func(k string) string {
+		if k == DataDirVar {
+			return s.dataDir
+		}
+		return os.Getenv(k)
+	}
+	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true}, notes)
 }

@@ -41,7 +41,7 @@ func TestWizardWalk(t *testing.T) {
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	ui := &serial{}
-	for _, j := range []*job{m.pkg.job, m.creds.job, m.access.job, m.test.job} {
+	for _, j := range []*job{m.pkg.job, m.creds.job, m.access.job, m.test.job, m.sync.job} {
 		j.do = ui.do
 	}
 	m.connect.do = ui.do
@@ -142,6 +142,17 @@ func TestWizardWalk(t *testing.T) {
 			t.Errorf("%d rows for %d results", len(ts2.list.Items), len(ts2.report.Results))
 		}
 	})
+
+	// The sync view starts on the same store.
+	sy := m.sync
+	ui.do(func() { test.Tap(sy.start) })
+	eventually(t, ui, "the sync view", func() bool { return wiz.Done(app.StepSync) || sy.job.status.Importance == widget.DangerImportance })
+	ui.do(func() {
+		if !wiz.Done(app.StepSync) {
+			t.Errorf("sync did not start: %s", sy.job.status.Text)
+		}
+	})
+	sy.close()
 }
 
 // findIn finds a button by its text under o.

@@ -29,6 +29,7 @@ type Main struct {
 	creds   *credentialsScreen
 	access  *accessScreen
 	test    *testScreen
+	sync    *syncScreen
 }
 
 // NewMain builds the main window for a wizard.
@@ -74,6 +75,8 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.creds = newCredentialsScreen(wiz)
 	m.access = newAccessScreen(wiz, w)
 	m.test = newTestScreen(wiz, w)
+	m.sync = newSyncScreen(wiz, w)
+	w.SetOnClosed(m.sync.close)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps)
@@ -115,6 +118,8 @@ func (m *Main) refresh() {
 		screen = m.access.object
 	case app.StepTest:
 		screen = m.test.object
+	case app.StepSync:
+		screen = m.sync.object
 	default:
 		screen = pendingScreen(s)
 	}

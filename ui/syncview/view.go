@@ -35,6 +35,11 @@ func intervalChoices() []time.Duration {
 // call Follow to keep it up to date.
 type View struct {
 	widget.BaseWidget
+	// RunOnUI runs a function on the UI goroutine: fyne.Do, unless a test
+	// gives its own serialiser (Fyne's test driver runs fyne.Do at once on
+	// the calling goroutine).
+	RunOnUI func(func())
+
 	eng Engine
 	win fyne.Window
 	now func() time.Time
@@ -59,7 +64,7 @@ type View struct {
 
 // New builds the view of an engine; win is where errors are shown.
 func New(eng Engine, win fyne.Window) *View {
-	v := &View{eng: eng, win: win, now: time.Now}
+	v := &View{eng: eng, win: win, now: time.Now, RunOnUI: fyne.Do}
 	v.status = widget.NewLabel("Waiting for the first poll…")
 	v.status.Wrapping = fyne.TextWrapWord
 	v.pause = widget.NewButton("Pause", v.togglePause)
@@ -100,7 +105,7 @@ func (v *View) Follow(ctx context.Context) {
 	go func() {
 		for {
 			s, changed := v.eng.Watch()
-			fyne.Do(func() {
+			v.RunOnUI(func() {
 				v.Render(s)
 				if v.onRender != nil {
 					v.onRender(s)

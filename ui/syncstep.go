@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"context"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/ui/syncview"
+)
+
+// syncScreen starts the sync engine on the store and shows the sync view.
+type syncScreen struct {
+	object fyne.CanvasObject
+	wiz    *app.Wizard
+	win    fyne.Window
+	body   *fyne.Container
+	start  *widget.Button
+	job    *job
+	sess   *app.SyncSession
+	stop   context.CancelFunc
+}
+
+func newSyncScreen(wiz *app.Wizard, win fyne.Window) *syncScreen {
+	s := &syncScreen{wiz: wiz, win: win, job: newJob()}
+	s.start = widget.NewButton("Start watching the integration", s.run)
+	s.start.Importance = widget.HighImportance
+	s.job.busyOff = []*widget.Button{s.start}
+	s.body = container.NewStack(container.NewVBox(
+		screenTitle("Sync", "ocsetup watches the store while this window is open: orders, products and the other data the "+
+			"integration exchanges, its API sessions and log, and it runs the connector's jobs when the server has no cron."),
+		s.start, s.job.object()))
+	s.object = container.NewPadded(s.body)
+	return s
+}
+
+func (s *syncScreen) run() {
+	var sess *app.SyncSession
+	s.job.run("Opening the store's database…", func(ctx context.Context) (err error) {
+		sess, err = s.wiz.Session.OpenSync(ctx, s.wiz.Integration().ID, io.Discard)
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		s.sess = sess
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stop = cancel
+		go func() { _ = sess.Engine.Run(ctx) }()
+		v := syncview.New(sess.Engine, s.win)
+		v.RunOnUI = s.job.do
+		v.Follow(ctx)
+		s.body.Objects = []fyne.CanvasObject{container.NewVScroll(v)}
+		s.body.Refresh()
+		s.wiz.SetDone(app.StepSync, true)
+	})
+}
+
+// close stops the engine when the window closes.
+func (s *syncScreen) close() {
+	if s.stop != nil {
+		s.stop()
+	}
+	if s.sess != nil {
+		_ = s.sess.Close()
+	}
+}
