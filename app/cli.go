@@ -89,6 +89,7 @@ func NewCLI() *CLI {
 	c.addDetect()
 	c.addCredentials()
 	c.addKeygen()
+	c.addApply()
 	c.addDeploy()
 	c.addTest()
 	c.addSync()

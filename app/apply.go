@@ -1,0 +1,638 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/phpconf"
+	"github.com/ocsetup/ocsetup/installer/pkg"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/settings"
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// AdminPasswordVar holds the merchant's admin password for --admin-user
+// (SecretVar("admin_password")).
+var AdminPasswordVar = SecretVar("admin_password")
+
+// applyFlags are apply's own flags besides the connection flags.
+type applyFlags struct {
+	connectFlags
+	via       string
+	adminUser string
+	adminURL  string
+	reveal    bool
+}
+
+func (c *CLI) addApply() {
+	var f applyFlags
+	c.add(&command{name: "apply", args: "SETUP_FILE", summary: "run a whole setup from a setup file (YAML or JSON)",
+		details: `Runs the setup a setup file describes, in the wizard's order:
+  site      connect, find the store, read config.php, reach the database
+  package   upload the extension package (versioned, atomic, backed up)
+  access    the store's API user and IP allow-list, the connector's config
+            file and its cron job (when the integration needs them)
+  settings  install the extension and save its settings through the store's
+            own admin, so that its install() and save run; when no admin
+            session is possible, write them into the database instead
+            (--settings-via auto), keeping the previous rows to undo
+Every answer is checked before anything changes: a wrong or missing setting
+stops the run with nothing written.
+
+Secrets never come from the file or from flags: the hosting password from
+OCSETUP_PASSWORD, each secret setting from OCSETUP_SECRET_<FIELD> (for example
+OCSETUP_SECRET_ACCESS_CODE), the merchant's admin password from
+` + AdminPasswordVar + `. Without --admin-user ocsetup logs in to the admin with
+a temporary Administrator account it creates and removes (also after a crash:
+the next run removes it).
+
+Exit status 0 when everything was applied, 1 otherwise.
+
+A complete setup file:
+
+` + ExampleSetupFile + applyProfilesHelp(),
+		run: func(ctx context.Context, x *cmdContext) error {
+			if len(x.args) != 1 {
+				return usageError{"apply takes one setup file"}
+			}
+			mode, err := settings.ParseMode(f.via)
+			if err != nil {
+				return usageError{"--settings-via " + err.Error()}
+			}
+			file, err := LoadSetupFile(x.args[0])
+			if err != nil {
+				return err
+			}
+			res, err := runApply(ctx, x, &f, mode, file)
+			if res != nil {
+				if f.json {
+					enc := json.NewEncoder(x.Out)
+					enc.SetIndent("", "  ")
+					if jerr := enc.Encode(res.masked(f.reveal)); jerr != nil {
+						return jerr
+					}
+				} else {
+					res.print(x.Out, f.reveal)
+				}
+			}
+			if err != nil {
+				return exitError{code: 1, err: err}
+			}
+			return nil
+		}})
+	c.flagSets["apply"] = func(fs *flag.FlagSet) {
+		f.define(fs)
+		fs.StringVar(&f.via, "settings-via", "auto", "how settings go in: auto (the admin, else the database), admin, database")
+		fs.StringVar(&f.adminUser, "admin-user", "", "log in to the admin as this user (password in $"+AdminPasswordVar+"); without it a temporary account is used")
+		fs.StringVar(&f.adminURL, "admin-url", "", "the admin's address, when it is not the one in the admin's config.php")
+		fs.BoolVar(&f.reveal, "reveal", false, "print keys and passwords to hand over in full (they are masked otherwise)")
+	}
+}
+
+// applyProfilesHelp lists each integration's settings, generated from the
+// profiles so that it never drifts from what apply accepts.
+func applyProfilesHelp() string {
+	var b strings.Builder
+	b.WriteString("\nSettings of each integration (for OpenCart 3.0; lines differ a little; secret ones only in the environment):\n")
+	t := integrations.Target{Line: store.Line30, Currency: "AUD", StoreURL: "https://shop.example.com/"}
+	for _, p := range integrations.All() {
+		fmt.Fprintf(&b, "\n  integration: %s   # %s\n", p.ID, p.Name)
+		if p.Closed != "" {
+			fmt.Fprintf(&b, "  # %s\n", p.Closed)
+		}
+		for _, fl := range p.Fields(t) {
+			switch {
+			case fl.IsSecret():
+				fmt.Fprintf(&b, "  #   %s: secret, from $%s\n", fl.Key, SecretVar(fl.Key))
+			default:
+				line := fmt.Sprintf("  #   %s: %s", fl.Key, fl.Default)
+				var notes []string
+				if fl.Required {
+					notes = append(notes, "required")
+				}
+				if len(fl.Choices) > 0 {
+					vals := make([]string, len(fl.Choices))
+					for i, c := range fl.Choices {
+						vals[i] = c.Value
+					}
+					notes = append(notes, strings.Join(vals, " | "))
+				}
+				if len(notes) > 0 {
+					line += "   # " + strings.Join(notes, "; ")
+				}
+				b.WriteString(line + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// applyResult is what apply did, for the user and for --json.
+type applyResult struct {
+	Integration string              `json:"integration"`
+	Store       *store.Store        `json:"store,omitempty"`
+	DBRoute     db.Route            `json:"db_route,omitempty"`
+	Removed     []string            `json:"removed_leftovers,omitempty"`
+	Package     *packageStep        `json:"package,omitempty"`
+	Access      *accessStep         `json:"access,omitempty"`
+	Settings    *settingsStep       `json:"settings,omitempty"`
+	Show        []integrations.Info `json:"show,omitempty"`
+	Notices     []string            `json:"notices,omitempty"`
+}
+
+type packageStep struct {
+	Skipped  string `json:"skipped,omitempty"`
+	Manifest string `json:"manifest,omitempty"`
+	Sent     int    `json:"files_sent"`
+	Same     int    `json:"files_identical"`
+}
+
+type accessStep struct {
+	APIUser  *access.APIResult `json:"api_user,omitempty"`
+	Config   string            `json:"config_file,omitempty"`
+	Cron     string            `json:"cron,omitempty"`
+	CronNote string            `json:"cron_note,omitempty"`
+}
+
+type settingsStep struct {
+	Via       settings.Via           `json:"via"`
+	Why       string                 `json:"why,omitempty"`
+	Installed bool                   `json:"installed,omitempty"`
+	Refreshed bool                   `json:"refreshed,omitempty"`
+	Saved     *admin.SaveResult      `json:"save,omitempty"`
+	Direct    *settings.DirectResult `json:"direct,omitempty"`
+}
+
+// applyRun holds what the steps share.
+type applyRun struct {
+	x      *cmdContext
+	flags  *applyFlags
+	file   *SetupFile
+	res    *applyResult
+	dir    string
+	pool   *remote.Pool
+	st     store.Store
+	creds  *db.Credentials
+	d      db.DB
+	sc     *db.Schema
+	line   store.Line
+	url    string
+	plan   *integrations.Plan
+	paths  []string // 4.x extension paths from the upload
+	ocmod  bool     // the package has install.xml
+	pkgInf settings.PackageInfo
+}
+
+func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.Mode, file *SetupFile) (*applyResult, error) {
+	profile, _ := integrations.ByID(file.Integration) // LoadSetupFile checked it
+	r := &applyRun{x: x, flags: f, file: file, res: &applyResult{Integration: profile.ID}}
+	dir, err := DataDir(x.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	r.dir = dir
+	if f.fingerprint == "" {
+		f.fingerprint = file.Fingerprint
+	}
+	if err := r.site(ctx); err != nil {
+		return r.res, err
+	}
+	defer r.pool.Close()
+	defer r.d.Close()
+
+	// Every answer is checked before anything changes.
+	target, err := settings.ReadTarget(ctx, r.d, r.sc, r.line, r.st.Version, r.url)
+	if err != nil {
+		return r.res, err
+	}
+	target.DB = &integrations.DBLogin{Host: r.creds.Host, Port: r.creds.Port, Database: r.creds.Database, User: r.creds.User, Password: r.creds.Password.Reveal()}
+	values := integrations.Values{}
+	for k, v := range file.Settings {
+		values[k] = v
+	}
+	for _, fl := range profile.Fields(target) {
+		if v := x.Getenv(SecretVar(fl.Key)); fl.IsSecret() && v != "" {
+			values[fl.Key] = v
+		}
+	}
+	if r.plan, err = profile.Plan(target, values); err != nil {
+		return r.res, err
+	}
+	r.res.Show, r.res.Notices = r.plan.Show, r.plan.Notices
+	adminLogin, err := r.adminLogin()
+	if err != nil {
+		return r.res, err
+	}
+
+	if err := r.upload(ctx); err != nil {
+		return r.res, err
+	}
+	if err := r.access(ctx); err != nil {
+		return r.res, err
+	}
+	return r.res, r.settings(ctx, mode, adminLogin)
+}
+
+// site connects, finds the store, reaches its database and removes what
+// killed runs left (bridges, temporary admin accounts).
+func (r *applyRun) site(ctx context.Context) error {
+	pool, err := r.flags.connect(ctx, r.x, r.file.Site)
+	if err != nil {
+		return err
+	}
+	r.pool = pool
+	found, err := Detect(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	st, err := pickStore(found.Stores, r.file.Store)
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	r.st, r.res.Store = st, &st
+	routes := db.AllRoutes()
+	if r.file.DBRoutes != "" {
+		if routes, err = db.ParseRoutes(r.file.DBRoutes); err != nil {
+			pool.Close()
+			return fmt.Errorf("db_routes: %w", err)
+		}
+	}
+	site := pool.Site()
+	left, _ := db.CleanupLeftovers(ctx, r.dir, func(_ context.Context, s remote.Site) (db.FileRemover, func(), error) {
+		if !db.SameSite(s, site) {
+			return nil, nil, db.ErrSkipSite
+		}
+		return pool, nil, nil
+	})
+	for _, l := range left {
+		if l.Removed {
+			r.res.Removed = append(r.res.Removed, "database bridge "+l.Record.Path)
+		}
+	}
+	if r.creds, err = db.Read(ctx, pool, st); err != nil {
+		pool.Close()
+		return err
+	}
+	d, attempts, err := db.Connect(ctx, pool, r.creds, db.Options{Routes: routes, DataDir: r.dir, StoreURL: r.file.StoreURL})
+	if err != nil {
+		pool.Close()
+		return err
+	}
+	r.d, r.res.DBRoute = d, attempts[len(attempts)-1].Route
+	if r.sc, err = d.Schema(ctx); err != nil {
+		d.Close()
+		pool.Close()
+		return err
+	}
+	r.line = st.Line
+	if l := r.sc.Line(); l != "" {
+		r.line = l // what the tables show counts (an unfinished upgrade)
+	}
+	r.url = r.file.StoreURL
+	if r.url == "" {
+		if urls := r.creds.StoreURLs(); len(urls) > 0 {
+			r.url = urls[0]
+		}
+	}
+	accounts, _ := admin.CleanupLeftovers(ctx, r.dir, func(_ context.Context, p admin.RecordPlace) (db.DB, *db.Schema, func(), error) {
+		if !db.SameSite(p.Site, site) || path.Clean(p.Root) != path.Clean(st.Root) {
+			return nil, nil, nil, admin.ErrSkipStore
+		}
+		return r.d, r.sc, nil, nil
+	})
+	for _, a := range accounts {
+		if a.Removed {
+			r.res.Removed = append(r.res.Removed, "temporary admin account "+a.Record.Username)
+		}
+	}
+	return nil
+}
+
+func pickStore(stores []store.Store, want string) (store.Store, error) {
+	if want != "" {
+		for _, s := range stores {
+			if path.Clean(s.Root) == path.Clean(want) {
+				return s, nil
+			}
+		}
+		return store.Store{}, fmt.Errorf("no OpenCart store in %s (found: %s)", want, roots(stores))
+	}
+	if len(stores) != 1 {
+		return store.Store{}, fmt.Errorf("%d OpenCart stores were found (%s); name one with store: in the setup file", len(stores), roots(stores))
+	}
+	return stores[0], nil
+}
+
+func roots(stores []store.Store) string {
+	out := make([]string, len(stores))
+	for i, s := range stores {
+		out[i] = s.Root
+	}
+	return strings.Join(out, ", ")
+}
+
+// adminLogin is the merchant's login, or nil for a temporary account.
+func (r *applyRun) adminLogin() (*admin.Login, error) {
+	if r.flags.adminUser == "" {
+		return nil, nil
+	}
+	pw := r.x.Getenv(AdminPasswordVar)
+	if pw == "" {
+		return nil, fmt.Errorf("--admin-user %s needs the password in $%s (never on the command line or in the file)", r.flags.adminUser, AdminPasswordVar)
+	}
+	return &admin.Login{Username: r.flags.adminUser, Password: pw}, nil
+}
+
+// upload sends the package with the deploy engine.
+func (r *applyRun) upload(ctx context.Context) error {
+	if r.file.Package == "" {
+		return nil
+	}
+	p, err := pkg.Open(r.file.PackagePath())
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	r.ocmod = p.Install.XML != nil
+	if j := p.Install.JSON; j != nil {
+		r.pkgInf = settings.PackageInfo{Name: j.Name, Version: j.Version, Author: j.Author, Link: j.Link}
+	}
+	eng := &deploy.Engine{Files: r.pool, DataDir: r.dir, Trust: remote.NewTrust(r.dir),
+		Store: deploy.Store{Root: r.st.Root, Version: r.st.Version, AdminDir: r.st.AdminDir}}
+	pl, err := eng.Plan(ctx, p, deploy.PlanOptions{})
+	if err != nil {
+		return err
+	}
+	m, err := eng.Upload(ctx, pl, p)
+	if err != nil {
+		return err
+	}
+	step := &packageStep{Manifest: m.ID, Sent: pl.Counts[deploy.StatusNew] + pl.Counts[deploy.StatusChanged], Same: pl.Counts[deploy.StatusIdentical]}
+	r.res.Package = step
+	if pl.Code != "" {
+		seen := map[string]bool{}
+		for _, f := range pl.Files {
+			rest, ok := strings.CutPrefix(f.Path, "extension/")
+			if !ok || !strings.HasPrefix(rest, pl.Code+"/") {
+				continue
+			}
+			for p := rest; p != "." && p != "" && !seen[p]; p = path.Dir(p) {
+				seen[p] = true
+			}
+		}
+		for p := range seen {
+			r.paths = append(r.paths, p)
+		}
+		sort.Strings(r.paths)
+	}
+	return nil
+}
+
+// access makes the store's API user, writes the connector's config file
+// and its cron job, for integrations that need them.
+func (r *applyRun) access(ctx context.Context) error {
+	need := r.plan.Access
+	name := r.file.Access.APIUser
+	if need == nil && name == "" {
+		return nil
+	}
+	step := &accessStep{}
+	r.res.Access = step
+	u := access.APIUser{Name: name, IPs: r.file.Access.IPs}
+	if need != nil {
+		if u.Name == "" {
+			u.Name = need.APIUser
+		}
+		u.Key = need.APIKey
+	}
+	if u.Key == "" {
+		// An API user for an integration that brings no key of its own:
+		// a new random one, shown to hand over.
+		key, err := keygen.Generate(keygen.MinStoreAPI)
+		if err != nil {
+			return err
+		}
+		u.Key = key
+		r.res.Show = append(r.res.Show, integrations.Info{Label: "OpenCart API key of " + u.Name, Value: key, Secret: true})
+	}
+	res, err := access.EnsureAPIUser(ctx, r.d, r.sc, r.line, u)
+	if err != nil {
+		return err
+	}
+	step.APIUser = res
+	if need == nil || need.ConfigFile == "" {
+		return nil
+	}
+	file := path.Join(r.st.Root, need.ConfigFile)
+	src, err := r.pool.ReadFile(ctx, file, 1<<20)
+	if err != nil {
+		return fmt.Errorf("the connector's %s could not be read (%w); upload the connector's files first (package: in the setup file)", need.ConfigFile, err)
+	}
+	out, err := phpconf.SetOneBoxCron(src, need.CronHost, need.APIKey)
+	if err != nil {
+		return fmt.Errorf("%s: %w", need.ConfigFile, err)
+	}
+	if err := r.pool.WriteAtomic(ctx, file, out); err != nil {
+		return err
+	}
+	step.Config = file
+	return r.cron(ctx, need, step)
+}
+
+// cron adds the connector's job to the account's crontab over SSH.
+func (r *applyRun) cron(ctx context.Context, need *integrations.AccessNeed, step *accessStep) error {
+	mode := r.file.Access.Cron
+	if mode == "" {
+		mode = "auto"
+	}
+	if mode == "none" || need.Schedule == "" {
+		return nil
+	}
+	if mode == "app" {
+		step.CronNote = "the ocsetup app runs the job (" + need.Schedule + ") while its sync view is open"
+		return nil
+	}
+	job := access.Job{ID: r.file.Integration + ":" + r.st.Root, Schedule: need.Schedule,
+		Command: "cd " + quoteForShell(r.st.Root) + " && " + need.Command}
+	err := r.pool.Do(ctx, func(c remote.Conn) error {
+		client, ok := remote.SSHClient(c)
+		if !ok {
+			return access.ErrNoCrontab
+		}
+		res, err := access.EnsureCron(ctx, access.SSHRunner{Client: client}, job)
+		step.Cron = string(res)
+		return err
+	})
+	if errors.Is(err, access.ErrNoCrontab) && mode == "auto" {
+		step.CronNote = "the account has no crontab (no SSH shell); run the job from the ocsetup app, or add it in the hosting panel: " + need.Schedule + " " + job.Command
+		return nil
+	}
+	return err
+}
+
+func quoteForShell(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// settings installs and configures the extension.
+func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admin.Login) error {
+	d, err := admin.DialectFor(r.line, r.st.Version)
+	if err != nil {
+		return err
+	}
+	adminURL := r.flags.adminURL
+	if adminURL == "" {
+		adminURL = r.creds.Admin.HTTPSServer
+		if adminURL == "" || !strings.HasPrefix(r.url, "https") {
+			adminURL = r.creds.Admin.HTTPServer
+		}
+		if adminURL == "" && r.url != "" {
+			adminURL = r.url + r.st.AdminDir + "/"
+		}
+	}
+	var open settings.SessionOpener
+	switch {
+	case adminURL == "":
+	case login != nil:
+		open = settings.LoginOpener(adminURL, d, *login, admin.Options{UserAgent: Name + "/" + Version})
+	default:
+		place := admin.RecordPlace{DataDir: r.dir, Site: r.pool.Site(), Root: r.st.Root, Database: r.sc.Database, Prefix: r.sc.Prefix}
+		open = settings.TempAccountOpener(adminURL, d, r.d, r.sc, place, admin.Options{UserAgent: Name + "/" + Version})
+	}
+	paths := r.paths
+	if len(paths) == 0 && r.line.AtLeast(store.Line40) && r.plan.Extension.Folder != "" {
+		paths = r.remotePaths(ctx, r.plan.Extension.Folder)
+	}
+	res, err := settings.Apply(ctx, settings.Request{Plan: r.plan, Line: r.line, Mode: mode, OpenAdmin: open, DB: r.d, Schema: r.sc,
+		Direct: settings.DirectOptions{DataDir: r.dir, ExtensionPaths: paths, Package: r.pkgInf}, Refresh: r.ocmod})
+	if res != nil {
+		r.res.Settings = &settingsStep{Via: res.Via, Why: res.Why, Installed: res.Installed, Refreshed: res.Refreshed, Saved: res.Save, Direct: res.Direct}
+		r.res.Notices = res.Notices
+	}
+	return err
+}
+
+// remotePaths lists a 4.x extension folder already on the store, as
+// extension_path rows name its folders and files.
+func (r *applyRun) remotePaths(ctx context.Context, folder string) []string {
+	var out []string
+	var walk func(rel string, depth int)
+	walk = func(rel string, depth int) {
+		if depth > 8 {
+			return
+		}
+		list, err := r.pool.List(ctx, path.Join(r.st.Root, "extension", rel))
+		if err != nil {
+			return
+		}
+		out = append(out, rel)
+		for _, fi := range list {
+			child := path.Join(rel, fi.Name)
+			if fi.IsDir() {
+				walk(child, depth+1)
+			} else {
+				out = append(out, child)
+			}
+		}
+	}
+	walk(folder, 0)
+	sort.Strings(out)
+	return out
+}
+
+// masked is the result with secrets hidden unless revealed.
+func (res *applyResult) masked(reveal bool) *applyResult {
+	cp := *res
+	cp.Show = nil
+	for _, in := range res.Show {
+		if in.Secret && !reveal {
+			in.Value = mask(in.Value)
+		}
+		cp.Show = append(cp.Show, in)
+	}
+	return &cp
+}
+
+func mask(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "********"
+}
+
+func (res *applyResult) print(w io.Writer, reveal bool) {
+	row := func(k, v string) {
+		if k != "" {
+			k += ":"
+		}
+		fmt.Fprintf(w, "%-10s %s\n", k, v)
+	}
+	row("setup", res.Integration)
+	if s := res.Store; s != nil {
+		row("store", fmt.Sprintf("%s (OpenCart %s, %s line)", s.Root, s.Version, s.Line))
+	}
+	if res.DBRoute != "" {
+		row("database", "reached "+res.DBRoute.Title())
+	}
+	for _, l := range res.Removed {
+		row("removed", l+" (left by an earlier run)")
+	}
+	if p := res.Package; p != nil {
+		row("package", fmt.Sprintf("%d files sent, %d already there (manifest %s, rollback possible)", p.Sent, p.Same, p.Manifest))
+	}
+	if a := res.Access; a != nil {
+		if a.APIUser != nil {
+			row("api user", fmt.Sprintf("id %d (created %v, updated %v, IPs added %v)", a.APIUser.APIID, a.APIUser.Created, a.APIUser.Updated, a.APIUser.IPsAdded))
+		}
+		if a.Config != "" {
+			row("config", a.Config+" updated")
+		}
+		if a.Cron != "" {
+			row("cron", a.Cron)
+		}
+		if a.CronNote != "" {
+			row("cron", a.CronNote)
+		}
+	}
+	if s := res.Settings; s != nil {
+		switch s.Via {
+		case settings.ViaAdmin:
+			row("settings", "saved through the store's admin (the extension's own install and save ran)")
+		case settings.ViaDatabase:
+			row("settings", "written into the database, because "+s.Why)
+			if s.Direct != nil {
+				for _, d := range s.Direct.Done {
+					row("", d)
+				}
+				row("undo", "the previous rows are kept in "+s.Direct.Backup)
+				for _, t := range s.Direct.MissingTables {
+					row("to do", "create table "+t.Name+": "+t.Create)
+				}
+				for _, n := range s.Direct.Notes {
+					row("note", n)
+				}
+			}
+		case settings.ViaNone:
+			row("settings", "none needed")
+		}
+	}
+	for _, in := range res.masked(reveal).Show {
+		row("copy", in.Label+": "+in.Value)
+	}
+	for _, n := range res.Notices {
+		row("note", n)
+	}
+}

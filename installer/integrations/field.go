@@ -1,0 +1,213 @@
+package integrations
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Kind is what sort of value a field takes.
+type Kind string
+
+// Field kinds.
+const (
+	Text        Kind = "text"
+	Secret      Kind = "secret" // a password, key or phrase: never in files or logs
+	Bool        Kind = "bool"   // "1" or "0"
+	OneOf       Kind = "choice" // one of Choices
+	MultiChoice Kind = "multi"  // some of Choices, comma-separated in a setup file
+	Number      Kind = "number" // a whole number
+	OrderStatus Kind = "order-status"
+)
+
+// Choice is one allowed value of a field.
+type Choice struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// Field is one thing a profile asks: what the wizard shows, what a setup
+// file's settings may hold, and how it is checked. Secret fields come from
+// the environment (OCSETUP_SECRET_<KEY>) or the keychain, never a file.
+type Field struct {
+	Key      string   `json:"key"` // name in setup files ("merchant_identifier")
+	Label    string   `json:"label"`
+	Help     string   `json:"help,omitempty"`
+	Kind     Kind     `json:"kind"`
+	Choices  []Choice `json:"choices,omitempty"`
+	Default  string   `json:"default,omitempty"`
+	Required bool     `json:"required,omitempty"`
+	// MinLength and MaxLength bound text (in characters).
+	MinLength int `json:"min_length,omitempty"`
+	MaxLength int `json:"max_length,omitempty"`
+	// Group is the tab or section the field belongs to.
+	Group string `json:"group,omitempty"`
+	// check adds a rule of the profile's own.
+	check func(string) error
+}
+
+// IsSecret reports whether the value must stay out of files and logs.
+func (f Field) IsSecret() bool { return f.Kind == Secret }
+
+// Values are the user's answers, by field key. A multi-choice value is a
+// comma-separated list.
+type Values map[string]string
+
+// List splits a multi-choice value.
+func (v Values) List(key string) []string {
+	var out []string
+	for _, p := range strings.Split(v[key], ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Problem is one field that cannot be used as given.
+type Problem struct {
+	Field   string `json:"field"`
+	Label   string `json:"label"`
+	Message string `json:"message"`
+}
+
+// InputError lists every problem with the answers; nothing was changed.
+type InputError struct {
+	Profile  string
+	Problems []Problem
+}
+
+func (e *InputError) Error() string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Label + ": " + p.Message
+	}
+	return fmt.Sprintf("the %s settings cannot be used as they are, so nothing was changed: %s", e.Profile, strings.Join(parts, "; "))
+}
+
+// resolve checks the answers against the fields and returns them with
+// defaults filled in. Unknown keys are refused: a typo in a setup file
+// must not pass silently.
+func resolve(profile string, fields []Field, in Values) (Values, error) {
+	out := Values{}
+	var probs []Problem
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.Key] = true
+		v, given := in[f.Key]
+		v = strings.TrimSpace(v)
+		if !given || v == "" {
+			v = f.Default
+		}
+		if msg := f.validate(v); msg != "" {
+			probs = append(probs, Problem{Field: f.Key, Label: f.Label, Message: msg})
+			continue
+		}
+		out[f.Key] = v
+	}
+	for _, k := range sortedKeys(in) {
+		if !known[k] {
+			probs = append(probs, Problem{Field: k, Label: k, Message: fmt.Sprintf("is not a setting of %s (it has: %s)", profile, keysOf(fields))})
+		}
+	}
+	if len(probs) > 0 {
+		return nil, &InputError{Profile: profile, Problems: probs}
+	}
+	return out, nil
+}
+
+func keysOf(fields []Field) string {
+	keys := make([]string, len(fields))
+	for i, f := range fields {
+		keys[i] = f.Key
+	}
+	return strings.Join(keys, ", ")
+}
+
+// validate returns what is wrong with v, "" when nothing.
+func (f Field) validate(v string) string {
+	if v == "" {
+		if f.Required {
+			if f.IsSecret() {
+				return "is required (give it in the environment variable OCSETUP_SECRET_" + strings.ToUpper(f.Key) + " or the keychain)"
+			}
+			return "is required"
+		}
+		return ""
+	}
+	n := len([]rune(v))
+	switch {
+	case f.MinLength > 0 && n < f.MinLength:
+		return fmt.Sprintf("is %d characters long; it needs at least %d", n, f.MinLength)
+	case f.MaxLength > 0 && n > f.MaxLength:
+		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, f.MaxLength)
+	}
+	switch f.Kind {
+	case Bool:
+		if v != "0" && v != "1" {
+			return fmt.Sprintf("is %q; use 1 (on) or 0 (off)", v)
+		}
+	case Number, OrderStatus:
+		if _, err := strconv.ParseUint(v, 10, 32); err != nil {
+			return fmt.Sprintf("is %q, which is not a whole number", v)
+		}
+	case OneOf:
+		if !f.allows(v) {
+			return fmt.Sprintf("is %q; use one of %s", v, choiceList(f.Choices))
+		}
+	case MultiChoice:
+		for _, p := range (Values{"x": v}).List("x") {
+			if !f.allows(p) {
+				return fmt.Sprintf("has %q; use some of %s, separated by commas", p, choiceList(f.Choices))
+			}
+		}
+	}
+	if strings.ContainsAny(v, "\x00\r\n") && f.Kind != Text {
+		return "contains a line break or NUL"
+	}
+	if f.check != nil {
+		if err := f.check(v); err != nil {
+			return err.Error()
+		}
+	}
+	return ""
+}
+
+func (f Field) allows(v string) bool {
+	return slices.ContainsFunc(f.Choices, func(c Choice) bool { return c.Value == v })
+}
+
+func choiceList(cs []Choice) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = c.Value
+		if c.Label != "" && c.Label != c.Value {
+			parts[i] += " (" + c.Label + ")"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Small constructors keep the profiles readable.
+
+func boolField(key, label, def, help string) Field {
+	return Field{Key: key, Label: label, Kind: Bool, Default: def, Help: help}
+}
+
+func choices(pairs ...string) []Choice {
+	out := make([]Choice, 0, len(pairs)/2)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, Choice{Value: pairs[i], Label: pairs[i+1]})
+	}
+	return out
+}

@@ -1,0 +1,230 @@
+package settings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// Mode says how settings may be applied.
+type Mode string
+
+// The modes.
+const (
+	// Auto tries the admin and falls back to the database when no admin
+	// session is possible (a failed login, a captcha, no admin address).
+	Auto Mode = "auto"
+	// AdminOnly never writes settings into the database directly.
+	AdminOnly Mode = "admin"
+	// DatabaseOnly skips the admin.
+	DatabaseOnly Mode = "database"
+)
+
+// ParseMode reads a mode ("" is Auto).
+func ParseMode(s string) (Mode, error) {
+	switch Mode(s) {
+	case "", Auto:
+		return Auto, nil
+	case AdminOnly, DatabaseOnly:
+		return Mode(s), nil
+	}
+	return "", fmt.Errorf("%q: use auto, admin or database", s)
+}
+
+// AdminSession is what Apply needs of an admin session (*admin.Session
+// has it).
+type AdminSession interface {
+	Install(ctx context.Context, ext admin.Extension) error
+	OpenSettings(ctx context.Context, ext admin.Extension) (*admin.Settings, error)
+	Save(ctx context.Context, f *admin.Form) (*admin.SaveResult, error)
+	RefreshModifications(ctx context.Context) error
+}
+
+// SessionOpener opens an admin session (the merchant's login, or a
+// temporary account it makes); done ends it and removes what it made.
+type SessionOpener func(ctx context.Context) (s AdminSession, done func(context.Context) error, err error)
+
+// Request is one Apply.
+type Request struct {
+	Plan *integrations.Plan
+	Line store.Line
+	Mode Mode
+	// OpenAdmin opens the admin session; nil means no admin is reachable.
+	OpenAdmin SessionOpener
+	DB        db.DB
+	Schema    *db.Schema
+	Direct    DirectOptions
+	// Refresh asks for a modification refresh (the package had
+	// install.xml).
+	Refresh bool
+}
+
+// Via names the way the settings went in.
+type Via string
+
+// The ways.
+const (
+	ViaAdmin    Via = "admin"    // the store's own forms
+	ViaDatabase Via = "database" // the fallback
+	ViaNone     Via = "none"     // the profile configures no extension
+)
+
+// Result is what Apply did, for the user.
+type Result struct {
+	Via Via `json:"via"`
+	// Why the database was used instead of the admin.
+	Why       string              `json:"why,omitempty"`
+	Installed bool                `json:"installed,omitempty"` // the extension was installed now
+	Save      *admin.SaveResult   `json:"save,omitempty"`
+	Direct    *DirectResult       `json:"direct,omitempty"`
+	Refreshed bool                `json:"refreshed,omitempty"`
+	Show      []integrations.Info `json:"show,omitempty"`
+	Notices   []string            `json:"notices,omitempty"`
+}
+
+// MissingFieldsError: the extension's form lacks fields the profile
+// fills, so nothing was saved (a renamed field is not guessed for).
+type MissingFieldsError struct {
+	Extension string
+	Fields    []string
+}
+
+func (e *MissingFieldsError) Error() string {
+	return fmt.Sprintf("the settings form of %s has no field %s, so nothing was saved: the installed version of the extension may name its settings differently from what ocsetup knows. Check the version, or fill these in by hand in the admin", e.Extension, strings.Join(e.Fields, ", "))
+}
+
+// Apply puts a plan into the store: through the admin when it can (the
+// extension's own install() and save run), else, in Auto mode, straight
+// into the database (WriteDirect). Result.Via and Why say which way was
+// used and why.
+func Apply(ctx context.Context, r Request) (*Result, error) {
+	p := r.Plan
+	res := &Result{Show: p.Show, Notices: p.Notices}
+	if p.Extension.Type == "" {
+		res.Via = ViaNone
+		return res, nil
+	}
+	why := ""
+	switch {
+	case r.Mode == DatabaseOnly:
+		why = "the setup asked for the database"
+	case r.OpenAdmin == nil:
+		why = "no admin address or login was given"
+	default:
+		err := viaAdmin(ctx, r, res)
+		var le *admin.LoginError
+		var ae *admin.Error
+		switch {
+		case err == nil:
+			res.Via = ViaAdmin
+			return res, nil
+		case r.Mode == AdminOnly:
+			return res, err
+		case errors.As(err, &le), errors.As(err, &ae) && ae.Op == "reach the admin", errors.Is(err, admin.ErrLoggedOut):
+			why = "no admin session was possible: " + err.Error()
+		default:
+			// The admin was reached and answered: its answer stands.
+			return res, err
+		}
+	}
+	if p.SaveGroups(nil) == nil {
+		return res, fmt.Errorf("%w (%s)", ErrNoFallback, why)
+	}
+	d, err := WriteDirect(ctx, r.DB, r.Schema, r.Line, p, r.Direct)
+	res.Direct = d
+	if err != nil {
+		return res, err
+	}
+	res.Via, res.Why = ViaDatabase, why
+	if r.Refresh {
+		res.Notices = append(res.Notices, "The package has OCMOD changes (install.xml) that only take effect after Extensions > Modifications > Refresh in the admin, which ocsetup could not reach.")
+	}
+	return res, nil
+}
+
+func viaAdmin(ctx context.Context, r Request, res *Result) (err error) {
+	s, done, err := r.OpenAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if derr := done(context.WithoutCancel(ctx)); derr != nil {
+			res.Notices = append(res.Notices, derr.Error())
+		}
+	}()
+	p := r.Plan
+	installed, err := isInstalled(ctx, r.DB, r.Schema, p.Extension)
+	if err != nil {
+		return err
+	}
+	if !installed {
+		if err := s.Install(ctx, p.Extension); err != nil {
+			return err
+		}
+		res.Installed = true
+	}
+	if granted, err := GrantPermissions(ctx, r.DB, r.Schema, r.Line, p.ExtraPermissions...); err != nil {
+		return err
+	} else if granted {
+		res.Notices = append(res.Notices, "The Administrator group was given access to "+strings.Join(p.ExtraPermissions, ", ")+", which the extension's own settings form posts to.")
+	}
+	page, err := s.OpenSettings(ctx, p.Extension)
+	if err != nil {
+		return err
+	}
+	missing, err := integrations.FillForm(p, page.Form, statusByName)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return &MissingFieldsError{Extension: p.Extension.Code, Fields: missing}
+	}
+	sr, err := s.Save(ctx, page.Form)
+	if err != nil {
+		return err
+	}
+	res.Save = sr
+	if err := sr.Err(); err != nil {
+		return err
+	}
+	if r.Refresh {
+		switch err := s.RefreshModifications(ctx); {
+		case errors.Is(err, admin.ErrNoModifications):
+		case err != nil:
+			return err
+		default:
+			res.Refreshed = true
+		}
+	}
+	return nil
+}
+
+func isInstalled(ctx context.Context, d db.DB, sc *db.Schema, e admin.Extension) (bool, error) {
+	t, err := db.Table(sc.Prefix, "extension")
+	if err != nil {
+		return false, err
+	}
+	_, err = d.QueryRow(ctx, "SELECT extension_id FROM "+t+" WHERE `type` = ? AND `code` = ?", e.Type, e.Code)
+	if errors.Is(err, db.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// statusByName picks the option of an order status list by its name.
+func statusByName(names []string, options []admin.Option) (string, bool) {
+	for _, n := range names {
+		for _, o := range options {
+			if strings.EqualFold(strings.TrimSpace(o.Label), n) {
+				return o.Value, true
+			}
+		}
+	}
+	return "", false
+}

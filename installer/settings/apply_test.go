@@ -1,0 +1,183 @@
+package settings_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/settings"
+	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/internal/adminfixture"
+	"github.com/ocsetup/ocsetup/internal/fixture"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// despatchForm is the Despatch Cloud module's form in the fixture admin;
+// rename changes the name of the order-prefix field, minKey is the
+// store's own rule for the key.
+func despatchForm(rename string, minKey int) adminfixture.Extension {
+	prefix := "order_prefix"
+	if rename != "" {
+		prefix = rename
+	}
+	return adminfixture.Extension{Type: "module", Code: "despatch_cloud", Folder: "despatch_cloud", Form: adminfixture.Form{Tabs: []adminfixture.Tab{{
+		Title: "General", Fields: []adminfixture.Field{
+			{Name: "status", Kind: adminfixture.Checkbox, Label: "Status"},
+			{Name: "api_key", Kind: adminfixture.Password, Label: "API key", Required: true, MinLength: minKey},
+			{Name: prefix, Kind: adminfixture.Text, Label: "Order prefix"},
+		}}}}}
+}
+
+type adminShop struct {
+	*shop
+	admin   *adminfixture.Admin
+	dialect admin.Dialect
+}
+
+func newAdminShop(t *testing.T, env *testenv.Env, version string, o adminfixture.Options) *adminShop {
+	t.Helper()
+	s := newShop(t, env, version)
+	a := adminfixture.Install(t, s.site, s.Store, o)
+	d, err := admin.DialectFor(s.line, version)
+	must(t, err)
+	return &adminShop{shop: s, admin: a, dialect: d}
+}
+
+func (s *adminShop) request(t *testing.T, plan *integrations.Plan, mode settings.Mode, open settings.SessionOpener) settings.Request {
+	return settings.Request{Plan: plan, Line: s.line, Mode: mode, OpenAdmin: open, DB: s.d, Schema: s.sc,
+		Direct: settings.DirectOptions{DataDir: t.TempDir(), ExtensionPaths: []string{"despatch_cloud"}}, Refresh: true}
+}
+
+func despatchPlan(t *testing.T, s *shop) *integrations.Plan {
+	t.Helper()
+	p, _ := integrations.ByID("despatch_cloud")
+	plan, err := p.Plan(s.target(t), integrations.Values{"api_key": apiKey, "order_prefix": "WEB-"})
+	must(t, err)
+	return plan
+}
+
+// TestApplyThroughAdmin: with an admin session the extension is installed
+// by the store (its install() runs) and saved through its own form; with
+// a temporary account, the account is gone afterwards.
+func TestApplyThroughAdmin(t *testing.T) {
+	env := testenv.Get(t)
+	for _, v := range []string{"1.5.6.4", "2.3.0.2", "3.0.3.8", "4.1.0.4"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s := newAdminShop(t, env, v, adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("", 24)}})
+			ctx := ctxT(t)
+			dir := t.TempDir()
+			open := settings.TempAccountOpener(s.admin.URL, s.dialect, s.d, s.sc, admin.RecordPlace{DataDir: dir, Root: s.Remote}, admin.Options{})
+			res, err := settings.Apply(ctx, s.request(t, despatchPlan(t, s.shop), settings.Auto, open))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Via != settings.ViaAdmin || !res.Installed || res.Save == nil || !res.Save.Saved {
+				t.Fatalf("result %+v", res)
+			}
+			code := "despatch_cloud"
+			if s.line.AtLeast(store.Line30) {
+				code = "module_despatch_cloud"
+			}
+			got := s.rows(t, code)
+			if got[code+"_api_key"] != apiKey || got[code+"_order_prefix"] != "WEB-" || got[code+"_status"] != "1" {
+				t.Fatalf("rows %v", got)
+			}
+			if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("despatch_cloud_fixture_install")); n != 1 {
+				t.Fatal("the extension's install() did not run")
+			}
+			if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("user")+" WHERE username LIKE 'ocsetup\\_%'"); n != 0 {
+				t.Fatalf("%d temporary accounts left", n)
+			}
+			if left, _ := admin.Leftovers(dir); len(left) != 0 {
+				t.Fatalf("records left %+v", left)
+			}
+			if refreshed := s.admin.Refreshes(t) == 1; refreshed != res.Refreshed || refreshed == s.line.In(store.Line15, store.Line40) {
+				t.Errorf("refreshed %v (%d)", res.Refreshed, s.admin.Refreshes(t))
+			}
+		})
+	}
+}
+
+// TestApplyAdminRefusals: what the admin refuses leaves no settings
+// written, with the reason in words.
+func TestApplyAdminRefusals(t *testing.T) {
+	env := testenv.Get(t)
+	login := admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}
+	cases := []struct {
+		name  string
+		opt   adminfixture.Options
+		login admin.Login
+		mode  settings.Mode
+		check func(t *testing.T, err error)
+	}{
+		{"renamed field", adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("prefix", 24)}}, login, settings.Auto,
+			func(t *testing.T, err error) {
+				var me *settings.MissingFieldsError
+				if !errors.As(err, &me) || len(me.Fields) != 1 || !strings.HasSuffix(me.Fields[0], "_order_prefix") || !strings.Contains(err.Error(), "nothing was saved") {
+					t.Fatalf("got %v", err)
+				}
+			}},
+		{"store's own rule", adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("", 40)}}, login, settings.Auto,
+			func(t *testing.T, err error) {
+				var ve *admin.ValidationError
+				if !errors.As(err, &ve) || !strings.Contains(err.Error(), "API key: API key must be at least 40 characters") {
+					t.Fatalf("got %v", err)
+				}
+			}},
+		{"wrong password", adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("", 24)}}, admin.Login{Username: fixture.AdminUser, Password: "wrong"}, settings.AdminOnly,
+			func(t *testing.T, err error) {
+				var le *admin.LoginError
+				if !errors.As(err, &le) || le.Reason != admin.WrongLogin || !strings.Contains(err.Error(), "user name or password is wrong") {
+					t.Fatalf("got %v", err)
+				}
+			}},
+		{"captcha", adminfixture.Options{Captcha: true, Extensions: []adminfixture.Extension{despatchForm("", 24)}}, login, settings.AdminOnly,
+			func(t *testing.T, err error) {
+				var le *admin.LoginError
+				if !errors.As(err, &le) || le.Reason != admin.Captcha {
+					t.Fatalf("got %v", err)
+				}
+			}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			s := newAdminShop(t, env, "3.0.3.8", c.opt)
+			before := s.rowsOnly(t)
+			_, err := settings.Apply(ctxT(t), s.request(t, despatchPlan(t, s.shop), c.mode, settings.LoginOpener(s.admin.URL, s.dialect, c.login, admin.Options{})))
+			c.check(t, err)
+			if got := s.rows(t, "module_despatch_cloud"); len(got) != 0 {
+				t.Fatalf("settings written: %v", got)
+			}
+			if c.name == "wrong password" || c.name == "captcha" {
+				if after := s.rowsOnly(t); after != before {
+					t.Fatal("rows changed")
+				}
+			}
+		})
+	}
+}
+
+// TestApplyFallsBack: a login that cannot work (a captcha) sends the
+// settings to the database, and the result says so and why.
+func TestApplyFallsBack(t *testing.T) {
+	env := testenv.Get(t)
+	s := newAdminShop(t, env, "2.3.0.2", adminfixture.Options{Captcha: true, Extensions: []adminfixture.Extension{despatchForm("", 24)}})
+	open := settings.LoginOpener(s.admin.URL, s.dialect, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Options{})
+	res, err := settings.Apply(ctxT(t), s.request(t, despatchPlan(t, s.shop), settings.Auto, open))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Via != settings.ViaDatabase || !strings.Contains(res.Why, "captcha") || res.Direct == nil || res.Direct.Backup == "" {
+		t.Fatalf("result %+v", res)
+	}
+	if got := s.rows(t, "despatch_cloud"); got["despatch_cloud_api_key"] != apiKey {
+		t.Fatalf("rows %v", got)
+	}
+	if !strings.Contains(strings.Join(res.Notices, " "), "Refresh") {
+		t.Errorf("no word on the refresh it could not do: %q", res.Notices)
+	}
+}
