@@ -139,7 +139,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	trust := remote.NewTrust(dir)
 	trust.Accept, trust.TrustNew = f.Fingerprint, trustNew
 	s := &check.Setup{APIUser: f.Access.APIUser, APIKey: stdio.Getenv(SecretVar(APIKeyField)), ProviderIPs: f.Access.IPs,
-		Extension: extensionOf(f.Integration)}
+		Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
 	pool, err := remote.Open(ctx, site, trust, 0)
 	if err != nil {
 		s.FilesErr = err

@@ -12,6 +12,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/internal/fixture"
@@ -49,6 +50,21 @@ func TestTestCommandAndReports(t *testing.T) {
 	d.Close()
 	pool.Close()
 
+	// OneBox's cron.php, filled in as the Access step leaves it.
+	cron := filepath.Join(st.Local, "catalog", "onebox", "cron.php")
+	if err := os.MkdirAll(filepath.Dir(cron), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := phpconf.SetOneBoxCron([]byte("<?php\n$host = '';\n$apiKey = '';\n"), st.URL, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cron, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := testenv.ChownTree(st.Local, ts.UID, ts.GID); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 	setup := filepath.Join(dir, "setup.yaml")
 	body := fmt.Sprintf("site: sftp://%s@%s%s\nintegration: onebox\naccess:\n  api_user: Default\n  ips: [203.0.113.7]\n  cron: app\n", ts.User, ts.Addr(), st.Remote)

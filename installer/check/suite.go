@@ -58,8 +58,8 @@ type Setup struct {
 	// Leftovers lists temporary things ocsetup put on the store and has not
 	// removed (bridges, temporary admin accounts), as plain descriptions.
 	Leftovers func(ctx context.Context) ([]string, error)
-	// Extra are the integration's own checks.
-	Extra []Check
+	// Profile are the integration's own checks.
+	Profile []ProfileCheck
 }
 
 // state is shared by the checks of one run; dependent checks read what
@@ -106,7 +106,7 @@ func suite(s *Setup) ([]Check, *state) {
 			Check{ID: "extension", Title: "Extension registered in the store", After: []string{"db-schema"}, Run: st.extension},
 			Check{ID: "enabled", Title: "Module enabled", After: []string{"db-schema"}, Run: st.enabled})
 	}
-	checks = append(checks, s.Extra...)
+	checks = append(checks, st.profileChecks()...)
 	checks = append(checks, Check{ID: "leftovers", Title: "Nothing temporary left on the store", Run: st.leftovers})
 	return checks, st
 }
