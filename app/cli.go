@@ -93,6 +93,7 @@ func NewCLI() *CLI {
 	c.addDeploy()
 	c.addTest()
 	c.addSync()
+	c.addDemo()
 	return c
 }
 

@@ -155,7 +155,7 @@ func TestAPSChecks(t *testing.T) {
 	// Someone changed the merchant identifier in the admin.
 	table, _ := db.Table(p.sc.Prefix, "setting")
 	must(t, p.d.Tx(ctx, func(tx db.Tx) error {
-		tx.Exec("UPDATE "+table+" SET value = 'OTHER' WHERE `key` = 'payment_amazon_ps_merchant_identifier'")
+		tx.Exec("UPDATE " + table + " SET value = 'OTHER' WHERE `key` = 'payment_amazon_ps_merchant_identifier'")
 		return nil
 	}))
 	onlyFails(t, p.results(t), "settings")

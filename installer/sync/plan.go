@@ -127,7 +127,7 @@ func fingerprintSQL(cols []string) string {
 // range that covers most of a table (a sweep's first chunk: id > 0)
 // makes the optimizer choose a full scan and a filesort, although the
 // LIMIT needs only the first rows.
-const byPK = " FORCE INDEX (PRIMARY)"
+const byPK = " FORCE INDEX (`PRIMARY`)"
 
 // limit is a LIMIT clause. The number is ours, not user input, and goes
 // into the text because a placeholder in LIMIT is refused by PHP's PDO,
