@@ -339,3 +339,17 @@ func (s *connectScreen) showRecovery(res *app.ConnectResult) {
 	d.Resize(fyne.NewSize(560, 260))
 	d.Show()
 }
+
+// prefill fills the form for a known site (the demo store).
+func (s *connectScreen) prefill(site remote.Site, folder string) {
+	for i, p := range protocols {
+		if p.proto == site.Protocol {
+			s.protocol.SetSelectedIndex(i)
+		}
+	}
+	s.host.SetText(site.Host)
+	s.port.SetText(strconv.Itoa(site.Port))
+	s.user.SetText(site.User)
+	s.pass.SetText(site.Password)
+	s.folder.SetText(folder)
+}

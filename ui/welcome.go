@@ -9,12 +9,14 @@ import (
 	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
-// welcomeScreen lets the user pick what to set up.
+// welcomeScreen lets the user pick what to set up, or try a demo store.
 type welcomeScreen struct {
 	object  fyne.CanvasObject
 	choices *widget.RadioGroup
 	detail  *widget.Label
 	notice  *widget.Label
+	demoBtn *widget.Button
+	job     *job
 }
 
 func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
@@ -52,7 +54,14 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 		"reads the database settings from config.php, configures the module and tests the whole chain. " +
 		"Nothing on your store changes until you confirm, and every change can be rolled back.")
 	intro.Wrapping = fyne.TextWrapWord
-	s.object = container.NewPadded(container.NewVBox(title, intro, widget.NewSeparator(),
-		widget.NewCard("Integration", "", s.choices), s.detail, s.notice))
+	s.job = newJob()
+	s.demoBtn = widget.NewButton("Try a demo store", nil)
+	s.job.busyOff = []*widget.Button{s.demoBtn}
+	demoText := widget.NewLabel("No store at hand? The demo store runs inside ocsetup on this computer only, " +
+		"with its own SFTP server, database and storefront, until you close the app.")
+	demoText.Wrapping = fyne.TextWrapWord
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, widget.NewSeparator(),
+		widget.NewCard("Integration", "", s.choices), s.detail, s.notice, widget.NewSeparator(),
+		demoText, container.NewHBox(s.demoBtn), s.job.object())))
 	return s
 }

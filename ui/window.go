@@ -3,6 +3,9 @@
 package ui
 
 import (
+	"context"
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -30,6 +33,8 @@ type Main struct {
 	access  *accessScreen
 	test    *testScreen
 	sync    *syncScreen
+	// stopDemo ends the demo store, if one was started.
+	stopDemo func() error
 }
 
 // NewMain builds the main window for a wizard.
@@ -76,7 +81,8 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.access = newAccessScreen(wiz, w)
 	m.test = newTestScreen(wiz, w)
 	m.sync = newSyncScreen(wiz, w)
-	w.SetOnClosed(m.sync.close)
+	m.welcome.demoBtn.OnTapped = m.startDemo
+	w.SetOnClosed(m.close)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps)
@@ -136,4 +142,36 @@ func pendingScreen(s app.Step) fyne.CanvasObject {
 	text := widget.NewLabel("This step is not in the wizard yet. Run 'ocsetup help' to see what the command line can do.")
 	text.Wrapping = fyne.TextWrapWord
 	return container.NewPadded(container.NewVBox(title, text))
+}
+
+// startDemo starts the built-in demo store and goes on to the Connect
+// screen filled in for it; the host key is shown and trusted like any other.
+func (m *Main) startDemo() {
+	var info *app.DemoInfo
+	var stop func() error
+	m.welcome.job.run("Starting the demo store…", func(ctx context.Context) (err error) {
+		info, stop, err = app.StartDemo(ctx, "")
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		if m.stopDemo != nil {
+			_ = m.stopDemo()
+		}
+		m.stopDemo = stop
+		m.welcome.job.ok(fmt.Sprintf("Demo store of OpenCart %s running at %s.", info.Version, info.StoreURL))
+		m.welcome.choices.SetSelected("OneBox CRM")
+		m.connect.prefill(info.Site.Remote(), info.StoreRoot)
+		m.pkg.path.SetText(info.Package)
+		m.wiz.Next()
+	})
+}
+
+// close stops what runs in the background when the window closes.
+func (m *Main) close() {
+	m.sync.close()
+	if m.stopDemo != nil {
+		_ = m.stopDemo()
+	}
 }
