@@ -3,17 +3,21 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
 	"sync"
 
 	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/settings"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -35,6 +39,8 @@ type steps struct {
 	apiUser  string
 	apiKey   string
 	ips      []string
+	// values are the profile's answers saved by the Settings step.
+	values integrations.Values
 }
 
 var errNoStore = errors.New("connect to the hosting and choose a store first")
@@ -180,7 +186,25 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	s.steps.mu.Lock()
 	creds, user, key, ips := s.steps.creds, s.steps.apiUser, s.steps.apiKey, s.steps.ips
 	s.steps.mu.Unlock()
-	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: extensionOf(integrationID)}
+	s.steps.mu.Lock()
+	values := s.steps.values
+	s.steps.mu.Unlock()
+	answers := &SetupFile{Integration: integrationID, Settings: map[string]string{}, Access: Access{Cron: "app", APIUser: user, IPs: ips}}
+	for k, v := range values {
+		answers.Settings[k] = v
+	}
+	// The answers are in memory; the profile's checks read secrets through
+	// getenv, so they are handed over the same way.
+	getenv := func(k string) string {
+		for f, v := range values {
+			if SecretVar(f) == k {
+				return v
+			}
+		}
+		return ""
+	}
+	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: extensionOf(integrationID),
+		Profile: profileChecks(answers, getenv)}
 	if creds != nil {
 		setup.StoreURL = creds.Catalog.HTTPServer
 	}
@@ -199,6 +223,13 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	rep.StoreURL, rep.ProductURL, rep.PHPVersion = setup.StoreURL, out.ProductURL, out.PHPVersion
 	rep.Version, rep.Line, rep.Results, rep.Overall = st.Version, string(st.Line), out.Results, check.Worst(out.Results)
 	secret := []string{key}
+	if prof, ok := integrations.ByID(integrationID); ok {
+		for _, f := range prof.Fields(integrations.Target{Line: st.Line, Version: st.Version}) {
+			if f.IsSecret() {
+				secret = append(secret, values[f.Key])
+			}
+		}
+	}
 	if creds != nil {
 		secret = append(secret, creds.Password.Reveal())
 	}
@@ -259,4 +290,102 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 		return os.Getenv(k)
 	}
 	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true}, notes)
+}
+
+// SettingsTarget is what the profiles need of the store (its currency,
+// order statuses and address), read over the database the Credentials
+// step opened.
+func (s *Session) SettingsTarget(ctx context.Context) (integrations.Target, error) {
+	st, ok := s.Store()
+	s.steps.mu.Lock()
+	d, sc, creds := s.steps.db, s.steps.schema, s.steps.creds
+	s.steps.mu.Unlock()
+	if !ok {
+		return integrations.Target{}, errNoStore
+	}
+	if d == nil {
+		return integrations.Target{}, errors.New("reach the database in the Credentials step first")
+	}
+	return settings.ReadTarget(ctx, d, sc, st.Line, st.Version, creds.Catalog.HTTPServer)
+}
+
+// ApplySettings configures the integration's module the store's own way:
+// through its admin with a temporary Administrator account (removed after,
+// and after a crash at the next start), or, when the admin cannot be used,
+// by writing what the extension's install and save would write.
+func (s *Session) ApplySettings(ctx context.Context, id string, values integrations.Values) (*settings.Result, error) {
+	prof, ok := integrations.ByID(id)
+	if !ok {
+		return nil, fmt.Errorf("unknown integration %q", id)
+	}
+	t, err := s.SettingsTarget(ctx)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := prof.Plan(t, values)
+	if err != nil {
+		return nil, err
+	}
+	st, _ := s.Store()
+	pool := s.Pool()
+	s.steps.mu.Lock()
+	d, sc, creds := s.steps.db, s.steps.schema, s.steps.creds
+	s.steps.mu.Unlock()
+	req := settings.Request{Plan: plan, Line: st.Line, Mode: settings.Auto, DB: d, Schema: sc,
+		Direct: settings.DirectOptions{DataDir: s.dataDir}}
+	if plan.Access != nil && plan.Access.ConfigFile != "" {
+		// The connector's file (OneBox's cron.php) gets the store's address
+		// and the key, through the package's atomic, manifest-recorded
+		// upload: only that file differs, so only it is sent.
+		if err := s.configureConnector(ctx, plan.Access.CronHost, plan.Access.APIKey); err != nil {
+			return nil, err
+		}
+	}
+	s.steps.mu.Lock()
+	s.steps.values = values
+	s.steps.mu.Unlock()
+	adminURL := creds.Admin.HTTPServer
+	if dialect, err := admin.DialectFor(st.Line, st.Version); err == nil && adminURL != "" {
+		place := admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root, Database: sc.Database, Prefix: sc.Prefix}
+		req.OpenAdmin = settings.TempAccountOpener(adminURL, dialect, d, sc, place, admin.Options{UserAgent: Name + "/" + Version})
+	}
+	return settings.Apply(ctx, req)
+}
+
+// configureConnector uploads the session's package again with the
+// connector's config file filled in.
+func (s *Session) configureConnector(ctx context.Context, host, key string) error {
+	s.steps.mu.Lock()
+	p := s.steps.pkg
+	s.steps.mu.Unlock()
+	if p == nil {
+		return errors.New("upload the connector's files in the Package step first: its config file gets the key")
+	}
+	configured, err := access.ConfigureOneBox(p, host, key)
+	if err != nil {
+		return err
+	}
+	e, err := s.engine(nil)
+	if err != nil {
+		return err
+	}
+	pl, err := e.Plan(ctx, configured, deploy.PlanOptions{})
+	if err != nil {
+		return err
+	}
+	m, err := e.Upload(ctx, pl, configured)
+	if m != nil {
+		s.steps.mu.Lock()
+		s.steps.manifest = m
+		s.steps.mu.Unlock()
+	}
+	return err
+}
+
+// APIKey is the key the Access step gave the API user ("" before it ran):
+// a connector's key field starts with it.
+func (s *Session) APIKey() string {
+	s.steps.mu.Lock()
+	defer s.steps.mu.Unlock()
+	return s.steps.apiKey
 }

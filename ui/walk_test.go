@@ -30,6 +30,7 @@ func TestWizardWalk(t *testing.T) {
 		"upload/admin/controller/extension/payment/ocsetup_walk.php":     "<?php class ControllerExtensionPaymentOcsetupWalk extends Controller {}\n",
 		"upload/catalog/model/extension/payment/ocsetup_walk.php":        "<?php class ModelExtensionPaymentOcsetupWalk extends Model {}\n",
 		"upload/admin/language/en-gb/extension/payment/ocsetup_walk.php": "<?php $_['heading_title'] = 'Walk';\n",
+		"upload/catalog/onebox/cron.php": "<?php\n$host = '';\n$apiKey = '';\n",
 	} {
 		p := filepath.Join(pkgDir, filepath.FromSlash(name))
 		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
@@ -41,7 +42,7 @@ func TestWizardWalk(t *testing.T) {
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	ui := &serial{}
-	for _, j := range []*job{m.pkg.job, m.creds.job, m.access.job, m.test.job, m.sync.job} {
+	for _, j := range []*job{m.pkg.job, m.creds.job, m.access.job, m.settings.job, m.test.job, m.sync.job} {
 		j.do = ui.do
 	}
 	m.connect.do = ui.do
@@ -85,7 +86,7 @@ func TestWizardWalk(t *testing.T) {
 	})
 	eventually(t, ui, "the plan", func() bool { return !p.upload.Disabled() })
 	ui.do(func() {
-		if !strings.Contains(p.summary.Text, "3 new") {
+		if !strings.Contains(p.summary.Text, "4 new") {
 			t.Errorf("plan summary %q", p.summary.Text)
 		}
 		test.Tap(p.upload)
@@ -123,6 +124,32 @@ func TestWizardWalk(t *testing.T) {
 			t.Errorf("key %d chars, status %q", len(ac.key.Text), ac.job.status.Text)
 		}
 	})
+
+	next(app.StepSettings)
+
+	se := m.settings
+	ui.do(func() { test.Tap(se.load) })
+	eventually(t, ui, "the settings form", func() bool { return !se.apply.Disabled() || se.job.status.Importance == widget.DangerImportance })
+	ui.do(func() {
+		// OneBox's key is the API user's key from the Access step.
+		for _, o := range formEntries(se.body) {
+			if o.Password {
+				o.SetText(ac.key.Text)
+			}
+		}
+		test.Tap(se.apply)
+	})
+	eventually(t, ui, "the saved settings", func() bool { return wiz.Done(app.StepSettings) || se.job.status.Importance == widget.DangerImportance })
+	ui.do(func() {
+		if !wiz.Done(app.StepSettings) {
+			t.Fatalf("settings: %s %s", se.job.status.Text, se.job.details.Text)
+		}
+	})
+	cron, err := os.ReadFile(filepath.Join(st.Local, "catalog", "onebox", "cron.php"))
+	if err != nil || !strings.Contains(string(cron), st.URL) || !strings.Contains(string(cron), ac.key.Text) {
+		t.Fatalf("cron.php not configured: %q %v", cron, err)
+	}
+	next(app.StepTest)
 
 	// The Test screen works on what the steps left in the session.
 	ts2 := m.test
@@ -192,4 +219,29 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// formEntries lists the entries under o.
+func formEntries(o fyne.CanvasObject) []*widget.Entry {
+	var out []*widget.Entry
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case *widget.Entry:
+			out = append(out, w)
+			return
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				walk(c)
+			}
+			return
+		}
+		if w, ok := o.(fyne.Widget); ok {
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
 }

@@ -22,17 +22,18 @@ type Main struct {
 	Window fyne.Window
 	wiz    *app.Wizard
 
-	steps   *widget.List
-	content *fyne.Container
-	back    *widget.Button
-	next    *widget.Button
-	welcome *welcomeScreen
-	connect *connectScreen
-	pkg     *packageScreen
-	creds   *credentialsScreen
-	access  *accessScreen
-	test    *testScreen
-	sync    *syncScreen
+	steps    *widget.List
+	content  *fyne.Container
+	back     *widget.Button
+	next     *widget.Button
+	welcome  *welcomeScreen
+	connect  *connectScreen
+	pkg      *packageScreen
+	creds    *credentialsScreen
+	access   *accessScreen
+	test     *testScreen
+	sync     *syncScreen
+	settings *settingsScreen
 	// stopDemo ends the demo store, if one was started.
 	stopDemo func() error
 }
@@ -81,6 +82,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.access = newAccessScreen(wiz, w)
 	m.test = newTestScreen(wiz, w)
 	m.sync = newSyncScreen(wiz, w)
+	m.settings = newSettingsScreen(wiz, w)
 	m.welcome.demoBtn.OnTapped = m.startDemo
 	w.SetOnClosed(m.close)
 	m.content = container.NewStack()
@@ -122,6 +124,8 @@ func (m *Main) refresh() {
 		screen = m.creds.object
 	case app.StepAccess:
 		screen = m.access.object
+	case app.StepSettings:
+		screen = m.settings.object
 	case app.StepTest:
 		screen = m.test.object
 	case app.StepSync:

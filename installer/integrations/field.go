@@ -211,3 +211,7 @@ func choices(pairs ...string) []Choice {
 	}
 	return out
 }
+
+// Validate says what is wrong with v for this field ("" when it is fine),
+// for inline validation in the wizard's form.
+func (f Field) Validate(v string) string { return f.validate(v) }

@@ -1,0 +1,242 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+)
+
+// settingsScreen shows the integration profile's form, validates it as the
+// user types, and configures the module the store's own way.
+type settingsScreen struct {
+	object fyne.CanvasObject
+	wiz    *app.Wizard
+	win    fyne.Window
+	body   *fyne.Container
+	load   *widget.Button
+	apply  *widget.Button
+	out    *fyne.Container
+	job    *job
+	fields []integrations.Field
+	values map[string]func() string
+	errs   map[string]*widget.Label
+}
+
+func newSettingsScreen(wiz *app.Wizard, win fyne.Window) *settingsScreen {
+	s := &settingsScreen{wiz: wiz, win: win, job: newJob()}
+	s.load = widget.NewButton("Show the module's settings", s.loadFields)
+	s.apply = widget.NewButton("Save the settings in the store", s.run)
+	s.apply.Importance = widget.HighImportance
+	s.apply.Disable()
+	s.body = container.NewVBox()
+	s.out = container.NewVBox()
+	s.job.busyOff = []*widget.Button{s.load, s.apply}
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
+		screenTitle("Module settings", "ocsetup fills the module's own settings form in the store's admin (its install and save "+
+			"logic run), or, where the admin cannot be used, writes exactly what they would write."),
+		s.load, s.body, s.apply, s.job.object(), s.out)))
+	return s
+}
+
+func (s *settingsScreen) loadFields() {
+	var t integrations.Target
+	s.job.run("Reading the store's currency and order statuses…", func(ctx context.Context) (err error) {
+		t, err = s.wiz.Session.SettingsTarget(ctx)
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		p := s.wiz.Integration()
+		s.fields = p.Fields(t)
+		s.values, s.errs = map[string]func() string{}, map[string]*widget.Label{}
+		groups := map[string]*widget.Form{}
+		var order []string
+		for _, f := range s.fields {
+			g := f.Group
+			if groups[g] == nil {
+				groups[g] = widget.NewForm()
+				order = append(order, g)
+			}
+			w := s.widgetFor(f)
+			help := widget.NewLabel(f.Help)
+			help.Wrapping = fyne.TextWrapWord
+			help.Importance = widget.LowImportance
+			e := widget.NewLabel("")
+			e.Importance = widget.DangerImportance
+			e.Hide()
+			s.errs[f.Key] = e
+			groups[g].Append(f.Label, container.NewVBox(w, e))
+			if f.Help != "" {
+				groups[g].Append("", help)
+			}
+		}
+		var content fyne.CanvasObject
+		if len(order) == 1 {
+			content = groups[order[0]]
+		} else {
+			tabs := container.NewAppTabs()
+			for _, g := range order {
+				name := g
+				if name == "" {
+					name = "General"
+				}
+				tabs.Append(container.NewTabItem(name, groups[g]))
+			}
+			content = tabs
+		}
+		s.body.Objects = []fyne.CanvasObject{content}
+		if p.Closed != "" {
+			n := widget.NewLabel(p.Closed)
+			n.Wrapping = fyne.TextWrapWord
+			n.Importance = widget.WarningImportance
+			s.body.Objects = append([]fyne.CanvasObject{n}, s.body.Objects...)
+		}
+		s.body.Refresh()
+		s.apply.Enable()
+		s.job.ok(fmt.Sprintf("%d settings; fields marked by a message need attention.", len(s.fields)))
+	})
+}
+
+// widgetFor makes the input of one field and remembers how to read it.
+func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
+	validate := func(v string) {
+		e := s.errs[f.Key]
+		if e == nil {
+			return
+		}
+		if msg := f.Validate(v); msg != "" {
+			e.SetText(msg)
+			e.Show()
+		} else {
+			e.Hide()
+		}
+	}
+	switch f.Kind {
+	case integrations.Bool:
+		c := widget.NewCheck("", func(bool) {})
+		c.SetChecked(f.Default == "1")
+		s.values[f.Key] = func() string {
+			if c.Checked {
+				return "1"
+			}
+			return "0"
+		}
+		return c
+	case integrations.OneOf, integrations.OrderStatus:
+		labels := make([]string, len(f.Choices))
+		for i, ch := range f.Choices {
+			labels[i] = ch.Label
+		}
+		sel := widget.NewSelect(labels, nil)
+		for _, ch := range f.Choices {
+			if ch.Value == f.Default {
+				sel.SetSelected(ch.Label)
+			}
+		}
+		s.values[f.Key] = func() string {
+			for _, ch := range f.Choices {
+				if ch.Label == sel.Selected {
+					return ch.Value
+				}
+			}
+			return ""
+		}
+		return sel
+	case integrations.MultiChoice:
+		labels := make([]string, len(f.Choices))
+		for i, ch := range f.Choices {
+			labels[i] = ch.Label
+		}
+		cg := widget.NewCheckGroup(labels, nil)
+		s.values[f.Key] = func() string {
+			var out []string
+			for _, ch := range f.Choices {
+				for _, sel := range cg.Selected {
+					if sel == ch.Label {
+						out = append(out, ch.Value)
+					}
+				}
+			}
+			return strings.Join(out, ",")
+		}
+		return cg
+	}
+	var e *widget.Entry
+	if f.IsSecret() {
+		e = widget.NewPasswordEntry()
+	} else {
+		e = widget.NewEntry()
+	}
+	e.SetText(f.Default)
+	if f.Key == app.APIKeyField && e.Text == "" {
+		// The connector logs in with the API user's key from the Access step.
+		e.SetText(s.wiz.Session.APIKey())
+	}
+	e.OnChanged = validate
+	s.values[f.Key] = func() string { return e.Text }
+	return e
+}
+
+func (s *settingsScreen) run() {
+	values := integrations.Values{}
+	bad := 0
+	for _, f := range s.fields {
+		v := s.values[f.Key]()
+		values[f.Key] = v
+		if msg := f.Validate(v); msg != "" {
+			s.errs[f.Key].SetText(msg)
+			s.errs[f.Key].Show()
+			bad++
+		}
+	}
+	if bad > 0 {
+		s.job.fail(fmt.Errorf("%d settings need attention; nothing was changed", bad))
+		return
+	}
+	id := s.wiz.Integration().ID
+	var res *settingsResult
+	s.job.run("Saving the settings in the store…", func(ctx context.Context) error {
+		r, err := s.wiz.Session.ApplySettings(ctx, id, values)
+		if r != nil {
+			res = &settingsResult{via: string(r.Via), why: r.Why, show: r.Show, notices: r.Notices}
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		msg := "Saved through the store's admin."
+		if res.via != "admin" {
+			msg = "Saved by writing what the module's install and save would write (" + res.why + ")."
+		}
+		s.job.ok(strings.Join(append([]string{msg}, res.notices...), "\n"))
+		s.out.Objects = nil
+		for _, info := range res.show {
+			val := info.Value
+			copyBtn := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(val) })
+			shown := val
+			if info.Secret {
+				shown = "••••••••"
+			}
+			s.out.Add(container.NewBorder(nil, nil, nil, copyBtn, widget.NewLabel(info.Label+": "+shown)))
+		}
+		s.out.Refresh()
+		s.wiz.SetDone(app.StepSettings, true)
+	})
+}
+
+// settingsResult is what the screen shows of a save.
+type settingsResult struct {
+	via, why string
+	show     []integrations.Info
+	notices  []string
+}
