@@ -24,7 +24,9 @@ type credentialsScreen struct {
 	database *widget.Label
 	prefix   *widget.Label
 	url      *widget.Label
-	password *widget.Entry
+	password *widget.Label
+	secret   string
+	reveal   *widget.Button
 	route    *widget.Label
 	job      *job
 }
@@ -35,13 +37,22 @@ func newCredentialsScreen(wiz *app.Wizard) *credentialsScreen {
 	s.read.Importance = widget.HighImportance
 	s.host, s.user, s.database, s.prefix, s.url, s.route = widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—")
 	s.route.Wrapping = fyne.TextWrapWord
-	// A password entry shows dots and has its own eye button to reveal.
-	s.password = widget.NewPasswordEntry()
-	s.password.Disable()
+	// The password shows as dots until the user asks to see it.
+	s.password = widget.NewLabel("—")
+	s.reveal = widget.NewButton("Show", func() {
+		if s.reveal.Text == "Show" {
+			s.password.SetText(s.secret)
+			s.reveal.SetText("Hide")
+		} else {
+			s.password.SetText(mask(s.secret))
+			s.reveal.SetText("Show")
+		}
+	})
+	s.reveal.Disable()
 	s.form = widget.NewForm(
 		widget.NewFormItem("Database server", s.host),
 		widget.NewFormItem("User", s.user),
-		widget.NewFormItem("Password", s.password),
+		widget.NewFormItem("Password", container.NewHBox(s.password, s.reveal)),
 		widget.NewFormItem("Database", s.database),
 		widget.NewFormItem("Table prefix", s.prefix),
 		widget.NewFormItem("Store address", s.url),
@@ -68,7 +79,10 @@ func (s *credentialsScreen) run() {
 			s.database.SetText(c.Database)
 			s.prefix.SetText(fmt.Sprintf("%q", c.Prefix))
 			s.url.SetText(c.Catalog.HTTPServer)
-			s.password.SetText(c.Password.Reveal())
+			s.secret = c.Password.Reveal()
+			s.password.SetText(mask(s.secret))
+			s.reveal.SetText("Show")
+			s.reveal.Enable()
 		}
 		if res != nil && len(res.Attempts) > 0 {
 			s.route.SetText(res.Attempts.String())
@@ -83,4 +97,12 @@ func (s *credentialsScreen) run() {
 		s.job.ok(strings.Join(notes, "\n"))
 		s.wiz.SetDone(app.StepCredentials, true)
 	})
+}
+
+// mask hides a secret but shows that it has a value.
+func mask(s string) string {
+	if s == "" {
+		return "(empty)"
+	}
+	return "••••••••"
 }

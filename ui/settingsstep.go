@@ -215,8 +215,12 @@ func (s *settingsScreen) run() {
 			return
 		}
 		msg := "Saved through the store's admin."
-		if res.via != "admin" {
-			msg = "Saved by writing what the module's install and save would write (" + res.why + ")."
+		switch {
+		case res.via == "admin":
+		case res.why != "":
+			msg = "Saved by writing what the module's install and save would write: " + res.why
+		default:
+			msg = "Saved."
 		}
 		s.job.ok(strings.Join(append([]string{msg}, res.notices...), "\n"))
 		s.out.Objects = nil

@@ -127,18 +127,49 @@ func TestRunCommandOpensWindow(t *testing.T) {
 		}
 	}
 	x := xwin{t: t, display: display, id: id}
+	shots := filepath.Join(root, "screenshots")
 	// Give the first frame time to be drawn: wait until the screen shows
 	// more than the empty root window.
-	img := x.shotWhen(filepath.Join(root, "screenshots", "welcome.png"), func(img image.Image) bool { return colours(img) > 16 })
+	img := x.shotWhen(filepath.Join(shots, "1-welcome.png"), func(img image.Image) bool { return colours(img) > 16 })
 	if b := img.Bounds(); b.Dx() < 800 || b.Dy() < 500 {
 		t.Fatalf("the window is only %v", b)
 	}
-	// Choose an integration and go on to the Connect screen, as a user
-	// would: by clicking (positions in the 960×640 window).
-	x.click(285, 306) // "OneBox CRM"
-	x.click(918, 617) // Next
-	before := img
-	x.shotWhen(filepath.Join(root, "screenshots", "connect.png"), func(img image.Image) bool { return differs(before, img) })
+	// The whole wizard on the built-in demo store, clicked through as a
+	// user would (positions in the 960×640 window; the steps' buttons sit
+	// at the top of each screen, Next at the bottom right).
+	next := func() { x.click(918, 617) }
+	steps := []struct {
+		shot  string
+		do    func()
+		quiet time.Duration // how long the screen must stay unchanged
+	}{
+		{"2-connect.png", func() { x.click(270, 490) }, 500 * time.Millisecond},   // Try a demo store
+		{"3-trust.png", func() { x.click(305, 397) }, 500 * time.Millisecond},     // Connect and find the store
+		{"", func() { x.click(565, 421) }, 500 * time.Millisecond},                // Trust and connect
+		{"", func() { next(); x.wait(); x.click(295, 202) }, 500 * time.Millisecond}, // Package: check what will change
+		{"4-package.png", func() { x.click(422, 202) }, time.Second},              // Upload
+		{"5-credentials.png", func() { next(); x.wait(); x.click(578, 123) }, time.Second},
+		{"6-access.png", func() {
+			next()
+			x.wait()
+			x.click(820, 123) // Generate
+			x.click(628, 258) // Allowed IPs
+			x.run("xdotool", "type", "--window", x.id, "127.0.0.1")
+			x.click(578, 318) // Create the API user
+		}, time.Second},
+		{"", func() { next(); x.wait(); x.click(578, 123) }, 500 * time.Millisecond}, // Settings: show
+		{"7-settings.png", func() { x.click(578, 416) }, time.Second},                // Save
+		{"8-test.png", func() { next(); x.wait(); x.click(280, 123) }, 2 * time.Second},
+		{"9-sync.png", func() { next(); x.wait(); x.click(578, 123) }, 2 * time.Second},
+	}
+	for _, st := range steps {
+		before := x.grab()
+		st.do()
+		img := x.settle(before, st.quiet)
+		if st.shot != "" {
+			writePNG(t, filepath.Join(shots, st.shot), img)
+		}
+	}
 }
 
 // xwin drives one window on the virtual display.
@@ -159,6 +190,50 @@ func (x xwin) run(args ...string) {
 func (x xwin) click(px, py int) {
 	x.t.Helper()
 	x.run("xdotool", "mousemove", "--window", x.id, fmt.Sprint(px), fmt.Sprint(py), "click", "1")
+	time.Sleep(150 * time.Millisecond) // one frame or more: the next click lands on the new screen
+}
+
+// wait lets a screen change settle before the next click.
+func (x xwin) wait() { time.Sleep(400 * time.Millisecond) }
+
+// grab takes one screenshot of the window.
+func (x xwin) grab() image.Image {
+	x.t.Helper()
+	p := filepath.Join(x.t.TempDir(), "shot.png")
+	x.run("import", "-window", x.id, p)
+	return readPNG(x.t, p)
+}
+
+// settle waits until the window shows something other than before and
+// then stays unchanged for quiet (work in the background has finished),
+// up to 60 s, and returns that picture.
+func (x xwin) settle(before image.Image, quiet time.Duration) image.Image {
+	x.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	last, since := before, time.Now()
+	for time.Now().Before(deadline) {
+		img := x.grab()
+		if differs(img, last) {
+			last, since = img, time.Now()
+		} else if differs(last, before) && time.Since(since) >= quiet {
+			return last
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	x.t.Fatalf("the window did not change and settle within 60 s")
+	return nil
+}
+
+func writePNG(t *testing.T, p string, img image.Image) {
+	t.Helper()
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // shotWhen takes screenshots until ready accepts one (up to 10 s).
