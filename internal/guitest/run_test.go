@@ -143,11 +143,11 @@ func TestRunCommandOpensWindow(t *testing.T) {
 		do    func()
 		quiet time.Duration // how long the screen must stay unchanged
 	}{
-		{"2-connect.png", func() { x.click(270, 490) }, 500 * time.Millisecond},   // Try a demo store
-		{"3-trust.png", func() { x.click(305, 397) }, 500 * time.Millisecond},     // Connect and find the store
-		{"", func() { x.click(565, 421) }, 500 * time.Millisecond},                // Trust and connect
+		{"2-connect.png", func() { x.click(270, 490) }, 500 * time.Millisecond},      // Try a demo store
+		{"3-trust.png", func() { x.click(305, 397) }, 500 * time.Millisecond},        // Connect and find the store
+		{"", func() { x.click(565, 421) }, 500 * time.Millisecond},                   // Trust and connect
 		{"", func() { next(); x.wait(); x.click(295, 202) }, 500 * time.Millisecond}, // Package: check what will change
-		{"4-package.png", func() { x.click(422, 202) }, time.Second},              // Upload
+		{"4-package.png", func() { x.click(422, 202) }, time.Second},                 // Upload
 		{"5-credentials.png", func() { next(); x.wait(); x.click(578, 123) }, time.Second},
 		{"6-access.png", func() {
 			next()
