@@ -22,6 +22,8 @@ type syncScreen struct {
 	job    *job
 	sess   *app.SyncSession
 	stop   context.CancelFunc
+	// done is closed when the engine and the view have both stopped.
+	done chan struct{}
 }
 
 func newSyncScreen(wiz *app.Wizard, win fyne.Window) *syncScreen {
@@ -49,20 +51,34 @@ func (s *syncScreen) run() {
 		s.sess = sess
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stop = cancel
-		go func() { _ = sess.Engine.Run(ctx) }()
+		ran := make(chan struct{})
+		go func() {
+			defer close(ran)
+			_ = sess.Engine.Run(ctx)
+		}()
 		v := syncview.New(sess.Engine, s.win)
 		v.RunOnUI = s.job.do
-		v.Follow(ctx)
+		followed := v.Follow(ctx)
+		s.done = make(chan struct{})
+		go func() {
+			<-ran
+			<-followed
+			close(s.done)
+		}()
 		s.body.Objects = []fyne.CanvasObject{container.NewVScroll(v)}
 		s.body.Refresh()
 		s.wiz.SetDone(app.StepSync, true)
 	})
 }
 
-// close stops the engine when the window closes.
+// close stops the engine when the window closes, and waits until neither
+// it nor the view touches anything any more.
 func (s *syncScreen) close() {
 	if s.stop != nil {
 		s.stop()
+	}
+	if s.done != nil {
+		<-s.done
 	}
 	if s.sess != nil {
 		_ = s.sess.Close()

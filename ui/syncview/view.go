@@ -101,8 +101,12 @@ func (v *View) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRen
 
 // Follow shows the engine's state now and at every change until ctx
 // ends. It returns at once; the updates reach the widgets through fyne.Do.
-func (v *View) Follow(ctx context.Context) {
+// The returned channel is closed when following has stopped, so that the
+// caller can be sure no update reaches the widgets any more.
+func (v *View) Follow(ctx context.Context) <-chan struct{} {
+	stopped := make(chan struct{})
 	go func() {
+		defer close(stopped)
 		for {
 			s, changed := v.eng.Watch()
 			v.RunOnUI(func() {
@@ -118,6 +122,7 @@ func (v *View) Follow(ctx context.Context) {
 			}
 		}
 	}()
+	return stopped
 }
 
 // Render shows a snapshot; call it on the Fyne goroutine.
