@@ -19,7 +19,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 )
 
@@ -42,6 +41,11 @@ const (
 	SFTP         = "sftp"          // OpenSSH, not chrooted: store under an absolute home path; the account has a shell
 	SFTPJail     = "sftp-jail"     // OpenSSH, chrooted: the account sees "/"
 )
+
+// usersHome is the accounts' home in /etc/passwd. vsftpd changes into the
+// home before it applies local_root, so it must exist; the servers' real
+// starting folders are set in their own configs, per run.
+const usersHome = "/var/lib/ocsetup-testenv"
 
 // Site is one login on one of the file servers.
 type Site struct {
@@ -191,24 +195,6 @@ func (e *Env) TempDir(t testing.TB, site Site) (local, remote string) {
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(local) })
 	return local, remote
-}
-
-// Lock serialises tests (across packages, which run as separate processes)
-// that need a shared resource such as the FTPSolo account's top folder. The
-// lock is released when the test ends.
-func (e *Env) Lock(t testing.TB, name string) {
-	t.Helper()
-	f, err := os.OpenFile(filepath.Join(e.Base, "lock-"+name), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		t.Fatalf("testenv: %v", err)
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatalf("testenv: lock %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-		_ = f.Close()
-	})
 }
 
 // ChownTree gives a local tree to the site's user, as if the user wrote it.

@@ -1,3 +1,5 @@
+//go:build linux
+
 package testenv
 
 import (
@@ -124,11 +126,6 @@ type account struct {
 	uid, gid int
 	password string
 }
-
-// usersHome is the accounts' home in /etc/passwd. vsftpd changes into the
-// home before it applies local_root, so it must exist; the servers' real
-// starting folders are set in their own configs, per run.
-const usersHome = "/var/lib/ocsetup-testenv"
 
 func ensureUser(ctx context.Context, name string) (*account, error) {
 	if err := os.MkdirAll(usersHome, 0o755); err != nil {

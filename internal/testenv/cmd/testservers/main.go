@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command testservers starts the real servers the tests use, writes their
 // endpoints as JSON, and stops them all on SIGINT/SIGTERM. scripts/test runs it.
 package main
