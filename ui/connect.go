@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -19,13 +18,13 @@ import (
 
 // protocols as the Connect screen offers them, safest first.
 var protocols = []struct {
-	label string
+	key   string // translation key of the label
 	proto remote.Protocol
 }{
-	{"SFTP (SSH) — recommended", remote.SFTP},
-	{"FTP with TLS (explicit)", remote.FTPS},
-	{"FTP with TLS (implicit, port 990)", remote.FTPSImplicit},
-	{"FTP — TLS if the server offers it", remote.FTP},
+	{"connect.protocol.sftp", remote.SFTP},
+	{"connect.protocol.ftps", remote.FTPS},
+	{"connect.protocol.ftps_implicit", remote.FTPSImplicit},
+	{"connect.protocol.ftp", remote.FTP},
 }
 
 // connectScreen asks for the hosting login, connects in the background
@@ -61,7 +60,7 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s := &connectScreen{wiz: wiz, win: win, do: fyne.Do}
 	labels := make([]string, len(protocols))
 	for i, p := range protocols {
-		labels[i] = p.label
+		labels[i] = T(p.key)
 	}
 	s.host = widget.NewEntry()
 	s.host.SetPlaceHolder("ftp.example.com")
@@ -69,15 +68,15 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s.user = widget.NewEntry()
 	s.pass = widget.NewPasswordEntry()
 	s.keyFile = widget.NewEntry()
-	s.keyFile.SetPlaceHolder("optional: path of a private key; the password field is its passphrase")
+	s.keyFile.SetPlaceHolder(T("connect.key_file.placeholder"))
 	s.folder = widget.NewEntry()
-	s.folder.SetPlaceHolder("optional: where to look, for example /public_html")
-	s.allowPlain = widget.NewCheck("If the server has no TLS, connect without encryption (the password travels readable)", nil)
+	s.folder.SetPlaceHolder(T("connect.folder.placeholder"))
+	s.allowPlain = widget.NewCheck(T("connect.allow_plain"), nil)
 	s.protocol = widget.NewSelect(labels, func(string) { s.protocolChanged() })
 
-	s.connect = widget.NewButton("Connect and find the store", s.start)
+	s.connect = widget.NewButton(T("connect.start"), s.start)
 	s.connect.Importance = widget.HighImportance
-	s.cancelBtn = widget.NewButton("Cancel", func() {
+	s.cancelBtn = widget.NewButton(T("common.cancel"), func() {
 		if s.cancel != nil {
 			s.cancel()
 		}
@@ -91,7 +90,7 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s.details = widget.NewLabel("")
 	s.details.Wrapping = fyne.TextWrapWord
 	s.details.TextStyle.Monospace = true
-	s.detailBox = widget.NewAccordion(widget.NewAccordionItem("Server reply", s.details))
+	s.detailBox = widget.NewAccordion(widget.NewAccordionItem(T("connect.server_reply"), s.details))
 	s.detailBox.Hide()
 	s.stores = widget.NewRadioGroup(nil, func(label string) {
 		for _, st := range s.found {
@@ -103,17 +102,16 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s.stores.Hide()
 
 	form := widget.NewForm(
-		widget.NewFormItem("Protocol", s.protocol),
-		widget.NewFormItem("Server", s.host),
-		widget.NewFormItem("Port", s.port),
-		widget.NewFormItem("User", s.user),
-		widget.NewFormItem("Password", s.pass),
-		widget.NewFormItem("Private key", s.keyFile),
-		widget.NewFormItem("Folder", s.folder),
+		widget.NewFormItem(T("connect.field.protocol"), s.protocol),
+		widget.NewFormItem(T("connect.field.server"), s.host),
+		widget.NewFormItem(T("connect.field.port"), s.port),
+		widget.NewFormItem(T("connect.field.user"), s.user),
+		widget.NewFormItem(T("connect.field.password"), s.pass),
+		widget.NewFormItem(T("connect.field.private_key"), s.keyFile),
+		widget.NewFormItem(T("connect.field.folder"), s.folder),
 	)
-	title := widget.NewLabelWithStyle("Connect to your hosting", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	intro := widget.NewLabel("Use the SFTP or FTP login from your hosting control panel. ocsetup finds the store by itself; " +
-		"you do not need to know the folder.")
+	title := widget.NewLabelWithStyle(T("connect.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	intro := widget.NewLabel(T("connect.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, form, s.allowPlain,
 		container.NewHBox(s.connect, s.cancelBtn), s.progress, s.status, s.detailBox, s.stores)))
@@ -152,7 +150,7 @@ func (s *connectScreen) selected() remote.Protocol {
 func (s *connectScreen) site() (remote.Site, error) {
 	port, err := strconv.Atoi(strings.TrimSpace(s.port.Text))
 	if err != nil || port < 1 || port > 65535 {
-		return remote.Site{}, errors.New("the port must be a number from 1 to 65535")
+		return remote.Site{}, errors.New(T("connect.error.port"))
 	}
 	site := remote.Site{Protocol: s.selected(), Host: strings.TrimSpace(s.host.Text), Port: port,
 		User: strings.TrimSpace(s.user.Text), Path: strings.TrimSpace(s.folder.Text), AllowPlain: s.allowPlain.Checked}
@@ -175,7 +173,7 @@ func (s *connectScreen) run(accept string) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	s.busy(true, fmt.Sprintf("Connecting to %s…", site.Addr()))
+	s.busy(true, TF("connect.connecting", Args{"Addr": site.Addr()}))
 	s.wiz.SetDone(app.StepConnect, false)
 	go func() {
 		res, err := s.wiz.Session.Connect(ctx, site, accept)
@@ -238,16 +236,14 @@ func (s *connectScreen) showError(err error) {
 func (s *connectScreen) askTrust(site remote.Site, re *remote.Error) {
 	fp := widget.NewLabel(re.Fingerprint)
 	fp.TextStyle.Monospace = true
-	text := widget.NewLabel(fmt.Sprintf("This is the first connection to %s (port %d).\n"+
-		"You cannot be sure the server is the one you think it is. Compare this %s fingerprint with the one your "+
-		"hosting provider shows, then trust it. ocsetup remembers it and stops if it ever changes.", site.Host, site.Port, re.KeyType))
+	text := widget.NewLabel(TF("connect.trust.text", Args{"Host": site.Host, "Port": site.Port, "KeyType": KeyTypeName(re.KeyType)}))
 	text.Wrapping = fyne.TextWrapWord
 	content := container.NewVBox(text, fp)
-	d := dialog.NewCustomConfirm("Trust this server?", "Trust and connect", "Cancel", content, func(ok bool) {
+	d := dialog.NewCustomConfirm(T("connect.trust.title"), T("connect.trust.confirm"), T("common.cancel"), content, func(ok bool) {
 		if ok {
 			s.run(re.Fingerprint)
 		} else {
-			s.status.SetText("Not connected: the server's " + re.KeyType + " was not trusted.")
+			s.status.SetText(TF("connect.trust.refused", Args{"KeyType": KeyTypeName(re.KeyType)}))
 		}
 	}, s.win)
 	d.Resize(fyne.NewSize(560, 280))
@@ -269,19 +265,19 @@ func (s *connectScreen) succeeded(res *app.ConnectResult) {
 		s.showRecovery(res)
 	}
 	if len(res.Stores) == 1 {
-		s.status.SetText("Connected. Found the store:")
+		s.status.SetText(T("connect.found_one"))
 		s.stores.SetSelected(labels[0])
 	} else {
-		s.status.SetText(fmt.Sprintf("Connected. Found %d stores; choose one:", len(res.Stores)))
+		s.status.SetText(TN("connect.found_many", len(res.Stores), nil))
 	}
 }
 
 func storeLabel(st store.Store) string {
 	version := st.Version
 	if version == "" {
-		version = "version unknown"
+		version = T("connect.version_unknown")
 	}
-	l := fmt.Sprintf("%s — OpenCart %s, admin folder %q", st.Root, version, st.AdminDir)
+	l := TF("connect.store_label", Args{"Root": st.Root, "Version": version, "AdminDir": st.AdminDir})
 	for _, w := range st.Warnings {
 		l += "\n⚠ " + w.Message
 	}
@@ -294,29 +290,28 @@ func storeLabel(st store.Store) string {
 func (s *connectScreen) showRecovery(res *app.ConnectResult) {
 	var lines []string
 	for _, c := range res.Cleaned {
-		lines = append(lines, "Removed "+c+", left by an earlier run that was interrupted.")
+		lines = append(lines, TF("connect.recovery.removed", Args{"Path": c}))
 	}
 	for _, m := range res.Pending {
-		lines = append(lines, fmt.Sprintf("An upload of %s to %s was interrupted on %s (%d files). Roll it back or run it again from the Package step.",
-			m.Package.Name, m.Store.Root, m.Created.Format("2 Jan 15:04"), len(m.Entries)))
+		lines = append(lines, TN("connect.recovery.pending", len(m.Entries), Args{"Package": m.Package.Name, "Store": m.Store.Root, "When": m.Created.Format("2 Jan 15:04")}))
 	}
 	lines = append(lines, res.Notes...)
 	text := widget.NewLabel(strings.Join(lines, "\n\n"))
 	text.Wrapping = fyne.TextWrapWord
 	if len(res.Pending) == 0 {
-		d := dialog.NewCustom("Left over from an earlier run", "OK", text, s.win)
+		d := dialog.NewCustom(T("connect.recovery.leftover_title"), T("common.ok"), text, s.win)
 		d.Resize(fyne.NewSize(560, 260))
 		d.Show()
 		return
 	}
-	d := dialog.NewCustomConfirm("An upload was interrupted", "Roll back now", "Later", text, func(ok bool) {
+	d := dialog.NewCustomConfirm(T("connect.recovery.interrupted_title"), T("connect.recovery.rollback"), T("common.later"), text, func(ok bool) {
 		if !ok {
 			return
 		}
 		pending := res.Pending
 		ctx, cancel := context.WithCancel(context.Background())
 		s.cancel = cancel
-		s.busy(true, "Rolling back the interrupted upload…")
+		s.busy(true, T("connect.recovery.rolling_back"))
 		go func() {
 			var err error
 			for _, m := range pending {
@@ -332,7 +327,7 @@ func (s *connectScreen) showRecovery(res *app.ConnectResult) {
 					return
 				}
 				s.status.Importance = widget.SuccessImportance
-				s.status.SetText("The interrupted upload was rolled back; the store is as it was before it.")
+				s.status.SetText(T("connect.recovery.rolled_back"))
 			})
 		}()
 	}, s.win)

@@ -91,9 +91,9 @@ func TestConnectScreenFindsStore(t *testing.T) {
 	c.do = ui.do
 	ui.do(func() {
 		m.Window.Resize(fyne.NewSize(960, 700))
-		m.welcome.choices.SetSelected("OneBox CRM")
+		m.welcome.selectID("onebox")
 		test.Tap(m.next)
-		c.protocol.SetSelected(protocols[1].label)
+		c.protocol.SetSelected(T(protocols[1].key))
 		if c.port.Text != "21" {
 			t.Errorf("port for explicit FTPS: %q", c.port.Text)
 		}
@@ -107,7 +107,7 @@ func TestConnectScreenFindsStore(t *testing.T) {
 
 	var trust *widget.Button
 	eventually(t, ui, "the certificate dialog", func() bool {
-		trust = findButton(m.Window.Canvas(), "Trust and connect")
+		trust = findButton(m.Window.Canvas(), T("connect.trust.confirm"))
 		return trust != nil
 	})
 	ui.do(func() { test.Tap(trust) })
@@ -141,8 +141,8 @@ func TestConnectScreenWrongPassword(t *testing.T) {
 		test.Type(c.pass, "wrong")
 		test.Tap(c.connect)
 	})
-	eventually(t, ui, "the host key dialog", func() bool { return findButton(m.Window.Canvas(), "Trust and connect") != nil })
-	ui.do(func() { test.Tap(findButton(m.Window.Canvas(), "Trust and connect")) })
+	eventually(t, ui, "the host key dialog", func() bool { return findButton(m.Window.Canvas(), T("connect.trust.confirm")) != nil })
+	ui.do(func() { test.Tap(findButton(m.Window.Canvas(), T("connect.trust.confirm"))) })
 	eventually(t, ui, "the error", func() bool { return strings.Contains(c.status.Text, "did not accept") })
 	ui.mu.Lock()
 	defer ui.mu.Unlock()

@@ -33,7 +33,7 @@ func TestTryDemoStore(t *testing.T) {
 	})
 	var trust *widget.Button
 	eventually(t, ui, "the host key dialog", func() bool {
-		trust = findButton(m.Window.Canvas(), "Trust and connect")
+		trust = findButton(m.Window.Canvas(), T("connect.trust.confirm"))
 		return trust != nil
 	})
 	ui.do(func() { test.Tap(trust) })

@@ -251,7 +251,7 @@ func TestConnectStaysResponsiveOnSlowServer(t *testing.T) {
 	ui.run("tap Connect", func() { test.Tap(c.connect) })
 	var trust *widget.Button
 	ui.until("the host-key dialog", time.Minute, func() bool {
-		trust = findButton(win.Canvas(), "Trust and connect")
+		trust = findButton(win.Canvas(), T("connect.trust.confirm"))
 		return trust != nil
 	})
 	ui.run("tap Trust and connect", func() { test.Tap(trust) })

@@ -58,7 +58,7 @@ func TestWizardWalk(t *testing.T) {
 
 	ui.do(func() {
 		m.Window.Resize(fyne.NewSize(1000, 760))
-		m.welcome.choices.SetSelected("OneBox CRM")
+		m.welcome.selectID("onebox")
 	})
 	next(app.StepConnect)
 	c := m.connect
@@ -72,7 +72,7 @@ func TestWizardWalk(t *testing.T) {
 	})
 	var trust *widget.Button
 	eventually(t, ui, "the host key dialog", func() bool {
-		trust = findButton(m.Window.Canvas(), "Trust and connect")
+		trust = findButton(m.Window.Canvas(), T("connect.trust.confirm"))
 		return trust != nil
 	})
 	ui.do(func() { test.Tap(trust) })

@@ -24,9 +24,9 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 	profiles := integrations.All()
 	names := make([]string, len(profiles))
 	for i, p := range profiles {
-		names[i] = p.Name
+		names[i] = IntegrationName(p)
 	}
-	s.detail = widget.NewLabel("Choose the integration to set up on your store.")
+	s.detail = widget.NewLabel(T("welcome.choose"))
 	s.detail.Wrapping = fyne.TextWrapWord
 	s.notice = widget.NewLabel("")
 	s.notice.Wrapping = fyne.TextWrapWord
@@ -34,13 +34,13 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 	s.notice.Hide()
 	s.choices = widget.NewRadioGroup(names, func(name string) {
 		for _, p := range profiles {
-			if p.Name != name {
+			if IntegrationName(p) != name {
 				continue
 			}
 			wiz.ChooseIntegration(p.ID)
-			s.detail.SetText(p.Summary)
+			s.detail.SetText(IntegrationSummary(p))
 			if p.Closed != "" {
-				s.notice.SetText(p.Closed)
+				s.notice.SetText(IntegrationClosed(p))
 				s.notice.Show()
 			} else {
 				s.notice.Hide()
@@ -49,19 +49,23 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 	})
 	s.choices.Required = true
 
-	title := widget.NewLabelWithStyle("Set up an integration on your OpenCart store", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	intro := widget.NewLabel("ocsetup connects to your hosting over SFTP or FTP, finds your store, uploads the module, " +
-		"reads the database settings from config.php, configures the module and tests the whole chain. " +
-		"Nothing on your store changes until you confirm, and every change can be rolled back.")
+	title := widget.NewLabelWithStyle(T("welcome.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	intro := widget.NewLabel(T("welcome.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	s.job = newJob()
-	s.demoBtn = widget.NewButton("Try a demo store", nil)
+	s.demoBtn = widget.NewButton(T("welcome.demo.button"), nil)
 	s.job.busyOff = []*widget.Button{s.demoBtn}
-	demoText := widget.NewLabel("No store at hand? The demo store runs inside ocsetup on this computer only, " +
-		"with its own SFTP server, database and storefront, until you close the app.")
+	demoText := widget.NewLabel(T("welcome.demo.text"))
 	demoText.Wrapping = fyne.TextWrapWord
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, widget.NewSeparator(),
-		widget.NewCard("Integration", "", s.choices), s.detail, s.notice, widget.NewSeparator(),
+		widget.NewCard(T("welcome.integration"), "", s.choices), s.detail, s.notice, widget.NewSeparator(),
 		demoText, container.NewHBox(s.demoBtn), s.job.object())))
 	return s
+}
+
+// selectID chooses an integration by its id, whatever the language.
+func (s *welcomeScreen) selectID(id string) {
+	if p, ok := integrations.ByID(id); ok {
+		s.choices.SetSelected(IntegrationName(p))
+	}
 }

@@ -4,7 +4,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -40,7 +39,7 @@ type Main struct {
 
 // NewMain builds the main window for a wizard.
 func NewMain(a fyne.App, wiz *app.Wizard) *Main {
-	w := a.NewWindow(app.Title)
+	w := a.NewWindow(T("app.title"))
 	w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m := &Main{Window: w, wiz: wiz}
 
@@ -48,7 +47,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.steps = widget.NewList(
 		func() int { return len(all) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.RadioButtonIcon()), widget.NewLabel("Credentials"))
+			return container.NewHBox(widget.NewIcon(theme.RadioButtonIcon()), widget.NewLabel(T("step.credentials")))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
@@ -62,7 +61,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 			}
 			row.Objects[0].(*widget.Icon).SetResource(icon)
 			label := row.Objects[1].(*widget.Label)
-			label.SetText(s.String())
+			label.SetText(StepTitle(s))
 			label.TextStyle.Bold = s == wiz.Current()
 			label.Refresh()
 		})
@@ -70,8 +69,8 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	// a user cannot skip a step that is not done.
 	m.steps.OnSelected = func(widget.ListItemID) { m.steps.UnselectAll() }
 
-	m.back = widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { wiz.Back() })
-	m.next = widget.NewButtonWithIcon("Next", theme.NavigateNextIcon(), func() { wiz.Next() })
+	m.back = widget.NewButtonWithIcon(T("common.back"), theme.NavigateBackIcon(), func() { wiz.Back() })
+	m.next = widget.NewButtonWithIcon(T("common.next"), theme.NavigateNextIcon(), func() { wiz.Next() })
 	m.next.IconPlacement = widget.ButtonIconTrailingText
 	m.next.Importance = widget.HighImportance
 
@@ -142,8 +141,8 @@ func (m *Main) refresh() {
 // pendingScreen stands for a step whose screen the wizard does not have yet;
 // the command line covers those steps today.
 func pendingScreen(s app.Step) fyne.CanvasObject {
-	title := widget.NewLabelWithStyle(s.String(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	text := widget.NewLabel("This step is not in the wizard yet. Run 'ocsetup help' to see what the command line can do.")
+	title := widget.NewLabelWithStyle(StepTitle(s), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	text := widget.NewLabel(T("window.pending"))
 	text.Wrapping = fyne.TextWrapWord
 	return container.NewPadded(container.NewVBox(title, text))
 }
@@ -153,7 +152,7 @@ func pendingScreen(s app.Step) fyne.CanvasObject {
 func (m *Main) startDemo() {
 	var info *app.DemoInfo
 	var stop func() error
-	m.welcome.job.run("Starting the demo store…", func(ctx context.Context) (err error) {
+	m.welcome.job.run(T("welcome.demo.starting"), func(ctx context.Context) (err error) {
 		info, stop, err = app.StartDemo(ctx, "")
 		return err
 	}, func(err error) {
@@ -164,8 +163,8 @@ func (m *Main) startDemo() {
 			_ = m.stopDemo()
 		}
 		m.stopDemo = stop
-		m.welcome.job.ok(fmt.Sprintf("Demo store of OpenCart %s running at %s.", info.Version, info.StoreURL))
-		m.welcome.choices.SetSelected("OneBox CRM")
+		m.welcome.job.ok(TF("welcome.demo.running", Args{"Version": info.Version, "URL": info.StoreURL}))
+		m.welcome.selectID("onebox")
 		m.connect.prefill(info.Site.Remote(), info.StoreRoot)
 		m.pkg.path.SetText(info.Package)
 		m.wiz.Next()

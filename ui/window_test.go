@@ -17,7 +17,7 @@ func TestWelcomeChoiceEnablesNext(t *testing.T) {
 	if !m.next.Disabled() || !m.back.Disabled() {
 		t.Fatal("Back/Next enabled before a choice")
 	}
-	m.welcome.choices.SetSelected("LatitudePay / Genoapay")
+	m.welcome.selectID("latitudepay")
 	if wiz.Integration().ID != "latitudepay" {
 		t.Fatalf("wizard has %q", wiz.Integration().ID)
 	}
