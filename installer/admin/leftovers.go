@@ -2,15 +2,13 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/records"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -47,75 +45,37 @@ func (r *AccountRecord) save() error {
 	if r.Place.DataDir == "" {
 		return errors.New("no data folder to record the account in")
 	}
-	dir := filepath.Join(r.Place.DataDir, accountsDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
 	if r.Created.IsZero() {
 		r.Created = time.Now().UTC().Truncate(time.Second)
 	}
-	data, err := json.MarshalIndent(r, "", "  ")
+	file, err := records.Write(filepath.Join(r.Place.DataDir, accountsDir), r.Username, r)
 	if err != nil {
 		return err
 	}
-	final := filepath.Join(dir, r.Username+".json")
-	tmp := final + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	r.file = final
+	r.file = file
 	return nil
 }
 
 // forget removes the record once the account is gone.
 func (r *AccountRecord) forget() error {
-	if r == nil || r.file == "" {
+	if r == nil {
 		return nil
 	}
-	if err := os.Remove(r.file); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	return nil
+	return records.Remove(r.file)
 }
 
 // Leftovers lists the recorded temporary accounts: those of runs that did
 // not finish, and of the running one. Unreadable records are reported as
 // an error with the others still listed.
 func Leftovers(dataDir string) ([]AccountRecord, error) {
-	dir := filepath.Join(dataDir, accountsDir)
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []AccountRecord
-	var errs []error
-	for _, e := range entries {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
-			continue
-		}
-		file := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(file)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		var r AccountRecord
-		if err := json.Unmarshal(data, &r); err != nil || r.Username == "" {
-			errs = append(errs, fmt.Errorf("temporary account record %s is damaged: %v", file, err))
-			continue
-		}
-		r.file, r.Place.DataDir = file, dataDir
-		out = append(out, r)
+	recs, err := records.ReadAll(filepath.Join(dataDir, accountsDir), "temporary account record", func(r *AccountRecord) bool { return r.Username != "" })
+	out := make([]AccountRecord, len(recs))
+	for i, rec := range recs {
+		out[i] = rec.Value
+		out[i].file, out[i].Place.DataDir = rec.File, dataDir
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
-	return out, errors.Join(errs...)
+	return out, err
 }
 
 // StoreOpener reaches the database of a recorded store for

@@ -2,15 +2,14 @@ package db
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	recfile "github.com/ocsetup/ocsetup/installer/records"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -40,29 +39,14 @@ type BridgeRecord struct {
 	file string // the record's own file
 }
 
-// save writes the record as a new file in dataDir/bridges.
+// save writes the record as a new file in dataDir/bridges (one per
+// bridge, named after it).
 func (r *BridgeRecord) save(dataDir string) error {
-	dir := filepath.Join(dataDir, bridgesDir)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(r, "", "  ")
+	file, err := recfile.Write(filepath.Join(dataDir, bridgesDir), strings.TrimSuffix(filepath.Base(r.Path), ".php"), r)
 	if err != nil {
 		return err
 	}
-	// One file per bridge: concurrent runs never rewrite each other's
-	// records. Written under a temporary name and renamed, so a crash
-	// never leaves half a record.
-	final := filepath.Join(dir, strings.TrimSuffix(filepath.Base(r.Path), ".php")+".json")
-	tmp := final + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o600); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	r.file = final
+	r.file = file
 	return nil
 }
 
@@ -88,48 +72,21 @@ func (r BridgeRecord) Remove(ctx context.Context, files FileRemover) error {
 	if len(errs) > 0 {
 		return errors.Join(errs...)
 	}
-	if r.file != "" {
-		if err := os.Remove(r.file); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	return nil
+	return recfile.Remove(r.file)
 }
 
 // Leftovers lists the bridges recorded in dataDir: those of runs that did
 // not finish, and of the running one. A record that cannot be read is
 // reported as an error with the others still listed.
 func Leftovers(dataDir string) ([]BridgeRecord, error) {
-	dir := filepath.Join(dataDir, bridgesDir)
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var out []BridgeRecord
-	var errs []error
-	for _, e := range entries {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".json" {
-			continue
-		}
-		file := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(file)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		var r BridgeRecord
-		if err := json.Unmarshal(data, &r); err != nil || r.Path == "" {
-			errs = append(errs, fmt.Errorf("bridge record %s is damaged: %v", file, err))
-			continue
-		}
-		r.file = file
-		out = append(out, r)
+	recs, err := recfile.ReadAll(filepath.Join(dataDir, bridgesDir), "bridge record", func(r *BridgeRecord) bool { return r.Path != "" })
+	out := make([]BridgeRecord, len(recs))
+	for i, rec := range recs {
+		out[i] = rec.Value
+		out[i].file = rec.File
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Uploaded.Before(out[j].Uploaded) })
-	return out, errors.Join(errs...)
+	return out, err
 }
 
 // SiteOpener connects to a recorded site for CleanupLeftovers; release is
