@@ -154,3 +154,10 @@ func (s *Session) Close() {
 		p.Close()
 	}
 }
+
+// Site is the connected site (with its secrets, in memory only).
+func (s *Session) Site() (remote.Site, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.site, s.pool != nil
+}

@@ -50,6 +50,9 @@ type connectScreen struct {
 
 	cancel context.CancelFunc
 	found  []store.Store
+	// save keeps the site for next time (Main wires it to the saved sites).
+	save    *widget.Button
+	saveJob *job
 	// do runs a function on the UI goroutine: fyne.Do, or in tests a
 	// serialiser shared with the test's own actions (Fyne's test driver
 	// runs fyne.Do at once, on the calling goroutine).
@@ -100,6 +103,10 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 		}
 	})
 	s.stores.Hide()
+	s.saveJob = newJob()
+	s.save = widget.NewButton(T("sites.save"), nil)
+	s.saveJob.busyOff = []*widget.Button{s.save}
+	s.save.Hide()
 
 	form := widget.NewForm(
 		widget.NewFormItem(T("connect.field.protocol"), s.protocol),
@@ -114,7 +121,8 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	intro := widget.NewLabel(T("connect.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, form, s.allowPlain,
-		container.NewHBox(s.connect, s.cancelBtn), s.progress, s.status, s.detailBox, s.stores)))
+		container.NewHBox(s.connect, s.cancelBtn), s.progress, s.status, s.detailBox, s.stores,
+		container.NewHBox(s.save), s.saveJob.object())))
 	s.protocol.SetSelectedIndex(0)
 	return s
 }
@@ -260,6 +268,7 @@ func (s *connectScreen) succeeded(res *app.ConnectResult) {
 	s.stores.Selected = ""
 	s.stores.Refresh()
 	s.stores.Show()
+	s.save.Show()
 	s.status.Importance = widget.SuccessImportance
 	if len(res.Cleaned) > 0 || len(res.Pending) > 0 || len(res.Notes) > 0 {
 		s.showRecovery(res)

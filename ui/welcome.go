@@ -17,6 +17,8 @@ type welcomeScreen struct {
 	notice  *widget.Label
 	demoBtn *widget.Button
 	job     *job
+	saved   *widget.Select
+	savedBx *fyne.Container
 }
 
 func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
@@ -57,7 +59,11 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 	s.job.busyOff = []*widget.Button{s.demoBtn}
 	demoText := widget.NewLabel(T("welcome.demo.text"))
 	demoText.Wrapping = fyne.TextWrapWord
-	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, widget.NewSeparator(),
+	s.saved = widget.NewSelect(nil, nil)
+	s.saved.PlaceHolder = "Open a saved site…"
+	s.savedBx = container.NewVBox(s.saved)
+	s.savedBx.Hide()
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, s.savedBx, widget.NewSeparator(),
 		widget.NewCard(T("welcome.integration"), "", s.choices), s.detail, s.notice, widget.NewSeparator(),
 		demoText, container.NewHBox(s.demoBtn), s.job.object())))
 	return s
@@ -68,4 +74,25 @@ func (s *welcomeScreen) selectID(id string) {
 	if p, ok := integrations.ByID(id); ok {
 		s.choices.SetSelected(IntegrationName(p))
 	}
+}
+
+// showSites lists the saved sites to open (the list needs no keychain).
+func (s *welcomeScreen) showSites(sites *app.Sites, open func(name string)) {
+	list, err := sites.List()
+	if err != nil || len(list) == 0 {
+		s.savedBx.Hide()
+		return
+	}
+	names := make([]string, len(list))
+	for i, site := range list {
+		names[i] = site.Name
+	}
+	s.saved.Options = names
+	s.saved.OnChanged = func(name string) {
+		if name != "" {
+			open(name)
+		}
+	}
+	s.saved.Refresh()
+	s.savedBx.Show()
 }

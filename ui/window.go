@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -35,6 +36,8 @@ type Main struct {
 	settings *settingsScreen
 	// stopDemo ends the demo store, if one was started.
 	stopDemo func() error
+	// sites are the saved sites (preferences, secrets in the keychain).
+	sites *app.Sites
 }
 
 // NewMain builds the main window for a wizard.
@@ -83,6 +86,9 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.sync = newSyncScreen(wiz, w)
 	m.settings = newSettingsScreen(wiz, w)
 	m.welcome.demoBtn.OnTapped = m.startDemo
+	m.sites = app.NewSites(a.Preferences(), app.NewOSKeychain())
+	m.connect.save.OnTapped = m.saveSite
+	m.welcome.showSites(m.sites, m.openSite)
 	w.SetOnClosed(m.close)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
@@ -177,4 +183,64 @@ func (m *Main) close() {
 	if m.stopDemo != nil {
 		_ = m.stopDemo()
 	}
+}
+
+// saveSite keeps the connected site for next time: the connection and the
+// store in the preferences, the password in the keychain (or nowhere,
+// when this computer has none, and the user is told).
+func (m *Main) saveSite() {
+	site, ok := m.wiz.Session.Site()
+	if !ok {
+		return
+	}
+	saved := app.SiteFromRemote(app.DefaultSiteName(site), site)
+	if st, ok := m.wiz.Session.Store(); ok {
+		saved.Store = st.Root
+	}
+	saved.Integration = m.wiz.Integration().ID
+	m.connect.saveJob.run("Saving the site…", func(context.Context) error {
+		return m.sites.Save(saved, app.SecretsFromRemote(site))
+	}, func(err error) {
+		var notSaved *app.SecretsNotSavedError
+		switch {
+		case errors.As(err, &notSaved):
+			m.connect.saveJob.status.Importance = widget.WarningImportance
+			m.connect.saveJob.status.SetText(TF("sites.secrets_not_saved", Args{"Name": saved.Name}))
+		case err == nil:
+			m.connect.saveJob.ok("Saved as " + saved.Name + ".")
+		default:
+			return
+		}
+		m.welcome.showSites(m.sites, m.openSite)
+	})
+}
+
+// openSite fills the Connect screen from a saved site (its password from
+// the keychain when there is one) and goes there.
+func (m *Main) openSite(name string) {
+	var saved app.SavedSite
+	var secrets app.SiteSecrets
+	m.welcome.job.run("Opening "+name+"…", func(context.Context) (err error) {
+		if saved, err = m.sites.Get(name); err != nil {
+			return err
+		}
+		if saved.SecretsSaved {
+			secrets, err = m.sites.Secrets(name)
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		if saved.Integration != "" {
+			m.welcome.selectID(saved.Integration)
+		}
+		folder := saved.Store
+		if folder == "" {
+			folder = saved.Path
+		}
+		m.connect.prefill(saved.Remote(secrets), folder)
+		m.welcome.job.ok("")
+		m.wiz.Next()
+	})
 }
