@@ -2,18 +2,23 @@
 // link: a 300-file, 3 MB plugin-like tree (40 folders, depth 7) sent to the
 // local test servers (started by internal/testenv/cmd/testservers, named by
 // $OCSETUP_TESTENV) through a proxy that adds 50 ms of round trip, with 2
-// connections each, over FTP and SFTP.
+// connections each, over FTP and SFTP. It prints the seconds of each run
+// (with the load average before and after) and a table of the medians.
 //
-// For FTP it starts a vsftpd of its own listening on 127.0.0.3 that
-// announces 127.0.0.1 for passive mode; the proxy forwards the control port
-// and every passive port from 127.0.0.1 to 127.0.0.3 with the delay, so no
-// client (PASV or EPSV) can reach the server around it.
+// For FTP it starts a vsftpd of its own listening on a second loopback
+// address, 127.0.0.3, that announces 127.0.0.1 for passive mode; the proxy
+// forwards the control port and every passive port from 127.0.0.1 to
+// 127.0.0.3 with the delay, so no client (PASV or EPSV) can reach the
+// server around it.
 //
-//	go run ./bench/upload
+//	go run ./bench/upload [-runs 3] [-tools ocsetup,lftp,rclone] [-protos ftp,sftp]
+//
+// See bench/README.md.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -21,6 +26,9 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,17 +40,21 @@ import (
 
 const oneWay = 25 * time.Millisecond // 50 ms round trip
 
+// pasvPorts is the size of the bench vsftpd's passive port range.
+const pasvPorts = 40
+
+var (
+	toolsFlag  = flag.String("tools", "ocsetup,lftp,rclone", "tools to run, comma-separated")
+	protosFlag = flag.String("protos", "ftp,sftp", "protocols to run, comma-separated")
+	runsFlag   = flag.Int("runs", 1, "rounds; each runs every tool once, and the table shows the median")
+)
+
 func main() {
+	flag.Parse()
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
-}
-
-type result struct {
-	tool, proto string
-	secs        float64
-	err         error
 }
 
 func run() error {
@@ -50,20 +62,29 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	tools, protos := strings.Split(*toolsFlag, ","), strings.Split(*protosFlag, ",")
+	for _, tool := range tools {
+		if tool != "ocsetup" {
+			if _, err := exec.LookPath(tool); err != nil {
+				return err
+			}
+		}
+	}
 	work, err := os.MkdirTemp("", "ocsetup-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
 	tree := filepath.Join(work, "xpay", "upload")
-	files, bytes, err := writeTree(tree)
+	files, folders, bytes, err := writeTree(tree)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("tree: %d files, %.1f MB, 40 folders, depth 7; %v round trip added; 2 connections\n\n", files, float64(bytes)/1e6, 2*oneWay)
+	fmt.Printf("tree: %d files, %.2f MB, %d folders, depth 7; %v round trip added; 2 connections; %d CPUs\n\n",
+		files, float64(bytes)/1e6, folders, 2*oneWay, runtime.NumCPU())
 
 	ftpSite := env.Sites[testenv.FTP]
-	ftpAddr, stopFTP, err := startFTP(work, ftpSite)
+	ftpPort, stopFTP, err := startFTP(work, ftpSite)
 	if err != nil {
 		return err
 	}
@@ -74,57 +95,105 @@ func run() error {
 		return err
 	}
 	defer sshProxy.Close()
-	sshAddr := sshProxy.l.Addr().(*net.TCPAddr)
+	sshPort := sshProxy.l.Addr().(*net.TCPAddr).Port
 
-	var results []result
-	for _, proto := range []string{"ftp", "sftp"} {
-		site, port := ftpSite, ftpAddr
-		if proto == "sftp" {
-			site, port = sshSite, sshAddr.Port
-		}
-		for _, tool := range []string{"ocsetup", "lftp", "rclone"} {
-			local, remoteDir, err := freshDir(site, tool)
-			if err != nil {
-				return err
+	secs := map[string][]float64{} // by proto/tool, successful runs
+	failed := map[string]error{}
+	for round := range *runsFlag {
+		for _, proto := range protos {
+			site, port := ftpSite, ftpPort
+			if proto == "sftp" {
+				site, port = sshSite, sshPort
 			}
-			start := time.Now()
-			switch tool {
-			case "ocsetup":
-				err = runOcsetup(env, site, proto, port, remoteDir, filepath.Dir(tree))
-			case "lftp":
-				err = runLftp(site, proto, port, remoteDir, tree)
-			case "rclone":
-				err = runRclone(site, proto, port, remoteDir, tree)
+			for _, tool := range tools {
+				local, remoteDir, err := freshDir(site, tool)
+				if err != nil {
+					return err
+				}
+				load0 := loadAvg()
+				start := time.Now()
+				switch tool {
+				case "ocsetup":
+					err = runOcsetup(site, proto, port, remoteDir, filepath.Dir(tree))
+				case "lftp":
+					err = runLftp(site, proto, port, remoteDir, tree)
+				case "rclone":
+					err = runRclone(site, proto, port, remoteDir, tree)
+				default:
+					err = fmt.Errorf("unknown tool %q", tool)
+				}
+				took := time.Since(start).Seconds()
+				if err == nil {
+					err = sameTree(tree, local)
+				}
+				key := proto + "/" + tool
+				if err != nil {
+					failed[key] = err
+				} else {
+					secs[key] = append(secs[key], took)
+				}
+				fmt.Printf("round %d  %-8s %-5s %6.1f s  load %s → %s  %s\n", round+1, tool, proto, took, load0, loadAvg(), errText(err))
+				_ = os.RemoveAll(local)
 			}
-			secs := time.Since(start).Seconds()
-			if err == nil {
-				err = sameTree(tree, local)
-			}
-			results = append(results, result{tool, proto, secs, err})
-			fmt.Printf("%-8s %-5s %6.1f s %v\n", tool, proto, secs, errText(err))
-			_ = os.RemoveAll(local)
 		}
 	}
-	fmt.Println()
-	fmt.Printf("%-6s %10s %10s %10s %s\n", "", "ocsetup", "lftp", "rclone", "ocsetup / faster peer")
-	for _, proto := range []string{"ftp", "sftp"} {
-		var o, l, r float64
-		for _, res := range results {
-			if res.proto != proto {
-				continue
+	fmt.Printf("\nmedian of %d (seconds)\n", *runsFlag)
+	fmt.Printf("%-6s %9s %9s %9s  %s\n", "", "ocsetup", "lftp", "rclone", "ocsetup / faster peer (target ≤ 0.80)")
+	for _, proto := range protos {
+		cell := func(tool string) (string, float64) {
+			key := proto + "/" + tool
+			if failed[key] != nil || len(secs[key]) == 0 {
+				return "failed", 0
 			}
-			switch res.tool {
-			case "ocsetup":
-				o = res.secs
-			case "lftp":
-				l = res.secs
-			case "rclone":
-				r = res.secs
-			}
+			m := median(secs[key])
+			return fmt.Sprintf("%.1f", m), m
 		}
-		fmt.Printf("%-6s %9.1fs %9.1fs %9.1fs %.2f (target ≤ 0.80)\n", proto, o, l, r, o/min(l, r))
+		o, ov := cell("ocsetup")
+		l, lv := cell("lftp")
+		r, rv := cell("rclone")
+		ratio := "n/a"
+		if peer := minPositive(lv, rv); ov > 0 && peer > 0 {
+			verdict := "met"
+			if ov > 0.8*peer {
+				verdict = "MISSED"
+			}
+			ratio = fmt.Sprintf("%.2f %s", ov/peer, verdict)
+		}
+		fmt.Printf("%-6s %9s %9s %9s  %s\n", proto, o, l, r, ratio)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d tool/protocol pairs failed", len(failed))
 	}
 	return nil
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if n := len(s); n%2 == 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return s[len(s)/2]
+}
+
+func minPositive(a, b float64) float64 {
+	switch {
+	case a <= 0:
+		return b
+	case b <= 0:
+		return a
+	}
+	return min(a, b)
+}
+
+// loadAvg is the 1-minute load average: other work on the machine skews
+// the timings.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func errText(err error) string {
@@ -134,9 +203,10 @@ func errText(err error) string {
 	return "FAILED: " + err.Error()
 }
 
-// writeTree writes 294 files of 1–20 KB and 6 larger ones (3 MB in all)
-// over 40 folders up to 7 deep, in a 2.3/3.x package's layout.
-func writeTree(root string) (int, int64, error) {
+// writeTree writes a plugin-like tree: 294 files of 1–17 KiB and 6 of
+// 50 KiB (3.0 MB in all) over 40 folders up to 7 deep, in a 2.3/3.x
+// package's layout.
+func writeTree(root string) (files, folderCount int, total int64, err error) {
 	r := rand.New(rand.NewPCG(42, 42))
 	roots := []string{"admin/controller/extension/payment", "admin/language/en-gb/extension/payment",
 		"admin/view/template/extension/payment", "catalog/controller/extension/payment",
@@ -152,11 +222,10 @@ func writeTree(root string) (int, int64, error) {
 			folders = append(folders, d)
 		}
 	}
-	var total int64
 	for i := range 300 {
-		size := 1024 + r.IntN(19*1024)
+		size := 1024 + r.IntN(16*1024)
 		if i%50 == 0 {
-			size = 100 << 10
+			size = 50 << 10
 		}
 		b := make([]byte, size)
 		for j := range b {
@@ -164,14 +233,14 @@ func writeTree(root string) (int, int64, error) {
 		}
 		p := filepath.Join(root, folders[i%len(folders)], fmt.Sprintf("f%03d.php", i))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		if err := os.WriteFile(p, b, 0o644); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		total += int64(size)
 	}
-	return 300, total, nil
+	return 300, len(folders), total, nil
 }
 
 // freshDir makes an empty folder for one run, owned by the site's user.
@@ -184,8 +253,10 @@ func freshDir(s testenv.Site, tool string) (local, remoteDir string, err error) 
 	return local, remoteDir, os.Lchown(local, s.UID, s.GID)
 }
 
-// startFTP runs a plain-FTP vsftpd on 127.0.0.3 and the delaying proxy on
-// 127.0.0.1 for its control port and its 10 passive ports.
+// startFTP runs a plain-FTP vsftpd of the bench's own on 127.0.0.3 that
+// announces 127.0.0.1 for passive mode, and the delaying proxy on 127.0.0.1
+// for its control port and each of its passive ports. It returns the
+// proxy's control port.
 func startFTP(work string, s testenv.Site) (int, func(), error) {
 	port, err := freePort("127.0.0.3")
 	if err != nil {
@@ -195,7 +266,7 @@ func startFTP(work string, s testenv.Site) (int, func(), error) {
 	for try := 0; try < 50 && pasv == 0; try++ {
 		base := 40000 + rand.IntN(20000)
 		ok := true
-		for p := base; p < base+10 && ok; p++ {
+		for p := base; p < base+pasvPorts && ok; p++ {
 			for _, host := range []string{"127.0.0.1", "127.0.0.3"} {
 				l, err := net.Listen("tcp", fmt.Sprintf("%s:%d", host, p))
 				if err != nil {
@@ -240,37 +311,55 @@ userlist_enable=NO
 max_per_ip=50
 xferlog_enable=NO
 ssl_enable=NO
-`, port, s.LocalRoot, empty, pasv, pasv+9)
+`, port, s.LocalRoot, empty, pasv, pasv+pasvPorts-1)
 	cfg := filepath.Join(work, "vsftpd.conf")
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
 		return 0, nil, err
 	}
 	cmd := exec.Command("/usr/sbin/vsftpd", cfg)
+	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return 0, nil, err
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	var proxies []*delayProxy
 	stop := func() {
 		for _, p := range proxies {
 			p.Close()
 		}
 		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		<-exited
 	}
-	for i := 0; i < 50; i++ {
-		if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.3:%d", port)); err == nil {
+	// vsftpd exits at once on a bad config; otherwise it listens within
+	// moments.
+	ctrlAddr := fmt.Sprintf("127.0.0.3:%d", port)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", ctrlAddr, time.Second)
+		if err == nil {
 			_ = c.Close()
 			break
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case werr := <-exited:
+			exited <- werr
+			stop()
+			return 0, nil, fmt.Errorf("vsftpd exited: %v", werr)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			stop()
+			return 0, nil, fmt.Errorf("vsftpd does not listen on %s: %v", ctrlAddr, err)
+		}
 	}
-	ctrl, err := startDelayProxy("127.0.0.1:0", fmt.Sprintf("127.0.0.3:%d", port), oneWay)
+	ctrl, err := startDelayProxy("127.0.0.1:0", ctrlAddr, oneWay)
 	if err != nil {
 		stop()
 		return 0, nil, err
 	}
 	proxies = append(proxies, ctrl)
-	for p := pasv; p < pasv+10; p++ {
+	for p := pasv; p < pasv+pasvPorts; p++ {
 		dp, err := startDelayProxy(fmt.Sprintf("127.0.0.1:%d", p), fmt.Sprintf("127.0.0.3:%d", p), oneWay)
 		if err != nil {
 			stop()
@@ -292,7 +381,7 @@ func freePort(host string) (int, error) {
 
 // runOcsetup plans and uploads the package with the deploy engine, as
 // `ocsetup upload` does (verification not included: the peers do none).
-func runOcsetup(env *testenv.Env, s testenv.Site, proto string, port int, remoteDir, pkgDir string) error {
+func runOcsetup(s testenv.Site, proto string, port int, remoteDir, pkgDir string) error {
 	ctx := context.Background()
 	data, err := os.MkdirTemp("", "ocsetup-bench-data-")
 	if err != nil {
@@ -323,8 +412,11 @@ func runOcsetup(env *testenv.Env, s testenv.Site, proto string, port int, remote
 	return err
 }
 
+// runLftp runs `lftp mirror -R --parallel=2`; over SFTP lftp's ssh accepts
+// the proxy's host key without asking.
 func runLftp(s testenv.Site, proto string, port int, remoteDir, tree string) error {
-	script := fmt.Sprintf(`set net:max-retries 2; set net:reconnect-interval-base 1; set ftp:ssl-allow no; set sftp:auto-confirm yes;
+	script := fmt.Sprintf(`set net:max-retries 2; set net:reconnect-interval-base 1; set ftp:ssl-allow no;
+set sftp:connect-program "ssh -a -x -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null";
 open -u %s,%s %s://127.0.0.1:%d; mirror -R --parallel=2 %s %s`,
 		s.User, lftpQuote(s.Password), proto, port, tree, remoteDir)
 	out, err := exec.Command("lftp", "-c", script).CombinedOutput()
@@ -336,13 +428,18 @@ open -u %s,%s %s://127.0.0.1:%d; mirror -R --parallel=2 %s %s`,
 
 func lftpQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
 
+// runRclone runs `rclone copy --transfers 2` to an on-the-fly remote, the
+// password obscured as rclone wants it.
 func runRclone(s testenv.Site, proto string, port int, remoteDir, tree string) error {
 	obs, err := exec.Command("rclone", "obscure", s.Password).Output()
 	if err != nil {
-		return err
+		return fmt.Errorf("rclone obscure: %w", err)
 	}
-	remoteSpec := fmt.Sprintf(":%s,host=127.0.0.1,port=%d,user=%s,pass=%s:%s", proto, port, s.User, strings.TrimSpace(string(obs)), remoteDir)
-	out, err := exec.Command("rclone", "copy", "--transfers", "2", "--config", "/dev/null", tree, remoteSpec).CombinedOutput()
+	args := []string{"copy", "--transfers", "2", "--config", "/dev/null",
+		"--" + proto + "-host", "127.0.0.1", "--" + proto + "-port", strconv.Itoa(port),
+		"--" + proto + "-user", s.User, "--" + proto + "-pass", strings.TrimSpace(string(obs)),
+		tree, ":" + proto + ":" + remoteDir}
+	out, err := exec.Command("rclone", args...).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("%v: %s", err, out)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -9,6 +11,9 @@ import (
 // delayProxy forwards TCP connections from listen to target, holding every
 // chunk for oneWay in each direction: a round trip gains 2×oneWay, and
 // unlike a sleep per read the bandwidth stays (a delay line, as netem does).
+// A close travels the same line: it reaches the other side oneWay after the
+// proxy saw it, behind the data, as a half-close (the other direction goes
+// on until its sender closes too).
 type delayProxy struct {
 	l      net.Listener
 	target string
@@ -43,8 +48,8 @@ func (p *delayProxy) serve() {
 				return
 			}
 			done := make(chan struct{}, 2)
-			go func() { p.pipe(s, c); done <- struct{}{} }()
-			go func() { p.pipe(c, s); done <- struct{}{} }()
+			go func() { p.pipe(s.(*net.TCPConn), c.(*net.TCPConn)); done <- struct{}{} }()
+			go func() { p.pipe(c.(*net.TCPConn), s.(*net.TCPConn)); done <- struct{}{} }()
 			<-done
 			<-done
 			_ = c.Close()
@@ -56,11 +61,13 @@ func (p *delayProxy) serve() {
 type chunk struct {
 	due  time.Time
 	data []byte
+	end  bool  // src is done: io.EOF (a close) or a failure
+	err  error // the failure; nil for a close
 }
 
-// pipe copies src to dst through the delay line; EOF is delayed too, so a
-// closed connection arrives after the data.
-func (p *delayProxy) pipe(dst, src net.Conn) {
+// pipe copies src to dst through the delay line. A close of src becomes a
+// CloseWrite of dst, a failure of src a close of both.
+func (p *delayProxy) pipe(dst, src *net.TCPConn) {
 	line := make(chan chunk, 4096)
 	go func() {
 		defer close(line)
@@ -68,28 +75,32 @@ func (p *delayProxy) pipe(dst, src net.Conn) {
 			buf := make([]byte, 32<<10)
 			n, err := src.Read(buf)
 			if n > 0 {
-				line <- chunk{time.Now().Add(p.oneWay), buf[:n]}
+				line <- chunk{due: time.Now().Add(p.oneWay), data: buf[:n]}
 			}
 			if err != nil {
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+				line <- chunk{due: time.Now().Add(p.oneWay), end: true, err: err}
 				return
 			}
 		}
 	}()
-	var last time.Time
 	for ch := range line {
 		time.Sleep(time.Until(ch.due))
-		last = ch.due
-		if _, err := dst.Write(ch.data); err != nil {
-			_ = src.Close()
-			for range line {
+		switch {
+		case ch.end && ch.err == nil:
+			_ = dst.CloseWrite()
+		case ch.end:
+			_ = dst.Close()
+		default:
+			if _, err := dst.Write(ch.data); err == nil {
+				continue
 			}
-			return
+			_ = src.Close()
 		}
-	}
-	time.Sleep(time.Until(last.Add(p.oneWay)))
-	if tc, ok := dst.(*net.TCPConn); ok {
-		_ = tc.CloseWrite()
-	} else {
-		_ = dst.Close()
+		for range line {
+		}
+		return
 	}
 }

@@ -135,7 +135,8 @@ func (e *Engine) Rollback(ctx context.Context, m *Manifest, force bool) (err err
 
 // restore puts backups back in place, each under a temporary name first.
 func (e *Engine) restore(ctx context.Context, m *Manifest, idx []int, t transport) error {
-	q := &queue{}
+	r, _ := e.retries()
+	q := &queue{maxTries: r + 1}
 	for _, i := range idx {
 		en := m.Entries[i]
 		q.tasks = append(q.tasks, backupTask(i, en.Path, e.Store.abs(en.Path), filepath.Join(m.dir, filepath.FromSlash(en.Backup)), en.Old))

@@ -22,8 +22,9 @@ type task struct {
 	abs, temp string // as the server shows them
 	size      int64
 	// open gives the content, failing if it is not what was recorded.
-	open func() (io.ReadCloser, error)
-	from string // where the content comes from, for messages
+	open  func() (io.ReadCloser, error)
+	from  string // where the content comes from, for messages
+	tries int    // failed sends of this file (guarded by queue.mu)
 }
 
 // packageTask places a package file.
@@ -38,6 +39,9 @@ type queue struct {
 	tasks  []*task
 	failed error
 	doneMu sync.Mutex
+	// maxTries bounds how often one file is sent after transient
+	// failures of its own (retry); 0 means 4.
+	maxTries int
 }
 
 func (q *queue) next() (*task, bool) {
@@ -55,6 +59,27 @@ func (q *queue) requeue(ts ...*task) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.tasks = append(ts, q.tasks...)
+}
+
+// retry takes back a task that failed on its own with a transient error
+// (the connection still works: a cut transfer, a 426). It goes to the back,
+// so the other files move on; after maxTries failures the upload stops with
+// its error, instead of sending a file that never arrives forever.
+func (q *queue) retry(tk *task, err error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	tk.tries++
+	limit := q.maxTries
+	if limit <= 0 {
+		limit = 4
+	}
+	if tk.tries >= limit {
+		if q.failed == nil {
+			q.failed = fmt.Errorf("%s failed %d times: %w", tk.rel, tk.tries, err)
+		}
+		return
+	}
+	q.tasks = append(q.tasks, tk)
 }
 
 func (q *queue) fail(err error) {

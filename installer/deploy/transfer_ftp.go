@@ -84,7 +84,7 @@ func (t *ftpTransport) put(ctx context.Context, q *queue, done func(*task)) erro
 					case ferr == nil:
 						done(tk)
 					case remote.IsTransient(ferr):
-						q.requeue(tk)
+						q.retry(tk, ferr)
 					default:
 						q.fail(ferr)
 					}

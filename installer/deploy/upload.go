@@ -113,7 +113,8 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 		}
 		tr.done(m.Folders[len(m.Folders)-1], 0)
 	}
-	q := &queue{}
+	r, _ := e.retries()
+	q := &queue{maxTries: r + 1}
 	var bytes int64
 	for i, en := range m.Entries {
 		if en.Done || (en.Action != ActCreate && en.Action != ActReplace) {

@@ -538,12 +538,15 @@ func (p *FTPPipe) dialData(ctx context.Context, addr string) (net.Conn, error) {
 	return c, nil
 }
 
-// Close logs out.
+// Close logs out, waiting at most 2 seconds for the server.
 func (p *FTPPipe) Close() error {
 	if !p.broken && p.w != nil {
+		// Not p.send: its write deadline is the site's whole timeout.
+		_, _ = p.w.WriteString("QUIT\r\n")
 		_ = p.ctrl.SetDeadline(time.Now().Add(2 * time.Second))
-		_ = p.send(context.Background(), "QUIT", "QUIT")
-		_, _, _ = p.r.ReadResponse(0)
+		if p.w.Flush() == nil {
+			_, _, _ = p.r.ReadResponse(0)
+		}
 	}
 	return p.conns.Close()
 }
