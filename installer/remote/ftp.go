@@ -32,12 +32,16 @@ type ftpConn struct {
 type connSet struct {
 	mu    sync.Mutex
 	conns map[net.Conn]struct{}
+	// idle bounds how long a read or write may wait for the other side: a
+	// reply or a close that never comes becomes a timeout (retried by the
+	// pool), not a wait without end.
+	idle time.Duration
 }
 
 func (s *connSet) add(c net.Conn) net.Conn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	tc := &trackedConn{Conn: c, set: s}
+	tc := &trackedConn{Conn: c, set: s, idle: s.idle}
 	s.conns[tc] = struct{}{}
 	return tc
 }
@@ -53,7 +57,24 @@ func (s *connSet) Close() error {
 
 type trackedConn struct {
 	net.Conn
-	set *connSet
+	set  *connSet
+	idle time.Duration
+}
+
+// Read waits at most idle for data: an idle timeout, not a deadline for
+// the whole transfer, so a large file on a slow link is fine.
+func (c *trackedConn) Read(b []byte) (int, error) {
+	if c.idle > 0 {
+		_ = c.Conn.SetReadDeadline(time.Now().Add(c.idle))
+	}
+	return c.Conn.Read(b)
+}
+
+func (c *trackedConn) Write(b []byte) (int, error) {
+	if c.idle > 0 {
+		_ = c.Conn.SetWriteDeadline(time.Now().Add(c.idle))
+	}
+	return c.Conn.Write(b)
 }
 
 func (c *trackedConn) Close() error {
@@ -102,7 +123,7 @@ func dialFTPMode(ctx context.Context, site Site, trust *Trust, mode Protocol) (C
 	if mode != FTP {
 		tlsConf = ftpTLSConfig(site, trust, &keyErr)
 	}
-	set := &connSet{conns: map[net.Conn]struct{}{}}
+	set := &connSet{conns: map[net.Conn]struct{}{}, idle: site.timeout()}
 	dialer := &net.Dialer{Timeout: site.timeout()}
 	first := true
 	// Every TCP connection goes through here: the control connection first,

@@ -176,3 +176,37 @@ func TestFTPPipeCutTransfer(t *testing.T) {
 		t.Errorf("the folder holds %d files after every transfer was cut", len(disk))
 	}
 }
+
+// TestFTPStalledListingTimesOut: the general FTP connection gives up on a
+// listing whose reply never comes (the link went silent), within a few
+// site timeouts, instead of waiting for ever; the pool's retry meets the
+// same silence and the error says so.
+func TestFTPStalledListingTimesOut(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.FTPNoTLS)
+	p := testenv.StartProxy(t, ts.Addr())
+	site := remote.Site{Protocol: remote.FTP, Host: ts.Host, Port: p.Port(), User: ts.User, Password: ts.Password,
+		AllowPlain: true, Timeout: time.Second}
+	tr := remote.NewTrust(t.TempDir())
+	tr.TrustNew = true
+	pool, err := remote.Open(context.Background(), site, tr, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	pool.Retries, pool.Backoff = 1, 10*time.Millisecond
+	_, dir := env.TempDir(t, ts)
+	p.Stall(true)
+	defer p.Stall(false)
+	start := time.Now()
+	_, err = pool.List(context.Background(), dir)
+	if err == nil {
+		t.Fatal("a listing over a silent link succeeded")
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Fatalf("gave up only after %v", d)
+	}
+	if remote.KindOf(err) != remote.KindTimeout {
+		t.Fatalf("not a timeout: %v", err)
+	}
+}
