@@ -273,12 +273,7 @@ func (r *applyRun) site(ctx context.Context) error {
 		}
 	}
 	site := pool.Site()
-	left, _ := db.CleanupLeftovers(ctx, r.dir, func(_ context.Context, s remote.Site) (db.FileRemover, func(), error) {
-		if !db.SameSite(s, site) {
-			return nil, nil, db.ErrSkipSite
-		}
-		return pool, nil, nil
-	})
+	left, _ := cleanupBridges(ctx, r.dir, pool)
 	for _, l := range left {
 		if l.Removed {
 			r.res.Removed = append(r.res.Removed, "database bridge "+l.Record.Path)

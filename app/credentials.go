@@ -115,12 +115,7 @@ func Credentials(ctx context.Context, getenv func(string) string, pool *remote.P
 	site := pool.Site()
 	res = &credentialsResult{Protocol: site.Protocol, Host: site.Addr()}
 
-	left, err := db.CleanupLeftovers(ctx, dir, func(_ context.Context, s remote.Site) (db.FileRemover, func(), error) {
-		if !db.SameSite(s, site) {
-			return nil, nil, db.ErrSkipSite
-		}
-		return pool, nil, nil
-	})
+	left, err := cleanupBridges(ctx, dir, pool)
 	if err != nil {
 		fmt.Fprintf(notes, "warning: %v\n", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -84,12 +83,7 @@ func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) 
 // other sites stay recorded until ocsetup connects to them.
 func (s *Session) cleanupLeftovers(ctx context.Context, pool *remote.Pool, out *ConnectResult) {
 	site := pool.Site()
-	left, err := db.CleanupLeftovers(ctx, s.dataDir, func(_ context.Context, r remote.Site) (db.FileRemover, func(), error) {
-		if !db.SameSite(r, site) {
-			return nil, nil, db.ErrSkipSite
-		}
-		return pool, nil, nil
-	})
+	left, err := cleanupBridges(ctx, s.dataDir, pool)
 	if err != nil {
 		out.Notes = append(out.Notes, err.Error())
 	}

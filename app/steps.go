@@ -216,12 +216,6 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		d, _, err := db.Connect(ctx, pool, c, db.Options{DataDir: s.dataDir, StoreURL: setup.StoreURL})
 		return d, c, err
 	}
-	out, err := check.RunSuite(ctx, setup, progress)
-	if err != nil {
-		return rep, err
-	}
-	rep.StoreURL, rep.ProductURL, rep.PHPVersion = setup.StoreURL, out.ProductURL, out.PHPVersion
-	rep.Version, rep.Line, rep.Results, rep.Overall = st.Version, string(st.Line), out.Results, check.Worst(out.Results)
 	secret := []string{key}
 	if prof, ok := integrations.ByID(integrationID); ok {
 		for _, f := range prof.Fields(integrations.Target{Line: st.Line, Version: st.Version}) {
@@ -233,7 +227,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	if creds != nil {
 		secret = append(secret, creds.Password.Reveal())
 	}
-	return rep.Redacted(secret), nil
+	return runReport(ctx, rep, setup, progress, secret)
 }
 
 // StoreLine is the chosen store's line ("" before one is chosen).

@@ -278,13 +278,7 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 
 // removeLeftovers removes the bridges earlier runs left on this site.
 func removeLeftovers(ctx context.Context, dataDir string, pool *remote.Pool, notes io.Writer) {
-	site := pool.Site()
-	left, err := db.CleanupLeftovers(ctx, dataDir, func(_ context.Context, s remote.Site) (db.FileRemover, func(), error) {
-		if !db.SameSite(s, site) {
-			return nil, nil, db.ErrSkipSite
-		}
-		return pool, nil, nil
-	})
+	left, err := cleanupBridges(ctx, dataDir, pool)
 	if err != nil {
 		fmt.Fprintf(notes, "warning: %v\n", err)
 	}

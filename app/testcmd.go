@@ -180,6 +180,13 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 		}
 		return left, err
 	}
+	return runReport(ctx, rep, s, progress, secrets(stdio.Getenv, dbPassword, s.APIKey))
+}
+
+// runReport runs the suite of s and fills rep with what it found, every
+// secret redacted: the CLI's RunTest and the wizard's Session.RunTest
+// share it.
+func runReport(ctx context.Context, rep check.Report, s *check.Setup, progress func(check.Result), secret []string) (check.Report, error) {
 	out, err := check.RunSuite(ctx, s, progress)
 	if err != nil {
 		return rep, err
@@ -187,7 +194,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	rep.StoreURL, rep.ProductURL, rep.PHPVersion = s.StoreURL, out.ProductURL, out.PHPVersion
 	rep.Version, rep.Line = s.Store.Version, string(s.Store.Line)
 	rep.Results, rep.Overall = out.Results, check.Worst(out.Results)
-	return rep.Redacted(secrets(stdio.Getenv, dbPassword, s.APIKey)), nil
+	return rep.Redacted(secret), nil
 }
 
 func orDefault(s, def string) string {
