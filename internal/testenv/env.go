@@ -125,6 +125,10 @@ type Env struct {
 	TLS   TLS             `json:"tls"`
 	MySQL MySQL           `json:"mysql"`
 	PHP   PHP             `json:"php"`
+	// Stores are the real OpenCart stores by version; RealStoresMissing
+	// says why there are none.
+	Stores            map[string]RealStore `json:"stores,omitempty"`
+	RealStoresMissing string               `json:"real_stores_missing,omitempty"`
 }
 
 // Site returns the named site or fails the test.
@@ -223,4 +227,35 @@ func RandomName(n int) string {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// RealStore is an unmodified OpenCart release installed by its own CLI
+// installer into the test servers: files under the store account's home
+// (reachable over SFTP, FTP and FTPS like any store), its own database and
+// database user, its own PHP built-in server running as the account.
+type RealStore struct {
+	Version  string `json:"version"`   // "3.0.3.9"
+	Line     string `json:"line"`      // "3.0"
+	Root     string `json:"root"`      // local document root
+	URL      string `json:"url"`       // HTTP_SERVER, ending in "/"
+	AdminDir string `json:"admin_dir"` // "admin"
+	Database string `json:"database"`
+	DBUser   string `json:"db_user"`
+	// DBPassword is the store's own database password (in its config.php).
+	DBPassword    string `json:"db_password"`
+	AdminUser     string `json:"admin_user"`
+	AdminPassword string `json:"admin_password"`
+	// Snapshot holds files/ and db.sql as the install left them.
+	Snapshot string `json:"snapshot"`
+	Owner    int    `json:"owner"`
+	Group    int    `json:"group"`
+}
+
+// RemoteRoot is the store's folder as the site's account sees it.
+func (rs RealStore) RemoteRoot(site Site) string {
+	rel, err := filepath.Rel(site.LocalRoot, rs.Root)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return ""
+	}
+	return path.Join("/", filepath.ToSlash(rel))
 }

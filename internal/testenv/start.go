@@ -60,7 +60,10 @@ type proc struct {
 // root-owned and not world-writable, as sshd's ChrootDirectory demands) and
 // starts every server on 127.0.0.1 and free ports. On error everything
 // started so far is stopped.
-func Start(ctx context.Context, base string) (s *Servers, err error) {
+//
+// releases is the folder with the OpenCart release tarballs to install as
+// real stores ("" installs none; Env.RealStoresMissing says why).
+func Start(ctx context.Context, base, releases string) (s *Servers, err error) {
 	s = &Servers{Env: &Env{Base: base, Sites: map[string]Site{}}}
 	defer func() {
 		if err != nil {
@@ -102,6 +105,9 @@ func Start(ctx context.Context, base string) (s *Servers, err error) {
 	}
 	if err := s.startPHP(ctx, accounts[storeUser]); err != nil {
 		return s, fmt.Errorf("php: %w", err)
+	}
+	if err := s.startOpenCart(ctx, releases, accounts[storeUser], home); err != nil {
+		return s, fmt.Errorf("real OpenCart stores: %w", err)
 	}
 	return s, nil
 }

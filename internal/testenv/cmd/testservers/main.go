@@ -19,6 +19,7 @@ import (
 func main() {
 	base := flag.String("dir", "", "folder for the servers' files (every component root-owned, not world-writable)")
 	out := flag.String("out", "", "where to write the endpoints as JSON")
+	releases := flag.String("opencart", os.Getenv(testenv.ReleasesVar), "folder with the OpenCart release tarballs and SHA256SUMS, installed as real stores")
 	flag.Parse()
 	if *base == "" || *out == "" {
 		fmt.Fprintln(os.Stderr, "usage: testservers -dir DIR -out FILE")
@@ -26,7 +27,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := testenv.Start(ctx, *base)
+	s, err := testenv.Start(ctx, *base, *releases)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "testservers:", err)
 		os.Exit(1)
