@@ -35,6 +35,9 @@ type applyFlags struct {
 	adminUser string
 	adminURL  string
 	reveal    bool
+	// displayOff lets ocsetup switch Display Errors off on a store that
+	// prints PHP messages (recorded and undone with the setup).
+	displayOff bool
 }
 
 func (c *CLI) addApply() {
@@ -99,6 +102,7 @@ A complete setup file:
 		fs.StringVar(&f.adminUser, "admin-user", "", "log in to the admin as this user (password in $"+AdminPasswordVar+"); without it a temporary account is used")
 		fs.StringVar(&f.adminURL, "admin-url", "", "the admin's address, when it is not the one in the admin's config.php")
 		fs.BoolVar(&f.reveal, "reveal", false, "print keys and passwords to hand over in full (they are masked otherwise)")
+		fs.BoolVar(&f.displayOff, "display-errors-off", false, "when the store prints PHP messages into its pages, switch OpenCart's Display Errors off (recorded, undone with the setup); without it such a store's admin may be unusable")
 	}
 }
 
@@ -151,6 +155,17 @@ type applyResult struct {
 	Settings    *settingsStep       `json:"settings,omitempty"`
 	Show        []integrations.Info `json:"show,omitempty"`
 	Notices     []string            `json:"notices,omitempty"`
+	// PHPMessages counts the PHP messages the storefront's home page
+	// showed when ocsetup connected (Display Errors on).
+	PHPMessages   int                `json:"php_messages,omitempty"`
+	DisplayErrors *displayErrorsStep `json:"display_errors,omitempty"`
+}
+
+// displayErrorsStep is the Display Errors switch.
+type displayErrorsStep struct {
+	Switched bool   `json:"switched"`
+	Record   string `json:"record,omitempty"` // the undo record in the data folder
+	Example  string `json:"example,omitempty"`
 }
 
 type packageStep struct {
@@ -192,8 +207,9 @@ type applyRun struct {
 	url    string
 	plan   *integrations.Plan
 	paths  []string // 4.x extension paths from the upload
-	ocmod  bool     // the package has install.xml
-	pkgInf settings.PackageInfo
+	ocmod   bool     // the package has install.xml
+	pkgInf  settings.PackageInfo
+	creates pkg.Creates // what the package's install() makes
 }
 
 func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.Mode, file *SetupFile) (*applyResult, error) {
@@ -237,6 +253,9 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 		return r.res, err
 	}
 
+	if err := r.displayErrors(ctx); err != nil {
+		return r.res, err
+	}
 	if err := r.upload(ctx); err != nil {
 		return r.res, err
 	}
@@ -364,6 +383,9 @@ func (r *applyRun) upload(ctx context.Context) error {
 	}
 	defer p.Close()
 	r.ocmod = p.Install.XML != nil
+	if r.creates, err = p.InstallCreates(); err != nil {
+		return err
+	}
 	if j := p.Install.JSON; j != nil {
 		r.pkgInf = settings.PackageInfo{Name: j.Name, Version: j.Version, Author: j.Author, Link: j.Link}
 	}
@@ -512,7 +534,7 @@ func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admi
 		paths = r.remotePaths(ctx, r.plan.Extension.Folder)
 	}
 	res, err := settings.Apply(ctx, settings.Request{Plan: r.plan, Line: r.line, Mode: mode, OpenAdmin: open, DB: r.d, Schema: r.sc,
-		Direct: settings.DirectOptions{DataDir: r.dir, ExtensionPaths: paths, Package: r.pkgInf}, Refresh: r.ocmod})
+		Direct: settings.DirectOptions{DataDir: r.dir, ExtensionPaths: paths, Package: r.pkgInf}, Refresh: r.ocmod, Creates: r.creates})
 	if res != nil {
 		r.res.Settings = &settingsStep{Via: res.Via, Why: res.Why, Installed: res.Installed, Refreshed: res.Refreshed, Saved: res.Save, Direct: res.Direct}
 		r.res.Notices = res.Notices
@@ -584,6 +606,11 @@ func (res *applyResult) print(w io.Writer, reveal bool) {
 	}
 	for _, l := range res.Removed {
 		row("removed", l+" (left by an earlier run)")
+	}
+	if d := res.DisplayErrors; d != nil && d.Switched {
+		row("display", fmt.Sprintf("the store printed %d PHP messages into its home page; Display Errors was switched off (undo record %s)", res.PHPMessages, d.Record))
+	} else if res.PHPMessages > 0 {
+		row("display", fmt.Sprintf("the store prints %d PHP messages into its home page (Display Errors is on); a live store should not: run apply with --display-errors-off to let ocsetup switch it off", res.PHPMessages))
 	}
 	if p := res.Package; p != nil {
 		row("package", fmt.Sprintf("%d files sent, %d already there (manifest %s, rollback possible)", p.Sent, p.Same, p.Manifest))

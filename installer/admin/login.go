@@ -32,6 +32,10 @@ const (
 	NoLoginForm LoginReason = "no-login-form"
 	// Unexpected: the admin answered in a way ocsetup does not know.
 	Unexpected LoginReason = "unexpected"
+	// PHPOutput: the store prints PHP messages into its pages (Display
+	// Errors on), so its login could not send the redirect that carries
+	// the session token. Switching Display Errors off fixes it.
+	PHPOutput LoginReason = "php-output"
 )
 
 // LoginError says why ocsetup could not log in to the admin, and what the
@@ -130,6 +134,13 @@ func (s *Session) login(ctx context.Context, l Login) error {
 		// (oc@2.3.0.2:upload/admin/controller/common/login.php).
 		s.token = r.location.Query().Get(s.dialect.TokenParam())
 		return s.checkLanding(ctx, r.location, l)
+	}
+	if r.location == nil && r.headersLost {
+		// Up to 3.x the answer to a good login is only a redirect; PHP
+		// could not send it after the messages it printed. Whether the
+		// password was right cannot be told: say what stands in the way.
+		_, example := s.PHPMessages()
+		return fail(PHPOutput, example, "The store prints PHP messages into its pages (Display Errors is on), and they stop its admin login: PHP cannot send the login's redirect after them. Let ocsetup switch Display Errors off (it is undone with the setup), or switch it off in System > Settings > Server, and ask the author of the module named in the messages for a version that supports this PHP.")
 	}
 	if r.location != nil {
 		if r, err = s.follow(ctx, r); err != nil {

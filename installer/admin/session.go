@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/phpmsg"
 )
 
 // Options tune a session.
@@ -36,7 +38,16 @@ type Session struct {
 	agent   string
 	token   string
 	user    string
+	msgs    *phpmsg.Finder
+	// printed counts the PHP messages the admin printed into its answers
+	// (Display Errors on); example is the first of them.
+	printed int
+	example string
 }
+
+// PHPMessages is how many PHP messages the admin printed into its answers
+// in this session, and the first of them.
+func (s *Session) PHPMessages() (int, string) { return s.printed, s.example }
 
 // Dialect returns the line's dialect the session speaks.
 func (s *Session) Dialect() Dialect { return s.dialect }
@@ -71,7 +82,7 @@ func newSession(adminURL string, d Dialect, opt Options) (*Session, error) {
 	if agent == "" {
 		agent = "ocsetup"
 	}
-	return &Session{base: u, dialect: d, client: c, agent: agent}, nil
+	return &Session{base: u, dialect: d, client: c, agent: agent, msgs: phpmsg.New()}, nil
 }
 
 // response is one answer of the admin.
@@ -81,6 +92,10 @@ type response struct {
 	header   http.Header
 	body     []byte
 	location *url.URL // the target of a redirect, nil otherwise
+	// headersLost: PHP printed messages before the answer's headers, so
+	// the headers it meant to send (a redirect, a cookie) were dropped
+	// ("Cannot modify header information - headers already sent").
+	headersLost bool
 }
 
 func (r *response) isJSON() bool {
@@ -139,6 +154,20 @@ func (s *Session) do(ctx context.Context, method string, u *url.URL, body []byte
 		return nil, &Error{Op: "read the admin's answer", Reason: "the page is larger than 8 MB", URL: redact(u)}
 	}
 	r := &response{url: u, status: resp.StatusCode, header: resp.Header, body: data}
+	if found := s.msgs.Find(string(data), 0); len(found) > 0 {
+		// Stores with Display Errors on print PHP messages before the page
+		// or the JSON; what the admin meant to answer is behind them.
+		if s.printed == 0 {
+			s.example = found[0].Text
+		}
+		s.printed += len(found)
+		for _, m := range found {
+			if strings.Contains(m.Text, "Cannot modify header information") {
+				r.headersLost = true
+			}
+		}
+		r.body = []byte(s.msgs.Strip(string(data)))
+	}
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		if loc, err := u.Parse(strings.ReplaceAll(resp.Header.Get("Location"), "&amp;", "&")); err == nil && resp.Header.Get("Location") != "" {
 			r.location = loc

@@ -346,9 +346,11 @@ func (st *state) storefront(ctx context.Context) Result {
 	case p.Status != http.StatusOK:
 		return Failed(fmt.Sprintf("The storefront answers HTTP %d.", p.Status), "Open the store in a browser and fix what it shows.", firstLine(p.Body))
 	case len(p.PHPErrors) > 0:
-		return Failed("The storefront shows PHP warnings.", "Turn off error display in System > Settings > Server, and fix the module that causes them.", strings.Join(p.PHPErrors, "\n"))
+		return Failed(fmt.Sprintf("The storefront prints %d PHP messages into its pages, where every customer sees them.", p.PHPCount),
+			"A live store should not display errors: turn Display Errors off (System > Settings > Server > Display Errors; ocsetup offers to do it when it connects), and ask the author of the module named in the messages for a version that supports this PHP.",
+			strings.Join(p.PHPErrors, "\n"))
 	}
-	return Passed("HTTP 200, no PHP warnings.")
+	return Passed("HTTP 200, no PHP messages in the page.")
 }
 
 func (st *state) adminLogin(ctx context.Context) Result {

@@ -9,6 +9,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -63,6 +64,10 @@ type Request struct {
 	// Refresh asks for a modification refresh (the package had
 	// install.xml).
 	Refresh bool
+	// Creates is what the package's install() makes (read from its code):
+	// on the database path, where install() does not run, Apply fails when
+	// any of it is missing from the store.
+	Creates pkg.Creates
 }
 
 // Via names the way the settings went in.
@@ -97,6 +102,79 @@ type MissingFieldsError struct {
 
 func (e *MissingFieldsError) Error() string {
 	return fmt.Sprintf("the settings form of %s has no field %s, so nothing was saved: the installed version of the extension may name its settings differently from what ocsetup knows. Check the version, or fill these in by hand in the admin", e.Extension, strings.Join(e.Fields, ", "))
+}
+
+// InstallNotRunError: the settings went into the database, but the
+// extension's own install() never ran, and what it creates is missing. The
+// method may be listed at the checkout, but paying with it fails at the
+// first query on its tables: the setup is not done.
+type InstallNotRunError struct {
+	Extension string
+	Tables    []string // with the prefix
+	Events    []string
+	// Why no admin session was possible.
+	Why string
+	// Written: the settings went into the database anyway.
+	Written bool
+}
+
+func (e *InstallNotRunError) Error() string {
+	var missing []string
+	if len(e.Tables) > 0 {
+		missing = append(missing, "its tables "+strings.Join(e.Tables, ", "))
+	}
+	if len(e.Events) > 0 {
+		missing = append(missing, "its events "+strings.Join(e.Events, ", "))
+	}
+	done := "the extension's own install() did not run"
+	if e.Written {
+		done = "the settings of " + e.Extension + " were written into the database, but the extension's own install() did not run"
+	}
+	return fmt.Sprintf("%s, so %s are missing and customers cannot pay with %s. %s. Fix what stopped the admin and run the setup again, or install the extension once in the admin (Extensions > Extensions)",
+		done, strings.Join(missing, " and "), e.Extension, upperFirst(e.Why))
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// installRan checks, after a database write, that what the extension's
+// install() creates exists: the profile's known tables (DirectResult's
+// MissingTables) and the tables and events the package's code names.
+func installRan(ctx context.Context, r Request, d *DirectResult, why string) error {
+	e := &InstallNotRunError{Extension: r.Plan.Extension.Code, Why: why, Written: d.Backup != "" || len(d.Done) > 0}
+	seen := map[string]bool{}
+	for _, t := range d.MissingTables {
+		seen[t.Name] = true
+		e.Tables = append(e.Tables, r.Schema.Prefix+t.Name)
+	}
+	for _, t := range r.Creates.Tables {
+		if !seen[t] && !r.Schema.Has(t) {
+			e.Tables = append(e.Tables, r.Schema.Prefix+t)
+		}
+	}
+	if len(r.Creates.Events) > 0 && r.Schema.Has("event") {
+		table, err := db.Table(r.Schema.Prefix, "event")
+		if err != nil {
+			return err
+		}
+		for _, code := range r.Creates.Events {
+			_, err := r.DB.QueryRow(ctx, "SELECT event_id FROM "+table+" WHERE code = ?", code)
+			switch {
+			case errors.Is(err, db.ErrNoRows):
+				e.Events = append(e.Events, code)
+			case err != nil:
+				return err
+			}
+		}
+	}
+	if len(e.Tables) == 0 && len(e.Events) == 0 {
+		return nil
+	}
+	return e
 }
 
 // Apply puts a plan into the store: through the admin when it can (the
@@ -134,6 +212,12 @@ func Apply(ctx context.Context, r Request) (*Result, error) {
 		}
 	}
 	if p.SaveGroups(nil) == nil {
+		// Nothing can be written without the admin; when the package's
+		// install() creates something, name it, so the user knows what
+		// the store lacks.
+		if err := installRan(ctx, r, &DirectResult{}, why); err != nil {
+			return res, fmt.Errorf("%w: %w", ErrNoFallback, err)
+		}
 		return res, fmt.Errorf("%w (%s)", ErrNoFallback, why)
 	}
 	d, err := WriteDirect(ctx, r.DB, r.Schema, r.Line, p, r.Direct)
@@ -142,6 +226,9 @@ func Apply(ctx context.Context, r Request) (*Result, error) {
 		return res, err
 	}
 	res.Via, res.Why = ViaDatabase, why
+	if err := installRan(ctx, r, d, why); err != nil {
+		return res, err
+	}
 	if r.Refresh {
 		res.Notices = append(res.Notices, "The package has OCMOD changes (install.xml) that only take effect after Extensions > Modifications > Refresh in the admin, which ocsetup could not reach.")
 	}

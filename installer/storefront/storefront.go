@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/phpmsg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -31,6 +32,7 @@ type Client struct {
 	// Base is the catalog's HTTP_SERVER, ending in "/".
 	Base string
 	HTTP *http.Client
+	msgs *phpmsg.Finder
 }
 
 // New makes a client with sane timeouts for base.
@@ -38,18 +40,19 @@ func New(base string) *Client {
 	if !strings.HasSuffix(base, "/") {
 		base += "/"
 	}
-	return &Client{Base: base, HTTP: &http.Client{Timeout: 20 * time.Second}}
+	return &Client{Base: base, HTTP: &http.Client{Timeout: 20 * time.Second}, msgs: phpmsg.New()}
 }
 
 // Page is an answer of the store.
 type Page struct {
 	Status int
 	Body   string
-	// PHPErrors are warning/notice/error lines PHP printed into the page.
+	// PHPErrors are the first PHP messages printed into the page (every
+	// form: Warning, Notice, Deprecated, Unknown, Fatal error…), in plain
+	// text; PHPCount is how many there were in all.
 	PHPErrors []string
+	PHPCount  int
 }
-
-var phpErrorRe = regexp.MustCompile(`(?m)(?:<b>)?(Warning|Notice|Deprecated|Fatal error|Parse error|Strict Standards)(?:</b>)?:\s+.*? in (?:<b>)?[^ <]+(?:</b>)? on line (?:<b>)?\d+`)
 
 // Get fetches index.php with a query (route=common/home, say).
 func (c *Client) Get(ctx context.Context, query url.Values) (*Page, error) {
@@ -78,13 +81,19 @@ func (c *Client) do(ctx context.Context, method, u string, form url.Values) (*Pa
 		return nil, err
 	}
 	p := &Page{Status: resp.StatusCode, Body: string(b)}
-	for _, m := range phpErrorRe.FindAllString(p.Body, 20) {
-		p.PHPErrors = append(p.PHPErrors, stripTags(m))
+	if c.msgs == nil {
+		c.msgs = phpmsg.New()
+	}
+	for _, m := range c.msgs.Find(p.Body, 20) {
+		p.PHPErrors = append(p.PHPErrors, m.Kind+": "+strings.TrimPrefix(m.Text, m.Kind+": "))
+	}
+	if len(p.PHPErrors) > 0 {
+		p.PHPCount = c.msgs.Count(p.Body)
+		// The JSON or HTML behind the messages is what the callers read.
+		p.Body = c.msgs.Strip(p.Body)
 	}
 	return p, nil
 }
-
-func stripTags(s string) string { return regexp.MustCompile(`</?b>`).ReplaceAllString(s, "") }
 
 // Home fetches the storefront's home page.
 func (c *Client) Home(ctx context.Context) (*Page, error) {

@@ -244,7 +244,11 @@ func rootDB(m MySQL) (*sql.DB, error) {
 // serveStore starts PHP's built-in server for the store as its owner.
 func (s *Servers) serveStore(ctx context.Context, rs *RealStore, owner *account, port int) error {
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	cmd := exec.CommandContext(ctx, "php", "-S", addr, "-t", rs.Root)
+	// output_buffering=0 is PHP's own default and many hosts' setting
+	// (php.ini-production's 4096 hides the first 4 KB of messages): with
+	// it, any PHP message before a redirect loses the redirect, as on the
+	// live stores this environment stands for.
+	cmd := exec.CommandContext(ctx, "php", "-d", "output_buffering=0", "-S", addr, "-t", rs.Root)
 	cmd.Env = append(os.Environ(), "PHP_CLI_SERVER_WORKERS=4")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(owner.uid), Gid: uint32(owner.gid)}}
 	cmd.Dir = rs.Root

@@ -1,0 +1,127 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/displayerrors"
+	"github.com/ocsetup/ocsetup/installer/records"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/installer/storefront"
+)
+
+// displayErrorsDir holds the undo records of Display Errors switches.
+const displayErrorsDir = "display-errors"
+
+// displayErrors looks at the storefront for PHP messages; when there are
+// some and the user allowed it, it switches Display Errors off, recorded
+// first so that a crash in between can be undone.
+func (r *applyRun) displayErrors(ctx context.Context) error {
+	if r.url == "" {
+		return nil
+	}
+	c := storefront.New(r.url)
+	home, err := c.Home(ctx)
+	if err != nil || home.PHPCount == 0 {
+		return nil // the checks report an unreachable storefront
+	}
+	r.res.PHPMessages = home.PHPCount
+	step := &displayErrorsStep{Example: home.PHPErrors[0]}
+	r.res.DisplayErrors = step
+	if !r.flags.displayOff {
+		return nil
+	}
+	rec, err := SwitchDisplayErrorsOff(ctx, r.dir, r.pool, r.d, r.sc, r.line, r.st.Root, r.url)
+	if err != nil {
+		return err
+	}
+	step.Switched, step.Record = rec != "", rec
+	return nil
+}
+
+// DisplayErrorsRecord is the undo record of one store's switch.
+type DisplayErrorsRecord struct {
+	Site   remote.Site           `json:"site"`
+	Change *displayerrors.Change `json:"change"`
+}
+
+func displayErrorsRecordName(site remote.Site, root string) string {
+	sum := sha256.Sum256([]byte(site.String() + "\x00" + root))
+	return hex.EncodeToString(sum[:8])
+}
+
+// SwitchDisplayErrorsOff switches the store's Display Errors off in the
+// database and, where the framework prints before the settings load, in
+// its default; it returns the undo record's path ("" when both were off
+// already). When the storefront does not answer normally afterwards (4.0
+// sends visitors to its error page on any PHP message once display is
+// off), the switch is undone and the reason returned.
+func SwitchDisplayErrorsOff(ctx context.Context, dir string, pool *remote.Pool, d db.DB, sc *db.Schema, line store.Line, root, storeURL string) (string, error) {
+	ch, done, err := displayerrors.Plan(ctx, pool, d, sc, line, root)
+	if err != nil || done {
+		return "", err
+	}
+	file, err := records.Write(filepath.Join(dir, displayErrorsDir), displayErrorsRecordName(pool.Site(), root), DisplayErrorsRecord{Site: pool.Site(), Change: ch})
+	if err != nil {
+		return "", err
+	}
+	if err := displayerrors.Off(ctx, pool, d, sc, ch); err != nil {
+		_ = displayerrors.Undo(context.WithoutCancel(ctx), pool, d, sc, ch)
+		return "", fmt.Errorf("switching Display Errors off: %w", err)
+	}
+	if why := storefrontBroken(ctx, storeURL); why != "" {
+		if err := displayerrors.Undo(context.WithoutCancel(ctx), pool, d, sc, ch); err != nil {
+			return file, fmt.Errorf("after Display Errors was switched off %s, and switching it back failed: %w", why, err)
+		}
+		_ = records.Remove(file)
+		return "", fmt.Errorf("after Display Errors was switched off %s, so ocsetup switched it back on. The store's PHP messages must be fixed at their source: ask the author of the module named in them for a version that supports this PHP", why)
+	}
+	return file, nil
+}
+
+// UndoDisplayErrors restores Display Errors on the store as the switch
+// found it, and removes the record.
+func UndoDisplayErrors(ctx context.Context, dir string, pool *remote.Pool, d db.DB, sc *db.Schema, root string) (bool, error) {
+	name := displayErrorsRecordName(pool.Site(), root) + ".json"
+	all, err := records.ReadAll(filepath.Join(dir, displayErrorsDir), "Display Errors record", func(r *DisplayErrorsRecord) bool { return r.Change != nil })
+	for _, rec := range all {
+		if filepath.Base(rec.File) != name {
+			continue
+		}
+		if err := displayerrors.Undo(ctx, pool, d, sc, rec.Value.Change); err != nil {
+			return false, err
+		}
+		return true, records.Remove(rec.File)
+	}
+	return false, err
+}
+
+// storefrontBroken says what is wrong with the home page, "" when it
+// answers 200 in place (no redirect to an error page).
+func storefrontBroken(ctx context.Context, storeURL string) string {
+	client := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(storeURL, "/")+"/index.php?route=common/home", nil)
+	if err != nil {
+		return "the store's address is not valid"
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return "the storefront stopped answering (" + err.Error() + ")"
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		if loc := resp.Header.Get("Location"); loc != "" {
+			return fmt.Sprintf("the storefront sends visitors to %s", loc)
+		}
+		return fmt.Sprintf("the storefront answers HTTP %d", resp.StatusCode)
+	}
+	return ""
+}
