@@ -164,6 +164,7 @@ type applyResult struct {
 // displayErrorsStep is the Display Errors switch.
 type displayErrorsStep struct {
 	Switched bool   `json:"switched"`
+	Reverted string `json:"reverted,omitempty"` // why the switch was undone at once
 	Record   string `json:"record,omitempty"` // the undo record in the data folder
 	Example  string `json:"example,omitempty"`
 }
@@ -607,7 +608,9 @@ func (res *applyResult) print(w io.Writer, reveal bool) {
 	for _, l := range res.Removed {
 		row("removed", l+" (left by an earlier run)")
 	}
-	if d := res.DisplayErrors; d != nil && d.Switched {
+	if d := res.DisplayErrors; d != nil && d.Reverted != "" {
+		row("display", fmt.Sprintf("the store prints %d PHP messages into its home page; Display Errors was switched off and back on, because %s", res.PHPMessages, d.Reverted))
+	} else if d != nil && d.Switched {
 		row("display", fmt.Sprintf("the store printed %d PHP messages into its home page; Display Errors was switched off (undo record %s)", res.PHPMessages, d.Record))
 	} else if res.PHPMessages > 0 {
 		row("display", fmt.Sprintf("the store prints %d PHP messages into its home page (Display Errors is on); a live store should not: run apply with --display-errors-off to let ocsetup switch it off", res.PHPMessages))

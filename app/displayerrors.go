@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -40,6 +41,13 @@ func (r *applyRun) displayErrors(ctx context.Context) error {
 		return nil
 	}
 	rec, err := SwitchDisplayErrorsOff(ctx, r.dir, r.pool, r.d, r.sc, r.line, r.st.Root, r.url)
+	var reverted *SwitchRevertedError
+	if errors.As(err, &reverted) {
+		// The store is as it was; the admin may still work (4.x reads
+		// JSON behind the messages), so the setup goes on and says why.
+		step.Reverted = reverted.Why
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -82,9 +90,17 @@ func SwitchDisplayErrorsOff(ctx context.Context, dir string, pool *remote.Pool, 
 			return file, fmt.Errorf("after Display Errors was switched off %s, and switching it back failed: %w", why, err)
 		}
 		_ = records.Remove(file)
-		return "", fmt.Errorf("after Display Errors was switched off %s, so ocsetup switched it back on. The store's PHP messages must be fixed at their source: ask the author of the module named in them for a version that supports this PHP", why)
+		return "", &SwitchRevertedError{Why: why}
 	}
 	return file, nil
+}
+
+// SwitchRevertedError: switching Display Errors off broke the storefront,
+// so it was switched back on; the store is as it was.
+type SwitchRevertedError struct{ Why string }
+
+func (e *SwitchRevertedError) Error() string {
+	return "after Display Errors was switched off " + e.Why + ", so ocsetup switched it back on: the store's PHP messages must be fixed at their source (ask the author of the module named in them for a version that supports this PHP)"
 }
 
 // UndoDisplayErrors restores Display Errors on the store as the switch

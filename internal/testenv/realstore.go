@@ -31,12 +31,19 @@ func (e *Env) Store(t testing.TB, version string) RealStore {
 		t.Skipf("needs the real OpenCart stores: %s", why)
 	}
 	e.Lock(t, "store-"+rs.Version)
+	e.Fresh(t, rs)
+	return rs
+}
+
+// Fresh restores a store the test holds (from Store) to its state right
+// after the install, for a second part of the same test.
+func (e *Env) Fresh(t testing.TB, rs RealStore) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if err := rs.Restore(ctx, e.MySQL); err != nil {
-		t.Fatalf("testenv: restore OpenCart %s: %v", version, err)
+		t.Fatalf("testenv: restore OpenCart %s: %v", rs.Version, err)
 	}
-	return rs
 }
 
 // Restore puts the store back to its state right after the install: files

@@ -1,0 +1,213 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// realShop is a real OpenCart store of the test environment, reached over
+// one of the file servers.
+type realShop struct {
+	rs   testenv.RealStore
+	env  *testenv.Env
+	site testenv.Site
+	vars map[string]string
+	sql  *sql.DB
+}
+
+func newRealShop(t *testing.T, env *testenv.Env, version, site string) *realShop {
+	t.Helper()
+	s := &realShop{rs: env.Store(t, version), env: env, site: env.Site(t, site)}
+	s.vars = map[string]string{PasswordVar: s.site.Password, DataDirVar: t.TempDir()}
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = s.rs.DBUser, s.rs.DBPassword, "tcp", env.MySQL.Addr(), s.rs.Database
+	q, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close() })
+	s.sql = q
+	return s
+}
+
+func (s *realShop) setupFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "setup.yaml")
+	content := fmt.Sprintf("site: %s\n%s", siteURL(s.site, s.rs.RemoteRoot(s.site)), body)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (s *realShop) value(t *testing.T, query string, args ...any) string {
+	t.Helper()
+	var v sql.NullString
+	err := s.sql.QueryRow(query, args...).Scan(&v)
+	if err == sql.ErrNoRows {
+		return "<none>"
+	}
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return v.String
+}
+
+func (s *realShop) setting(t *testing.T, key string) string {
+	return s.value(t, "SELECT value FROM oc_setting WHERE store_id = 0 AND `key` = ?", key)
+}
+
+// chequeSetup is a setup of the store's own Cheque / Money Order payment
+// (shipped with every line, not installed): the Custom profile installs it
+// through the admin and saves its form.
+func chequeSetup(line string) (body, statusKey string) {
+	prefix, folder := "payment_cheque_", ""
+	switch line {
+	case "2.3":
+		prefix = "cheque_"
+	case "4.0", "4.1":
+		folder = "  folder: opencart\n"
+	}
+	body = "integration: custom\nsettings:\n  type: payment\n  code: cheque\n" + folder +
+		"  " + prefix + "payable: ocsetup test\n  " + prefix + "status: \"1\"\n  " + prefix + "order_status_id: \"1\"\n"
+	return body, prefix + "status"
+}
+
+// TestApplyRealStoreDisplayErrors: on every real line, a setup goes
+// through the store's admin on the clean store; on the noisy twin without
+// consent, the lines whose admin cannot log in behind PHP messages (2.3,
+// 3.0) fail with the reason and change no setting; with
+// --display-errors-off the switch is made, the setup goes through the
+// admin, and the undo puts both Display Errors places back byte for byte.
+func TestApplyRealStoreDisplayErrors(t *testing.T) {
+	env := testenv.Get(t)
+	for _, v := range testenv.RealVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s := newRealShop(t, env, v, testenv.SFTP)
+			body, statusKey := chequeSetup(s.rs.Line)
+			file := s.setupFile(t, body)
+
+			code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
+			if code != 0 {
+				t.Fatalf("clean store: exit %d\n%s\n%s", code, out, errOut)
+			}
+			if !strings.Contains(out, "saved through the store's admin") {
+				t.Fatalf("clean store: not through the admin:\n%s", out)
+			}
+			if got := s.setting(t, statusKey); got != "1" {
+				t.Fatalf("%s = %s after apply", statusKey, got)
+			}
+
+			// The noisy twin, from a fresh store.
+			env.Fresh(t, s.rs)
+			s.vars[DataDirVar] = t.TempDir()
+			env.MakeNoisy(t, s.rs)
+			defaultPHP, err := os.ReadFile(filepath.Join(s.rs.Root, "system", "config", "default.php"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			file = s.setupFile(t, body)
+			code, out, errOut = runApplyCLI(t, s.vars, "apply", file, "--trust-new")
+			if line := store.Line(s.rs.Line); !line.AtLeast(store.Line40) {
+				if code == 0 {
+					t.Fatalf("noisy %s without consent: exit 0\n%s", v, out)
+				}
+				if !strings.Contains(out+errOut, "Display Errors") || !strings.Contains(out, "--display-errors-off") {
+					t.Fatalf("noisy %s: the failure does not name Display Errors and the way out:\n%s\n%s", v, out, errOut)
+				}
+				if got := s.setting(t, statusKey); got != "<none>" {
+					t.Fatalf("noisy %s without consent: %s = %s, want no setting", v, statusKey, got)
+				}
+			} else if code != 0 {
+				t.Fatalf("noisy %s: the admin reads JSON behind the messages, yet exit %d\n%s\n%s", v, code, out, errOut)
+			}
+
+			code, out, errOut = runApplyCLI(t, s.vars, "apply", file, "--trust-new", "--display-errors-off")
+			if code != 0 {
+				t.Fatalf("noisy %s with consent: exit %d\n%s\n%s", v, code, out, errOut)
+			}
+			if got := s.setting(t, statusKey); got != "1" {
+				t.Fatalf("noisy %s with consent: %s = %s", v, statusKey, got)
+			}
+			t.Logf("noisy %s with consent:\n%s", v, out)
+			switched := strings.Contains(out, "Display Errors was switched off")
+			if !switched && v != "4.0.2.3" {
+				t.Fatalf("noisy %s: Display Errors not switched off:\n%s", v, out)
+			}
+			if switched {
+				if got := s.setting(t, "config_error_display"); got != "0" {
+					t.Fatalf("config_error_display = %s after the switch", got)
+				}
+			}
+
+			// Undo: both places as they were.
+			pool, d, sc, root := s.connect(t)
+			undone, err := UndoDisplayErrors(ctxT(t), s.vars[DataDirVar], pool, d, sc, root)
+			if err != nil || undone != switched {
+				t.Fatalf("UndoDisplayErrors = %v, %v; switched %v", undone, err, switched)
+			}
+			if got := s.setting(t, "config_error_display"); got != "1" {
+				t.Fatalf("config_error_display = %s after undo, want 1", got)
+			}
+			after, err := os.ReadFile(filepath.Join(s.rs.Root, "system", "config", "default.php"))
+			if err != nil || string(after) != string(defaultPHP) {
+				t.Fatalf("system/config/default.php differs after undo (%v)", err)
+			}
+		})
+	}
+}
+
+// connect opens the store the way the commands do.
+func (s *realShop) connect(t *testing.T) (*remote.Pool, db.DB, *db.Schema, string) {
+	t.Helper()
+	ctx := ctxT(t)
+	site, err := remote.ParseURL(siteURL(s.site, s.rs.RemoteRoot(s.site)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Password = s.site.Password
+	pool, err := remote.Open(ctx, site, remote.NewTrust(s.vars[DataDirVar]), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	found, err := Detect(ctx, pool)
+	if err != nil || len(found.Stores) != 1 {
+		t.Fatalf("detect: %v %v", found, err)
+	}
+	st := found.Stores[0]
+	creds, err := db.Read(ctx, pool, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: []db.Route{db.RouteDirect}, DataDir: s.vars[DataDirVar]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	sc, err := d.Schema(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool, d, sc, st.Root
+}
+
+func ctxT(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
