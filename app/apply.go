@@ -165,7 +165,7 @@ type applyResult struct {
 type displayErrorsStep struct {
 	Switched bool   `json:"switched"`
 	Reverted string `json:"reverted,omitempty"` // why the switch was undone at once
-	Record   string `json:"record,omitempty"` // the undo record in the data folder
+	Record   string `json:"record,omitempty"`   // the undo record in the data folder
 	Example  string `json:"example,omitempty"`
 }
 
@@ -194,20 +194,20 @@ type settingsStep struct {
 
 // applyRun holds what the steps share.
 type applyRun struct {
-	x      *cmdContext
-	flags  *applyFlags
-	file   *SetupFile
-	res    *applyResult
-	dir    string
-	pool   *remote.Pool
-	st     store.Store
-	creds  *db.Credentials
-	d      db.DB
-	sc     *db.Schema
-	line   store.Line
-	url    string
-	plan   *integrations.Plan
-	paths  []string // 4.x extension paths from the upload
+	x       *cmdContext
+	flags   *applyFlags
+	file    *SetupFile
+	res     *applyResult
+	dir     string
+	pool    *remote.Pool
+	st      store.Store
+	creds   *db.Credentials
+	d       db.DB
+	sc      *db.Schema
+	line    store.Line
+	url     string
+	plan    *integrations.Plan
+	paths   []string // 4.x extension paths from the upload
 	ocmod   bool     // the package has install.xml
 	pkgInf  settings.PackageInfo
 	creates pkg.Creates // what the package's install() makes
