@@ -152,6 +152,9 @@ type applyResult struct {
 	Removed     []string            `json:"removed_leftovers,omitempty"`
 	Package     *packageStep        `json:"package,omitempty"`
 	Access      *accessStep         `json:"access,omitempty"`
+	// Modification is the package's install.xml, registered as the
+	// store's installer does.
+	Modification *modificationStep `json:"modification,omitempty"`
 	Settings    *settingsStep       `json:"settings,omitempty"`
 	Show        []integrations.Info `json:"show,omitempty"`
 	Notices     []string            `json:"notices,omitempty"`
@@ -209,6 +212,7 @@ type applyRun struct {
 	plan    *integrations.Plan
 	paths   []string // 4.x extension paths from the upload
 	ocmod   bool     // the package has install.xml
+	xml     *pkg.OCMOD
 	pkgInf  settings.PackageInfo
 	creates pkg.Creates // what the package's install() makes
 }
@@ -258,6 +262,9 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 		return r.res, err
 	}
 	if err := r.upload(ctx); err != nil {
+		return r.res, err
+	}
+	if err := r.modification(ctx); err != nil {
 		return r.res, err
 	}
 	if err := r.access(ctx); err != nil {
@@ -383,7 +390,7 @@ func (r *applyRun) upload(ctx context.Context) error {
 		return err
 	}
 	defer p.Close()
-	r.ocmod = p.Install.XML != nil
+	r.ocmod, r.xml = p.Install.XML != nil, p.Install.XML
 	if r.creates, err = p.InstallCreates(); err != nil {
 		return err
 	}
@@ -617,6 +624,16 @@ func (res *applyResult) print(w io.Writer, reveal bool) {
 	}
 	if p := res.Package; p != nil {
 		row("package", fmt.Sprintf("%d files sent, %d already there (manifest %s, rollback possible)", p.Sent, p.Same, p.Manifest))
+	}
+	if m := res.Modification; m != nil {
+		switch {
+		case m.Note != "":
+			row("ocmod", m.Note)
+		case m.Same:
+			row("ocmod", "the modification "+m.Code+" was already registered")
+		default:
+			row("ocmod", "the modification "+m.Code+" (install.xml) registered as the store's installer does")
+		}
 	}
 	if a := res.Access; a != nil {
 		if a.APIUser != nil {
