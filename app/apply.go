@@ -16,6 +16,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
@@ -162,6 +163,8 @@ type applyResult struct {
 	// showed when ocsetup connected (Display Errors on).
 	PHPMessages   int                `json:"php_messages,omitempty"`
 	DisplayErrors *displayErrorsStep `json:"display_errors,omitempty"`
+	// Journal is the setup journal's ID: ocsetup uninstall reverses it.
+	Journal string `json:"journal,omitempty"`
 }
 
 // displayErrorsStep is the Display Errors switch.
@@ -215,6 +218,7 @@ type applyRun struct {
 	xml     *pkg.OCMOD
 	pkgInf  settings.PackageInfo
 	creates pkg.Creates // what the package's install() makes
+	journal *journal.Journal
 }
 
 func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.Mode, file *SetupFile) (*applyResult, error) {
@@ -258,6 +262,12 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 		return r.res, err
 	}
 
+	// From here on the store changes: the journal is written first, and
+	// finished whatever happens, so that uninstall can reverse the run.
+	if err := r.beginJournal(ctx); err != nil {
+		return r.res, err
+	}
+	defer r.finishJournal(ctx)
 	if err := r.displayErrors(ctx); err != nil {
 		return r.res, err
 	}
@@ -394,6 +404,7 @@ func (r *applyRun) upload(ctx context.Context) error {
 	if r.creates, err = p.InstallCreates(); err != nil {
 		return err
 	}
+	r.journal.Creates = r.creates
 	if j := p.Install.JSON; j != nil {
 		r.pkgInf = settings.PackageInfo{Name: j.Name, Version: j.Version, Author: j.Author, Link: j.Link}
 	}
@@ -405,6 +416,10 @@ func (r *applyRun) upload(ctx context.Context) error {
 	}
 	m, err := eng.Upload(ctx, pl, p)
 	if err != nil {
+		return err
+	}
+	r.journal.Manifest = m.ID
+	if err := r.journal.Save(); err != nil {
 		return err
 	}
 	step := &packageStep{Manifest: m.ID, Sent: pl.Counts[deploy.StatusNew] + pl.Counts[deploy.StatusChanged], Same: pl.Counts[deploy.StatusIdentical]}
@@ -514,28 +529,9 @@ func quoteForShell(s string) string { return "'" + strings.ReplaceAll(s, "'", `'
 
 // settings installs and configures the extension.
 func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admin.Login) error {
-	d, err := admin.DialectFor(r.line, r.st.Version)
+	open, err := r.adminOpener(login)
 	if err != nil {
 		return err
-	}
-	adminURL := r.flags.adminURL
-	if adminURL == "" {
-		adminURL = r.creds.Admin.HTTPSServer
-		if adminURL == "" || !strings.HasPrefix(r.url, "https") {
-			adminURL = r.creds.Admin.HTTPServer
-		}
-		if adminURL == "" && r.url != "" {
-			adminURL = r.url + r.st.AdminDir + "/"
-		}
-	}
-	var open settings.SessionOpener
-	switch {
-	case adminURL == "":
-	case login != nil:
-		open = settings.LoginOpener(adminURL, d, *login, admin.Options{UserAgent: Name + "/" + Version})
-	default:
-		place := admin.RecordPlace{DataDir: r.dir, Site: r.pool.Site(), Root: r.st.Root, Database: r.sc.Database, Prefix: r.sc.Prefix}
-		open = settings.TempAccountOpener(adminURL, d, r.d, r.sc, place, admin.Options{UserAgent: Name + "/" + Version})
 	}
 	paths := r.paths
 	if len(paths) == 0 && r.line.AtLeast(store.Line40) && r.plan.Extension.Folder != "" {
@@ -548,6 +544,33 @@ func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admi
 		r.res.Notices = res.Notices
 	}
 	return err
+}
+
+// adminOpener opens the store's admin: the merchant's login, or a
+// temporary account; nil when no admin address is known.
+func (r *applyRun) adminOpener(login *admin.Login) (settings.SessionOpener, error) {
+	d, err := admin.DialectFor(r.line, r.st.Version)
+	if err != nil {
+		return nil, err
+	}
+	adminURL := r.flags.adminURL
+	if adminURL == "" {
+		adminURL = r.creds.Admin.HTTPSServer
+		if adminURL == "" || !strings.HasPrefix(r.url, "https") {
+			adminURL = r.creds.Admin.HTTPServer
+		}
+		if adminURL == "" && r.url != "" {
+			adminURL = r.url + r.st.AdminDir + "/"
+		}
+	}
+	switch {
+	case adminURL == "":
+		return nil, nil
+	case login != nil:
+		return settings.LoginOpener(adminURL, d, *login, admin.Options{UserAgent: Name + "/" + Version}), nil
+	}
+	place := admin.RecordPlace{DataDir: r.dir, Site: r.pool.Site(), Root: r.st.Root, Database: r.sc.Database, Prefix: r.sc.Prefix}
+	return settings.TempAccountOpener(adminURL, d, r.d, r.sc, place, admin.Options{UserAgent: Name + "/" + Version}), nil
 }
 
 // remotePaths lists a 4.x extension folder already on the store, as
@@ -614,6 +637,9 @@ func (res *applyResult) print(w io.Writer, reveal bool) {
 	}
 	for _, l := range res.Removed {
 		row("removed", l+" (left by an earlier run)")
+	}
+	if res.Journal != "" {
+		row("undo", "ocsetup uninstall SETUP_FILE reverses this setup (journal "+res.Journal+")")
 	}
 	if d := res.DisplayErrors; d != nil && d.Reverted != "" {
 		row("display", fmt.Sprintf("the store prints %d PHP messages into its home page; Display Errors was switched off and back on, because %s", res.PHPMessages, d.Reverted))

@@ -90,6 +90,7 @@ func NewCLI() *CLI {
 	c.addCredentials()
 	c.addKeygen()
 	c.addApply()
+	c.addUninstall()
 	c.addDeploy()
 	c.addTest()
 	c.addSync()

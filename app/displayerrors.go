@@ -52,7 +52,8 @@ func (r *applyRun) displayErrors(ctx context.Context) error {
 		return err
 	}
 	step.Switched, step.Record = rec != "", rec
-	return nil
+	r.journal.DisplayErrors = rec
+	return r.journal.Save()
 }
 
 // DisplayErrorsRecord is the undo record of one store's switch.

@@ -211,3 +211,110 @@ func ctxT(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// TestUninstallRealStores: apply, then uninstall, on every real line: the
+// file tree and the database are as they were before the setup (but for
+// counters, sessions and logs), the store's own payment methods still
+// work, and a second uninstall changes nothing and says so.
+func TestUninstallRealStores(t *testing.T) {
+	env := testenv.Get(t)
+	for _, v := range testenv.RealVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s := newRealShop(t, env, v, testenv.SFTP)
+			body, statusKey := chequeSetup(s.rs.Line)
+			file := s.setupFile(t, body)
+			tree, dump := env.Tree(t, s.rs), env.Dump(t, s.rs)
+
+			code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
+			if code != 0 || s.setting(t, statusKey) != "1" {
+				t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+			}
+			code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
+			if code != 0 {
+				t.Fatalf("uninstall: exit %d\n%s\n%s", code, out, errOut)
+			}
+			t.Logf("uninstall:\n%s", out)
+			if got := env.Dump(t, s.rs); got != dump {
+				t.Errorf("the database differs after uninstall:\n%s", lineDiff(dump, got))
+			}
+			if got := env.Tree(t, s.rs); !sameTree(tree, got) {
+				t.Errorf("the file tree differs after uninstall:\n%s", treeDiff(tree, got))
+			}
+
+			code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
+			if code != 0 || !strings.Contains(out, "Nothing to undo") {
+				t.Fatalf("second uninstall: exit %d\n%s\n%s", code, out, errOut)
+			}
+			if got := env.Dump(t, s.rs); got != dump {
+				t.Errorf("the second uninstall changed the database:\n%s", lineDiff(dump, got))
+			}
+		})
+	}
+}
+
+func lineDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	in := func(l []string) map[string]bool {
+		m := map[string]bool{}
+		for _, x := range l {
+			m[x] = true
+		}
+		return m
+	}
+	am, bm := in(al), in(bl)
+	var out []string
+	for _, x := range al {
+		if !bm[x] {
+			out = append(out, "- "+trimLine(x))
+		}
+	}
+	for _, x := range bl {
+		if !am[x] {
+			out = append(out, "+ "+trimLine(x))
+		}
+	}
+	if len(out) > 40 {
+		out = append(out[:40], fmt.Sprintf("… %d more", len(out)-40))
+	}
+	return strings.Join(out, "\n")
+}
+
+func trimLine(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+func sameTree(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func treeDiff(a, b map[string]string) string {
+	var out []string
+	for k, v := range a {
+		if w, ok := b[k]; !ok {
+			out = append(out, "- "+k)
+		} else if w != v {
+			out = append(out, "~ "+k)
+		}
+	}
+	for k := range b {
+		if _, ok := a[k]; !ok {
+			out = append(out, "+ "+k)
+		}
+	}
+	if len(out) > 40 {
+		out = append(out[:40], fmt.Sprintf("… %d more", len(out)-40))
+	}
+	return strings.Join(out, "\n")
+}

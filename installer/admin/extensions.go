@@ -23,12 +23,26 @@ import (
 // Up to 3.x the store inserts a second extension row when the extension
 // is installed already, so callers check first.
 func (s *Session) Install(ctx context.Context, ext Extension) error {
+	return s.extensionAction(ctx, ext, "install")
+}
+
+// Uninstall runs the store's own uninstall route for ext, so that the
+// extension's uninstall() drops what its install() made (tables, events)
+// and the store removes its extension row, settings and permissions:
+//
+//	2.3–3.x  extension/extension/payment/uninstall&extension=xyz
+//	4.x      extension/payment.uninstall&extension=<folder>&code=xyz (JSON)
+func (s *Session) Uninstall(ctx context.Context, ext Extension) error {
+	return s.extensionAction(ctx, ext, "uninstall")
+}
+
+func (s *Session) extensionAction(ctx context.Context, ext Extension, action string) error {
 	line := s.dialect.Line
 	if err := ext.Check(line); err != nil {
 		return err
 	}
-	op := "install " + ext.Code
-	route := s.dialect.Method(ext.listRoute(line), "install")
+	op := action + " " + ext.Code
+	route := s.dialect.Method(ext.listRoute(line), action)
 	if s.dialect.JSON() {
 		r, err := s.getJSON(ctx, route, url.Values{"extension": {ext.Folder}, "code": {ext.Code}})
 		if err != nil {

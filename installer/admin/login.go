@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/store"
 )
 
 // Login is an admin account's user name and password.
@@ -160,6 +162,12 @@ func (s *Session) login(ctx context.Context, l Login) error {
 // checkLanding opens the page a login leads to, to see that the session
 // holds and that no second factor is asked for.
 func (s *Session) checkLanding(ctx context.Context, u *url.URL, l Login) error {
+	if s.dialect.Line.In(store.Line20, store.Line21, store.Line22, store.Line23, store.Line30) {
+		// Up to 3.x the dashboard refreshes the currency rates when it
+		// opens (config_currency_auto), which changes the store: the user
+		// list shows as well that the session holds, and changes nothing.
+		u = s.routeURL("user/user", nil, true)
+	}
 	r, err := s.do(ctx, http.MethodGet, u, nil, "", false)
 	if err == nil {
 		r, err = s.follow(ctx, r)

@@ -4,10 +4,15 @@ package testenv
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,9 +63,80 @@ func (rs RealStore) Restore(ctx context.Context, m MySQL) error {
 	}
 	defer f.Close()
 	load := exec.CommandContext(ctx, "mariadb", "--user=root", "--socket="+m.Socket)
-	load.Stdin = f
+	// The dump only drops the tables it holds: without dropping the
+	// database, tables a test made (an extension's own) would survive.
+	load.Stdin = io.MultiReader(strings.NewReader("DROP DATABASE IF EXISTS `"+rs.Database+"`;\n"), f)
 	if out, err := load.CombinedOutput(); err != nil {
 		return fmt.Errorf("mariadb < db.sql: %v: %s", err, out)
 	}
 	return nil
+}
+
+// Dump is the store's database as mariadb-dump writes it, one row per
+// line in primary-key order, with what a visit changes by itself taken
+// out: AUTO_INCREMENT counters, and the rows of the session, API session,
+// API history and log tables. Two dumps compare equal when the store's
+// state is the same.
+func (e *Env) Dump(t testing.TB, rs RealStore) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "mariadb-dump", "--user=root", "--socket="+e.MySQL.Socket, "--skip-dump-date",
+		"--skip-extended-insert", "--order-by-primary", "--skip-comments", rs.Database).Output()
+	if err != nil {
+		t.Fatalf("testenv: mariadb-dump %s: %v", rs.Database, err)
+	}
+	volatile := []string{"session", "api_session", "api_history", "user_login", "customer_online", "customer_ip", "user_authorize", "user_token"}
+	var b strings.Builder
+	for _, line := range strings.Split(string(out), "\n") {
+		skip := false
+		for _, v := range volatile {
+			if strings.HasPrefix(line, "INSERT INTO `oc_"+v+"` ") {
+				skip = true
+			}
+		}
+		if skip {
+			continue
+		}
+		b.WriteString(autoIncrementRE.ReplaceAllString(line, "") + "\n")
+	}
+	return b.String()
+}
+
+var autoIncrementRE = regexp.MustCompile(` AUTO_INCREMENT=\d+`)
+
+// Tree is the store's file tree, path → SHA-256 (and "dir" for folders),
+// without the folders a visit fills by itself: the resized images in
+// image/cache, and the cache, the logs and the sessions under
+// system/storage.
+func (e *Env) Tree(t testing.TB, rs RealStore) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(rs.Root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(rs.Root, p)
+		rel = filepath.ToSlash(rel)
+		for _, v := range []string{"image/cache/", "system/storage/cache/", "system/storage/logs/", "system/storage/session/"} {
+			if strings.HasPrefix(rel+"/", v) && rel+"/" != v {
+				return nil
+			}
+		}
+		if d.IsDir() {
+			out[rel] = "dir"
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		out[rel] = hex.EncodeToString(sum[:])
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return out
 }

@@ -1,0 +1,281 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/settings"
+)
+
+func (c *CLI) addUninstall() {
+	var f applyFlags
+	var id string
+	c.add(&command{name: "uninstall", args: "SETUP_FILE", summary: "reverse a setup: the extension's own uninstall, every row, setting and file",
+		details: `Reverses the newest setup that apply ran on the setup file's store (or the one
+--journal names), in this order:
+  extension   the store's own uninstall through the admin, so the extension's
+              uninstall() drops its tables and events (when the setup installed it)
+  rows        every row the setup added, changed or removed in the store's
+              settings, extensions, events, permissions, modifications, API
+              users and their addresses, order statuses: put back as it was
+              (a row changed since the setup is left alone and named)
+  display     Display Errors as it was, when the setup switched it off
+  ocmod       the admin's modification refresh, when a modification went
+  files       every uploaded file rolled back byte for byte (manifest)
+A second run finds nothing to undo, changes nothing and says so.
+The journal of every setup is in the data folder (journals/).
+
+Exit status 0 when everything was undone, 1 otherwise.`,
+		run: func(ctx context.Context, x *cmdContext) error {
+			if len(x.args) != 1 {
+				return usageError{"uninstall takes one setup file"}
+			}
+			file, err := LoadSetupFile(x.args[0])
+			if err != nil {
+				return err
+			}
+			res, err := runUninstall(ctx, x, &f, file, id)
+			if res != nil {
+				if f.json {
+					enc := json.NewEncoder(x.Out)
+					enc.SetIndent("", "  ")
+					if jerr := enc.Encode(res); jerr != nil {
+						return jerr
+					}
+				} else {
+					res.print(x.Out)
+				}
+			}
+			if err != nil {
+				return exitError{code: 1, err: err}
+			}
+			return nil
+		}})
+	c.flagSets["uninstall"] = func(fs *flag.FlagSet) {
+		f.define(fs)
+		fs.StringVar(&id, "journal", "", "the setup journal to reverse (its ID); the newest one not yet undone by default")
+		fs.StringVar(&f.adminUser, "admin-user", "", "log in to the admin as this user (password in $"+AdminPasswordVar+"); without it a temporary account is used")
+		fs.StringVar(&f.adminURL, "admin-url", "", "the admin's address, when it is not the one in the admin's config.php")
+	}
+}
+
+// uninstallResult is what uninstall did.
+type uninstallResult struct {
+	Journal string `json:"journal,omitempty"`
+	// Nothing is set when there was nothing to undo.
+	Nothing string   `json:"nothing,omitempty"`
+	Done    []string `json:"done,omitempty"`
+	Left    []string `json:"left,omitempty"`
+}
+
+func (res *uninstallResult) print(w io.Writer) {
+	if res.Nothing != "" {
+		fmt.Fprintln(w, res.Nothing)
+		return
+	}
+	fmt.Fprintf(w, "journal:   %s\n", res.Journal)
+	for _, d := range res.Done {
+		fmt.Fprintf(w, "undone:    %s\n", d)
+	}
+	for _, l := range res.Left {
+		fmt.Fprintf(w, "left:      %s\n", l)
+	}
+}
+
+func runUninstall(ctx context.Context, x *cmdContext, f *applyFlags, file *SetupFile, id string) (*uninstallResult, error) {
+	r := &applyRun{x: x, flags: f, file: file, res: &applyResult{Integration: file.Integration}}
+	dir, err := DataDir(x.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	r.dir = dir
+	if f.fingerprint == "" {
+		f.fingerprint = file.Fingerprint
+	}
+	if err := r.site(ctx); err != nil {
+		return nil, err
+	}
+	defer r.pool.Close()
+	defer r.d.Close()
+	journals, err := journalsFor(dir, r)
+	if err != nil && len(journals) == 0 {
+		return nil, err
+	}
+	var j *journal.Journal
+	for _, c := range journals {
+		if id != "" && c.ID == id || id == "" && c.State != journal.Undone {
+			j = c
+			break
+		}
+	}
+	res := &uninstallResult{}
+	switch {
+	case j == nil && id != "":
+		return nil, fmt.Errorf("no setup journal %s for %s %s (ocsetup keeps them in %s)", id, r.pool.Site(), r.st.Root, dir)
+	case j == nil:
+		res.Nothing = "Nothing to undo: no setup by ocsetup on this store is left to reverse; nothing was changed."
+		return res, nil
+	case j.State == journal.Undone:
+		res.Journal, res.Nothing = j.ID, fmt.Sprintf("Nothing to undo: setup %s was already reversed on %s; nothing was changed.", j.ID, j.Undone.Format(time.RFC1123))
+		return res, nil
+	}
+	res.Journal = j.ID
+	login, err := r.adminLogin()
+	if err != nil {
+		return res, err
+	}
+	u := &undoRun{applyRun: r, j: j, res: res}
+	return res, u.run(ctx, login)
+}
+
+// undoRun reverses one journal.
+type undoRun struct {
+	*applyRun
+	j   *journal.Journal
+	res *uninstallResult
+}
+
+// uninstaller is what undo needs of an admin session beyond settings'.
+type uninstaller interface {
+	Uninstall(ctx context.Context, ext admin.Extension) error
+	RefreshModifications(ctx context.Context) error
+}
+
+func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
+	j := u.j
+	ext := admin.Extension{Type: j.Extension.Type, Code: j.Extension.Code, Folder: j.Extension.Folder}
+	installedNow := false
+	if ext.Type != "" {
+		var err error
+		if installedNow, err = extensionInstalled(ctx, u.d, u.sc, ext.Type, ext.Code); err != nil {
+			return err
+		}
+	}
+	changes := j.Changes
+	if j.State == journal.Running {
+		// The run was interrupted before it could list its changes: they
+		// are the difference between the store before it and now.
+		now, err := journal.Capture(ctx, u.d, u.sc)
+		if err != nil {
+			return err
+		}
+		changes = journal.Diff(j.Before, now)
+	}
+	refresh := false
+	for _, c := range changes {
+		refresh = refresh || c.Table == "modification"
+	}
+
+	open, err := u.adminOpener(login)
+	if err != nil {
+		return err
+	}
+	var sess uninstaller
+	var done func(context.Context) error
+	var adminErr error
+	if open != nil && (installedNow && !j.ExtensionWasInstalled || refresh) {
+		var s settings.AdminSession
+		s, done, adminErr = open(ctx)
+		if adminErr == nil {
+			var ok bool
+			if sess, ok = s.(uninstaller); !ok {
+				adminErr = errors.New("the admin session cannot uninstall extensions")
+			}
+		}
+	}
+	if done != nil {
+		defer func() { _ = done(context.WithoutCancel(ctx)) }()
+	}
+	var errs []error
+	var ours map[string]bool
+	if installedNow && !j.ExtensionWasInstalled {
+		switch {
+		case sess != nil:
+			before, err := journal.Capture(ctx, u.d, u.sc)
+			if err != nil {
+				return err
+			}
+			if err := sess.Uninstall(ctx, ext); err != nil {
+				errs = append(errs, fmt.Errorf("the store's own uninstall of %s: %w", ext.Code, err))
+			} else {
+				u.res.Done = append(u.res.Done, "the extension "+ext.Code+" uninstalled through the store's admin (its uninstall() ran)")
+			}
+			// What the store's uninstall changed is ocsetup's doing: those
+			// rows go back to the journal's image whatever they hold now
+			// (3.0 rewrites the permission lists in another JSON shape).
+			after, err := journal.Capture(ctx, u.d, u.sc)
+			if err != nil {
+				return err
+			}
+			ours = journal.Touched(j.Before, journal.Diff(before, after))
+		default:
+			why := "no admin address is known"
+			if adminErr != nil {
+				why = adminErr.Error()
+			}
+			u.res.Left = append(u.res.Left, "the extension's own uninstall() could not run ("+why+"): tables its install() made stay: "+fmt.Sprint(j.Creates.Tables))
+		}
+	}
+	n, _, err := journal.Undo(ctx, u.d, u.sc, j.Before, changes, ours)
+	var changed *journal.ChangedSinceError
+	switch {
+	case errors.As(err, &changed):
+		u.res.Left = append(u.res.Left, err.Error())
+	case err != nil:
+		return errors.Join(append(errs, fmt.Errorf("putting the store's rows back: %w", err))...)
+	}
+	if n > 0 {
+		u.res.Done = append(u.res.Done, fmt.Sprintf("%d rows of settings, extensions, events, permissions, modifications and API users put back as they were", n))
+	}
+	if ok, err := UndoDisplayErrors(ctx, u.dir, u.pool, u.d, u.sc, u.st.Root); err != nil {
+		errs = append(errs, fmt.Errorf("Display Errors: %w", err))
+	} else if ok {
+		u.res.Done = append(u.res.Done, "Display Errors set back as it was")
+	}
+	if refresh {
+		if sess == nil {
+			u.res.Left = append(u.res.Left, "the store's modification cache still holds the removed modification: refresh it in the admin (Extensions > Modifications > Refresh)")
+		} else if err := sess.RefreshModifications(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("refreshing the modifications: %w", err))
+		} else {
+			u.res.Done = append(u.res.Done, "the modifications refreshed")
+		}
+	}
+	if j.Manifest != "" {
+		if err := u.rollbackFiles(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	j.State, j.Undone = journal.Undone, time.Now().UTC()
+	return j.Save()
+}
+
+// rollbackFiles rolls the setup's upload back from its manifest.
+func (u *undoRun) rollbackFiles(ctx context.Context) error {
+	m, err := deploy.LoadManifest(u.dir, u.j.Manifest)
+	if err != nil {
+		return fmt.Errorf("the upload's manifest %s: %w", u.j.Manifest, err)
+	}
+	if m.State == deploy.StateRolledBack {
+		return nil
+	}
+	eng := &deploy.Engine{Files: u.pool, DataDir: u.dir, Trust: remote.NewTrust(u.dir),
+		Store: deploy.Store{Root: u.st.Root, Version: u.st.Version, AdminDir: u.st.AdminDir}}
+	if err := eng.Rollback(ctx, m, false); err != nil {
+		return fmt.Errorf("rolling the files back: %w", err)
+	}
+	u.res.Done = append(u.res.Done, fmt.Sprintf("the uploaded files rolled back (manifest %s)", m.ID))
+	return nil
+}
