@@ -147,18 +147,18 @@ func applyProfilesHelp() string {
 
 // applyResult is what apply did, for the user and for --json.
 type applyResult struct {
-	Integration string              `json:"integration"`
-	Store       *store.Store        `json:"store,omitempty"`
-	DBRoute     db.Route            `json:"db_route,omitempty"`
-	Removed     []string            `json:"removed_leftovers,omitempty"`
-	Package     *packageStep        `json:"package,omitempty"`
-	Access      *accessStep         `json:"access,omitempty"`
+	Integration string       `json:"integration"`
+	Store       *store.Store `json:"store,omitempty"`
+	DBRoute     db.Route     `json:"db_route,omitempty"`
+	Removed     []string     `json:"removed_leftovers,omitempty"`
+	Package     *packageStep `json:"package,omitempty"`
+	Access      *accessStep  `json:"access,omitempty"`
 	// Modification is the package's install.xml, registered as the
 	// store's installer does.
-	Modification *modificationStep `json:"modification,omitempty"`
-	Settings    *settingsStep       `json:"settings,omitempty"`
-	Show        []integrations.Info `json:"show,omitempty"`
-	Notices     []string            `json:"notices,omitempty"`
+	Modification *modificationStep   `json:"modification,omitempty"`
+	Settings     *settingsStep       `json:"settings,omitempty"`
+	Show         []integrations.Info `json:"show,omitempty"`
+	Notices      []string            `json:"notices,omitempty"`
 	// PHPMessages counts the PHP messages the storefront's home page
 	// showed when ocsetup connected (Display Errors on).
 	PHPMessages   int                `json:"php_messages,omitempty"`
