@@ -13,6 +13,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
 )
 
 // deployFlags are the flags of plan, upload, rollback and manifests.
@@ -59,18 +60,25 @@ for byte from the local backup. Without --manifest, the latest upload of the sto
 // openEngine connects and picks the store: exactly one must be found at
 // the URL's folder (or the login folder and the usual places).
 func (f *deployFlags) openEngine(ctx context.Context, x *cmdContext, rawURL string) (*deploy.Engine, func(), error) {
+	e, _, _, closeFn, err := f.openStore(ctx, x, rawURL)
+	return e, closeFn, err
+}
+
+// openStore is openEngine that also hands back the connection and the
+// store found.
+func (f *deployFlags) openStore(ctx context.Context, x *cmdContext, rawURL string) (*deploy.Engine, *remote.Pool, store.Store, func(), error) {
 	pool, err := f.connect(ctx, x, rawURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, store.Store{}, nil, err
 	}
 	res, err := Detect(ctx, pool)
 	if err != nil {
 		pool.Close()
-		return nil, nil, err
+		return nil, nil, store.Store{}, nil, err
 	}
 	if len(res.Stores) == 0 {
 		pool.Close()
-		return nil, nil, errors.New("no OpenCart store was found at this address")
+		return nil, nil, store.Store{}, nil, errors.New("no OpenCart store was found at this address")
 	}
 	if len(res.Stores) != 1 {
 		var roots []string
@@ -78,21 +86,21 @@ func (f *deployFlags) openEngine(ctx context.Context, x *cmdContext, rawURL stri
 			roots = append(roots, s.Root)
 		}
 		pool.Close()
-		return nil, nil, usageError{fmt.Sprintf("%d stores were found (%s); add the folder of the one you mean to the URL, e.g. %s://%s@%s%s",
+		return nil, nil, store.Store{}, nil, usageError{fmt.Sprintf("%d stores were found (%s); add the folder of the one you mean to the URL, e.g. %s://%s@%s%s",
 			len(res.Stores), strings.Join(roots, ", "), res.Protocol, pool.Site().User, res.Host, roots[0])}
 	}
 	st := res.Stores[0]
 	dir, err := DataDir(x.Getenv)
 	if err != nil {
 		pool.Close()
-		return nil, nil, err
+		return nil, nil, store.Store{}, nil, err
 	}
 	e := &deploy.Engine{Files: pool, DataDir: dir, Trust: remote.NewTrust(dir),
 		Store: deploy.Store{Site: pool.Site().String(), Root: st.Root, Version: st.Version, AdminDir: st.AdminDir}}
 	if !f.json {
 		e.Progress = textProgress(x.Err)
 	}
-	return e, func() { pool.Close() }, nil
+	return e, pool, st, func() { pool.Close() }, nil
 }
 
 // textProgress prints a line per phase and every few seconds.
@@ -240,7 +248,7 @@ func (f *deployFlags) runRollback(ctx context.Context, x *cmdContext) error {
 	if len(x.args) != 1 {
 		return usageError{"rollback takes one URL"}
 	}
-	e, closeFn, err := f.openEngine(ctx, x, x.args[0])
+	e, pool, st, closeFn, err := f.openStore(ctx, x, x.args[0])
 	if err != nil {
 		return err
 	}
@@ -262,6 +270,11 @@ func (f *deployFlags) runRollback(ctx context.Context, x *cmdContext) error {
 		}
 		if m == nil {
 			return errors.New("ocsetup has no upload to roll back on this store")
+		}
+	}
+	if !f.force {
+		if err := refuseInstalled(ctx, e.DataDir, pool, st, m); err != nil {
+			return err
 		}
 	}
 	if err := e.Rollback(ctx, m, f.force); err != nil {
