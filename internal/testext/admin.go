@@ -227,13 +227,16 @@ func (a *Admin) followSteps(ctx context.Context, ans Answer) error {
 }
 
 // refresh rebuilds the modification cache, as the Modifications page's
-// Refresh button does; it answers with a redirect to the list.
+// Refresh button does; 3.0 answers with a redirect to the list, 2.3 with
+// the list itself (its redirect is commented out) and no message.
 func (a *Admin) refresh(ctx context.Context, route string) error {
 	ans, err := a.c.get(ctx, "refresh modifications", a.route(route))
 	if err != nil {
 		return err
 	}
-	if ans.Status != 302 || !strings.Contains(ans.Location, "modification") {
+	redirected := ans.Status == 302 && strings.Contains(ans.Location, "modification")
+	listed := ans.Status == 200 && !strings.Contains(ans.Body, "alert-danger") && PHPMessages(ans.Body) == nil
+	if !redirected && !listed {
 		return fmt.Errorf("refresh modifications: %s", a.last())
 	}
 	return nil

@@ -250,12 +250,11 @@ func apiError(a Answer, v map[string]json.RawMessage) error {
 func decode(a Answer) (map[string]json.RawMessage, error) {
 	var v map[string]json.RawMessage
 	if err := a.JSON(&v); err != nil {
-		// OpenCart answers [] for a refused login on 2.3 and 3.0.
-		var list []any
-		if a.JSON(&list) == nil {
-			return nil, fmt.Errorf("%s: HTTP %d, refused (answer %s)", a.Step, a.Status, strings.TrimSpace(a.Body))
-		}
 		return nil, err
+	}
+	if len(v) == 0 {
+		// OpenCart answers [] for a refused login on 2.3 and 3.0.
+		return nil, fmt.Errorf("%s: HTTP %d, refused (answer %s)", a.Step, a.Status, strings.TrimSpace(a.Body))
 	}
 	if a.Status != 200 {
 		return v, fmt.Errorf("%s: HTTP %d: %.300s", a.Step, a.Status, a.Body)

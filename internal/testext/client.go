@@ -34,6 +34,10 @@ func (a Answer) PHPMessages() []string { return PHPMessages(a.Body) }
 // of its own or after the messages' HTML.
 func (a Answer) JSON(v any) error {
 	body := strings.TrimSpace(a.Body)
+	if body == "[]" {
+		// PHP's json_encode of an empty array: OpenCart's "no error".
+		body = "{}"
+	}
 	if err := json.Unmarshal([]byte(body), v); err == nil {
 		return nil
 	}

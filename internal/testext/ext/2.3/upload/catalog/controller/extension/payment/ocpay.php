@@ -1,0 +1,51 @@
+<?php
+class ControllerExtensionPaymentOcpay extends Controller {
+	// index renders the form a gateway module posts to its gateway.
+	public function index() {
+		$this->load->language('extension/payment/ocpay');
+
+		$data['button_pay'] = $this->language->get('button_pay');
+		$data['action'] = $this->url->link('extension/payment/ocpay/confirm', '', true);
+		$data['merchant_id'] = $this->config->get('ocpay_merchant_id');
+		$data['order_id'] = isset($this->session->data['order_id']) ? $this->session->data['order_id'] : 0;
+
+		return $this->load->view('extension/payment/ocpay', $data);
+	}
+
+	// confirm records the payment of an order in the module's own table.
+	public function confirm() {
+		$this->load->language('extension/payment/ocpay');
+
+		$json = array();
+
+		if (isset($this->session->data['order_id'])) {
+			$order_id = (int)$this->session->data['order_id'];
+		} elseif (isset($this->request->post['order_id'])) {
+			$order_id = (int)$this->request->post['order_id'];
+		} else {
+			$order_id = 0;
+		}
+
+		$this->load->model('checkout/order');
+
+		$order_info = $this->model_checkout_order->getOrder($order_id);
+
+		if (!$order_info) {
+			$json['error'] = $this->language->get('error_order');
+		} else {
+			$this->load->model('extension/payment/ocpay');
+
+			$json['transaction_id'] = $this->model_extension_payment_ocpay->addTransaction($order_id, $order_info['total']);
+			$json['success'] = $this->language->get('text_success');
+			$json['redirect'] = $this->url->link('checkout/success', '', true);
+		}
+
+		$this->response->addHeader('Content-Type: application/json');
+		$this->response->setOutput(json_encode($json));
+	}
+
+	// history is the module's event on order history: nothing to do in a
+	// test module, but the event must point at a method that exists.
+	public function history($route, $args, $output = null) {
+	}
+}
