@@ -382,14 +382,18 @@ func (s *sessionAPI) start(ctx context.Context) error {
 	if _, err := s.call(ctx, "customer", values(customer)); err != nil {
 		return err
 	}
-	_, err = s.call(ctx, "payment/address", s.address())
+	_, err = s.call(ctx, "payment/address", s.address("payment"))
 	return err
 }
 
-func (s *sessionAPI) address() url.Values {
+func (s *sessionAPI) address(kind string) url.Values {
 	v := values(address)
 	v.Set("country_id", strconv.Itoa(s.fx.countryID))
 	v.Set("zone_id", strconv.Itoa(s.fx.zoneID))
+	if s.rs.Line == "4.0" {
+		// 4.0 reads these without isset: a missing one is a PHP warning.
+		v.Set(kind+"_address_id", "0")
+	}
 	return v
 }
 
@@ -406,7 +410,7 @@ func (s *sessionAPI) paymentMethods(ctx context.Context) ([]string, error) {
 }
 
 func (s *sessionAPI) order(ctx context.Context, pay string) (int, error) {
-	if _, err := s.call(ctx, "shipping/address", s.address()); err != nil {
+	if _, err := s.call(ctx, "shipping/address", s.address("shipping")); err != nil {
 		return 0, err
 	}
 	var form url.Values

@@ -30,7 +30,7 @@ const (
 var sources embed.FS
 
 // Lines are the OpenCart lines the extension is written for.
-var Lines = []string{"2.3", "3.0"}
+var Lines = []string{"2.3", "3.0", "4.0", "4.1"}
 
 // PackageName is the file name of the line's package: OpenCart's installers
 // accept only names ending in .ocmod.zip, and 4.x takes the extension's
