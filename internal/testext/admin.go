@@ -278,19 +278,29 @@ func (a *Admin) install4(ctx context.Context, pkg string) error {
 // InstallExtension presses Install for ocpay on Extensions > Payments: the
 // store adds its extension row and permissions, then runs ocpay's install().
 func (a *Admin) InstallExtension(ctx context.Context) error {
-	var ans Answer
-	var err error
+	return a.extensionAction(ctx, "install")
+}
+
+// UninstallExtension presses Uninstall: the store removes the extension row
+// and its settings, then runs ocpay's uninstall().
+func (a *Admin) UninstallExtension(ctx context.Context) error {
+	return a.extensionAction(ctx, "uninstall")
+}
+
+func (a *Admin) extensionAction(ctx context.Context, action string) error {
+	step := action + " payment"
 	switch a.rs.Line {
 	case "2.3", "3.0":
-		ans, err = a.c.get(ctx, "install payment", a.route("extension/extension/payment/install")+"&extension="+Code)
+		// The list page comes back, with an alert-danger on failure.
+		ans, err := a.c.get(ctx, step, a.route("extension/extension/payment/"+action)+"&extension="+Code)
 		if err != nil {
 			return err
 		}
 		if ans.Status != 200 || PHPMessages(ans.Body) != nil || strings.Contains(ans.Body, "alert-danger") {
-			return fmt.Errorf("install payment: %s", a.last())
+			return fmt.Errorf("%s: %s", step, a.last())
 		}
 	default:
-		ans, err = a.c.get(ctx, "install payment", a.route("extension/payment.install")+"&extension="+Code+"&code="+Code)
+		ans, err := a.c.get(ctx, step, a.route("extension/payment."+action)+"&extension="+Code+"&code="+Code)
 		if err != nil {
 			return err
 		}
@@ -302,7 +312,7 @@ func (a *Admin) InstallExtension(ctx context.Context) error {
 			return err
 		}
 		if out.Error != nil || out.Success == "" {
-			return fmt.Errorf("install payment: %s", a.last())
+			return fmt.Errorf("%s: %s", step, a.last())
 		}
 	}
 	return nil

@@ -121,12 +121,24 @@ func TestOcpayWorksOnEachLine(t *testing.T) {
 			if n := count(t, db, "SELECT COUNT(*) FROM oc_api WHERE `key` = ?", res.apiKey); n != 0 {
 				t.Errorf("the temporary API user is still there")
 			}
+
+			// uninstall() undoes install().
+			if err := a.UninstallExtension(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if n := count(t, db, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'oc_ocpay_transaction'", rs.Database); n != 0 {
+				t.Errorf("uninstall() left the table oc_ocpay_transaction")
+			}
+			if n := count(t, db, "SELECT COUNT(*) FROM oc_event WHERE code = 'ocpay'"); n != 0 {
+				t.Errorf("uninstall() left %d events", n)
+			}
 		})
 	}
 }
 
-// TestOcpayFailures proves that the checkout notices a disabled method and
-// a module whose table is gone (one line: each real-store test locks a store).
+// TestOcpayFailures proves that the checkout notices a disabled method, a
+// module whose table is gone and a store printing PHP messages (one line:
+// each real-store test locks a store).
 func TestOcpayFailures(t *testing.T) {
 	e := testenv.Get(t)
 	rs, a, db := installed(t, e, "3.0")
@@ -163,6 +175,16 @@ func TestOcpayFailures(t *testing.T) {
 		t.Errorf("confirm succeeded without its table: HTTP %d %s", res.Confirm.Status, res.Confirm.Body)
 	} else {
 		t.Logf("confirm without its table: %v", err)
+	}
+
+	// A noisy store: every answer of the API carries PHP messages.
+	e.MakeNoisy(t, rs)
+	res, err = Checkout(ctx, rs, CheckoutOptions{MySQL: e.MySQL})
+	if err != nil {
+		t.Fatalf("checkout on the noisy store: %v\n%s", err, dump(res))
+	}
+	if !slices.Contains(res.Methods, Code) || res.PHPMessages == nil {
+		t.Errorf("noisy store: methods %v, PHP messages %q; want ocpay listed and the messages found", res.Methods, res.PHPMessages)
 	}
 }
 
