@@ -263,9 +263,16 @@ func (a *Admin) install4(ctx context.Context, pkg string) error {
 	if err != nil {
 		return err
 	}
-	m := installID.FindStringSubmatch(list.Body)
+	// The list has a row per package: take the Install button of ours.
+	var m []string
+	for _, row := range strings.Split(list.Body, "<tr") {
+		if strings.Contains(row, Title) {
+			m = installID.FindStringSubmatch(row)
+			break
+		}
+	}
 	if m == nil {
-		return fmt.Errorf("installer list: no install button for the uploaded package: %s", a.last())
+		return fmt.Errorf("installer list: no Install button in the row of %q: %s", Title, a.last())
 	}
 	id, _ := strconv.Atoi(m[1])
 	ans, err = a.c.get(ctx, "installer install", a.route("marketplace/installer.install")+"&extension_install_id="+strconv.Itoa(id))
