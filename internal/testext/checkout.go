@@ -73,11 +73,11 @@ func ConfirmRoute(line, code string) string {
 // customer and a payment address, lists the payment methods; with opts.Pay
 // it also sets a shipping address and method, orders with that payment
 // method and posts the order to the module's confirm step.
-func Checkout(ctx context.Context, rs testenv.RealStore, opts CheckoutOptions) (*CheckoutResult, error) {
+func Checkout(ctx context.Context, rs testenv.RealStore, opts CheckoutOptions) (res *CheckoutResult, err error) {
 	if opts.Prefix == "" {
 		opts.Prefix = "oc_"
 	}
-	res := &CheckoutResult{}
+	res = &CheckoutResult{}
 	defer func() {
 		for _, a := range res.Answers {
 			for _, m := range a.PHPMessages() {
@@ -94,7 +94,8 @@ func Checkout(ctx context.Context, rs testenv.RealStore, opts CheckoutOptions) (
 	if err != nil {
 		return res, err
 	}
-	user, err := addAPIUser(ctx, db, rs.Line, opts.Prefix)
+	var user *apiUser
+	user, err = addAPIUser(ctx, db, rs.Line, opts.Prefix)
 	if err != nil {
 		return res, err
 	}
