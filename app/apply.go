@@ -253,6 +253,13 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 			values[fl.Key] = v
 		}
 	}
+	for k, v := range file.Settings {
+		if v == "" && secretLooking.MatchString(k) {
+			if values[k] = x.Getenv(SecretVar(k)); values[k] == "" {
+				return r.res, fmt.Errorf("the setting %s is secret and comes from the environment: set %s", k, SecretVar(k))
+			}
+		}
+	}
 	if r.plan, err = profile.Plan(target, values); err != nil {
 		return r.res, err
 	}

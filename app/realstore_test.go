@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/internal/testext"
 )
 
 // realShop is a real OpenCart store of the test environment, reached over
@@ -317,4 +319,96 @@ func treeDiff(a, b map[string]string) string {
 		out = append(out[:40], fmt.Sprintf("… %d more", len(out)-40))
 	}
 	return strings.Join(out, "\n")
+}
+
+// ocpaySetup is a setup of the test payment extension ocpay (a package of
+// our own that behaves like a real payment module) with the Custom profile.
+func ocpaySetup(t *testing.T, line string) string {
+	t.Helper()
+	p := testext.Prefix(line)
+	folder := ""
+	if line == "4.0" || line == "4.1" {
+		folder = "  folder: " + testext.Code + "\n"
+	}
+	return "integration: custom\npackage: " + testext.Package(t, line) + "\nsettings:\n  type: payment\n  code: " + testext.Code + "\n" + folder +
+		"  " + p + "merchant_id: M-4711\n  " + p + "secret: \"\"\n  " + p + "status: \"1\"\n  " + p + "order_status_id: \"1\"\n"
+}
+
+// TestApplyRealPackage is the merchant's outcome on every real line,
+// clean and noisy, over SFTP and over FTPS: apply uploads ocpay and goes
+// through the store's admin (its install() made its table), and a client
+// that drives the store's API with its own HTTP calls (not ocsetup's
+// code) sees the method offered and its confirm step answer without a PHP
+// error.
+func TestApplyRealPackage(t *testing.T) {
+	env := testenv.Get(t)
+	for _, v := range testenv.RealVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			rs := env.Store(t, v)
+			for _, site := range []string{testenv.SFTP, testenv.FTPSReuse} {
+				for _, noisy := range []bool{false, true} {
+					name := site
+					if noisy {
+						name += "-noisy"
+					}
+					t.Run(name, func(t *testing.T) {
+						env.Fresh(t, rs)
+						if noisy {
+							env.MakeNoisy(t, rs)
+						}
+						s := &realShop{rs: rs, env: env, site: env.Site(t, site)}
+						s.vars = map[string]string{PasswordVar: s.site.Password, DataDirVar: t.TempDir(),
+							SecretVar(testext.Prefix(rs.Line) + "secret"): "s3cret-phrase"}
+						s.sql = storeSQL(t, env, rs)
+						file := s.setupFile(t, ocpaySetup(t, rs.Line))
+						args := []string{"apply", file, "--trust-new"}
+						if noisy {
+							args = append(args, "--display-errors-off")
+						}
+						code, out, errOut := runApplyCLI(t, s.vars, args...)
+						if code != 0 || !strings.Contains(out, "saved through the store's admin") {
+							t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+						}
+						if got := s.value(t, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'oc_ocpay_transaction'", rs.Database); got != "1" {
+							t.Fatalf("the extension's install() did not run: no oc_ocpay_transaction table")
+						}
+						res, err := testext.Checkout(ctxT(t), rs, testext.CheckoutOptions{MySQL: env.MySQL, Pay: testext.Code})
+						if err != nil {
+							t.Fatalf("checkout: %v", err)
+						}
+						if !slices.Contains(res.Methods, testext.Code) {
+							t.Fatalf("the checkout offers %v, not %s", res.Methods, testext.Code)
+						}
+						if msgs := notNoise(res.Confirm.PHPMessages()); len(msgs) > 0 || res.Confirm.Status != 200 || !strings.Contains(res.Confirm.Body, `"transaction_id"`) {
+							t.Fatalf("confirm step: HTTP %d, PHP messages %q: %.300s", res.Confirm.Status, msgs, res.Confirm.Body)
+						}
+					})
+				}
+			}
+		})
+	}
+}
+
+// notNoise drops the messages of the noisy twins' own module.
+func notNoise(msgs []string) []string {
+	var out []string
+	for _, m := range msgs {
+		if !strings.Contains(m, testenv.NoiseCode) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func storeSQL(t *testing.T, env *testenv.Env, rs testenv.RealStore) *sql.DB {
+	t.Helper()
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = rs.DBUser, rs.DBPassword, "tcp", env.MySQL.Addr(), rs.Database
+	q, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { q.Close() })
+	return q
 }

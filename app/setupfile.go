@@ -109,14 +109,17 @@ func (f *SetupFile) check() error {
 		return fmt.Errorf("integration %q is not one of %s", f.Integration, strings.Join(ids, ", "))
 	}
 	var leaked []string
-	for k := range f.Settings {
-		if secretLooking.MatchString(k) {
+	for k, v := range f.Settings {
+		// A secret setting may be named with an empty value: its value
+		// then comes from the environment (the Custom profile cannot
+		// know which fields of an extension's form are secret).
+		if secretLooking.MatchString(k) && v != "" {
 			leaked = append(leaked, k)
 		}
 	}
 	sort.Strings(leaked)
 	if len(leaked) > 0 {
-		return fmt.Errorf("settings %s look secret: put them in the environment (%s) or the keychain, not in the file",
+		return fmt.Errorf("settings %s look secret: put them in the environment (%s) or the keychain, not in the file (name them with an empty value to say they come from there)",
 			strings.Join(leaked, ", "), SecretVar(leaked[0]))
 	}
 	switch f.Access.Cron {

@@ -246,6 +246,11 @@ func viaAdmin(ctx context.Context, r Request, res *Result) (err error) {
 		}
 	}()
 	p := r.Plan
+	if registered, err := RegisterFolder(ctx, r.DB, r.Schema, r.Line, p.Extension.Folder, r.Direct.Package, r.Direct.ExtensionPaths); err != nil {
+		return err
+	} else if registered {
+		res.Notices = append(res.Notices, "The extension folder "+p.Extension.Folder+" was registered with the store, as its extension installer does after an upload.")
+	}
 	installed, err := isInstalled(ctx, r.DB, r.Schema, p.Extension)
 	if err != nil {
 		return err
