@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"path/filepath"
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/ocmod"
@@ -28,6 +31,20 @@ func (r *applyRun) modification(ctx context.Context) error {
 	}
 	step := &modificationStep{Code: r.xml.Code}
 	r.res.Modification = step
+	if ocmod.HasModifications(r.line) && r.sc.Has("modification") {
+		// The refresh that follows rewrites the whole cache folder: keep
+		// it as it is, for uninstall to put back.
+		mc, err := snapshotModCache(ctx, r.pool, r.st.Root, filepath.Join(r.dir, "modcache", r.journal.ID))
+		if err != nil {
+			return fmt.Errorf("before registering the package's install.xml: %w", err)
+		}
+		if r.journal.ModCache, err = json.Marshal(mc); err != nil {
+			return err
+		}
+		if err := r.journal.Save(); err != nil {
+			return err
+		}
+	}
 	reg, err := RegisterModification(ctx, r.d, r.sc, r.line, r.xml)
 	if errors.Is(err, ocmod.ErrNoModifications) {
 		step.Note = "OpenCart " + string(r.line) + " has no OCMOD modification system, so the package's install.xml does nothing on this store"

@@ -214,24 +214,37 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
-// TestUninstallRealStores: apply, then uninstall, on every real line: the
-// file tree and the database are as they were before the setup (but for
-// counters, sessions and logs), the store's own payment methods still
-// work, and a second uninstall changes nothing and says so.
+// TestUninstallRealStores: apply of the ocpay package (files, OCMOD on
+// 2.3 and 3.0, its install()'s table and event), then uninstall, on every
+// real line: a rollback of the files alone is refused while the extension
+// is installed; after uninstall the file tree and the database are as they
+// were before the setup (but for counters, sessions, logs and caches); a
+// second uninstall changes nothing and says so.
 func TestUninstallRealStores(t *testing.T) {
 	env := testenv.Get(t)
 	for _, v := range testenv.RealVersions {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
 			s := newRealShop(t, env, v, testenv.SFTP)
-			body, statusKey := chequeSetup(s.rs.Line)
-			file := s.setupFile(t, body)
+			s.vars[SecretVar(testext.Prefix(s.rs.Line)+"secret")] = "s3cret-phrase"
+			file := s.setupFile(t, ocpaySetup(t, s.rs.Line))
 			tree, dump := env.Tree(t, s.rs), env.Dump(t, s.rs)
 
 			code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
-			if code != 0 || s.setting(t, statusKey) != "1" {
+			if code != 0 || s.setting(t, testext.Prefix(s.rs.Line)+"status") != "1" {
 				t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
 			}
+
+			// The files alone cannot go while the extension is installed.
+			site := siteURL(s.site, s.rs.RemoteRoot(s.site))
+			code, out, errOut = runApplyCLI(t, s.vars, "rollback", site, "--trust-new")
+			if code == 0 || !strings.Contains(errOut, "still installed") || !strings.Contains(errOut, "ocsetup uninstall") {
+				t.Fatalf("rollback of an installed extension's files: exit %d\n%s\n%s", code, out, errOut)
+			}
+			if _, err := os.Stat(filepath.Join(s.rs.Root, ocpayController(s.rs.Line))); err != nil {
+				t.Fatalf("the refused rollback removed files: %v", err)
+			}
+
 			code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
 			if code != 0 {
 				t.Fatalf("uninstall: exit %d\n%s\n%s", code, out, errOut)
@@ -243,6 +256,16 @@ func TestUninstallRealStores(t *testing.T) {
 			if got := env.Tree(t, s.rs); !sameTree(tree, got) {
 				t.Errorf("the file tree differs after uninstall:\n%s", treeDiff(tree, got))
 			}
+
+			confirm := "" // the line's usual route, but 4.x keeps its own modules in extension/opencart
+			if s.rs.Line == "4.0" || s.rs.Line == "4.1" {
+				confirm = "extension/opencart/payment/cod.confirm"
+			}
+			res, err := testext.Checkout(ctxT(t), s.rs, testext.CheckoutOptions{MySQL: env.MySQL, Pay: "cod", ConfirmRoute: confirm})
+			if err != nil || !slices.Contains(res.Methods, "cod") || slices.Contains(res.Methods, testext.Code) || res.Confirm.Status != 200 {
+				t.Fatalf("the checkout after uninstall: %v, methods %v, confirm HTTP %d", err, res.Methods, res.Confirm.Status)
+			}
+			dump = env.Dump(t, s.rs) // with the order just placed
 
 			code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
 			if code != 0 || !strings.Contains(out, "Nothing to undo") {
@@ -411,4 +434,12 @@ func storeSQL(t *testing.T, env *testenv.Env, rs testenv.RealStore) *sql.DB {
 	}
 	t.Cleanup(func() { q.Close() })
 	return q
+}
+
+// ocpayController is ocpay's admin controller in the store.
+func ocpayController(line string) string {
+	if line == "2.3" || line == "3.0" {
+		return "admin/controller/extension/payment/" + testext.Code + ".php"
+	}
+	return "extension/" + testext.Code + "/admin/controller/payment/" + testext.Code + ".php"
 }

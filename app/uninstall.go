@@ -241,7 +241,17 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 	} else if ok {
 		u.res.Done = append(u.res.Done, "Display Errors set back as it was")
 	}
-	if refresh {
+	if refresh && len(j.ModCache) > 0 {
+		// The cache as it was matches the modifications as they were.
+		var mc ModCache
+		if err := json.Unmarshal(j.ModCache, &mc); err != nil {
+			errs = append(errs, fmt.Errorf("the journal's modification cache: %w", err))
+		} else if err := mc.restore(ctx, u.pool); err != nil {
+			errs = append(errs, fmt.Errorf("putting the modification cache back: %w", err))
+		} else {
+			u.res.Done = append(u.res.Done, "the modification cache put back as it was")
+		}
+	} else if refresh {
 		if sess == nil {
 			u.res.Left = append(u.res.Left, "the store's modification cache still holds the removed modification: refresh it in the admin (Extensions > Modifications > Refresh)")
 		} else if err := sess.RefreshModifications(ctx); err != nil {

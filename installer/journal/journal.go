@@ -68,6 +68,9 @@ type Journal struct {
 	DisplayErrors string `json:"display_errors,omitempty"`
 	// Creates is what the package's install() makes.
 	Creates pkg.Creates `json:"creates,omitzero"`
+	// ModCache is the store's modification cache before the setup's
+	// OCMOD registration, as the caller's own JSON (nil when untouched).
+	ModCache json.RawMessage `json:"mod_cache,omitempty"`
 
 	file string
 }

@@ -23,6 +23,10 @@ var ErrNoModifications = errors.New("this OpenCart line has no OCMOD modificatio
 
 var columnRE = regexp.MustCompile(`^[a-z_]{1,64}$`)
 
+// HasModifications reports whether the line has the OCMOD modification
+// system (1.5 has vQmod only, 4.0 dropped it, 4.1 brought it back).
+func HasModifications(line store.Line) bool { return line != store.Line15 && line != store.Line40 }
+
 // Registration records a registration, with what undoing it needs.
 type Registration struct {
 	Code string `json:"code"`
@@ -48,7 +52,7 @@ func Plan(ctx context.Context, d db.DB, sc *db.Schema, line store.Line, mod *pkg
 	case mod.Data == nil:
 		return nil, fmt.Errorf("the package's %s is too large to register", mod.Path)
 	}
-	if line == store.Line15 || line == store.Line40 || !sc.Has("modification") {
+	if !HasModifications(line) || !sc.Has("modification") {
 		return nil, ErrNoModifications
 	}
 	table, err := db.Table(sc.Prefix, "modification")
