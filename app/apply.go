@@ -165,6 +165,9 @@ type applyResult struct {
 	DisplayErrors *displayErrorsStep `json:"display_errors,omitempty"`
 	// Journal is the setup journal's ID: ocsetup uninstall reverses it.
 	Journal string `json:"journal,omitempty"`
+	// Interrupted are journals of earlier runs on this store that were
+	// killed before they finished.
+	Interrupted []string `json:"interrupted,omitempty"`
 }
 
 // displayErrorsStep is the Display Errors switch.
@@ -644,6 +647,9 @@ func (res *applyResult) print(w io.Writer, reveal bool) {
 	}
 	for _, l := range res.Removed {
 		row("removed", l+" (left by an earlier run)")
+	}
+	for _, id := range res.Interrupted {
+		row("earlier", "an earlier setup (journal "+id+") was interrupted; this run completes it, or undo it with: ocsetup uninstall SETUP_FILE --journal "+id)
 	}
 	if res.Journal != "" {
 		row("undo", "ocsetup uninstall SETUP_FILE reverses this setup (journal "+res.Journal+")")

@@ -3,11 +3,14 @@ package app
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -442,4 +445,104 @@ func ocpayController(line string) string {
 		return "admin/controller/extension/payment/" + testext.Code + ".php"
 	}
 	return "extension/" + testext.Code + "/admin/controller/payment/" + testext.Code + ".php"
+}
+
+// The helper process of TestApplyKilled: it runs apply with the arguments
+// and variables its parent gives, until the parent kills it.
+const (
+	applyChildVar  = "OCSETUP_TEST_APPLY_CHILD"
+	applyChildArgs = "OCSETUP_TEST_APPLY_ARGS"
+)
+
+func TestApplyChild(t *testing.T) {
+	if os.Getenv(applyChildVar) == "" {
+		return // only as TestApplyKilled's child
+	}
+	var vars map[string]string
+	if err := json.Unmarshal([]byte(os.Getenv(applyChildVar)), &vars); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runApplyCLI(t, vars, strings.Split(os.Getenv(applyChildArgs), "\x1f")...)
+	fmt.Printf("exit %d\n%s\n%s\n", code, out, errOut)
+}
+
+// TestApplyKilled kills apply with SIGKILL at several points of a real
+// setup (the journal just written, the upload under way, the extension
+// installed in the admin): uninstall then puts the store back as it was,
+// files and database.
+func TestApplyKilled(t *testing.T) {
+	env := testenv.Get(t)
+	rs := env.Store(t, "3.0.3.9")
+	points := []struct {
+		name string
+		at   func(s *realShop) bool
+	}{
+		{"journal written", func(s *realShop) bool { return journalHas(s, `"state":"running"`) }},
+		{"upload under way", func(s *realShop) bool { return journalHas(s, `"manifest":"`) }},
+		{"extension installed", func(s *realShop) bool {
+			return s.value(t, "SELECT COUNT(*) FROM oc_extension WHERE code = ?", testext.Code) == "1"
+		}},
+	}
+	for _, p := range points {
+		t.Run(p.name, func(t *testing.T) {
+			env.Fresh(t, rs)
+			s := &realShop{rs: rs, env: env, site: env.Site(t, testenv.SFTP)}
+			s.vars = map[string]string{PasswordVar: s.site.Password, DataDirVar: t.TempDir(),
+				SecretVar(testext.Prefix(rs.Line) + "secret"): "s3cret-phrase"}
+			s.sql = storeSQL(t, env, rs)
+			file := s.setupFile(t, ocpaySetup(t, rs.Line))
+			tree, dump := env.Tree(t, rs), env.Dump(t, rs)
+
+			vars, _ := json.Marshal(s.vars)
+			cmd := exec.CommandContext(ctxT(t), os.Args[0], "-test.run=^TestApplyChild$", "-test.count=1")
+			cmd.Env = append(os.Environ(), applyChildVar+"="+string(vars), applyChildArgs+"="+strings.Join([]string{"apply", file, "--trust-new"}, "\x1f"))
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			killed := false
+		wait:
+			for {
+				select {
+				case err := <-exited:
+					t.Fatalf("apply ended before the point (%v):\n%s", err, out.String())
+				case <-time.After(2 * time.Millisecond):
+					if p.at(s) {
+						_ = cmd.Process.Signal(syscall.SIGKILL)
+						killed = true
+						<-exited
+						break wait
+					}
+				}
+			}
+			if !killed {
+				t.Fatal("not killed")
+			}
+
+			code, uout, errOut := runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
+			if code != 0 {
+				t.Fatalf("uninstall after the kill: exit %d\n%s\n%s", code, uout, errOut)
+			}
+			if got := env.Dump(t, rs); got != dump {
+				t.Errorf("the database differs after uninstall:\n%s", lineDiff(dump, got))
+			}
+			if got := env.Tree(t, rs); !sameTree(tree, got) {
+				t.Errorf("the file tree differs after uninstall:\n%s", treeDiff(tree, got))
+			}
+		})
+	}
+}
+
+// journalHas reports whether a journal in the shop's data folder holds s.
+func journalHas(s *realShop, want string) bool {
+	files, _ := filepath.Glob(filepath.Join(s.vars[DataDirVar], "journals", "*.json"))
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), want) {
+			return true
+		}
+	}
+	return false
 }
