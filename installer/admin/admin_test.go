@@ -2,6 +2,8 @@ package admin_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,15 +14,17 @@ import (
 	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/internal/testext"
 )
 
-// TestInstallAndSaveEveryLine logs in, installs the fixture extension by
+// TestInstallAndSaveEveryLine (the lines only our imitation stands for;
+// TestRealInstallSaveUninstall drives the real ones) logs in, installs the fixture extension by
 // the line's route, reads its form (every input type, two tabs), posts it
 // with mistakes and reads the errors back, then saves it and checks the
 // rows with the line's code, key prefix and serialisation.
 func TestInstallAndSaveEveryLine(t *testing.T) {
 	env := testenv.Get(t)
-	for _, v := range fixture.Versions {
+	for _, v := range imitationVersions {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
 			s := newStore(t, env, v, adminfixture.Options{}, fixture.Options{})
@@ -192,12 +196,10 @@ func TestLoginFailures(t *testing.T) {
 		want          admin.LoginReason
 		words         string
 	}{
-		{"wrong password 2.3", "2.3.0.2", adminfixture.Options{}, admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "user name or password is wrong"},
+		{"wrong password 2.2", "2.2.0.0", adminfixture.Options{}, admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "user name or password is wrong"},
 		{"wrong password 1.5", "1.5.6.4", adminfixture.Options{}, admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "No match for Username"},
-		{"wrong password 4.0", "4.0.2.3", adminfixture.Options{}, admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "No match for Username"},
 		{"captcha 3.0", "3.0.3.8", adminfixture.Options{Captcha: true}, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Captcha, "does not solve captchas"},
 		{"captcha 4.1", "4.1.0.4", adminfixture.Options{Captcha: true}, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Captcha, "g-recaptcha"},
-		{"two-factor 4.1", "4.1.0.4", adminfixture.Options{TwoFactor: true}, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.TwoFactor, "code sent by e-mail"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -222,22 +224,35 @@ func TestLoginFailures(t *testing.T) {
 }
 
 // TestRenamedAdminFolder: 4.x stores may rename the admin folder; the
-// session works at whatever address the admin has.
+// session works at whatever address the admin has (a real 4.0 store whose
+// admin/ became manage7/, its config.php changed to match).
 func TestRenamedAdminFolder(t *testing.T) {
 	env := testenv.Get(t)
-	s := newStore(t, env, "4.0.2.3", adminfixture.Options{}, fixture.Options{AdminDir: "manage7"})
-	ctx := ctxT(t)
-	if !strings.HasSuffix(s.admin.URL, "/manage7/") {
-		t.Fatal(s.admin.URL)
+	rs := env.Store(t, "4.0.2.3")
+	q := realSQL(t, env, rs)
+	placeOcpay(t, env, rs, q)
+	if err := os.Rename(filepath.Join(rs.Root, "admin"), filepath.Join(rs.Root, "manage7")); err != nil {
+		t.Fatal(err)
 	}
-	sess, err := admin.Open(ctx, s.admin.URL, s.dialect, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Options{})
+	cfg := filepath.Join(rs.Root, "manage7", "config.php")
+	b, err := os.ReadFile(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sess.Install(ctx, s.ext); err != nil {
+	b = []byte(strings.NewReplacer("/admin/'", "/manage7/'", "'admin/'", "'manage7/'").Replace(string(b)))
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sess.OpenSettings(ctx, s.ext); err != nil {
+	ctx := ctxT(t)
+	sess, err := admin.Open(ctx, rs.URL+"manage7/", realDialect(t, rs), admin.Login{Username: rs.AdminUser, Password: rs.AdminPassword}, admin.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext := admin.Extension{Type: "payment", Code: testext.Code, Folder: testext.Code}
+	if err := sess.Install(ctx, ext); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.OpenSettings(ctx, ext); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -52,6 +52,21 @@ func TestRealLogin(t *testing.T) {
 				t.Fatalf("wrong password on the clean store: got %v, want %s", err, admin.WrongLogin)
 			}
 
+			if v == "4.1.0.4" {
+				// Two-factor authorisation, a setting of 4.1's own.
+				q := realSQL(t, env, rs)
+				if _, err := q.Exec("INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'config', 'config_user_2fa', '1', 0)"); err != nil {
+					t.Fatal(err)
+				}
+				_, err = admin.Open(ctx, rs.URL+rs.AdminDir+"/", d, good, admin.Options{})
+				if !errors.As(err, &le) || le.Reason != admin.TwoFactor || !strings.Contains(err.Error(), "code sent by e-mail") {
+					t.Fatalf("4.1 with two-factor: got %v, want %s", err, admin.TwoFactor)
+				}
+				if _, err := q.Exec("DELETE FROM oc_setting WHERE `key` = 'config_user_2fa'"); err != nil {
+					t.Fatal(err)
+				}
+			}
+
 			env.MakeNoisy(t, rs)
 			sess, err = admin.Open(ctx, rs.URL+rs.AdminDir+"/", d, good, admin.Options{})
 			if !d.JSON() {

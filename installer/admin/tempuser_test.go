@@ -22,7 +22,7 @@ import (
 // and all.
 func TestTempAccountEveryLine(t *testing.T) {
 	env := testenv.Get(t)
-	for _, v := range fixture.Versions {
+	for _, v := range imitationVersions {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
 			s := newStore(t, env, v, adminfixture.Options{}, fixture.Options{})
