@@ -230,8 +230,11 @@ func TestUninstallRealStores(t *testing.T) {
 			t.Parallel()
 			s := newRealShop(t, env, v, testenv.SFTP)
 			s.vars[SecretVar(testext.Prefix(s.rs.Line)+"secret")] = "s3cret-phrase"
-			file := s.setupFile(t, ocpaySetup(t, s.rs.Line))
+			// The store's own API user "Default" gets a new key and an
+			// allowed address from the setup: both must come back as they were.
+			file := s.setupFile(t, ocpaySetup(t, s.rs.Line)+"access:\n  api_user: Default\n  ips: [203.0.113.7]\n")
 			tree, dump := env.Tree(t, s.rs), env.Dump(t, s.rs)
+			apiBefore := s.value(t, "SELECT GROUP_CONCAT(`key`) FROM oc_api")
 
 			code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
 			if code != 0 || s.setting(t, testext.Prefix(s.rs.Line)+"status") != "1" {
@@ -248,6 +251,9 @@ func TestUninstallRealStores(t *testing.T) {
 				t.Fatalf("the refused rollback removed files: %v", err)
 			}
 
+			if s.value(t, "SELECT GROUP_CONCAT(`key`) FROM oc_api") == apiBefore || s.value(t, "SELECT COUNT(*) FROM oc_api_ip WHERE ip = '203.0.113.7'") != "1" {
+				t.Fatalf("the setup did not change the Default API user, so the test proves nothing")
+			}
 			code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
 			if code != 0 {
 				t.Fatalf("uninstall: exit %d\n%s\n%s", code, out, errOut)
