@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/installer/storefront"
@@ -60,6 +61,12 @@ type Setup struct {
 	Leftovers func(ctx context.Context) ([]string, error)
 	// Profile are the integration's own checks.
 	Profile []ProfileCheck
+	// Checkout, when set, proves the checkout offers the integration's
+	// payment method, through the store's own API (checkout.go).
+	Checkout *CheckoutSpec
+	// Creates are the tables and events the extension's install() makes;
+	// when not empty, a check requires them (creates.go).
+	Creates pkg.Creates
 }
 
 // state is shared by the checks of one run; dependent checks read what
@@ -105,6 +112,12 @@ func suite(s *Setup) ([]Check, *state) {
 		checks = append(checks,
 			Check{ID: "extension", Title: "Extension registered in the store", After: []string{"db-schema"}, Run: st.extension},
 			Check{ID: "enabled", Title: "Module enabled", After: []string{"db-schema"}, Run: st.enabled})
+	}
+	if s.Checkout != nil && s.Checkout.Method != "" {
+		checks = append(checks, Check{ID: "checkout", Title: "The checkout offers the payment method", After: st.checkoutAfter(), Timeout: CheckoutTimeout, Run: st.checkout})
+	}
+	if !s.Creates.Empty() {
+		checks = append(checks, Check{ID: "creates", Title: "The extension's tables and events exist", After: []string{"db-schema"}, Run: st.creates})
 	}
 	checks = append(checks, st.profileChecks()...)
 	checks = append(checks, Check{ID: "leftovers", Title: "Nothing temporary left on the store", Run: st.leftovers})
@@ -253,7 +266,10 @@ func (st *state) dbSchema(ctx context.Context) Result {
 }
 
 type probeResult struct {
-	PHP          string `json:"php"`
+	PHP string `json:"php"`
+	// RemoteAddr is the address PHP saw the probe's request come from:
+	// the one the store's API allow-list must hold for this computer.
+	RemoteAddr   string `json:"remote_addr"`
 	SelfOwner    int    `json:"self_owner"`
 	WrittenOwner int    `json:"written_owner"`
 }
@@ -275,7 +291,7 @@ $f = __DIR__ . '/' . basename(__FILE__, '.php') . '.txt';
 $w = @fileowner($f);
 @unlink($f);
 header('Content-Type: application/json');
-echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_owner' => fileowner(__FILE__), 'written_owner' => $w === false ? -1 : $w));
+echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_owner' => fileowner(__FILE__), 'written_owner' => $w === false ? -1 : $w, 'remote_addr' => isset($_SERVER['REMOTE_ADDR']) ? $_SERVER['REMOTE_ADDR'] : ''));
 `
 	remotePath := path.Join(st.s.Store.Root, name)
 	if err := st.s.Files.WriteAtomic(ctx, remotePath, []byte(src)); err != nil {

@@ -207,22 +207,7 @@ func (c *Client) APILogin(ctx context.Context, line store.Line, username, key st
 // route, call, user, host, folder, store, language, currency, the POST's
 // md5 and the time.
 func (c *Client) SignedCall(ctx context.Context, username, key, route, call string, post url.Values) error {
-	base, err := url.Parse(c.Base)
-	if err != nil {
-		return err
-	}
-	now := strconv.FormatInt(time.Now().Unix(), 10)
-	dir := strings.TrimRight(path.Dir(path.Join(base.Path, "index.php")), "/") + "/"
-	if post == nil {
-		post = url.Values{}
-	}
-	sum := md5.Sum([]byte(phpHTTPBuildQuery(post)))
-	msg := strings.Join([]string{route, call, username, base.Host, dir, "0", "en-gb", "USD", hex.EncodeToString(sum[:]), now}, "\n") + "\n"
-	mac := hmac.New(sha1.New, []byte(key))
-	mac.Write([]byte(msg))
-	q := url.Values{"route": {route}, "call": {call}, "username": {username}, "store_id": {"0"}, "language": {"en-gb"},
-		"currency": {"USD"}, "time": {now}, "signature": {base64.StdEncoding.EncodeToString(mac.Sum(nil))}}
-	p, err := c.do(ctx, http.MethodPost, c.Base+"index.php?"+q.Encode(), post)
+	p, err := c.signedPage(ctx, username, key, route, call, post)
 	if err != nil {
 		return err
 	}
@@ -235,6 +220,26 @@ func (c *Client) SignedCall(ctx context.Context, username, key, route, call stri
 		return &LoginError{Raw: fmt.Sprintf("HTTP %d: %s", p.Status, trim(p.Body))}
 	}
 	return nil
+}
+
+// signedPage makes a signed call and returns the store's answer as it is.
+func (c *Client) signedPage(ctx context.Context, username, key, route, call string, post url.Values) (*Page, error) {
+	base, err := url.Parse(c.Base)
+	if err != nil {
+		return nil, err
+	}
+	now := strconv.FormatInt(time.Now().Unix(), 10)
+	dir := strings.TrimRight(path.Dir(path.Join(base.Path, "index.php")), "/") + "/"
+	if post == nil {
+		post = url.Values{}
+	}
+	sum := md5.Sum([]byte(phpHTTPBuildQuery(post)))
+	msg := strings.Join([]string{route, call, username, base.Host, dir, "0", "en-gb", "USD", hex.EncodeToString(sum[:]), now}, "\n") + "\n"
+	mac := hmac.New(sha1.New, []byte(key))
+	mac.Write([]byte(msg))
+	q := url.Values{"route": {route}, "call": {call}, "username": {username}, "store_id": {"0"}, "language": {"en-gb"},
+		"currency": {"USD"}, "time": {now}, "signature": {base64.StdEncoding.EncodeToString(mac.Sum(nil))}}
+	return c.do(ctx, http.MethodPost, c.Base+"index.php?"+q.Encode(), post)
 }
 
 // phpHTTPBuildQuery encodes like PHP's http_build_query for flat forms
