@@ -270,7 +270,9 @@ func messagesText(msgs []phpmsg.Message) string {
 
 var tags = regexp.MustCompile(`<[^>]*>`)
 
-func plainBody(s string) string { return strings.Join(strings.Fields(tags.ReplaceAllString(s, " ")), " ") }
+func plainBody(s string) string {
+	return strings.Join(strings.Fields(tags.ReplaceAllString(s, " ")), " ")
+}
 
 func noise(answers []*storefront.Answer) int {
 	n := 0

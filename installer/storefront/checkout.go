@@ -25,15 +25,15 @@ type Order struct {
 	// CustomerGroupID is the store's default customer group (0: let the
 	// store pick its default).
 	CustomerGroupID int64
-	Firstname string
-	Lastname  string
-	Email     string
-	Telephone string
-	Address1  string
-	City      string
-	Postcode  string
-	CountryID int64
-	ZoneID    int64
+	Firstname       string
+	Lastname        string
+	Email           string
+	Telephone       string
+	Address1        string
+	City            string
+	Postcode        string
+	CountryID       int64
+	ZoneID          int64
 }
 
 // PaymentMethod is one method the store offers at the checkout.
