@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"path"
 	"regexp"
 	"sort"
 	"strconv"
@@ -16,6 +18,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/phpmsg"
+	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/installer/storefront"
 )
@@ -109,7 +112,7 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 	if sess.Token() != "" {
 		u.token = sess.Token()
 	}
-	if r, bad := st.checkoutFailure(sess, err); bad {
+	if r, bad := st.checkoutFailure(ctx, line, sess, err); bad {
 		return r
 	}
 	m, ok := methods[spec.Method]
@@ -123,11 +126,11 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 	done := fmt.Sprintf("Checkout offers %s (%s) for a cart with product %d and an address in %s.", title, spec.Method, o.ProductID, st.addressName(ctx, o))
 	if spec.ConfirmRoute != "" {
 		a, err := sess.Confirm(ctx, spec.ConfirmRoute, m)
-		if r, bad := st.checkoutFailure(sess, err); bad {
+		if r, bad := st.checkoutFailure(ctx, line, sess, err); bad {
 			return r
 		}
 		if a.Status != http.StatusOK {
-			return st.httpFailure(a)
+			return st.httpFailure(ctx, line, a)
 		}
 		done += fmt.Sprintf(" Its confirm step (%s) answers without a PHP error.", spec.ConfirmRoute)
 	}
@@ -192,12 +195,15 @@ func (st *state) openAPI(ctx context.Context, c *storefront.Client, line store.L
 	return sess, "", Result{}
 }
 
-var couldNotLoad = regexp.MustCompile(`Could not load (model|controller|language|library|helper) ([A-Za-z0-9_/.\-]+)`)
+// couldNotLoad is OpenCart's loader failing on a file that is gone: a route
+// up to 3.0 ("extension/payment/x"), a class name on 4.x
+// ("Opencart\Catalog\Model\Extension\X\Payment\X").
+var couldNotLoad = regexp.MustCompile(`Could not load (model|controller|language|library|helper) ([A-Za-z0-9_/.\\\-]+)`)
 
 // checkoutFailure turns what went wrong in the API session into a result:
 // PHP errors in any answer first (they explain the rest), then the
 // store's refusal or error.
-func (st *state) checkoutFailure(sess *storefront.APISession, err error) (Result, bool) {
+func (st *state) checkoutFailure(ctx context.Context, line store.Line, sess *storefront.APISession, err error) (Result, bool) {
 	for _, a := range sess.Answers {
 		if serious := a.Serious(); len(serious) > 0 {
 			if r, ok := missingFiles(a); ok {
@@ -220,9 +226,12 @@ func (st *state) checkoutFailure(sess *storefront.APISession, err error) (Result
 		return Failed("The store's API refused ocsetup's temporary API user.",
 			"Check that nothing in front of the store (a firewall, a proxy, a security module) blocks index.php?route=api/….", ce.Login.Error()), true
 	case ce.Answer.Status != http.StatusOK:
-		return st.httpFailure(ce.Answer), true
+		return st.httpFailure(ctx, line, ce.Answer), true
 	case ce.Reason == "the answer is not JSON":
 		if r, ok := missingFiles(ce.Answer); ok {
+			return r, true
+		}
+		if r, ok := st.missingModels(ctx, line, ce.Answer); ok {
 			return r, true
 		}
 		return Failed(fmt.Sprintf("The store's answer to %q is not what its API sends.", ce.Answer.Step),
@@ -233,8 +242,11 @@ func (st *state) checkoutFailure(sess *storefront.APISession, err error) (Result
 }
 
 // httpFailure explains an answer that is not HTTP 200.
-func (st *state) httpFailure(a *storefront.Answer) Result {
+func (st *state) httpFailure(ctx context.Context, line store.Line, a *storefront.Answer) Result {
 	if r, ok := missingFiles(a); ok {
+		return r
+	}
+	if r, ok := st.missingModels(ctx, line, a); ok {
 		return r
 	}
 	detail := messagesText(a.Messages)
@@ -254,6 +266,64 @@ func missingFiles(a *storefront.Answer) (Result, bool) {
 	}
 	return Failed(fmt.Sprintf("The store could not load %s %s when asked to %s: the extension's files are missing while it is still installed.", m[1], strings.TrimRight(m[2], "!."), a.Step),
 		"Upload the extension's files again (run the setup's upload step), or uninstall the extension under Extensions > Extensions.", firstLine(plainBody(a.Body))), true
+}
+
+// missingModels looks for the reason of a failed answer the store did not
+// print (Display Errors off): an installed payment extension whose
+// catalog model file is gone, which OpenCart cannot load when it lists
+// the payment methods.
+func (st *state) missingModels(ctx context.Context, line store.Line, a *storefront.Answer) (Result, bool) {
+	if st.s.Files == nil {
+		return Result{}, false
+	}
+	ext, _ := db.Table(st.schema.Prefix, "extension")
+	cols := "`code`, '' AS folder"
+	if st.schema.HasColumn("extension", "extension") {
+		cols = "`code`, `extension` AS folder"
+	}
+	rows, err := st.db.Query(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE `type` = 'payment' ORDER BY `code`", cols, ext))
+	if err != nil {
+		return Result{}, false
+	}
+	listed := map[string]map[string]bool{}
+	var missing []string
+	for i := 0; i < rows.Len(); i++ {
+		code, folder := rows.Row(i).String("code"), rows.Row(i).String("folder")
+		rel := "catalog/model/extension/payment/" + code + ".php"
+		if line.AtLeast(store.Line40) {
+			rel = "extension/" + folder + "/catalog/model/payment/" + code + ".php"
+		} else if line.In(store.Line21, store.Line22) {
+			rel = "catalog/model/payment/" + code + ".php"
+		}
+		dir, name := path.Split(path.Join(st.s.Store.Root, rel))
+		if listed[dir] == nil {
+			listed[dir] = map[string]bool{}
+			list, err := st.s.Files.List(ctx, dir)
+			if err != nil && !isNotExist(err) {
+				return Result{}, false
+			}
+			for _, f := range list {
+				listed[dir][f.Name] = true
+			}
+		}
+		if !listed[dir][name] {
+			missing = append(missing, code+" ("+rel+")")
+		}
+	}
+	if len(missing) == 0 {
+		return Result{}, false
+	}
+	return Failed(fmt.Sprintf("The store answered HTTP %d when asked to %s: the files of the installed payment extension %s are missing while it is still installed.", a.Status, a.Step, strings.Join(missing, ", ")),
+		"Upload the extension's files again (run the setup's upload step), or uninstall the extension under Extensions > Extensions > Payments.", firstLine(plainBody(a.Body))), true
+}
+
+// isNotExist: a folder that is gone altogether is a missing file too.
+func isNotExist(err error) bool {
+	var re *remote.Error
+	if errors.As(err, &re) && re.Kind == remote.KindNotFound {
+		return true
+	}
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 func messagesText(msgs []phpmsg.Message) string {
