@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
@@ -351,15 +352,22 @@ func (r *applyRun) site(ctx context.Context) error {
 			r.url = urls[0]
 		}
 	}
-	accounts, _ := admin.CleanupLeftovers(ctx, r.dir, func(_ context.Context, p admin.RecordPlace) (db.DB, *db.Schema, func(), error) {
+	thisStore := func(_ context.Context, p admin.RecordPlace) (db.DB, *db.Schema, func(), error) {
 		if !db.SameSite(p.Site, site) || path.Clean(p.Root) != path.Clean(st.Root) {
 			return nil, nil, nil, admin.ErrSkipStore
 		}
 		return r.d, r.sc, nil, nil
-	})
+	}
+	accounts, _ := admin.CleanupLeftovers(ctx, r.dir, thisStore)
 	for _, a := range accounts {
 		if a.Removed {
 			r.res.Removed = append(r.res.Removed, "temporary admin account "+a.Record.Username)
+		}
+	}
+	apiUsers, _ := check.CleanupAPILeftovers(ctx, r.dir, thisStore)
+	for _, a := range apiUsers {
+		if a.Removed {
+			r.res.Removed = append(r.res.Removed, "temporary API user "+a.Record.Username)
 		}
 	}
 	return nil

@@ -126,7 +126,10 @@ func TestOneBoxChecks(t *testing.T) {
 
 func TestAPSChecks(t *testing.T) {
 	env := testenv.Get(t)
-	p := newProfileScene(t, env, "amazon_ps", "settings:\n  merchant_identifier: TESTMERCHANT\n")
+	// The fixture store imitates the admin and the module's settings, not
+	// a checkout: the checkout check runs on the real stores
+	// (installer/check), so it is switched off here.
+	p := newProfileScene(t, env, "amazon_ps", "payment_method: none\nsettings:\n  merchant_identifier: TESTMERCHANT\n")
 	for k, v := range map[string]string{"access_code": "zx0IPmPy5jp1vAz8Kpg7", "request_sha_phrase": "req-phrase-1", "response_sha_phrase": "resp-phrase-1"} {
 		p.vars[SecretVar(k)] = v
 	}

@@ -40,6 +40,10 @@ type SetupFile struct {
 	Access   Access `yaml:"access,omitempty" json:"access,omitempty"`
 	// Settings are the profile's fields that are not secret.
 	Settings map[string]string `yaml:"settings,omitempty" json:"settings,omitempty"`
+	// PaymentMethod is the payment method's code whose checkout `test`
+	// proves through the store's API; "" means the integration's own
+	// payment extension, if it has one; "none" switches the check off.
+	PaymentMethod string `yaml:"payment_method,omitempty" json:"payment_method,omitempty"`
 
 	dir string // folder of the file, for relative paths
 }
@@ -149,6 +153,7 @@ store: /public_html                # optional: when the account holds several st
 integration: onebox                # amazon_ps | latitudepay | despatch_cloud | onebox | custom
 package: onebox-opencart3.ocmod.zip
 db_routes: direct,ssh,bridge       # optional: the database routes to try, in order
+payment_method: cod                # optional: the method whose checkout 'test' proves; none skips it
 access:
   api_user: Default
   ips: [203.0.113.7]

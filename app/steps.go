@@ -208,6 +208,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	if creds != nil {
 		setup.StoreURL = creds.Catalog.HTTPServer
 	}
+	setup.Checkout = checkoutSpec("", setup.Extension, admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root})
 	setup.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
 		c, err := db.Read(ctx, pool, st)
 		if err != nil {

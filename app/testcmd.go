@@ -11,9 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -32,7 +34,11 @@ tables of the line, a PHP probe (and whether uploaded files have the owner PHP
 writes as), the storefront without PHP warnings, the admin login page, the HTTPS
 certificate, the API login with the integration's key (OCSETUP_SECRET_API_KEY),
 the provider's IPs on the allow-list, the extension registered and enabled,
-the integration's own checks, and that nothing temporary was left behind.
+the tables and events the package's install() makes, the checkout through the
+store's own API offering the payment method (payment_method: in the setup file,
+else the integration's payment extension; "none" skips it; a temporary API user
+is made for it and removed), the integration's own checks, and that nothing
+temporary was left behind.
 
 --report FILE writes the report for the provider's integration team: Markdown
 (.md), HTML (.html) or JSON (.json), by the file's extension. It holds the store
@@ -170,6 +176,10 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	if f.StoreURL != "" {
 		s.StoreURL = f.StoreURL
 	}
+	s.Checkout = checkoutSpec(f.PaymentMethod, s.Extension, admin.RecordPlace{DataDir: dir, Site: site, Root: s.Store.Root})
+	if f.Package != "" {
+		s.Creates = packageCreates(f.PackagePath())
+	}
 	s.Leftovers = func(context.Context) ([]string, error) {
 		recs, err := db.Leftovers(dir)
 		var left []string
@@ -237,6 +247,35 @@ func chooseStore(ctx context.Context, pool *remote.Pool, site remote.Site, want 
 		return store.Store{}, errors.New("several stores found (" + strings.Join(roots, ", ") + "): name one with store: in the setup file")
 	}
 	return stores[0], nil
+}
+
+// NoPaymentMethod in a setup file's payment_method switches the checkout
+// check off (a store whose API must not be touched).
+const NoPaymentMethod = "none"
+
+// checkoutSpec asks the test to prove the checkout offers method (or the
+// integration's payment extension); nil when there is no payment method.
+func checkoutSpec(method string, ext *check.Extension, place admin.RecordPlace) *check.CheckoutSpec {
+	if method == "" && ext != nil && ext.Type == "payment" {
+		method = ext.Code
+	}
+	if method == "" || method == NoPaymentMethod {
+		return nil
+	}
+	return &check.CheckoutSpec{Method: method, Record: place}
+}
+
+// packageCreates reads the tables and events the package's install()
+// makes; a package that cannot be read names nothing (the upload step
+// reports why).
+func packageCreates(p string) pkg.Creates {
+	pk, err := pkg.Open(p)
+	if err != nil {
+		return pkg.Creates{}
+	}
+	defer pk.Close()
+	c, _ := pk.InstallCreates()
+	return c
 }
 
 // extensionOf is the module a profile installs, for the registration and

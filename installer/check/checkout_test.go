@@ -194,7 +194,7 @@ func TestCheckoutOnNoisyStore(t *testing.T) {
 func TestCheckoutMissingModelFile(t *testing.T) {
 	for _, c := range []struct {
 		version, model, want string
-		display            bool
+		display              bool
 	}{
 		{"3.0.3.9", "catalog/model/extension/payment/cod.php", "cod (catalog/model/extension/payment/cod.php) are missing while it is still installed", false},
 		{"4.0.2.3", "extension/opencart/catalog/model/payment/cod.php", `could not load model Opencart\Catalog\Model\Extension\Opencart\Payment\Cod when`, true},
