@@ -420,3 +420,51 @@ func TestCreatesCheck(t *testing.T) {
 		})
 	}
 }
+
+// codConfirm is the stock cash-on-delivery module's confirm route.
+var codConfirm = map[string]string{
+	"2.3.0.2": "extension/payment/cod/confirm",
+	"3.0.3.9": "extension/payment/cod/confirm",
+	"4.0.2.3": "extension/opencart/payment/cod.confirm",
+	"4.1.0.4": "extension/opencart/payment/cod.confirm",
+}
+
+// TestCheckoutConfirmStep: with the module's confirm route given, the
+// check calls it with the method chosen in the API session: the stock
+// module answers on every line; a confirm action that dies fails the
+// check, naming the route.
+func TestCheckoutConfirmStep(t *testing.T) {
+	for _, v := range testenv.RealVersions {
+		t.Run(v, func(t *testing.T) {
+			s := newRealScene(t, v)
+			s.setup.Checkout.ConfirmRoute = codConfirm[v]
+			r := runChecks(t, s.setup, "checkout")["checkout"]
+			if r.Status != check.Pass || !strings.Contains(r.Cause, "Its confirm step ("+codConfirm[v]+") answers without a PHP error") {
+				t.Fatalf("confirm of the stock module: %+v", r)
+			}
+			if left := s.tempAPIRows(t); left != "" {
+				t.Fatalf("the temporary API user left %s", left)
+			}
+		})
+	}
+	t.Run("dies", func(t *testing.T) {
+		s := newRealScene(t, "3.0.3.9")
+		// The module's confirm action calls a function that does not exist.
+		ctrl := filepath.Join(s.rs.Root, "catalog/controller/extension/payment/cod.php")
+		src, err := os.ReadFile(ctrl)
+		must(t, err)
+		broken := strings.Replace(string(src), "public function confirm() {", "public function confirm() {\n\t\tocsetup_no_such_function();", 1)
+		if broken == string(src) {
+			t.Fatal("the confirm action was not found in cod.php")
+		}
+		must(t, os.WriteFile(ctrl, []byte(broken), 0o644))
+		s.setup.Checkout.ConfirmRoute = codConfirm["3.0.3.9"]
+		r := runChecks(t, s.setup, "checkout")["checkout"]
+		if r.Status != check.Fail || !strings.Contains(r.Cause, "confirm the order") || !strings.Contains(r.Cause, "HTTP 500") {
+			t.Fatalf("a confirm step that dies: %+v", r)
+		}
+		if left := s.tempAPIRows(t); left != "" {
+			t.Fatalf("the temporary API user left %s", left)
+		}
+	})
+}
