@@ -177,7 +177,7 @@ func (s *APISession) signed(ctx context.Context, step, call string) (*Answer, ma
 // answer records the store's answer and reads the JSON behind any PHP
 // messages printed before it.
 func (s *APISession) answer(step, call string, p *Page) (*Answer, map[string]json.RawMessage, error) {
-	a := &Answer{Step: step, Call: call, Status: p.Status, Body: p.Body, Messages: s.finder.Find(p.Body, 0)}
+	a := &Answer{Step: step, Call: call, Status: p.Status, Body: p.Raw, Messages: s.finder.Find(p.Raw, 0)}
 	s.Answers = append(s.Answers, a)
 	if p.Status == http.StatusForbidden && s.line == store.Line41 {
 		return a, nil, &CheckoutError{Answer: a, Login: &LoginError{BadKey: true, IPNotAllowed: true, Raw: trim(p.Body)}}
@@ -186,7 +186,7 @@ func (s *APISession) answer(step, call string, p *Page) (*Answer, map[string]jso
 		return a, nil, &CheckoutError{Answer: a, Reason: fmt.Sprintf("HTTP %d", p.Status)}
 	}
 	var ans map[string]json.RawMessage
-	body := strings.TrimSpace(s.finder.Strip(p.Body))
+	body := strings.TrimSpace(p.Body)
 	if body == "[]" {
 		ans = map[string]json.RawMessage{}
 	} else if err := decodeLenient(body, &ans); err != nil {
@@ -394,7 +394,7 @@ func methodsOf(raw json.RawMessage) (map[string]PaymentMethod, error) {
 		if title == "" {
 			title = v.Name
 		}
-		pm := PaymentMethod{Code: k, Title: stripTags(title)}
+		pm := PaymentMethod{Code: k, Title: strings.NewReplacer("<b>", "", "</b>", "").Replace(title)}
 		opts := make([]string, 0, len(v.Option))
 		for o := range v.Option {
 			opts = append(opts, o)
@@ -440,7 +440,7 @@ func (s *APISession) Confirm(ctx context.Context, route string, m PaymentMethod)
 	if err != nil {
 		return nil, err
 	}
-	a := &Answer{Step: "confirm the order with the payment method", Call: route, Status: p.Status, Body: p.Body, Messages: s.finder.Find(p.Body, 0)}
+	a := &Answer{Step: "confirm the order with the payment method", Call: route, Status: p.Status, Body: p.Raw, Messages: s.finder.Find(p.Raw, 0)}
 	s.Answers = append(s.Answers, a)
 	return a, nil
 }

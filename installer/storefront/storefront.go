@@ -52,6 +52,9 @@ type Page struct {
 	// text; PHPCount is how many there were in all.
 	PHPErrors []string
 	PHPCount  int
+	// Raw is the answer as it came, PHP messages included (Body has them
+	// stripped).
+	Raw string
 }
 
 // Get fetches index.php with a query (route=common/home, say).
@@ -80,7 +83,7 @@ func (c *Client) do(ctx context.Context, method, u string, form url.Values) (*Pa
 	if err != nil {
 		return nil, err
 	}
-	p := &Page{Status: resp.StatusCode, Body: string(b)}
+	p := &Page{Status: resp.StatusCode, Body: string(b), Raw: string(b)}
 	if c.msgs == nil {
 		c.msgs = phpmsg.New()
 	}
