@@ -77,10 +77,7 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 		return Result{Status: Skipped, Cause: fmt.Sprintf("OpenCart %s has no API for a checkout; open the store and pay with the method by hand.", line)}
 	}
 	place := spec.Record
-	if st.creds != nil {
-		place.Database = st.creds.Database
-	}
-	place.Prefix = st.schema.Prefix
+	place.Database, place.Prefix = st.schema.Database, st.schema.Prefix
 	st.removeAPILeftovers(ctx, place)
 
 	o, err := st.checkoutOrder(ctx, spec.Method)
