@@ -45,9 +45,9 @@ func TestFirstQuote(t *testing.T) {
 
 func TestErrorText(t *testing.T) {
 	for raw, want := range map[string]string{
-		`"Warning: No Payment options are available!"`:                       "Warning: No Payment options are available!",
+		`"Warning: No Payment options are available!"`:                        "Warning: No Payment options are available!",
 		`{"ip":"Your IP 10.0.0.1 is not allowed","key":"Incorrect API Key!"}`: "ip: Your IP 10.0.0.1 is not allowed; key: Incorrect API Key!",
-		`{"error":{"firstname":"First Name!"}}`:                              "error: firstname: First Name!",
+		`{"error":{"firstname":"First Name!"}}`:                               "error: firstname: First Name!",
 	} {
 		if got := errorText(json.RawMessage(raw)); got != want {
 			t.Errorf("%s: %q", raw, got)
