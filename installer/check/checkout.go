@@ -85,9 +85,10 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 		return Failed("ocsetup found nothing it could put in a test cart.", "Enable at least one product that is in stock, has no required options and is in the default store.", err.Error())
 	}
 	u, err := createTempAPIUser(ctx, st.db, st.schema, place)
-	if err != nil {
+	if u == nil {
 		return Failed("ocsetup could not make its temporary API user.", "Check the database user's rights (INSERT on the api tables) and that the data folder is writable.", err.Error())
 	}
+	// From here the user may exist: it goes whatever happens next.
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
@@ -99,6 +100,9 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 			}
 		}
 	}()
+	if err != nil {
+		return Failed("ocsetup could not make its temporary API user.", "Check the database user's rights (SELECT and INSERT on the api tables).", err.Error())
+	}
 	c := storefront.New(st.s.StoreURL)
 	c.HTTP = st.s.HTTP
 	sess, ipNote, res := st.openAPI(ctx, c, line, u)
@@ -206,6 +210,10 @@ func (st *state) openAPI(ctx context.Context, c *storefront.Client, line store.L
 	// 2.1–4.0 name the refused address: log in once, allow it, log in.
 	_, err := c.OpenAPI(ctx, line, u.Name, u.Key)
 	var le *storefront.LoginError
+	if errors.As(err, &le) && !le.IPNotAllowed {
+		return nil, "", Failed("The store's API did not accept ocsetup's temporary API user, made a moment ago with a fresh key.",
+			"Check that config.php's database is the one the storefront uses, and that no module or firewall blocks index.php?route=api/….", err.Error())
+	}
 	if !errors.As(err, &le) || !le.IPNotAllowed || le.IP == "" {
 		if err == nil {
 			err = errors.New("the store accepted an API user with no allowed address")
