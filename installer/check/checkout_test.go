@@ -392,11 +392,6 @@ func TestCreatesCheck(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			s := newRealScene(t, v)
 			s.setup.Checkout = nil
-			// Restoring the snapshot does not drop tables it does not
-			// know, so the test removes its own.
-			drop := func() { _, _ = s.sql.Exec("DROP TABLE IF EXISTS oc_ocsetup_test_meta, oc_ocsetup_test_log") }
-			drop()
-			t.Cleanup(drop)
 			s.exec(t, "CREATE TABLE oc_ocsetup_test_meta (id INT PRIMARY KEY)")
 			s.exec(t, "CREATE TABLE oc_ocsetup_test_log (id INT PRIMARY KEY)")
 			cols, vals := "code, `trigger`, action, status", "'ocsetup_test_confirm', 'catalog/model/checkout/order/addOrderHistory/before', 'extension/x/y', 1"
