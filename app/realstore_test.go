@@ -362,7 +362,7 @@ func ocpaySetup(t *testing.T, line string) string {
 	if line == "4.0" || line == "4.1" {
 		folder = "  folder: " + testext.Code + "\n"
 	}
-	return "integration: custom\npackage: " + testext.Package(t, line) + "\nsettings:\n  type: payment\n  code: " + testext.Code + "\n" + folder +
+	return "integration: custom\npayment_method: " + testext.Code + "\npackage: " + testext.Package(t, line) + "\nsettings:\n  type: payment\n  code: " + testext.Code + "\n" + folder +
 		"  " + p + "merchant_id: M-4711\n  " + p + "secret: \"\"\n  " + p + "status: \"1\"\n  " + p + "order_status_id: \"1\"\n"
 }
 
@@ -404,6 +404,13 @@ func TestApplyRealPackage(t *testing.T) {
 						}
 						if got := s.value(t, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'oc_ocpay_transaction'", rs.Database); got != "1" {
 							t.Fatalf("the extension's install() did not run: no oc_ocpay_transaction table")
+						}
+						code, out, errOut = runApplyCLI(t, s.vars, "test", file, "--trust-new")
+						if code != 0 {
+							t.Fatalf("test: exit %d\n%s\n%s", code, out, errOut)
+						}
+						if !strings.Contains(out, testext.Code) {
+							t.Fatalf("test does not name the method it proved:\n%s", out)
 						}
 						res, err := testext.Checkout(ctxT(t), rs, testext.CheckoutOptions{MySQL: env.MySQL, Pay: testext.Code})
 						if err != nil {

@@ -362,11 +362,30 @@ func (st *state) storefront(ctx context.Context) Result {
 	case p.Status != http.StatusOK:
 		return Failed(fmt.Sprintf("The storefront answers HTTP %d.", p.Status), "Open the store in a browser and fix what it shows.", firstLine(p.Body))
 	case len(p.PHPErrors) > 0:
-		return Failed(fmt.Sprintf("The storefront prints %d PHP messages into its pages, where every customer sees them.", p.PHPCount),
-			"A live store should not display errors: turn Display Errors off (System > Settings > Server > Display Errors; ocsetup offers to do it when it connects), and ask the author of the module named in the messages for a version that supports this PHP.",
-			strings.Join(p.PHPErrors, "\n"))
+		cause := fmt.Sprintf("The storefront prints %d PHP messages into its pages, where every customer sees them.", p.PHPCount)
+		fix := "A live store should not display errors: turn Display Errors off (System > Settings > Server > Display Errors; ocsetup offers to do it when it connects), and ask the author of the module named in the messages for a version that supports this PHP."
+		if severePHP(p.PHPErrors) {
+			return Failed(cause, fix, strings.Join(p.PHPErrors, "\n"))
+		}
+		// Deprecations and notices: the page still works, but it shows.
+		return Warned(cause, fix, strings.Join(p.PHPErrors, "\n"))
 	}
 	return Passed("HTTP 200, no PHP messages in the page.")
+}
+
+// severePHP reports a message that is more than a deprecation or a
+// notice: a warning, an error or an uncaught exception (the messages
+// start with their kind, as storefront.Page gives them).
+func severePHP(msgs []string) bool {
+	for _, m := range msgs {
+		kind, _, _ := strings.Cut(m, ":")
+		switch kind {
+		case "Deprecated", "Unknown", "Notice", "Strict Standards", "User Deprecated":
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 func (st *state) adminLogin(ctx context.Context) Result {
