@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/assets/bridge"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // BridgeFiles is what the bridge route needs of the files channel
@@ -143,10 +144,16 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 	}
 	// Try the store's addresses in turn (https first) until one serves
 	// the bridge; an answer from the bridge itself, even a refusal, ends
-	// the search.
+	// the search, and so does a certificate that does not verify.
 	for _, u := range urls {
 		b.setURL(u + name)
 		err = b.call(ctx, map[string]any{"op": "ping"}, &b.pingRes)
+		if cerr := webguard.Certificate(err); cerr != nil {
+			// Never a reason to try plain http: an interceptor
+			// produces exactly this.
+			err = bridgeError(b.currentURL(), cerr.Error(), cerr)
+			break
+		}
 		var transport *transportError
 		if err == nil || !errors.As(err, &transport) && !errors.Is(err, errNotServed) {
 			break

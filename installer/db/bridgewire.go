@@ -25,6 +25,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // sign is the request signature: HMAC-SHA256 of "ts\nnonce\nbody".
@@ -99,7 +101,7 @@ func (b *bridgeRunner) exchange(ctx context.Context, method, target string, body
 }
 
 // post signs and sends body, follows redirects to the bridge's own name
-// (http to https, say), and corrects once for a server clock that differs
+// on the same origin (or http to https on the same host), and corrects once for a server clock that differs
 // from ours.
 func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error) {
 	redirects, clockFixed := 0, false
@@ -114,6 +116,13 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 		switch resp.StatusCode {
 		case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 			loc, err := resp.Location()
+			if err == nil {
+				if from, perr := url.Parse(target); perr == nil {
+					if gerr := webguard.SameOrigin(from, loc); gerr != nil {
+						return nil, bridgeError(target, gerr.Error(), errNotServed)
+					}
+				}
+			}
 			if err == nil && redirects < 3 && path.Base(loc.Path) == path.Base(mustPath(target)) {
 				redirects++
 				b.setURL(loc.String())
