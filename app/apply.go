@@ -22,6 +22,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
 	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // AdminPasswordVar holds the merchant's admin password for --admin-user
@@ -520,9 +521,9 @@ func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admi
 	}
 	adminURL := r.flags.adminURL
 	if adminURL == "" {
-		adminURL = r.creds.Admin.HTTPSServer
-		if adminURL == "" || !strings.HasPrefix(r.url, "https") {
-			adminURL = r.creds.Admin.HTTPServer
+		// HTTPS first; a certificate that fails stops here (webguard).
+		if adminURL, err = webguard.PreferHTTPS(ctx, nil, r.creds.Admin.HTTPSServer, r.creds.Admin.HTTPServer); err != nil {
+			return err
 		}
 		if adminURL == "" && r.url != "" {
 			adminURL = r.url + r.st.AdminDir + "/"

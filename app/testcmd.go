@@ -156,14 +156,14 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	if s.StoreErr == nil && pool != nil {
 		if creds, err := db.Read(ctx, pool, s.Store); err == nil {
 			dbPassword = creds.Password.Reveal()
-			s.StoreURL = creds.Catalog.HTTPServer
+			s.StoreURL = preferredStoreURL(creds)
 		}
 		s.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
 			creds, err := db.Read(ctx, pool, s.Store)
 			if err != nil {
 				return nil, nil, err
 			}
-			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: s.StoreURL})
+			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: f.StoreURL})
 			return d, creds, err
 		}
 	}

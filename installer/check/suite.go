@@ -20,6 +20,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/installer/storefront"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // Files is what the checks need of the files channel (*remote.Pool).
@@ -85,6 +86,7 @@ func suite(s *Setup) ([]Check, *state) {
 	if s.HTTP == nil {
 		s.HTTP = &http.Client{Timeout: 15 * time.Second}
 	}
+	s.HTTP = webguard.Guard(s.HTTP) // redirects stay on the store's origin
 	checks := []Check{
 		{ID: "files-login", Title: "Log in to the hosting", Run: st.filesLogin},
 		{ID: "store-root", Title: "Find the store and its OpenCart line", After: []string{"files-login"}, Run: st.storeRoot},

@@ -6,6 +6,7 @@
 package webguard
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // RedirectError is a redirect (or a form action) that leaves the origin.
@@ -170,4 +172,44 @@ func hostPort(u *url.URL) string {
 func Fingerprint(c *x509.Certificate) string {
 	sum := sha256.Sum256(c.Raw)
 	return "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:])
+}
+
+// PreferHTTPS picks the address to use for the admin or a check: httpsURL
+// when it answers over verified TLS, httpURL when nothing serves https
+// there (refused, timed out). A certificate that does not verify is an
+// error, never a reason to use httpURL. An httpsURL that is not https is
+// ignored. client nil means a client with a 15-second timeout.
+func PreferHTTPS(ctx context.Context, client *http.Client, httpsURL, httpURL string) (string, error) {
+	if !strings.HasPrefix(strings.ToLower(httpsURL), "https://") {
+		if httpURL == "" {
+			return httpsURL, nil
+		}
+		return httpURL, nil
+	}
+	if client == nil {
+		client = &http.Client{Timeout: 15 * time.Second}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, httpsURL, nil)
+	if err != nil {
+		return "", err
+	}
+	// Any answer shows that https works; where it redirects does not
+	// matter here.
+	c := *client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := c.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		return httpsURL, nil
+	}
+	if cerr := Certificate(err); cerr != nil {
+		return "", cerr
+	}
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
+	if httpURL == "" {
+		return httpsURL, nil
+	}
+	return httpURL, nil
 }
