@@ -39,6 +39,7 @@ type applyFlags struct {
 	// displayOff lets ocsetup switch Display Errors off on a store that
 	// prints PHP messages (recorded and undone with the setup).
 	displayOff bool
+	allowCore  bool
 }
 
 func (c *CLI) addApply() {
@@ -104,6 +105,7 @@ A complete setup file:
 		fs.StringVar(&f.adminURL, "admin-url", "", "the admin's address, when it is not the one in the admin's config.php")
 		fs.BoolVar(&f.reveal, "reveal", false, "print keys and passwords to hand over in full (they are masked otherwise)")
 		fs.BoolVar(&f.displayOff, "display-errors-off", false, "when the store prints PHP messages into its pages, switch OpenCart's Display Errors off (recorded, undone with the setup); without it such a store's admin may be unusable")
+		fs.BoolVar(&f.allowCore, "allow-core-files", false, "let the package replace core files (config.php, index.php, .htaccess, .user.ini, php.ini)")
 	}
 }
 
@@ -147,18 +149,18 @@ func applyProfilesHelp() string {
 
 // applyResult is what apply did, for the user and for --json.
 type applyResult struct {
-	Integration string              `json:"integration"`
-	Store       *store.Store        `json:"store,omitempty"`
-	DBRoute     db.Route            `json:"db_route,omitempty"`
-	Removed     []string            `json:"removed_leftovers,omitempty"`
-	Package     *packageStep        `json:"package,omitempty"`
-	Access      *accessStep         `json:"access,omitempty"`
+	Integration string       `json:"integration"`
+	Store       *store.Store `json:"store,omitempty"`
+	DBRoute     db.Route     `json:"db_route,omitempty"`
+	Removed     []string     `json:"removed_leftovers,omitempty"`
+	Package     *packageStep `json:"package,omitempty"`
+	Access      *accessStep  `json:"access,omitempty"`
 	// Modification is the package's install.xml, registered as the
 	// store's installer does.
-	Modification *modificationStep `json:"modification,omitempty"`
-	Settings    *settingsStep       `json:"settings,omitempty"`
-	Show        []integrations.Info `json:"show,omitempty"`
-	Notices     []string            `json:"notices,omitempty"`
+	Modification *modificationStep   `json:"modification,omitempty"`
+	Settings     *settingsStep       `json:"settings,omitempty"`
+	Show         []integrations.Info `json:"show,omitempty"`
+	Notices      []string            `json:"notices,omitempty"`
 	// PHPMessages counts the PHP messages the storefront's home page
 	// showed when ocsetup connected (Display Errors on).
 	PHPMessages   int                `json:"php_messages,omitempty"`
@@ -404,6 +406,10 @@ func (r *applyRun) upload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range pl.Warnings {
+		fmt.Fprintf(r.x.Err, "warning:  %s\n", w.Message)
+	}
+	eng.AllowCoreFiles = r.flags.allowCore
 	m, err := eng.Upload(ctx, pl, p)
 	if err != nil {
 		return err
