@@ -143,15 +143,31 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 			}
 			return nil, bridgeError(target, fmt.Sprintf("The store answered the bridge's address with something other than the bridge (HTTP %d). PHP may not run there, or the address is not the store's.", resp.StatusCode), errNotServed)
 		}
-		if !r.signed && r.Code == "stale" && r.Now > 0 && !clockFixed {
-			// The bridge's clock differs from ours; its "now" is only
-			// trusted to choose a timestamp, which is still signed.
+		if r.signed && r.Code == "stale" && r.Now > 0 && !clockFixed {
+			// The bridge's clock differs from ours. Only a signed "now"
+			// (bound to this request's nonce) is used, and only within
+			// maxClockOffset: an unsigned one could come from anyone on
+			// the path and would open a window to replay recorded requests.
+			off := r.Now - time.Now().Unix()
+			if off > maxClockOffset || off < -maxClockOffset {
+				return nil, bridgeError(target, fmt.Sprintf("The store's server clock differs from this computer's by %s, more than ocsetup allows (1 hour). Check the date and time of this computer, or ask the hosting provider to fix the server's.", time.Duration(abs(off))*time.Second), nil)
+			}
 			clockFixed = true
-			b.offset.Store(r.Now - time.Now().Unix())
+			b.offset.Store(off)
 			continue
 		}
 		return r, nil
 	}
+}
+
+// maxClockOffset bounds the clock correction, in seconds.
+const maxClockOffset = 3600
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func mustPath(u string) string {
