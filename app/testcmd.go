@@ -92,20 +92,28 @@ func writeReport(p string, rep check.Report) error {
 	default:
 		return usageError{"--report: name the file .md, .html or .json"}
 	}
-	tmp := p + ".tmp"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	// A fresh temporary file (O_EXCL, so never an existing file or a
+	// symlink someone planted) renamed over the report: rename replaces a
+	// symlink at p instead of writing through it.
+	out, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*.tmp")
 	if err != nil {
 		return err
 	}
+	tmp := out.Name()
 	if err := write(out); err != nil {
 		out.Close()
 		os.Remove(tmp)
 		return err
 	}
 	if err := out.Close(); err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, p)
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // secrets are every secret value of the run, for the report's redaction.
