@@ -119,3 +119,31 @@ func TestPinnedFTPSNeverFallsBackToPlain(t *testing.T) {
 		})
 	}
 }
+
+// TestCorruptKnownHostsNamed: a known_hosts file with a broken line gives
+// an error naming the file and the line, not a protocol failure.
+func TestCorruptKnownHostsNamed(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.SFTP)
+	tr := trusting(t, env, ts)
+	kh, err := os.ReadFile(tr.KnownHosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := "127.0.0.9 ssh-ed25519 AAAA-not-base64!!\n"
+	if err := os.WriteFile(tr.KnownHosts, append([]byte(bad), kh...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := remote.Dial(context.Background(), siteOf(ts), tr)
+	if err == nil {
+		c.Close()
+		t.Fatal("connected despite a corrupt known_hosts")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, tr.KnownHosts) || !strings.Contains(msg, "line 1") {
+		t.Errorf("err = %v; want the file %s and line 1 named", err, tr.KnownHosts)
+	}
+	if k := remote.KindOf(err); k == remote.KindProtocol || k == remote.KindUnknownKey {
+		t.Errorf("kind %v: misleading", k)
+	}
+}
