@@ -155,6 +155,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 		defer pool.Close()
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
+		s.RecordUpload = recordUpload(dir, pool.Site())
 	}
 	routes, err := db.ParseRoutes(orDefault(f.DBRoutes, "direct,ssh,bridge"))
 	if err != nil {

@@ -1,6 +1,11 @@
 package app
 
-import "github.com/ocsetup/ocsetup/installer/db"
+import (
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/remote"
+)
 
 // preferredStoreURL is the store's address to use for checks and reports:
 // HTTPS_SERVER when config.php has one, so that the storefront, the API
@@ -11,4 +16,12 @@ func preferredStoreURL(c *db.Credentials) string {
 		return urls[0]
 	}
 	return c.Catalog.HTTPServer
+}
+
+// recordUpload records the check suite's temporary files on site among
+// the leftovers of dataDir before they are uploaded.
+func recordUpload(dataDir string, site remote.Site) func(string) (func() error, error) {
+	return func(p string) (func() error, error) {
+		return db.RecordUpload(dataDir, site, p, time.Hour)
+	}
 }

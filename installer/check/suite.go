@@ -61,6 +61,10 @@ type Setup struct {
 	Leftovers func(ctx context.Context) ([]string, error)
 	// Profile are the integration's own checks.
 	Profile []ProfileCheck
+	// RecordUpload, when set, records a file the suite is about to put on
+	// the store (the PHP probe) so that a crash leaves a record the next
+	// start cleans up; forget drops the record once the file is gone.
+	RecordUpload func(remotePath string) (forget func() error, err error)
 }
 
 // state is shared by the checks of one run; dependent checks read what
@@ -280,14 +284,24 @@ header('Content-Type: application/json');
 echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_owner' => fileowner(__FILE__), 'written_owner' => $w === false ? -1 : $w));
 `
 	remotePath := path.Join(st.s.Store.Root, name)
-	if err := st.s.Files.WriteAtomic(ctx, remotePath, []byte(src)); err != nil {
-		return Failed("The probe could not be uploaded to the store's folder.", "Check that the account may write there.", err.Error())
+	forget := func() error { return nil }
+	if st.s.RecordUpload != nil {
+		f, err := st.s.RecordUpload(remotePath)
+		if err != nil {
+			return Failed("The probe could not be recorded in ocsetup's data folder, so it was not uploaded.", "Check that ocsetup's data folder is writable.", err.Error())
+		}
+		forget = f
 	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = st.s.Files.Remove(cctx, remotePath)
+		if err := st.s.Files.Remove(cctx, remotePath); err == nil || remote.KindOf(err) == remote.KindNotFound {
+			_ = forget()
+		}
 	}()
+	if err := st.s.Files.WriteAtomic(ctx, remotePath, []byte(src)); err != nil {
+		return Failed("The probe could not be uploaded to the store's folder.", "Check that the account may write there.", err.Error())
+	}
 	body, status, err := st.get(ctx, strings.TrimRight(st.s.StoreURL, "/")+"/"+name)
 	if err != nil || status != http.StatusOK {
 		return Failed("The probe uploaded over FTP/SFTP is not served at the store's address.",
