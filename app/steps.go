@@ -205,7 +205,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		return ""
 	}
 	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: extensionOf(integrationID),
-		Profile: profileChecks(answers, getenv), RecordUpload: recordUpload(s.dataDir, pool.Site())}
+		Profile: profileChecks(answers, getenv), RecordUpload: recordUpload(s.dataDir, pool.Site(), nil)}
 	if creds != nil {
 		setup.StoreURL = preferredStoreURL(creds)
 	}
