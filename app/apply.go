@@ -235,7 +235,13 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 		return r.res, err
 	}
 	defer r.pool.Close()
-	defer r.d.Close()
+	defer func() {
+		// Closing removes a bridge; one that could not remove itself is
+		// named with its path, never passed over in silence.
+		if err := r.d.Close(); err != nil {
+			fmt.Fprintf(r.x.Err, "warning:  %v\n", err)
+		}
+	}()
 
 	// Every answer is checked before anything changes.
 	target, err := settings.ReadTarget(ctx, r.d, r.sc, r.line, r.st.Version, r.url)
