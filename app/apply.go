@@ -24,6 +24,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
 	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // AdminPasswordVar holds the merchant's admin password for --admin-user
@@ -40,6 +41,7 @@ type applyFlags struct {
 	// displayOff lets ocsetup switch Display Errors off on a store that
 	// prints PHP messages (recorded and undone with the setup).
 	displayOff bool
+	allowCore  bool
 }
 
 func (c *CLI) addApply() {
@@ -105,6 +107,7 @@ A complete setup file:
 		fs.StringVar(&f.adminURL, "admin-url", "", "the admin's address, when it is not the one in the admin's config.php")
 		fs.BoolVar(&f.reveal, "reveal", false, "print keys and passwords to hand over in full (they are masked otherwise)")
 		fs.BoolVar(&f.displayOff, "display-errors-off", false, "when the store prints PHP messages into its pages, switch OpenCart's Display Errors off (recorded, undone with the setup); without it such a store's admin may be unusable")
+		fs.BoolVar(&f.allowCore, "allow-core-files", false, "let the package replace core files (config.php, index.php, .htaccess, .user.ini, php.ini)")
 	}
 }
 
@@ -240,7 +243,13 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 		return r.res, err
 	}
 	defer r.pool.Close()
-	defer r.d.Close()
+	defer func() {
+		// Closing removes a bridge; one that could not remove itself is
+		// named with its path, never passed over in silence.
+		if err := r.d.Close(); err != nil {
+			fmt.Fprintf(r.x.Err, "warning:  %v\n", err)
+		}
+	}()
 
 	// Every answer is checked before anything changes.
 	target, err := settings.ReadTarget(ctx, r.d, r.sc, r.line, r.st.Version, r.url)
@@ -432,6 +441,10 @@ func (r *applyRun) upload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range pl.Warnings {
+		fmt.Fprintf(r.x.Err, "warning:  %s\n", w.Message)
+	}
+	eng.AllowCoreFiles = r.flags.allowCore
 	m, err := eng.Upload(ctx, pl, p)
 	if err != nil {
 		return err
@@ -547,7 +560,7 @@ func quoteForShell(s string) string { return "'" + strings.ReplaceAll(s, "'", `'
 
 // settings installs and configures the extension.
 func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admin.Login) error {
-	open, err := r.adminOpener(login)
+	open, err := r.adminOpener(ctx, login)
 	if err != nil {
 		return err
 	}
@@ -566,16 +579,16 @@ func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admi
 
 // adminOpener opens the store's admin: the merchant's login, or a
 // temporary account; nil when no admin address is known.
-func (r *applyRun) adminOpener(login *admin.Login) (settings.SessionOpener, error) {
+func (r *applyRun) adminOpener(ctx context.Context, login *admin.Login) (settings.SessionOpener, error) {
 	d, err := admin.DialectFor(r.line, r.st.Version)
 	if err != nil {
 		return nil, err
 	}
 	adminURL := r.flags.adminURL
 	if adminURL == "" {
-		adminURL = r.creds.Admin.HTTPSServer
-		if adminURL == "" || !strings.HasPrefix(r.url, "https") {
-			adminURL = r.creds.Admin.HTTPServer
+		// HTTPS first; a certificate that fails stops here (webguard).
+		if adminURL, err = webguard.PreferHTTPS(ctx, nil, r.creds.Admin.HTTPSServer, r.creds.Admin.HTTPServer); err != nil {
+			return nil, err
 		}
 		if adminURL == "" && r.url != "" {
 			adminURL = r.url + r.st.AdminDir + "/"

@@ -132,6 +132,9 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 		c.printCommandHelp(stdio.Err, cmd)
 		return 2
 	}
+	if w := DataDirWarning(stdio.Getenv); w != "" {
+		fmt.Fprintf(stdio.Err, "%s: warning: %s\n", Name, w)
+	}
 	err = cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: positional})
 	var ue usageError
 	var ee exitError

@@ -23,6 +23,8 @@ type deployFlags struct {
 	storeURL string
 	manifest string
 	force    bool
+	// allowCore is consent to replacing core files (config.php, .htaccess…).
+	allowCore bool
 }
 
 func (f *deployFlags) define(fs *flag.FlagSet) {
@@ -31,6 +33,7 @@ func (f *deployFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.storeURL, "store-url", "", "the shop's address (http://…/), for the check that PHP runs in the package's folder")
 	fs.StringVar(&f.manifest, "manifest", "", "rollback: the manifest ID (default: the latest of this store)")
 	fs.BoolVar(&f.force, "force", false, "rollback: even when a later upload changed the same files")
+	fs.BoolVar(&f.allowCore, "allow-core-files", false, "upload: let the package replace core files (config.php, index.php, .htaccess, .user.ini, php.ini), which the plan warns about")
 }
 
 func (c *CLI) addDeploy() {
@@ -208,6 +211,7 @@ func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool)
 	if !f.json {
 		printPlan(x.Err, pl)
 	}
+	e.AllowCoreFiles = f.allowCore
 	m, err := e.Upload(ctx, pl, p)
 	if m != nil {
 		res.Manifest = m.ID

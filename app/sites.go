@@ -29,17 +29,17 @@ const sitesVersion = 1
 
 // SavedSite is a site the user saved to come back to: everything needed
 // to reconnect and carry on, except the secrets, which live in the OS
-// keychain (SiteSecrets).
+// keychain (SiteSecrets). Consent to plain FTP is not kept either: it is
+// asked at each connection.
 type SavedSite struct {
 	// Name is what the user calls the site; it identifies it.
-	Name       string          `json:"name"`
-	Protocol   remote.Protocol `json:"protocol"`
-	Host       string          `json:"host"`
-	Port       int             `json:"port,omitempty"`
-	User       string          `json:"user"`
-	KeyFile    string          `json:"key_file,omitempty"`
-	Agent      bool            `json:"agent,omitempty"`
-	AllowPlain bool            `json:"allow_plain,omitempty"`
+	Name     string          `json:"name"`
+	Protocol remote.Protocol `json:"protocol"`
+	Host     string          `json:"host"`
+	Port     int             `json:"port,omitempty"`
+	User     string          `json:"user"`
+	KeyFile  string          `json:"key_file,omitempty"`
+	Agent    bool            `json:"agent,omitempty"`
 	// Path is where discovery starts (the Connect screen's Folder).
 	Path string `json:"path,omitempty"`
 	// Store is the folder of the store chosen on that account.
@@ -80,7 +80,7 @@ func (s SiteSecrets) IsZero() bool {
 // user connected to; the secrets of r are left out (see SecretsFromRemote).
 func SiteFromRemote(name string, r remote.Site) SavedSite {
 	return SavedSite{Name: name, Protocol: r.Protocol, Host: r.Host, Port: r.Port, User: r.User,
-		KeyFile: r.KeyFile, Agent: r.Agent, AllowPlain: r.AllowPlain, Path: r.Path}
+		KeyFile: r.KeyFile, Agent: r.Agent, Path: r.Path}
 }
 
 // SecretsFromRemote takes the secrets of a site the user connected to.
@@ -92,7 +92,7 @@ func SecretsFromRemote(r remote.Site) SiteSecrets {
 func (s SavedSite) Remote(sec SiteSecrets) remote.Site {
 	return remote.Site{Protocol: s.Protocol, Host: s.Host, Port: s.Port, User: s.User,
 		Password: sec.Password, KeyFile: s.KeyFile, KeyPassphrase: sec.KeyPassphrase,
-		Agent: s.Agent, Path: s.Path, AllowPlain: s.AllowPlain}
+		Agent: s.Agent, Path: s.Path}
 }
 
 // DefaultSiteName suggests a name for a site: user@host.

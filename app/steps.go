@@ -19,6 +19,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
 	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // The wizard's steps after Connect, as the GUI calls them. Each takes a
@@ -135,7 +136,7 @@ func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, erro
 	if err != nil {
 		return nil, err
 	}
-	d, attempts, err := db.Connect(ctx, pool, creds, db.Options{DataDir: s.dataDir, StoreURL: creds.Catalog.HTTPServer})
+	d, attempts, err := db.Connect(ctx, pool, creds, db.Options{DataDir: s.dataDir})
 	if err != nil {
 		return &CredentialsResult{Credentials: creds, Attempts: attempts}, err
 	}
@@ -204,9 +205,9 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		return ""
 	}
 	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: extensionOf(integrationID),
-		Profile: profileChecks(answers, getenv)}
+		Profile: profileChecks(answers, getenv), RecordUpload: recordUpload(s.dataDir, pool.Site(), nil)}
 	if creds != nil {
-		setup.StoreURL = creds.Catalog.HTTPServer
+		setup.StoreURL = preferredStoreURL(creds)
 	}
 	setup.Checkout = checkoutSpec("", setup.Extension, admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root})
 	setup.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
@@ -214,7 +215,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		if err != nil {
 			return nil, nil, err
 		}
-		d, _, err := db.Connect(ctx, pool, c, db.Options{DataDir: s.dataDir, StoreURL: setup.StoreURL})
+		d, _, err := db.Connect(ctx, pool, c, db.Options{DataDir: s.dataDir})
 		return d, c, err
 	}
 	secret := []string{key}
@@ -275,7 +276,7 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 	setup := &SetupFile{Site: pool.Site().String(), Store: st.Root, Integration: integrationID,
 		Access: Access{APIUser: s.steps.apiUser, IPs: s.steps.ips}}
 	if s.steps.creds != nil {
-		setup.StoreURL = s.steps.creds.Catalog.HTTPServer
+		setup.StoreURL = preferredStoreURL(s.steps.creds)
 	}
 	s.steps.mu.Unlock()
 	getenv := func(k string) string {
@@ -339,7 +340,10 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 	s.steps.mu.Lock()
 	s.steps.values = values
 	s.steps.mu.Unlock()
-	adminURL := creds.Admin.HTTPServer
+	adminURL, err := webguard.PreferHTTPS(ctx, nil, creds.Admin.HTTPSServer, creds.Admin.HTTPServer)
+	if err != nil {
+		return nil, err
+	}
 	if dialect, err := admin.DialectFor(st.Line, st.Version); err == nil && adminURL != "" {
 		place := admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root, Database: sc.Database, Prefix: sc.Prefix}
 		req.OpenAdmin = settings.TempAccountOpener(adminURL, dialect, d, sc, place, admin.Options{UserAgent: Name + "/" + Version})

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
@@ -98,20 +99,28 @@ func writeReport(p string, rep check.Report) error {
 	default:
 		return usageError{"--report: name the file .md, .html or .json"}
 	}
-	tmp := p + ".tmp"
-	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	// A fresh temporary file (O_EXCL, so never an existing file or a
+	// symlink someone planted) renamed over the report: rename replaces a
+	// symlink at p instead of writing through it.
+	out, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*.tmp")
 	if err != nil {
 		return err
 	}
+	tmp := out.Name()
 	if err := write(out); err != nil {
 		out.Close()
 		os.Remove(tmp)
 		return err
 	}
 	if err := out.Close(); err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	return os.Rename(tmp, p)
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // secrets are every secret value of the run, for the report's redaction.
@@ -144,6 +153,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	site.Password = stdio.Getenv(PasswordVar)
 	trust := remote.NewTrust(dir)
 	trust.Accept, trust.TrustNew = f.Fingerprint, trustNew
+	var inFlight sync.Map // the suite's own probe, while it runs
 	s := &check.Setup{APIUser: f.Access.APIUser, APIKey: stdio.Getenv(SecretVar(APIKeyField)), ProviderIPs: f.Access.IPs,
 		Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
 	pool, err := remote.Open(ctx, site, trust, 0)
@@ -153,6 +163,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 		defer pool.Close()
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
+		s.RecordUpload = recordUpload(dir, pool.Site(), &inFlight)
 	}
 	routes, err := db.ParseRoutes(orDefault(f.DBRoutes, "direct,ssh,bridge"))
 	if err != nil {
@@ -162,14 +173,14 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	if s.StoreErr == nil && pool != nil {
 		if creds, err := db.Read(ctx, pool, s.Store); err == nil {
 			dbPassword = creds.Password.Reveal()
-			s.StoreURL = creds.Catalog.HTTPServer
+			s.StoreURL = preferredStoreURL(creds)
 		}
 		s.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
 			creds, err := db.Read(ctx, pool, s.Store)
 			if err != nil {
 				return nil, nil, err
 			}
-			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: s.StoreURL})
+			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: f.StoreURL})
 			return d, creds, err
 		}
 	}
@@ -184,7 +195,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 		recs, err := db.Leftovers(dir)
 		var left []string
 		for _, r := range recs {
-			if db.SameSite(r.Site, site) {
+			if _, ours := inFlight.Load(r.Path); db.SameSite(r.Site, site) && !ours {
 				left = append(left, fmt.Sprintf("a database bridge %s (uploaded %s)", r.Path, r.Uploaded.Format(time.RFC3339)))
 			}
 		}

@@ -175,7 +175,7 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 		refresh = refresh || c.Table == "modification"
 	}
 
-	open, err := u.adminOpener(login)
+	open, err := u.adminOpener(ctx, login)
 	if err != nil {
 		return err
 	}

@@ -48,8 +48,10 @@ function ocsetup_bridge_main($secret, $ttl)
 	clearstatcache();
 	$mtime = @filemtime($self);
 	if ($mtime === false || time() > $mtime + $ttl || time() < $mtime - $ttl) {
-		ocsetup_delete_self();
-		ocsetup_refuse(410, 'expired', 'This bridge has expired and removed itself.', array());
+		if (ocsetup_delete_self()) {
+			ocsetup_refuse(410, 'expired', 'This bridge has expired and removed itself.', array());
+		}
+		ocsetup_refuse(410, 'expired', 'This bridge has expired but could not remove itself (PHP may not write to its folder); delete ' . $self . ' by hand.', array('path' => $self));
 	}
 	if (!isset($_SERVER['REQUEST_METHOD']) || $_SERVER['REQUEST_METHOD'] !== 'POST') {
 		header('Allow: POST');
@@ -75,8 +77,11 @@ function ocsetup_bridge_main($secret, $ttl)
 	$now = time();
 	if (abs($now - (int)$ts) > 300) {
 		// The clocks disagree or the request is old; "now" lets an honest
-		// client correct its clock and sign a fresh request.
-		ocsetup_refuse(401, 'stale', 'The request timestamp is more than five minutes from the server time.', array('now' => $now));
+		// client correct its clock and sign a fresh request. The signature
+		// was right, so the reply is signed (bound to this nonce): an
+		// on-path attacker cannot forge or replay a clock correction.
+		$GLOBALS['ocsetup_reply_key'] = array($secret, $nonce);
+		ocsetup_fail(401, 'stale', 'The request timestamp is more than five minutes from the server time.', array('now' => $now));
 	}
 	$seen = ocsetup_remember_nonce($nonce, $now);
 	if ($seen === null) {
@@ -109,7 +114,7 @@ function ocsetup_bridge_main($secret, $ttl)
 		ocsetup_op_tx($req);
 		break;
 	case 'delete':
-		ocsetup_ok(array('deleted' => ocsetup_delete_self()));
+		ocsetup_ok(array('deleted' => ocsetup_delete_self(), 'path' => __FILE__));
 		break;
 	default:
 		ocsetup_fail(400, 'request', 'Unknown operation.', array());
@@ -199,18 +204,26 @@ function ocsetup_remember_nonce($nonce, $now)
 	return null;
 }
 
+// ocsetup_delete_self removes the bridge, and only once it is gone its
+// nonce lists: while the file can still run, the list is what refuses a
+// recorded request played again. It returns whether the bridge is gone.
 function ocsetup_delete_self()
 {
+	$gone = @unlink(__FILE__);
+	clearstatcache();
+	$gone = $gone || !is_file(__FILE__);
+	if (function_exists('opcache_invalidate')) {
+		@opcache_invalidate(__FILE__, true);
+	}
+	if (!$gone) {
+		return false;
+	}
 	foreach (ocsetup_nonce_files() as $file) {
 		if (is_file($file)) {
 			@unlink($file);
 		}
 	}
-	$gone = @unlink(__FILE__) || !is_file(__FILE__);
-	if (function_exists('opcache_invalidate')) {
-		@opcache_invalidate(__FILE__, true);
-	}
-	return $gone;
+	return true;
 }
 
 // ocsetup_refuse answers before authentication: the reply is not signed.

@@ -10,9 +10,11 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/phpmsg"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // Options tune a session.
@@ -43,6 +45,9 @@ type Session struct {
 	// (Display Errors on); example is the first of them.
 	printed int
 	example string
+	// secure is set once a request went over https: from then on plain
+	// http is refused (the session cookie must not leak).
+	secure atomic.Bool
 }
 
 // PHPMessages is how many PHP messages the admin printed into its answers
@@ -122,6 +127,9 @@ func (s *Session) routeURL(route string, query url.Values, withToken bool) *url.
 // do sends one request and reads the answer; redirects are returned, not
 // followed.
 func (s *Session) do(ctx context.Context, method string, u *url.URL, body []byte, contentType string, ajax bool) (*response, error) {
+	if err := s.allow(u); err != nil {
+		return nil, &Error{Op: "use the admin", Reason: err.Error(), URL: redact(u)}
+	}
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -143,7 +151,13 @@ func (s *Session) do(ctx context.Context, method string, u *url.URL, body []byte
 	}
 	resp, err := s.client.Do(req)
 	if err != nil {
+		if cerr := webguard.Certificate(err); cerr != nil {
+			return nil, &Error{Op: "reach the admin", Reason: cerr.Error(), URL: redact(u)}
+		}
 		return nil, &Error{Op: "reach the admin", Reason: err.Error(), URL: redact(u)}
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		s.secure.Store(true)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
@@ -177,6 +191,21 @@ func (s *Session) do(ctx context.Context, method string, u *url.URL, body []byte
 		return r, &Error{Op: "use the admin", Reason: fmt.Sprintf("the server answered HTTP %d", resp.StatusCode), URL: redact(u), Reply: snippet(data)}
 	}
 	return r, nil
+}
+
+// allow says whether a request may go to u: only to the admin's own
+// scheme, host and port, or https on the same host (an upgrade), and
+// never back to plain http once https was used. A redirect or a form
+// action elsewhere would carry the password or the session cookie to a
+// place the user never named.
+func (s *Session) allow(u *url.URL) error {
+	if err := webguard.SameOrigin(s.base, u); err != nil {
+		return err
+	}
+	if s.secure.Load() && !strings.EqualFold(u.Scheme, "https") {
+		return &webguard.RedirectError{From: "https://" + u.Host, To: "http://" + u.Host, Why: "drops encryption (https to http)"}
+	}
+	return nil
 }
 
 // follow follows up to 5 redirects from r with GET, as a browser does

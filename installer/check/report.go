@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
+	"net/url"
+	"sort"
 	"strings"
 	"time"
 )
@@ -27,11 +30,17 @@ type Report struct {
 // every field, so that no password, key or SHA phrase can reach a file a
 // merchant e-mails around — even one a server echoed into a detail.
 func (r Report) Redacted(secrets []string) Report {
+	var forms []string
+	for _, sec := range secrets {
+		if len(sec) >= 4 {
+			forms = append(forms, SecretForms(sec)...)
+		}
+	}
+	// Longest first: an escaped form may contain a shorter one.
+	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
 	clean := func(s string) string {
-		for _, sec := range secrets {
-			if len(sec) >= 4 {
-				s = strings.ReplaceAll(s, sec, "[hidden]")
-			}
+		for _, f := range forms {
+			s = strings.ReplaceAll(s, f, "[hidden]")
 		}
 		return s
 	}
@@ -108,3 +117,55 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // HTML writes the report as a self-contained HTML page.
 func (r Report) HTML(w io.Writer) error { return htmlReport.Execute(w, r) }
+
+// SecretForms are the ways a secret appears in what a server or a page
+// hands back: as it is, URL-encoded (query and path, upper and lower case
+// hex), as a JSON string's content (with and without HTML escaping), and
+// HTML-escaped (Go's and PHP's htmlspecialchars forms).
+func SecretForms(secret string) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(f string) {
+		if f != "" && !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	add(secret)
+	for _, f := range []string{url.QueryEscape(secret), url.PathEscape(secret),
+		strings.ReplaceAll(url.QueryEscape(secret), "+", "%20")} {
+		add(f)
+		add(lowerHex(f))
+	}
+	if b, err := json.Marshal(secret); err == nil {
+		add(strings.Trim(string(b), `"`))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(secret) == nil {
+		add(strings.Trim(strings.TrimSpace(buf.String()), `"`))
+	}
+	add(html.EscapeString(secret))
+	add(strings.NewReplacer("&", "&amp;", `"`, "&quot;", "'", "&#039;", "<", "&lt;", ">", "&gt;").Replace(secret))
+	add(strings.NewReplacer("&", "&amp;", `"`, "&quot;", "<", "&lt;", ">", "&gt;").Replace(secret))
+	return out
+}
+
+// lowerHex turns %2F into %2f, as some encoders write it.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = toLower(b[i+1]), toLower(b[i+2])
+		}
+	}
+	return string(b)
+}
+
+func toLower(c byte) byte {
+	if 'A' <= c && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/installer/storefront"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // Files is what the checks need of the files channel (*remote.Pool).
@@ -67,6 +68,10 @@ type Setup struct {
 	// Creates are the tables and events the extension's install() makes;
 	// when not empty, a check requires them (creates.go).
 	Creates pkg.Creates
+	// RecordUpload, when set, records a file the suite is about to put on
+	// the store (the PHP probe) so that a crash leaves a record the next
+	// start cleans up; forget drops the record once the file is gone.
+	RecordUpload func(remotePath string) (forget func() error, err error)
 }
 
 // state is shared by the checks of one run; dependent checks read what
@@ -92,6 +97,7 @@ func suite(s *Setup) ([]Check, *state) {
 	if s.HTTP == nil {
 		s.HTTP = &http.Client{Timeout: 15 * time.Second}
 	}
+	s.HTTP = webguard.Guard(s.HTTP) // redirects stay on the store's origin
 	checks := []Check{
 		{ID: "files-login", Title: "Log in to the hosting", Run: st.filesLogin},
 		{ID: "store-root", Title: "Find the store and its OpenCart line", After: []string{"files-login"}, Run: st.storeRoot},
@@ -294,14 +300,24 @@ header('Content-Type: application/json');
 echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_owner' => fileowner(__FILE__), 'written_owner' => $w === false ? -1 : $w, 'remote_addr' => isset($_SERVER['REMOTE_ADDR']) ? $_SERVER['REMOTE_ADDR'] : ''));
 `
 	remotePath := path.Join(st.s.Store.Root, name)
-	if err := st.s.Files.WriteAtomic(ctx, remotePath, []byte(src)); err != nil {
-		return Failed("The probe could not be uploaded to the store's folder.", "Check that the account may write there.", err.Error())
+	forget := func() error { return nil }
+	if st.s.RecordUpload != nil {
+		f, err := st.s.RecordUpload(remotePath)
+		if err != nil {
+			return Failed("The probe could not be recorded in ocsetup's data folder, so it was not uploaded.", "Check that ocsetup's data folder is writable.", err.Error())
+		}
+		forget = f
 	}
 	defer func() {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		_ = st.s.Files.Remove(cctx, remotePath)
+		if err := st.s.Files.Remove(cctx, remotePath); err == nil || remote.KindOf(err) == remote.KindNotFound {
+			_ = forget()
+		}
 	}()
+	if err := st.s.Files.WriteAtomic(ctx, remotePath, []byte(src)); err != nil {
+		return Failed("The probe could not be uploaded to the store's folder.", "Check that the account may write there.", err.Error())
+	}
 	body, status, err := st.get(ctx, strings.TrimRight(st.s.StoreURL, "/")+"/"+name)
 	if err != nil || status != http.StatusOK {
 		return Failed("The probe uploaded over FTP/SFTP is not served at the store's address.",

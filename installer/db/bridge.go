@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/assets/bridge"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // BridgeFiles is what the bridge route needs of the files channel
@@ -143,10 +144,16 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 	}
 	// Try the store's addresses in turn (https first) until one serves
 	// the bridge; an answer from the bridge itself, even a refusal, ends
-	// the search.
+	// the search, and so does a certificate that does not verify.
 	for _, u := range urls {
 		b.setURL(u + name)
 		err = b.call(ctx, map[string]any{"op": "ping"}, &b.pingRes)
+		if cerr := webguard.Certificate(err); cerr != nil {
+			// Never a reason to try plain http: an interceptor
+			// produces exactly this.
+			err = bridgeError(b.currentURL(), cerr.Error(), cerr)
+			break
+		}
 		var transport *transportError
 		if err == nil || !errors.As(err, &transport) && !errors.Is(err, errNotServed) {
 			break
@@ -263,12 +270,26 @@ func (b *bridgeRunner) close() error {
 	b.once.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 		defer cancel()
+		var del struct {
+			Deleted bool `json:"deleted"`
+		}
 		if b.currentURL() != "" {
 			dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
-			_ = b.call(dctx, map[string]any{"op": "delete"}, nil)
+			if err := b.call(dctx, map[string]any{"op": "delete"}, &del); err != nil {
+				del.Deleted = false
+			}
 			dcancel()
 		}
-		b.closed = b.rec.Remove(ctx, b.files)
+		// The files channel removes what the bridge could not; when it
+		// cannot either, the bridge is still on the store: say so and
+		// keep the record (Remove keeps it on error) for the next start.
+		if err := b.rec.Remove(ctx, b.files); err != nil {
+			why := "it did not answer the request to remove itself"
+			if b.currentURL() != "" && !del.Deleted {
+				why = "PHP may not write to the store folder"
+			}
+			b.closed = fmt.Errorf("the temporary database bridge %s could not remove itself (%s), and ocsetup could not delete it either: %w. Delete it by hand; ocsetup tries again at its next start", b.rec.Path, why, err)
+		}
 	})
 	return b.closed
 }

@@ -6,14 +6,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -387,29 +385,25 @@ func TestBridgePDO(t *testing.T) {
 	exerciseDB(t, env, d, st)
 }
 
-// TestBridgeAddresses: an https address that does not answer is passed
-// over for the next one, and a redirect to the bridge's own name (as
-// hosts send http to https) is followed with a fresh signed POST.
+// TestBridgeAddresses: an https address where nothing listens (the store
+// has no HTTPS) is skipped for the next address, the plain one. A refused
+// connection is not a certificate failure, which would stop the search
+// (TestBridgeCertificateFailureStops); a redirect to another port is
+// refused (TestBridgeRedirectLeavingOrigin).
 func TestBridgeAddresses(t *testing.T) {
 	env := testenv.Get(t)
 	ts := env.Site(t, testenv.SFTP)
 	st := fixture.New(t, env, ts, fixture.Options{Version: "2.0.3.1"})
 	pool := openPool(t, ts)
 	c := readCreds(t, pool, st)
-	var redirected atomic.Int32
-	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		redirected.Add(1)
-		http.Redirect(w, r, st.URL+path.Base(r.URL.Path), http.StatusTemporaryRedirect)
-	}))
-	defer redirector.Close()
 	c.Catalog.HTTPSServer = "https://127.0.0.1:" + itoa(closedPort(t)) + "/shop/"
-	c.Catalog.HTTPServer = redirector.URL + "/shop/"
+	c.Catalog.HTTPServer = st.URL
 	c.Admin.HTTPCatalog, c.Admin.HTTPSCatalog = "", ""
 	d, attempts := connect(t, pool, c, Options{Routes: []Route{RouteBridge}})
-	if d.Route() != RouteBridge || redirected.Load() != 1 {
-		t.Fatalf("attempts %s, redirected %d", attempts, redirected.Load())
+	if d.Route() != RouteBridge {
+		t.Fatalf("attempts %s", attempts)
 	}
-	if _, err := d.QueryRow(ctxT(t), "SELECT 1"); err != nil || redirected.Load() != 1 {
-		t.Fatalf("query after the redirect: %v (redirected %d times)", err, redirected.Load())
+	if _, err := d.QueryRow(ctxT(t), "SELECT 1"); err != nil {
+		t.Fatalf("query: %v", err)
 	}
 }

@@ -25,6 +25,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // sign is the request signature: HMAC-SHA256 of "ts\nnonce\nbody".
@@ -99,7 +101,7 @@ func (b *bridgeRunner) exchange(ctx context.Context, method, target string, body
 }
 
 // post signs and sends body, follows redirects to the bridge's own name
-// (http to https, say), and corrects once for a server clock that differs
+// on the same origin (or http to https on the same host), and corrects once for a server clock that differs
 // from ours.
 func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error) {
 	redirects, clockFixed := 0, false
@@ -114,6 +116,13 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 		switch resp.StatusCode {
 		case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
 			loc, err := resp.Location()
+			if err == nil {
+				if from, perr := url.Parse(target); perr == nil {
+					if gerr := webguard.SameOrigin(from, loc); gerr != nil {
+						return nil, bridgeError(target, gerr.Error(), errNotServed)
+					}
+				}
+			}
 			if err == nil && redirects < 3 && path.Base(loc.Path) == path.Base(mustPath(target)) {
 				redirects++
 				b.setURL(loc.String())
@@ -134,15 +143,31 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 			}
 			return nil, bridgeError(target, fmt.Sprintf("The store answered the bridge's address with something other than the bridge (HTTP %d). PHP may not run there, or the address is not the store's.", resp.StatusCode), errNotServed)
 		}
-		if !r.signed && r.Code == "stale" && r.Now > 0 && !clockFixed {
-			// The bridge's clock differs from ours; its "now" is only
-			// trusted to choose a timestamp, which is still signed.
+		if r.signed && r.Code == "stale" && r.Now > 0 && !clockFixed {
+			// The bridge's clock differs from ours. Only a signed "now"
+			// (bound to this request's nonce) is used, and only within
+			// maxClockOffset: an unsigned one could come from anyone on
+			// the path and would open a window to replay recorded requests.
+			off := r.Now - time.Now().Unix()
+			if off > maxClockOffset || off < -maxClockOffset {
+				return nil, bridgeError(target, fmt.Sprintf("The store's server clock differs from this computer's by %s, more than ocsetup allows (1 hour). Check the date and time of this computer, or ask the hosting provider to fix the server's.", time.Duration(abs(off))*time.Second), nil)
+			}
 			clockFixed = true
-			b.offset.Store(r.Now - time.Now().Unix())
+			b.offset.Store(off)
 			continue
 		}
 		return r, nil
 	}
+}
+
+// maxClockOffset bounds the clock correction, in seconds.
+const maxClockOffset = 3600
+
+func abs(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 func mustPath(u string) string {

@@ -142,3 +142,18 @@ func SameSite(a, b remote.Site) bool {
 	}
 	return a.Protocol == b.Protocol && strings.EqualFold(a.Host, b.Host) && port(a) == port(b) && a.User == b.User
 }
+
+// RecordUpload records another temporary file of ours on a site (the check
+// suite's PHP probe) among the bridge records, before it is uploaded: a
+// run killed before it removed the file leaves a record, and the next
+// start's cleanup removes the file like a bridge. forget drops the record
+// once the file is gone.
+func RecordUpload(dataDir string, site remote.Site, remotePath string, ttl time.Duration) (forget func() error, err error) {
+	site.Password, site.KeyPassphrase = "", ""
+	now := time.Now().UTC()
+	r := &BridgeRecord{Site: site, Path: remotePath, Uploaded: now, Expires: now.Add(ttl)}
+	if err := r.save(dataDir); err != nil {
+		return nil, err
+	}
+	return func() error { return recfile.Remove(r.file) }, nil
+}

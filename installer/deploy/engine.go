@@ -47,6 +47,10 @@ type Engine struct {
 	Backoff time.Duration
 	// HTTP fetches the PHP probe; nil means a client with a 20 s timeout.
 	HTTP *http.Client
+	// AllowCoreFiles is the user's explicit consent to a plan that
+	// replaces core files (config.php, index.php, .htaccess…); without it
+	// Upload refuses such a plan with a *CoreFilesError.
+	AllowCoreFiles bool
 }
 
 // Store identifies the store: the site (its URL without a password) and

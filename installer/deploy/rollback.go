@@ -148,7 +148,7 @@ func (e *Engine) restore(ctx context.Context, m *Manifest, idx []int, t transpor
 }
 
 // cleanTemps removes the upload's temporary files (and any other
-// .ocsetup-*.tmp) from the folders the manifest touched, and the probe.
+// .ocsetup-*.tmp, .ocsetup-*.tmp.php) from the folders the manifest touched, and the probe.
 func (e *Engine) cleanTemps(ctx context.Context, m *Manifest, t transport) error {
 	tr, err := scan(ctx, e.Files, e.Store, touched(m), nil)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/pkg"
@@ -27,6 +28,9 @@ func (e *Engine) Upload(ctx context.Context, pl *Plan, p *pkg.Package) (*Manifes
 	}
 	if !pl.Store.same(e.Store) || Describe(p).SHA256 != pl.Package.SHA256 {
 		return nil, fmt.Errorf("%w: the plan was made for another store or package", ErrStale)
+	}
+	if core := CoreFiles(pl); len(core) > 0 && !e.AllowCoreFiles {
+		return nil, &CoreFilesError{Paths: core}
 	}
 	m := &Manifest{ID: newID(), Created: time.Now().UTC(), State: StateInProgress, Store: e.Store,
 		Package: pl.Package, Folders: pl.Folders, RemovedFolders: pl.RemoveFolders, Fixes: pl.Fixes,
@@ -176,4 +180,25 @@ func storeDir(rel string) string {
 		return d
 	}
 	return ""
+}
+
+// CoreFiles are the store paths the plan's core-file warnings name: files a
+// package should not replace without the user's explicit consent.
+func CoreFiles(pl *Plan) []string {
+	var out []string
+	for _, w := range pl.Warnings {
+		if w.Code == pkg.WarnCoreFile {
+			out = append(out, w.Paths...)
+		}
+	}
+	return out
+}
+
+// CoreFilesError is Upload's refusal of a plan that replaces core files
+// without consent. Nothing was changed on the store.
+type CoreFilesError struct{ Paths []string }
+
+func (e *CoreFilesError) Error() string {
+	return fmt.Sprintf("The package would replace core files of the store: %s. A package that replaces config.php, index.php or a server rule file (.htaccess, .user.ini, php.ini) can break the store or open it to attackers. Nothing was uploaded. If the vendor's instructions say these files must be replaced, run again with --allow-core-files (a backup of each replaced file is kept).",
+		strings.Join(e.Paths, ", "))
 }

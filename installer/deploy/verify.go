@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // Report is what Verify found.
@@ -185,6 +186,7 @@ func (e *Engine) fetchProbe(ctx context.Context, u, token string) (int, bool, st
 	if client == nil {
 		client = &http.Client{Timeout: 20 * time.Second}
 	}
+	client = webguard.Guard(client)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return 0, false, err.Error()

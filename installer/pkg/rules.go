@@ -64,12 +64,21 @@ func corePages(l Line) map[string]string {
 
 // coreFile says what a store file is when a package should never replace
 // it, or "" for any other path.
-func coreFile(path string) string {
-	switch path {
+func coreFile(p string) string {
+	// Letter case is ignored: a case-insensitive server (Windows hosting,
+	// some FTP servers) writes CONFIG.PHP over config.php.
+	lower := strings.ToLower(p)
+	switch lower {
 	case "config.php", "admin/config.php":
 		return "the store's configuration (database password, folders)"
-	case "index.php", "admin/index.php", "system/startup.php", "system/framework.php", ".htaccess", ".user.ini", "php.ini":
+	case "index.php", "admin/index.php", "system/startup.php", "system/framework.php":
 		return "a core OpenCart file"
+	}
+	// Server rules apply to their folder and all below it, wherever
+	// they are: one in image/ can make uploaded images run as PHP.
+	switch lower[strings.LastIndex(lower, "/")+1:] {
+	case ".htaccess", ".user.ini", "php.ini":
+		return "a web server or PHP rule file, which changes how the store's files are served or run"
 	}
 	return ""
 }

@@ -31,6 +31,9 @@ const (
 	KindReset              // the connection dropped
 	KindCanceled           // the user cancelled
 	KindProtocol           // the server is not speaking the protocol we expected
+	// KindTLSStripped: a host whose certificate is trusted now refuses TLS,
+	// which is what an attacker stripping TLS produces. Never a fallback.
+	KindTLSStripped
 )
 
 // Error is a files-channel failure: what was tried, a plain-language class,
@@ -91,6 +94,8 @@ func (e *Error) Message() string {
 		return "The connection to the server dropped. ocsetup retries such errors; if it keeps happening, use fewer connections."
 	case KindCanceled:
 		return "Cancelled."
+	case KindTLSStripped:
+		return fmt.Sprintf("%s now refuses encryption (TLS), but its certificate %s is trusted from an earlier connection: someone may be removing the encryption to read your password. ocsetup will not log in without TLS, whatever the settings; ask your hosting provider whether TLS was switched off.", e.Host, e.Fingerprint)
 	case KindProtocol:
 		return fmt.Sprintf("%s does not answer like an FTP or SFTP server. Is the protocol or port right?", e.Host)
 	default:

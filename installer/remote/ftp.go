@@ -98,6 +98,9 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 	if !site.AllowPlain {
 		return nil, err
 	}
+	if err := refuseStripped(site.Addr(), trust); err != nil {
+		return nil, err
+	}
 	// The refused TLS attempt's session may still count against a
 	// per-address limit for a moment after we closed it (vsftpd counts it
 	// until its session process exits): a 421 here is retried briefly.
@@ -126,18 +129,30 @@ func dialFTPMode(ctx context.Context, site Site, trust *Trust, mode Protocol) (C
 	set := &connSet{conns: map[net.Conn]struct{}{}, idle: site.timeout()}
 	dialer := &net.Dialer{Timeout: site.timeout()}
 	first := true
+	var ctrlIP net.IP
 	// Every TCP connection goes through here: the control connection first,
 	// then one per transfer. jlaffaye/ftp does not wrap data connections in
 	// TLS when a dial function is given, so this does, with the same config
 	// and so the same session cache (servers that require TLS session reuse
 	// on the data channel answer 425/522 otherwise).
 	dial := func(network, address string) (net.Conn, error) {
+		control := first
+		if !control && ctrlIP != nil {
+			// Data goes to the control connection's address, never to
+			// one the server names (jlaffaye/ftp uses the host name,
+			// which may resolve elsewhere by now).
+			if _, port, err := net.SplitHostPort(address); err == nil {
+				address = net.JoinHostPort(ctrlIP.String(), port)
+			}
+		}
 		c, err := dialer.DialContext(ctx, network, address)
 		if err != nil {
 			return nil, err
 		}
+		if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok && control {
+			ctrlIP = ta.IP
+		}
 		c = set.add(c)
-		control := first
 		first = false
 		switch {
 		case control && mode == FTPSImplicit:
@@ -431,4 +446,18 @@ func (f *ftpConn) Close() error {
 	err := f.c.Quit()
 	_ = f.conns.Close()
 	return err
+}
+
+// refuseStripped stops a fallback to plain FTP when the host's certificate
+// is pinned: it offered TLS before, so a refusal now is what an attacker
+// stripping TLS produces, and the password must not follow in clear.
+func refuseStripped(addr string, trust *Trust) error {
+	known, err := trust.certFor(addr)
+	if err != nil {
+		return err
+	}
+	if known != "" {
+		return &Error{Kind: KindTLSStripped, Op: "AUTH TLS", Host: addr, Fingerprint: known, KeyType: "certificate"}
+	}
+	return nil
 }

@@ -29,6 +29,7 @@ type FTPPipe struct {
 	timeout time.Duration
 	tlsConf *tls.Config // nil for plain FTP
 	mode    Protocol
+	trust   *Trust
 
 	ctrl   net.Conn
 	r      *textproto.Reader
@@ -58,7 +59,7 @@ func DialFTPPipe(ctx context.Context, site Site, trust *Trust) (*FTPPipe, error)
 	default:
 		return nil, fmt.Errorf("remote: DialFTPPipe of a %s site", site.Protocol)
 	}
-	p := &FTPPipe{host: site.Addr(), timeout: site.timeout(), conns: &connSet{conns: map[net.Conn]struct{}{}}, mode: site.Protocol}
+	p := &FTPPipe{host: site.Addr(), timeout: site.timeout(), conns: &connSet{conns: map[net.Conn]struct{}{}}, mode: site.Protocol, trust: trust}
 	var keyErr error
 	// Plain ftp:// sites are asked for TLS first too, as Dial does.
 	p.tlsConf = ftpTLSConfig(site, trust, &keyErr)
@@ -123,6 +124,10 @@ func (p *FTPPipe) login(ctx context.Context, site Site) error {
 			secure = true
 		case site.Protocol == FTPS || !site.AllowPlain || code == 421:
 			return ftpError(ctx, "AUTH TLS", p.host, &textproto.Error{Code: code, Msg: msg}, FTPS)
+		default:
+			if err := refuseStripped(p.host, p.trust); err != nil {
+				return err
+			}
 		}
 	}
 	if !secure {
@@ -489,9 +494,8 @@ func closeQuiet(c net.Conn) {
 	}
 }
 
-// readPASV reads a 227 reply and returns the data address, corrected like
-// lftp's ftp:fix-pasv-address: a server behind NAT often announces its
-// private address, which only the control connection's address reaches.
+// readPASV reads a 227 reply and returns the data address: the port it
+// announces, on the control connection's address.
 func (p *FTPPipe) readPASV(ctx context.Context) (string, error) {
 	msg, err := p.expect(ctx, "PASV", 227)
 	if err != nil {
@@ -516,11 +520,15 @@ func (p *FTPPipe) readPASV(ctx context.Context) (string, error) {
 		}
 		n[i] = v
 	}
-	ip := net.IPv4(byte(n[0]), byte(n[1]), byte(n[2]), byte(n[3]))
-	if p.ctrlIP != nil && (ip.IsUnspecified() || ip.IsPrivate() && !p.ctrlIP.IsPrivate() && !p.ctrlIP.IsLoopback()) {
-		ip = p.ctrlIP
+	// The announced address is never used: a hostile or compromised
+	// server could send the data (files holding secrets) to any host. A
+	// server behind NAT announces a private address anyway, so the control
+	// connection's address is the one that works too.
+	host := hostOnly(p.host)
+	if p.ctrlIP != nil {
+		host = p.ctrlIP.String()
 	}
-	return net.JoinHostPort(ip.String(), strconv.Itoa(n[4]<<8|n[5])), nil
+	return net.JoinHostPort(host, strconv.Itoa(n[4]<<8|n[5])), nil
 }
 
 // dialData opens a data connection, in TLS when the control one is (with

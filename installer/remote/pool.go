@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strings"
 	"sync"
 	"time"
 )
@@ -230,16 +231,31 @@ func (l *limitWriter) Write(b []byte) (int, error) {
 // TempName is the name a file is uploaded under before it is renamed into
 // place: in the same folder (a rename across folders may copy), hidden, and
 // recognisable so that a crash leaves files a later run can find and remove.
+// A PHP file keeps ".php" at the end (".ocsetup-<hex>.tmp.php"): its
+// temporary copy in the web root is then run by PHP if requested, not
+// handed out as text, and PHP files carry secrets (the database bridge's
+// key, a connector's API key).
 func TempName(final string) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
-	return path.Join(path.Dir(final), ".ocsetup-"+hex.EncodeToString(b)+".tmp")
+	ext := ".tmp"
+	if strings.EqualFold(path.Ext(final), ".php") {
+		ext = ".tmp.php"
+	}
+	return path.Join(path.Dir(final), ".ocsetup-"+hex.EncodeToString(b)+ext)
 }
 
 // IsTempName reports whether a file name is one of TempName's.
 func IsTempName(name string) bool {
 	base := path.Base(name)
-	return len(base) == len(".ocsetup-")+12+len(".tmp") && base[:9] == ".ocsetup-" && base[len(base)-4:] == ".tmp"
+	rest, ok := strings.CutPrefix(base, ".ocsetup-")
+	if !ok || len(rest) < 12 {
+		return false
+	}
+	if _, err := hex.DecodeString(rest[:12]); err != nil {
+		return false
+	}
+	return rest[12:] == ".tmp" || rest[12:] == ".tmp.php"
 }
 
 // WriteAtomic uploads data under a temporary name in the target folder and

@@ -198,9 +198,17 @@ func hostKeyCallback(addr string, trust *Trust, keyErr *error) ssh.HostKeyCallba
 	return func(hostname string, remote net.Addr, key ssh.PublicKey) error {
 		fp := ssh.FingerprintSHA256(key)
 		if _, err := os.Stat(trust.KnownHosts); err == nil {
+			// knownhosts skips a broken line when others are fine: the
+			// host's own entry could be the broken one, and the user would
+			// be asked to trust a "new" key. Say which line instead.
+			if err := checkKnownHosts(trust.KnownHosts); err != nil {
+				*keyErr = err
+				return err
+			}
 			check, err := knownhosts.New(trust.KnownHosts)
 			if err != nil {
-				return fmt.Errorf("read %s: %w", trust.KnownHosts, err)
+				*keyErr = fmt.Errorf("the trusted host keys file %s cannot be read: %w", trust.KnownHosts, err)
+				return *keyErr
 			}
 			err = check(hostname, remote, key)
 			if err == nil {
@@ -404,4 +412,23 @@ func (s *sftpConn) Close() error {
 		err = cerr
 	}
 	return err
+}
+
+// checkKnownHosts reads every line of a known_hosts file and names the
+// first that is not a valid entry.
+func checkKnownHosts(file string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("the trusted host keys file %s cannot be read: %w", file, err)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if _, _, _, _, _, err := ssh.ParseKnownHosts([]byte(t)); err != nil {
+			return fmt.Errorf("the trusted host keys file %s is damaged at line %d (%v). Fix or delete that line (ocsetup will then ask again to trust the host's key), and connect again", file, i+1, err)
+		}
+	}
+	return nil
 }

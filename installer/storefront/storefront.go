@@ -25,6 +25,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/phpmsg"
 	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // Client talks to one store's front controller.
@@ -74,8 +75,13 @@ func (c *Client) do(ctx context.Context, method, u string, form url.Values) (*Pa
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, err := c.HTTP.Do(req)
+	// Redirects stay on the store's origin whatever client was given: a
+	// 307 would carry the API key's POST anywhere.
+	resp, err := webguard.Guard(c.HTTP).Do(req)
 	if err != nil {
+		if cerr := webguard.Certificate(err); cerr != nil {
+			return nil, cerr
+		}
 		return nil, err
 	}
 	defer resp.Body.Close()

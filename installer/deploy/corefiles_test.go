@@ -1,0 +1,65 @@
+package deploy_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/pkg"
+	"github.com/ocsetup/ocsetup/internal/fixture"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// TestCoreFilesNeedConsent: a package that would replace the store's
+// configuration, its entry points or server rules (.htaccess, .user.ini,
+// php.ini at any depth, in any letter case) is named in the plan's
+// warnings and refused by Upload unless AllowCoreFiles is set; a refusal
+// changes nothing on the store.
+func TestCoreFilesNeedConsent(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.SFTP)
+	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+	core := []string{"CONFIG.PHP", "admin/Config.php", "index.php", "admin/INDEX.php", "admin/.htaccess",
+		"system/.htaccess", "image/.user.ini", "catalog/view/PHP.INI", ".HTACCESS"}
+	extra := map[string]string{}
+	for _, p := range core {
+		extra[p] = "# replaced by a hostile package\n"
+	}
+	dir, _ := genPackage(t, genSpec{version: st.Version, files: 5, seed: 16, extra: extra})
+	p := openPkg(t, dir)
+	ctx := context.Background()
+	e := engineFor(t, env, ts, st, t.TempDir())
+	before := snapshot(t, st.Local)
+	pl, err := e.Plan(ctx, p, deploy.PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warned []string
+	for _, w := range pl.Warnings {
+		if w.Code == pkg.WarnCoreFile {
+			warned = append(warned, w.Paths...)
+		}
+	}
+	for _, c := range core {
+		if !slices.Contains(warned, c) {
+			t.Errorf("no core-file warning for %s (warned: %v)", c, warned)
+		}
+	}
+	m, err := e.Upload(ctx, pl, p)
+	var ce *deploy.CoreFilesError
+	if !errors.As(err, &ce) || m != nil {
+		t.Fatalf("upload without consent: manifest %v, err %v; want a CoreFilesError", m, err)
+	}
+	if !strings.Contains(err.Error(), "--allow-core-files") || !strings.Contains(err.Error(), "admin/.htaccess") {
+		t.Errorf("the refusal does not name the files and the way to consent: %v", err)
+	}
+	sameTree(t, before, snapshot(t, st.Local))
+
+	e.AllowCoreFiles = true
+	if _, err := e.Upload(ctx, pl, p); err != nil {
+		t.Fatalf("upload with consent: %v", err)
+	}
+}
