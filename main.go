@@ -12,6 +12,8 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/ocsetup/ocsetup/app"
+	// Before Fyne's own init: see the package.
+	_ "github.com/ocsetup/ocsetup/internal/localefix"
 	"github.com/ocsetup/ocsetup/ui"
 )
 
