@@ -58,9 +58,10 @@ func runWith(ctx context.Context, c *CLI, vars map[string]string, args ...string
 // startTestDemo runs a demo store of line for the test.
 func startTestDemo(t *testing.T, line string) *DemoInfo {
 	t.Helper()
+	program := demoProgram.Path(t) // before the clock starts: a cold build takes a while
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	info, stop, err := StartDemo(ctx, demoProgram.Path(t), line)
+	info, stop, err := StartDemo(ctx, program, line)
 	if err != nil {
 		t.Fatal(err)
 	}
