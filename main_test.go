@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,6 +99,29 @@ func TestLeanBinary(t *testing.T) {
 			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/internal/testenv"),
 			p == "github.com/ocsetup/ocsetup/installer/demo":
 			t.Errorf("ocsetup links %s", p)
+		}
+	}
+}
+
+// TestNoPrivateCitations: the facts the code relies on are in docs/; no
+// file may send a reader to notes that do not come with the repository.
+func TestNoPrivateCitations(t *testing.T) {
+	out, err := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard").Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v", err)
+	}
+	private := []byte("shared" + "/reference") // split, or this file would cite it
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		b, err := os.ReadFile(name)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // deleted in the work tree
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := bytes.Index(b, private); i >= 0 {
+			line := bytes.Count(b[:i], []byte("\n")) + 1
+			t.Errorf("%s:%d cites %s; put the fact into docs/ and point there", name, line, private)
 		}
 	}
 }
