@@ -12,19 +12,34 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/ocsetup/ocsetup/app"
+	// Before Fyne's own init: see the package.
+	_ "github.com/ocsetup/ocsetup/internal/localefix"
 	"github.com/ocsetup/ocsetup/ui"
 )
 
 func main() {
+	dir, dirErr := app.DataDir(os.Getenv)
+	if dirErr == nil {
+		// A crash writes its stack into the data folder; the next start
+		// tells the user (below for a command, the wizard for itself).
+		if crashes, err := app.RecordCrashes(dir); err == nil {
+			defer crashes.Close()
+		}
+	}
 	if len(os.Args) > 1 {
+		if dirErr == nil {
+			reports, _ := app.TakeCrashReports(dir)
+			for _, r := range reports {
+				fmt.Fprintln(os.Stderr, app.CrashNotice(r))
+			}
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := app.NewCLI().Run(ctx, os.Args[1:], app.StdIO())
 		stop()
 		os.Exit(code)
 	}
-	dir, err := app.DataDir(os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "ocsetup:", err)
+	if dirErr != nil {
+		fmt.Fprintln(os.Stderr, "ocsetup:", dirErr)
 		os.Exit(1)
 	}
 	a := fyneapp.NewWithID(app.ID)

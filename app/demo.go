@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -14,7 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/ocsetup/ocsetup/installer/demo"
+	"github.com/ocsetup/ocsetup/installer/demoprog"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -22,11 +23,11 @@ import (
 // demo` prints, and what the Welcome screen's "Try a demo store" button
 // fills the Connect screen with (Site.Remote()).
 type DemoInfo struct {
-	Line      store.Line `json:"line"`
-	Version   string     `json:"version"`
-	Site      demo.Site  `json:"site"`
-	StoreRoot string     `json:"store_root"`
-	StoreURL  string     `json:"store_url"`
+	Line      store.Line    `json:"line"`
+	Version   string        `json:"version"`
+	Site      demoprog.Site `json:"site"`
+	StoreRoot string        `json:"store_root"`
+	StoreURL  string        `json:"store_url"`
 	// SetupFile is a setup file for apply, test and sync, and Package a
 	// small extension to upload; both are removed with the demo.
 	SetupFile string `json:"setup_file"`
@@ -36,30 +37,39 @@ type DemoInfo struct {
 	Commands []string `json:"commands,omitempty"`
 }
 
-// StartDemo starts a demo store of line ("" = 3.0) inside this process, on
-// 127.0.0.1 only, with a setup file and a sample package beside it. ctx
-// bounds the start only: the store runs until stop, which ends it and
-// removes everything it made; call it when the app quits.
-func StartDemo(ctx context.Context, line string) (info *DemoInfo, stop func() error, err error) {
-	d, err := demo.Start(ctx, demo.Options{Line: store.Line(line)})
+// FindDemoProgram returns the demo program (see installer/demoprog):
+// $OCSETUP_DEMO_PROGRAM, else ocsetup-demo beside this executable.
+func FindDemoProgram(getenv func(string) string) (string, error) { return demoprog.Find(getenv) }
+
+// StartDemo starts a demo store of line ("" = 3.0) in the demo program
+// (FindDemoProgram), on 127.0.0.1 only, with a setup file and a sample
+// package beside it. ctx bounds the start only: the store runs until stop,
+// which ends it and removes everything it made; call it when the app quits.
+func StartDemo(ctx context.Context, program, line string) (info *DemoInfo, stop func() error, err error) {
+	info, p, err := startDemo(ctx, program, line)
+	if err != nil {
+		return nil, nil, err
+	}
+	return info, p.Stop, nil
+}
+
+func startDemo(ctx context.Context, program, line string) (info *DemoInfo, p *demoprog.Process, err error) {
+	p, err = demoprog.Start(ctx, program, store.Line(line))
 	if err != nil {
 		return nil, nil, err
 	}
 	defer func() {
 		if err != nil {
-			_ = d.Close()
+			_ = p.Stop()
 		}
 	}()
-	pkgPath, err := demo.WriteSamplePackage(d.WorkDir())
-	if err != nil {
-		return nil, nil, err
-	}
-	info = &DemoInfo{Line: d.Line(), Version: d.Version(), Site: d.Site(), StoreRoot: d.StoreRoot(),
-		StoreURL: d.StoreURL(), Package: pkgPath, SetupFile: filepath.Join(d.WorkDir(), "demo-setup.yaml")}
+	r := p.Ready
+	info = &DemoInfo{Line: r.Line, Version: r.Version, Site: r.Site, StoreRoot: r.StoreRoot,
+		StoreURL: r.StoreURL, Package: r.Package, SetupFile: filepath.Join(r.WorkDir, "demo-setup.yaml")}
 	if err := writeDemoSetupFile(info); err != nil {
 		return nil, nil, err
 	}
-	return info, d.Close, nil
+	return info, p, nil
 }
 
 // demoSetupFile sets up OneBox CRM on the demo store: the sample package
@@ -94,7 +104,7 @@ func (c *CLI) addDemo() {
 	var line string
 	var asJSON bool
 	c.add(&command{name: "demo", summary: "run a demo OpenCart store on this computer to try ocsetup on",
-		details: `Starts a throwaway store inside ocsetup, on 127.0.0.1 only: an SFTP account over a
+		details: `Starts a throwaway store on this computer, on 127.0.0.1 only: an SFTP account over a
 temporary folder that holds the store's files, a MySQL-protocol database with the
 line's tables and a few products, customers and orders, and a web server that
 answers the storefront and the API logins. Every other command reaches it exactly
@@ -102,19 +112,26 @@ as it reaches a real store.
 
 It prints the site address, user, password and host key, a setup file and example
 commands, and runs until interrupted (Ctrl+C); then it removes everything it made.
-The password is generated for this demo only, which is why it is shown.`,
+The password is generated for this demo only, which is why it is shown.
+
+The store runs in ocsetup-demo, a second program that comes with ocsetup and sits
+beside it (or where OCSETUP_DEMO_PROGRAM says).`,
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 0 {
 				return usageError{"demo takes no arguments"}
 			}
-			if _, err := demo.VersionOf(store.Line(line)); err != nil {
+			if _, err := demoprog.VersionOf(store.Line(line)); err != nil {
 				return usageError{"--line: " + err.Error()}
+			}
+			program, err := FindDemoProgram(x.Getenv)
+			if err != nil {
+				return err
 			}
 			// Stop cleanly on Ctrl+C or a service manager's TERM, wherever
 			// the command is run from.
 			ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stopSignals()
-			info, stop, err := StartDemo(ctx, line)
+			info, p, err := startDemo(ctx, program, line)
 			if err != nil {
 				return err
 			}
@@ -127,20 +144,25 @@ The password is generated for this demo only, which is why it is shown.`,
 				printDemo(x.Out, info)
 			}
 			if err == nil {
-				<-ctx.Done()
+				// The program ends on its own only when it fails (Stop
+				// then says why) or when it is interrupted itself.
+				select {
+				case <-ctx.Done():
+				case <-p.Done():
+				}
 			}
-			if serr := stop(); serr != nil {
-				return fmt.Errorf("stop the demo store: %w", serr)
+			if serr := p.Stop(); serr != nil {
+				return errors.Join(err, fmt.Errorf("stop the demo store: %w", serr))
 			}
 			fmt.Fprintln(x.Err, "The demo store has stopped; its folder and ports are gone.")
 			return err
 		}})
 	c.flagSets["demo"] = func(fs *flag.FlagSet) {
 		names := make([]string, 0, 8)
-		for _, l := range demo.Lines() {
+		for _, l := range demoprog.Lines() {
 			names = append(names, string(l))
 		}
-		fs.StringVar(&line, "line", string(demo.DefaultLine), "the OpenCart line of the store: "+strings.Join(names, ", "))
+		fs.StringVar(&line, "line", string(demoprog.DefaultLine), "the OpenCart line of the store: "+strings.Join(names, ", "))
 		fs.BoolVar(&asJSON, "json", false, "print the demo's details as JSON")
 	}
 }

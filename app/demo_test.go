@@ -22,11 +22,21 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/db"
-	"github.com/ocsetup/ocsetup/installer/demo"
+	"github.com/ocsetup/ocsetup/installer/demoprog"
 	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/storefront"
+	"github.com/ocsetup/ocsetup/internal/testenv"
 )
+
+// demoProgram is cmd/ocsetup-demo, built when a test first needs it.
+var demoProgram testenv.DemoProgram
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	demoProgram.Remove()
+	os.Exit(code)
+}
 
 // demoCLI is NewCLI with the demo command, registering it when NewCLI
 // does not (yet).
@@ -48,9 +58,10 @@ func runWith(ctx context.Context, c *CLI, vars map[string]string, args ...string
 // startTestDemo runs a demo store of line for the test.
 func startTestDemo(t *testing.T, line string) *DemoInfo {
 	t.Helper()
+	program := demoProgram.Path(t) // before the clock starts: a cold build takes a while
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	info, stop, err := StartDemo(ctx, line)
+	info, stop, err := StartDemo(ctx, program, line)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,10 +245,16 @@ func TestDemoCommand(t *testing.T) {
 	outR, outW := io.Pipe()
 	var errOut bytes.Buffer
 	done := make(chan int, 1)
+	program := demoProgram.Path(t)
+	getenv := func(k string) string {
+		if k == demoprog.ProgramVar {
+			return program
+		}
+		return ""
+	}
 	go func() {
 		defer outW.Close()
-		done <- demoCLI().Run(ctx, []string{"demo", "--line", "4.0"}, IO{In: strings.NewReader(""), Out: outW, Err: &errOut,
-			Getenv: func(string) string { return "" }})
+		done <- demoCLI().Run(ctx, []string{"demo", "--line", "4.0"}, IO{In: strings.NewReader(""), Out: outW, Err: &errOut, Getenv: getenv})
 	}()
 	// Should the output never reach the credentials line, the command is
 	// stopped, which closes its output and ends the loop below.
@@ -315,7 +332,7 @@ func TestDemoProcess(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestDemoHelperProcess$")
-	cmd.Env = append(os.Environ(), demoHelperVar+"=1", "TMPDIR="+tmp)
+	cmd.Env = append(os.Environ(), demoHelperVar+"=1", "TMPDIR="+tmp, demoprog.ProgramVar+"="+demoProgram.Path(t))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -348,14 +365,22 @@ func TestDemoProcess(t *testing.T) {
 		}
 		c.Close()
 	}
+	demoPID := 0
 	if runtime.GOOS == "linux" {
-		// The scan must see the demo as this test's child, or finding no
-		// child of the demo below would prove nothing.
+		// The scan must see the command as this test's child, or what
+		// it finds below would prove nothing.
 		if !slices.ContainsFunc(children(os.Getpid()), func(p string) bool { return strings.HasPrefix(p, strconv.Itoa(cmd.Process.Pid)+" ") }) {
-			t.Fatalf("the /proc scan does not find the demo process %d", cmd.Process.Pid)
+			t.Fatalf("the /proc scan does not find the demo command %d", cmd.Process.Pid)
 		}
-		if kids := children(cmd.Process.Pid); len(kids) != 0 {
-			t.Errorf("the demo started processes: %v", kids)
+		// The command runs the store in the demo program, its one
+		// child, which starts nothing itself.
+		kids := children(cmd.Process.Pid)
+		if len(kids) != 1 || !strings.Contains(kids[0], "(ocsetup-demo)") {
+			t.Fatalf("the demo command's processes: %v, want the demo program alone", kids)
+		}
+		demoPID, _ = strconv.Atoi(strings.Fields(kids[0])[0])
+		if grand := children(demoPID); len(grand) != 0 {
+			t.Errorf("the demo program started processes: %v", grand)
 		}
 	}
 
@@ -375,6 +400,11 @@ func TestDemoProcess(t *testing.T) {
 	}
 	for _, a := range addrs {
 		assertRefused(t, a)
+	}
+	if demoPID != 0 {
+		if err := syscall.Kill(demoPID, 0); !errors.Is(err, syscall.ESRCH) {
+			t.Errorf("the demo program %d outlived the command: %v", demoPID, err)
+		}
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("left in the temporary folder: %v", left)
@@ -434,7 +464,7 @@ func TestShellQuote(t *testing.T) {
 
 // TestDemoCommands: the example lines follow the commands this build has.
 func TestDemoCommands(t *testing.T) {
-	site := demo.Site{URL: "sftp://demo@127.0.0.1:1/", Host: "127.0.0.1", Port: 1, User: "demo", Password: "PW", Fingerprint: "SHA256:fp"}
+	site := demoprog.Site{URL: "sftp://demo@127.0.0.1:1/", Host: "127.0.0.1", Port: 1, User: "demo", Password: "PW", Fingerprint: "SHA256:fp"}
 	info := &DemoInfo{Site: site, StoreURL: "http://127.0.0.1:2/", SetupFile: "/tmp/d/setup.yaml", Package: "/tmp/d/onebox-demo"}
 	all := demoCommands(info, func(string) bool { return true })
 	want := []string{

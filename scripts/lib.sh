@@ -30,7 +30,7 @@ ensure_go() {
 	go mod download
 }
 
-# Fyne's GLFW driver builds against these (shared/reference/test-servers.md).
+# Fyne's GLFW driver builds against these (docs/development.md).
 FYNE_BUILD_PACKAGES=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev)
 
 # Fyne logs an error for the C locale; use a real one when the user has none.

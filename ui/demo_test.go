@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -8,12 +9,25 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/demoprog"
+	"github.com/ocsetup/ocsetup/internal/testenv"
 )
+
+// demoProgram is cmd/ocsetup-demo, built when a test first needs it.
+var demoProgram testenv.DemoProgram
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	demoProgram.Remove()
+	os.Exit(code)
+}
 
 // TestTryDemoStore: the Welcome screen's demo button starts the built-in
 // store and fills the Connect screen; connecting shows its host key and
 // finds its store. No test servers are needed.
 func TestTryDemoStore(t *testing.T) {
+	// The app finds the program beside itself; the test binary has none.
+	t.Setenv(demoprog.ProgramVar, demoProgram.Path(t))
 	a := test.NewTempApp(t)
 	wiz := app.NewWizard(t.TempDir())
 	defer wiz.Session.Close()

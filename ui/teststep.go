@@ -30,8 +30,20 @@ type testScreen struct {
 	report  check.Report
 }
 
-var statusIcon = map[check.Status]fyne.Resource{
-	check.Pass: theme.ConfirmIcon(), check.Warn: theme.WarningIcon(), check.Fail: theme.ErrorIcon(), check.Skipped: theme.MediaSkipNextIcon(),
+// statusIcon is a function, not a table filled at start: theme icons ask
+// for the running Fyne app, which a command-line run never starts.
+func statusIcon(s check.Status) fyne.Resource {
+	switch s {
+	case check.Pass:
+		return theme.ConfirmIcon()
+	case check.Warn:
+		return theme.WarningIcon()
+	case check.Fail:
+		return theme.ErrorIcon()
+	case check.Skipped:
+		return theme.MediaSkipNextIcon()
+	}
+	return nil
 }
 
 func newTestScreen(wiz *app.Wizard, win fyne.Window) *testScreen {
@@ -82,7 +94,7 @@ func (s *testScreen) add(r check.Result) {
 	detail := widget.NewLabel(strings.TrimSpace(fmt.Sprintf("%s\n%s\n%s", r.Cause, r.Fix, r.Detail)))
 	detail.Wrapping = fyne.TextWrapWord
 	item := widget.NewAccordionItem(fmt.Sprintf("%s  %s", strings.ToUpper(string(r.Status)), r.Title),
-		container.NewBorder(nil, nil, widget.NewIcon(statusIcon[r.Status]), nil, detail))
+		container.NewBorder(nil, nil, widget.NewIcon(statusIcon(r.Status)), nil, detail))
 	s.list.Append(item)
 }
 

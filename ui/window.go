@@ -5,6 +5,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -159,7 +160,11 @@ func (m *Main) startDemo() {
 	var info *app.DemoInfo
 	var stop func() error
 	m.welcome.job.run(T("welcome.demo.starting"), func(ctx context.Context) (err error) {
-		info, stop, err = app.StartDemo(ctx, "")
+		program, err := app.FindDemoProgram(os.Getenv)
+		if err != nil {
+			return err
+		}
+		info, stop, err = app.StartDemo(ctx, program, "")
 		return err
 	}, func(err error) {
 		if err != nil {

@@ -183,7 +183,7 @@ func ipsOf(ctx context.Context, d db.DB, sc *db.Schema, id int64) (map[string]bo
 
 // allowOnDefaultUser: 2.1's api/login checks the caller's IP against the
 // IPs of the user in config_api_id, not of the user whose key was sent
-// (shared/reference/opencart.md §5), so the IPs go there too.
+// (docs/opencart.md §5), so the IPs go there too.
 func allowOnDefaultUser(ctx context.Context, d db.DB, sc *db.Schema, ourID int64, ips []string) (string, error) {
 	setting, err := db.Table(sc.Prefix, "setting")
 	if err != nil {
@@ -213,7 +213,7 @@ func allowOnDefaultUser(ctx context.Context, d db.DB, sc *db.Schema, ourID int64
 }
 
 // restAPIModule sets the 1.5 REST API module's key and status, the
-// settings its checkPlugin() reads (shared/reference/plugins.md §4).
+// settings its checkPlugin() reads (docs/integrations.md §4).
 func restAPIModule(ctx context.Context, d db.DB, sc *db.Schema, u APIUser) (*APIResult, error) {
 	setting, err := db.Table(sc.Prefix, "setting")
 	if err != nil {

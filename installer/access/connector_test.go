@@ -18,8 +18,8 @@ import (
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
 
-// cronPHP is shaped like OneBox's cron.php head (shared/reference/
-// plugins.md §4), with comments, other variables and odd spacing.
+// cronPHP is shaped like OneBox's cron.php head (docs/
+// integrations.md §4), with comments, other variables and odd spacing.
 const cronPHP = "<?php\r\n// OneBox sync -- change only host and apiKey\r\n$languages = array('ru');\r\n$host    =  '' ; # store url, ends with /\r\n/* $host = 'old'; */\r\n$track = 'catalog/onebox/';\r\n$apiKey='';\r\nif (!file_exists(__DIR__ . '/category.json')) { exit; }\r\n"
 
 func oneboxPackage(t *testing.T) *pkg.Package {

@@ -83,7 +83,7 @@ func (d Dialect) pipe() bool {
 }
 
 // Home is the page a login lands on: common/home on 1.5, common/dashboard
-// after (opencart.md §7).
+// after (docs/opencart.md §7).
 func (d Dialect) Home() string {
 	if d.Line == store.Line15 {
 		return "common/home"
@@ -93,7 +93,7 @@ func (d Dialect) Home() string {
 
 // RefreshRoute is the route that rebuilds the OCMOD cache, or "" when the
 // line has none: 1.5 has no OCMOD (vQmod is a separate add-on) and 4.0
-// dropped the modification system (opencart.md §6).
+// dropped the modification system (docs/opencart.md §6).
 func (d Dialect) RefreshRoute() string {
 	switch {
 	case d.Line == store.Line15, d.Line == store.Line40:

@@ -18,5 +18,5 @@
 // token= up to 2.3, user_token= from 3.0; 4.x logs in through a
 // login_token and answers JSON; 4.0.0–4.0.1 separate a route's method with
 // "|", 4.0.2 and later with ".". Sources are cited as oc@TAG:path
-// (shared/reference/opencart.md §4–§7).
+// (docs/opencart.md §4–§7).
 package admin

@@ -55,7 +55,7 @@ func (e Extension) Route(line store.Line) string {
 }
 
 // PermissionRoute is what the installer adds to the user group's access
-// and modify lists: the settings route on every line (opencart.md §4).
+// and modify lists: the settings route on every line (docs/opencart.md §4).
 func (e Extension) PermissionRoute(line store.Line) string { return e.Route(line) }
 
 // listRoute is the route of the extension list of e.Type, whose install

@@ -14,7 +14,7 @@ import (
 
 // Install installs ext by the store's own route, which adds the extension
 // row and the permissions and then calls the extension's install()
-// (opencart.md §4):
+// (docs/opencart.md §4):
 //
 //	1.5–2.2  extension/payment/install&extension=xyz, redirects to the list
 //	2.3–3.x  extension/extension/payment/install&extension=xyz, answers the list

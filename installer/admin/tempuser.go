@@ -172,7 +172,7 @@ func removeAccount(ctx context.Context, d db.DB, sc *db.Schema, username string)
 
 // administratorGroup is the group with every permission: 1 on a fresh
 // install of every line ("Top Administrator" on 1.5, "Administrator"
-// after; opencart.md §3), else the group of the first user.
+// after; docs/opencart.md §3), else the group of the first user.
 func administratorGroup(ctx context.Context, d db.DB, sc *db.Schema) (int64, error) {
 	group, err := db.Table(sc.Prefix, "user_group")
 	if err != nil {

@@ -92,7 +92,7 @@ func newScene(t testing.TB, env *testenv.Env, version string) *scene {
 }
 
 // installExtension writes what OpenCart's Extensions > Install and the
-// module's save leave behind (shared/reference/opencart.md §4).
+// module's save leave behind (docs/opencart.md §4).
 func installExtension(t testing.TB, q *sql.DB, st *fixture.Store, line store.Line) {
 	t.Helper()
 	exec := func(query string, args ...any) {

@@ -11,7 +11,7 @@ import (
 
 // Schema is what information_schema shows of the store's tables: which
 // tables the prefix has, and the columns that tell OpenCart lines apart
-// (shared/reference/opencart.md §1 and §3).
+// (docs/opencart.md §1 and §3).
 type Schema struct {
 	Database string `json:"database"`
 	Server   string `json:"server"` // VERSION(), e.g. "10.11.6-MariaDB"

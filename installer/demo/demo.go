@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/ocsetup/ocsetup/installer/demoprog"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/internal/fixture"
@@ -50,7 +51,7 @@ type Demo struct {
 	line     store.Line
 	version  string
 	dir      string // the demo's folder: sftp/ (the account) and work/
-	site     Site
+	site     demoprog.Site
 	storeURL string
 	db       fixture.DB
 
@@ -70,9 +71,9 @@ type Demo struct {
 func Start(ctx context.Context, opts Options) (d *Demo, err error) {
 	line := opts.Line
 	if line == "" {
-		line = DefaultLine
+		line = demoprog.DefaultLine
 	}
-	version, err := VersionOf(line)
+	version, err := demoprog.VersionOf(line)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +147,7 @@ func Start(ctx context.Context, opts Options) (d *Demo, err error) {
 	}
 	password := rand.Text()
 	d.ssh = startSSH(sshLn, hostKey, User, password, d.root)
-	d.site = Site{
+	d.site = demoprog.Site{
 		URL:         (remote.Site{Protocol: remote.SFTP, Host: "127.0.0.1", Port: port(sshLn), User: User, Path: "/"}).String(),
 		Host:        "127.0.0.1",
 		Port:        port(sshLn),
@@ -181,7 +182,7 @@ func closeAll(lns ...net.Listener) {
 func port(ln net.Listener) int { return ln.Addr().(*net.TCPAddr).Port }
 
 // Site is the hosting account: URL, user, password and host key.
-func (d *Demo) Site() Site { return d.site }
+func (d *Demo) Site() demoprog.Site { return d.site }
 
 // StoreURL is the storefront's address, config.php's HTTP_SERVER.
 func (d *Demo) StoreURL() string { return d.storeURL }

@@ -14,6 +14,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/demo"
+	"github.com/ocsetup/ocsetup/installer/demoprog"
 	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -56,7 +57,7 @@ func open(t *testing.T, d *demo.Demo) *remote.Pool {
 // TestEveryLine finds the store, reaches its database by the direct route
 // and logs in to its API, each with the app's own code, on every line.
 func TestEveryLine(t *testing.T) {
-	for _, line := range demo.Lines() {
+	for _, line := range demoprog.Lines() {
 		t.Run(string(line), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()

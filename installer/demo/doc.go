@@ -1,6 +1,8 @@
-// Package demo runs a throwaway OpenCart demo store inside the app's own
-// process, so that the whole wizard, the test and the sync view can be
-// tried on a machine with no hosting account and nothing installed.
+// Package demo runs a throwaway OpenCart demo store, so that the whole
+// wizard, the test and the sync view can be tried on a machine with no
+// hosting account and nothing installed. It runs in the demo program
+// (cmd/ocsetup-demo), which the app starts through installer/demoprog:
+// its database engine is too heavy to link into the app itself.
 //
 // Start brings up three servers, all on 127.0.0.1 only:
 //

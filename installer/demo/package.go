@@ -10,7 +10,7 @@ import (
 const SamplePackage = "onebox-demo"
 
 // samplePackageFiles stand in for OneBox CRM's OpenCart "API files"
-// (shared/reference/plugins.md §4): the same paths, and a cron.php with
+// (docs/integrations.md §4): the same paths, and a cron.php with
 // the same settings head ($host, $apiKey), so that uploading and
 // configuring them takes the real steps. The code is ours and does
 // nothing; the demo store runs no PHP anyway.

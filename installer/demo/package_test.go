@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ocsetup/ocsetup/installer/demo"
+	"github.com/ocsetup/ocsetup/installer/demoprog"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 )
@@ -22,8 +23,8 @@ func TestSamplePackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	for _, line := range demo.Lines() {
-		v, _ := demo.VersionOf(line)
+	for _, line := range demoprog.Lines() {
+		v, _ := demoprog.VersionOf(line)
 		m, err := pkg.Map(p, pkg.Target{Version: v})
 		if err != nil {
 			t.Fatalf("%s: %v", line, err)

@@ -19,7 +19,7 @@
 //  4. Rollback puts back the exact previous state from a manifest, also one
 //     an interrupted upload left behind (Pending finds those).
 //
-// Speed comes from round trips, not bandwidth (shared/reference/upload-floor.md):
+// Speed comes from round trips, not bandwidth (docs/upload.md):
 // over SFTP many files are in flight on each connection; over FTP commands
 // are pipelined (remote.FTPPipe), two round trips per file.
 package deploy

@@ -54,7 +54,7 @@ const (
 	// FixHiddenPages answers pkg.WarnHiddenPage (the 1.5/2.0 folder trap):
 	// the package's files in admin/controller/extension/<type>/ are not
 	// uploaded, and such folders already on the server are backed up and
-	// removed, as the vendors' guides say (opencart.md §6).
+	// removed, as the vendors' guides say (docs/opencart.md §6).
 	FixHiddenPages FixID = "hidden-extensions-page"
 )
 

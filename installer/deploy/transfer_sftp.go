@@ -16,7 +16,7 @@ import (
 // sftpTransport keeps many files in flight on each connection. A file costs
 // OPEN, WRITE, CLOSE and RENAME, each waiting for its reply; with inFlight
 // files at once on one SFTP session those waits overlap
-// (shared/reference/upload-floor.md: ~3 s instead of ~30 s for 300 files at
+// (docs/upload.md: ~3 s instead of ~30 s for 300 files at
 // 50 ms). pkg/sftp's Client is safe for concurrent use; each connection of
 // the pool gets a session of its own, opened on the pool's SSH connection.
 type sftpTransport struct {

@@ -9,7 +9,7 @@ import (
 )
 
 // Amazon Payment Services has two plugin generations
-// (shared/reference/plugins.md §1):
+// (docs/integrations.md §1):
 //   - amazon_ps, v2.x for OpenCart 2.3 (payfort/opencart2.0-payfort) and
 //     3.x (payfort/opencart3-payfort, the 2.4.0 .ocmod.zip);
 //   - the legacy payfort_fort for 1.5 (payfort/opencart-payfort), 2.0–2.3
@@ -30,7 +30,7 @@ type apsField struct {
 	newKey, oldKey string
 }
 
-// apsFields lists every setting of plugins.md §1.4 and §1.5 in the order
+// apsFields lists every setting of docs/integrations.md §1.3 and §1.4 in the order
 // of the forms.
 func apsFields() []apsField {
 	req := func(f Field) Field { f.Required = true; return f }
@@ -81,7 +81,7 @@ func apsFields() []apsField {
 		apsField{num("installments_min_egp", "Installments from (EGP)", "1000"), "installments_egp_order_min_value", ""},
 		// The 2.x plugin's form posts …_installments_order_sar_min_value while
 		// the controller reads …_installments_sar_order_min_value
-		// (plugins.md §1.5): ocsetup posts what the form posts.
+		// (docs/integrations.md §1.4): ocsetup posts what the form posts.
 		apsField{num("installments_min_sar", "Installments from (SAR)", "1000"), "installments_order_sar_min_value", ""},
 		apsField{boolField("installments_issuer_name", "Show the issuer's name", "0", ""), "installments_issuer_name", ""},
 		apsField{boolField("installments_issuer_logo", "Show the issuer's logo", "0", ""), "installments_issuer_logo", ""},
@@ -317,7 +317,7 @@ var apsTables = []Table{
 
 // apsLegacyPlan reproduces payfort_fort's install() (the three sub-method
 // rows) and save: editSetting() of the post, then fixPostData() copies of
-// it under each sub-method's code (plugins.md §1.4;
+// it under each sub-method's code (docs/integrations.md §1.3;
 // payfort/opencart2.0-payfort@7dcf0c3 upload/admin/controller/payment/payfort_fort.php).
 func apsLegacyPlan(t Target, v Values, fields []Field) (*Plan, error) {
 	ext := admin.Extension{Type: "payment", Code: apsLegacy}

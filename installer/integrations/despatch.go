@@ -11,7 +11,7 @@ import (
 
 // despatchProfile configures the Despatch Cloud module: enabled, an API
 // key of 24+ random characters, an optional order-ID prefix. No public
-// copy of the module was found (plugins.md §3), so its code and setting
+// copy of the module was found (docs/integrations.md §3), so its code and setting
 // names are ocsetup's assumption — the "code" setting changes the code,
 // and the admin form, when reachable, is what counts.
 type despatchProfile struct{}

@@ -83,7 +83,7 @@ func TestBadInputs(t *testing.T) {
 }
 
 // TestAPSSignature reproduces the official vector and the other
-// algorithms' results from plugins.md §1.8.
+// algorithms' results from docs/integrations.md §1.6.
 func TestAPSSignature(t *testing.T) {
 	if err := APSSelfTest(); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 )
 
 // LatitudeClosed is the notice every LatitudePay/Genoapay setup shows
-// (plugins.md §2: both services shut down on 11 April 2023).
+// (docs/integrations.md §2: both services shut down on 11 April 2023).
 const LatitudeClosed = "LatitudePay and Genoapay closed on 11 April 2023: they take no new payments, and refunds through the integration ended in mid-2023. The module can still be configured or removed, but it cannot take payments."
 
 // latitudeProfile configures the LatitudePay (AUD) or Genoapay (NZD)
@@ -148,7 +148,7 @@ func (p latitudeProfile) Plan(t Target, in Values) (*Plan, error) {
 	plan.save = func(post Post) []SettingGroup { return []SettingGroup{editSetting(t.Line, settingCode, post)} }
 	plan.Groups = plan.save(post)
 	// install(): seven events and two tables; LatitudePay's model code is
-	// "latitude", so its tables are latitude_… (plugins.md §2.3).
+	// "latitude", so its tables are latitude_… (docs/integrations.md §2).
 	model := code
 	if code == "latitudepay" {
 		model = "latitude"

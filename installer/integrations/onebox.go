@@ -10,7 +10,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
-// oneboxProfile sets up OneBox CRM's "API files" (plugins.md §4): they
+// oneboxProfile sets up OneBox CRM's "API files" (docs/integrations.md §4): they
 // configure no extension; what they need is the store's API user (the
 // REST API module's key on 1.5), catalog/onebox/cron.php's $host and
 // $apiKey, an hourly job, and the store's database login handed over to
@@ -55,7 +55,7 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 	}
 	plan := &Plan{Profile: "onebox", Access: &AccessNeed{
 		// 3.x's api/login takes the user name "Default" when only a key is
-		// sent, as cron.php does (opencart.md §5).
+		// sent, as cron.php does (docs/opencart.md §5).
 		APIUser: "Default", APIKey: v["api_key"],
 		ConfigFile: phpconf.OneBoxCronPath, CronHost: v["host"],
 		Schedule: "0 * * * *", Command: "php " + phpconf.OneBoxCronPath,

@@ -57,7 +57,7 @@ func APSSignature(params map[string]string, phrase, algorithm string) (string, e
 }
 
 // apsVector is the official example (phrase "PASS"), as reproduced in
-// bhaskarndas/payfortdoc docs/incommon.md and shared/reference/plugins.md §1.8.
+// bhaskarndas/payfortdoc docs/incommon.md and docs/integrations.md §1.6.
 var apsVector = map[string]string{
 	"access_code":         "SILgpo7pWbmzuURp2qri",
 	"amount":              "1000",

@@ -35,7 +35,7 @@ func warn(p *Package, m *Mapping, ext bool) []Warning {
 }
 
 // layoutWarning compares the package's layout with the store's line
-// (opencart.md §4 and §6, checked in the admin extension lists:
+// (docs/opencart.md §4 and §6, checked in the admin extension lists:
 // oc@2.0.3.1:upload/admin/controller/extension/payment.php globs
 // controller/payment/; oc@2.3.0.2:…/extension/extension/payment.php both
 // folders; oc@3.0.3.8 only controller/extension/payment/).
@@ -65,7 +65,7 @@ func layoutWarning(lay Layout, l Line) (Warning, bool) {
 // admin/controller/extension/<type>/ hides admin/controller/extension/<type>.php,
 // because those routers try is_dir() before is_file()
 // (oc@2.0.3.1:upload/system/engine/action.php; public reports in
-// opencart.md §6: bitpay/opencart-plugin #58 and others).
+// docs/opencart.md §6: bitpay/opencart-plugin #58 and others).
 func trapWarnings(p *Package, m *Mapping) []Warning {
 	pages := corePages(m.Line)
 	if pages == nil {
@@ -149,7 +149,7 @@ func notAllowed3(m *Mapping) []Warning {
 }
 
 // languageWarnings compares the language folders with the line's: english/
-// until 2.1, en-gb/ from 2.2 on (opencart.md §1 fingerprint table).
+// until 2.1, en-gb/ from 2.2 on (docs/opencart.md §1, the table of paths).
 func languageWarnings(p *Package, l Line) []Warning {
 	var english, engb bool
 	for _, f := range p.Files {

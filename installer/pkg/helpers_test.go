@@ -143,7 +143,7 @@ func equal(t testing.TB, what string, got, want []string) {
 	}
 }
 
-// Package fixtures, modelled on real packages (plugins.md).
+// Package fixtures, modelled on real packages (docs/integrations.md).
 
 const (
 	phpBody  = "<?php\nclass ControllerExtensionPaymentFoo extends Controller {}\n"
@@ -196,7 +196,7 @@ func pkgLegacy() []zent {
 }
 
 // pkgMixed is pkgLegacy plus 2.3 stubs, like the legacy payfort_fort
-// package for OC 2.0–2.3 (plugins.md §1.2).
+// package for OC 2.0–2.3 (docs/integrations.md §1.1).
 func pkgMixed() []zent {
 	return append(pkgLegacy(),
 		file("upload/admin/controller/extension/payment/foo.php", "<?php require_once DIR_APPLICATION . 'controller/payment/foo.php';"),

@@ -19,7 +19,7 @@ const (
 	// extension folder, PHP namespaces Opencart\… — OpenCart 4.
 	Layout4
 	// LayoutMixed: both legacy and 2.3 folders, as packages that ship 2.3
-	// stubs beside 2.0 files do (plugins.md §1.2, the legacy payfort_fort).
+	// stubs beside 2.0 files do (docs/integrations.md §1.1, the legacy payfort_fort).
 	LayoutMixed
 )
 

@@ -7,7 +7,7 @@ import (
 )
 
 // Line is an OpenCart version as the four numbers of its VERSION constant
-// (opencart.md §1); the rules in this package depend on Major.Minor and, for
+// (docs/opencart.md §1); the rules in this package depend on Major.Minor and, for
 // 2.0.x, on Patch.
 type Line struct {
 	Major, Minor, Patch, Build int

@@ -76,7 +76,7 @@ func isASCIILetter(b byte) bool {
 
 // isJunk reports entries that operating systems add to archives and that
 // are never part of an extension: macOS resource forks and folder settings,
-// and Windows thumbnail caches and folder settings. plugins.md §1.2 finds
+// and Windows thumbnail caches and folder settings. docs/integrations.md §1.1 finds
 // __MACOSX/ and .DS_Store in vendor zips.
 func isJunk(clean string) bool {
 	for _, seg := range strings.Split(clean, "/") {

@@ -4,7 +4,7 @@ import "strings"
 
 // allowed3 is the list of folders the 3.x Extension Installer may write to
 // (oc@3.0.3.8:upload/admin/controller/marketplace/install.php, move(); the
-// same in 3.0.4.0, 3.0.4.1 and 3.0.5.0 per opencart.md §6).
+// same in 3.0.4.0, 3.0.4.1 and 3.0.5.0 per docs/opencart.md §6).
 var allowed3 = [...]string{
 	"admin/controller/extension/",
 	"admin/language/",

@@ -26,7 +26,7 @@ type Step struct {
 }
 
 // InstallSteps reports what OpenCart's own installer on line l would do
-// with each install.* file (opencart.md §6, checked against the sources
+// with each install.* file (docs/opencart.md §6, checked against the sources
 // cited below): 2.x runs install.sql, install.xml and install.php; 3.x reads
 // only install.xml; 4.0 requires install.json and has no OCMOD; 4.1 adds
 // ocmod/*.ocmod.xml; 1.5 has no installer at all.

@@ -18,7 +18,7 @@ import (
 // (behind Conn) waits for each reply before it sends the next command: a
 // file costs PASV, connect, STOR→150, data→226 and RNFR, RNTO, six round
 // trips. FTPPipe writes commands ahead of the replies it does not need yet,
-// so a file costs two (shared/reference/upload-floor.md): the rename of one
+// so a file costs two (docs/upload.md): the rename of one
 // file travels with the STOR of the next, and the next PASV and a SIZE check
 // travel right behind the data.
 //

@@ -79,7 +79,7 @@ func dialSFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 	client := ssh.NewClient(sc, chans, reqs)
 	stop = watch(ctx, client)
 	// Many requests in flight per connection is what makes SFTP fast on
-	// slow links (shared/reference/upload-floor.md).
+	// slow links (docs/upload.md).
 	sc2, err := sftp.NewClient(client, sftp.UseConcurrentWrites(true), sftp.MaxConcurrentRequestsPerFile(64))
 	if stop() {
 		err = ctx.Err()

@@ -52,7 +52,7 @@ var ErrNoFallback = errors.New("ocsetup cannot write this extension's settings w
 
 // WriteDirect writes a plan straight into the database, reproducing the
 // extension's install() and save the way the line's admin runs them
-// (opencart.md §4): the extension rows (sub-methods too), the
+// (docs/opencart.md §4): the extension rows (sub-methods too), the
 // Administrator group's permissions in the line's encoding, the events,
 // missing order statuses, and every editSetting() call of the save
 // handler with the line's code column and array encoding; on 4.x also

@@ -14,7 +14,7 @@ import (
 
 // OpenCart stores arrays (setting rows with serialized = 1, and
 // user_group.permission) as PHP serialize() on 1.5 and 2.0, as
-// json_encode() from 2.1 (opencart.md §3; oc@2.0.3.1 and
+// json_encode() from 2.1 (docs/opencart.md §3; oc@2.0.3.1 and
 // oc@2.1.0.2:upload/admin/model/setting/setting.php).
 
 // encodeList writes a list of strings the way the line's editSetting()

@@ -1,6 +1,6 @@
 // Package store finds OpenCart stores on a hosting account and tells which
 // OpenCart line each one is, from what the store shows: the VERSION constant
-// in index.php, cross-checked with the layout (shared/reference/opencart.md §1).
+// in index.php, cross-checked with the layout (docs/opencart.md §1).
 package store
 
 import (
@@ -71,7 +71,7 @@ func (l Line) index() int {
 }
 
 // marker is a path whose presence narrows down the line, from the table in
-// shared/reference/opencart.md §1 (each row checked there with git cat-file
+// docs/opencart.md §1 (each row checked with git cat-file
 // at the tags).
 type marker struct {
 	path  string // relative to the store root; "<admin>" is the admin folder

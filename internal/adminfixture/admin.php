@@ -4,7 +4,7 @@ define('VERSION', '{{VERSION}}');
 
 // The admin of an ocsetup fixture store: our own small PHP app, not
 // OpenCart. It answers the routes ocsetup's admin channel uses the way each
-// OpenCart line's admin does (shared/reference/opencart.md §4–§7):
+// OpenCart line's admin does (docs/opencart.md §4–§7):
 //   common/login      ≤3.x: form post, redirect with token= (≤2.3) or
 //                     user_token= (3.x); 4.x: a login_token form posted by
 //                     AJAX to common/login.login (| on 4.0.0–4.0.1), JSON
@@ -261,7 +261,7 @@ function fx_find_user() {
 	return null;
 }
 
-// Permissions: serialize() on 1.5/2.0, JSON from 2.1 (opencart.md §3).
+// Permissions: serialize() on 1.5/2.0, JSON from 2.1 (docs/opencart.md §3).
 function fx_permissions($group_id) {
 	global $v21;
 	$rows = fx_q("SELECT permission FROM " . fx_t('user_group') . " WHERE user_group_id = ?", 'i', (int)$group_id);

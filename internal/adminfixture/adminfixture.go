@@ -3,7 +3,7 @@
 // extension install, settings save and modification refresh the way each
 // OpenCart line's admin does, on the store's real database. Tests of the
 // admin channel run against it on PHP's built-in server; what it imitates
-// was read from the OpenCart tags (shared/reference/opencart.md §4–§7)
+// was read from the OpenCart tags (docs/opencart.md §4–§7)
 // and checked against real OpenCart (see the admin package's tests).
 package adminfixture
 
@@ -160,7 +160,7 @@ func Install(t testing.TB, site testenv.Site, st *fixture.Store, o Options) *Adm
 }
 
 // ControllerPath is where the line keeps an extension's admin controller,
-// relative to the store root (opencart.md §1 and §4).
+// relative to the store root (docs/opencart.md §1 and §4).
 func ControllerPath(version, adminFolder string, e Extension) string {
 	line, _ := store.LineOf(version)
 	switch {

@@ -1,4 +1,4 @@
-package demo
+package demoprog
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 const DefaultLine = store.Line30
 
 // release is the OpenCart release a demo store of the line imitates: one
-// of fixture.Versions, the newest of its line that the fixture knows.
+// of the fixture stores' versions (internal/fixture), the newest of its line.
 func release(l store.Line) string {
 	switch l {
 	case store.Line15:

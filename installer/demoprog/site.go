@@ -1,4 +1,4 @@
-package demo
+package demoprog
 
 import "github.com/ocsetup/ocsetup/installer/remote"
 
