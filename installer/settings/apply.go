@@ -285,6 +285,10 @@ func viaAdmin(ctx context.Context, r Request, res *Result) (err error) {
 	if err := sr.Err(); err != nil {
 		return err
 	}
+	if err := readBack(ctx, r.DB, r.Schema, r.Line, p); err != nil {
+		res.Save.Saved = false
+		return err
+	}
 	if r.Refresh {
 		switch err := s.RefreshModifications(ctx); {
 		case errors.Is(err, admin.ErrNoModifications):
