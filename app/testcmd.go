@@ -30,8 +30,10 @@ func (c *CLI) addTest() {
 the hosting login, the store and its line, config.php, the database route, the
 tables of the line, a PHP probe (and whether uploaded files have the owner PHP
 writes as), the storefront without PHP warnings, the admin login page, the HTTPS
-certificate, the API login with the integration's key (OCSETUP_SECRET_API_KEY),
-the provider's IPs on the allow-list, the extension registered and enabled,
+certificate, the API login with the store API user's key (OCSETUP_SECRET_API_KEY)
+and the provider's IPs on its allow-list (only for integrations that use an
+OpenCart API user: OneBox, or a setup whose access.api_user names one and
+whose integration has no API key of its own), the extension registered and enabled,
 the integration's own checks, and that nothing temporary was left behind.
 
 --report FILE writes the report for the provider's integration team: Markdown
@@ -138,8 +140,10 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	site.Password = stdio.Getenv(PasswordVar)
 	trust := remote.NewTrust(dir)
 	trust.Accept, trust.TrustNew = f.Fingerprint, trustNew
-	s := &check.Setup{APIUser: f.Access.APIUser, APIKey: stdio.Getenv(SecretVar(APIKeyField)), ProviderIPs: f.Access.IPs,
-		Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
+	s := &check.Setup{Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
+	if usesStoreAPI(f) {
+		s.APIUser, s.APIKey, s.ProviderIPs = f.Access.APIUser, stdio.Getenv(SecretVar(APIKeyField)), f.Access.IPs
+	}
 	pool, err := remote.Open(ctx, site, trust, 0)
 	if err != nil {
 		s.FilesErr = err
@@ -237,6 +241,30 @@ func chooseStore(ctx context.Context, pool *remote.Pool, site remote.Site, want 
 		return store.Store{}, errors.New("several stores found (" + strings.Join(roots, ", ") + "): name one with store: in the setup file")
 	}
 	return stores[0], nil
+}
+
+// usesStoreAPI says whether the setup has an OpenCart API user to test:
+// the integration logs in to the store's API (OneBox), or the setup file
+// asks for an API user and the integration has no api_key of its own. An
+// integration's own API key (LatitudePay's, Despatch Cloud's) is not an
+// OpenCart API key, so it is never tried against the store's API login.
+func usesStoreAPI(f *SetupFile) bool {
+	p, ok := integrations.ByID(f.Integration)
+	if !ok {
+		return false
+	}
+	if p.StoreAPI {
+		return true
+	}
+	if f.Access.APIUser == "" {
+		return false
+	}
+	for _, fl := range p.Fields(integrations.Target{Line: store.Line30, Currency: "AUD"}) {
+		if fl.Key == APIKeyField {
+			return false
+		}
+	}
+	return true
 }
 
 // extensionOf is the module a profile installs, for the registration and
