@@ -241,3 +241,59 @@ func TestSaveReadBack(t *testing.T) {
 		t.Fatal("fell back to the database after the admin answered")
 	}
 }
+
+// formFor is a fixture settings form with a text field for every entry a
+// plan posts (a box group for lists, a status list for statuses): the
+// form of an extension that takes exactly what ocsetup sends.
+func formFor(plan *integrations.Plan, code string) adminfixture.Extension {
+	var fields []adminfixture.Field
+	for _, e := range plan.Post {
+		name, ok := strings.CutPrefix(strings.TrimSuffix(e.Name, "[]"), code+"_")
+		if !ok {
+			continue
+		}
+		f := adminfixture.Field{Name: name, Kind: adminfixture.Text, Label: name}
+		switch {
+		case e.List:
+			f.Kind = adminfixture.Checkboxes
+			for _, v := range e.Values {
+				f.Options = append(f.Options, adminfixture.Option{Value: v, Label: v})
+			}
+		case len(e.Status) > 0:
+			f.Kind = adminfixture.Select
+			f.Options = []adminfixture.Option{{Value: "5", Label: e.Status[0]}}
+		}
+		fields = append(fields, f)
+	}
+	ext := plan.Extension
+	return adminfixture.Extension{Type: ext.Type, Code: ext.Code, Folder: ext.Folder, Form: adminfixture.Form{Tabs: []adminfixture.Tab{{Title: "General", Fields: fields}}}}
+}
+
+// TestNoticesFollowThePath: a notice about what only the admin's form
+// does (Amazon Payment Services' Mada and Meeza BIN lists) is given when
+// the settings went into the database, not after a save through the admin.
+func TestNoticesFollowThePath(t *testing.T) {
+	env := testenv.Get(t)
+	p, _ := integrations.ByID("amazon_ps")
+	plan, err := p.Plan(integrations.Target{Line: store.Line30, StoreURL: "https://shop.example/"}, answers["amazon_ps"])
+	must(t, err)
+	s := newAdminShop(t, env, "3.0.3.8", adminfixture.Options{Extensions: []adminfixture.Extension{formFor(plan, "payment_amazon_ps")}})
+	plan, err = p.Plan(s.target(t), answers["amazon_ps"])
+	must(t, err)
+	const bins = "Mada and Meeza BIN lists are not written"
+	login := admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}
+	res, err := settings.Apply(ctxT(t), s.request(t, plan, settings.AdminOnly, settings.LoginOpener(s.admin.URL, s.dialect, login, admin.Options{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Via != settings.ViaAdmin || strings.Contains(strings.Join(res.Notices, " "), bins) {
+		t.Fatalf("through the admin: via %s, notices %q", res.Via, res.Notices)
+	}
+	res, err = settings.Apply(ctxT(t), s.request(t, plan, settings.DatabaseOnly, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Via != settings.ViaDatabase || !strings.Contains(strings.Join(res.Notices, " "), bins) {
+		t.Fatalf("through the database: via %s, notices %q", res.Via, res.Notices)
+	}
+}
