@@ -424,6 +424,9 @@ func (r *applyRun) upload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := deploy.CheckFit(pl); err != nil {
+		return err
+	}
 	m, err := eng.Upload(ctx, pl, p)
 	if err != nil {
 		return err

@@ -1,6 +1,11 @@
 package app
 
 import (
+	"archive/zip"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -63,4 +68,122 @@ func TestUsesStoreAPI(t *testing.T) {
 			t.Errorf("%s with api_user %q: %v, want %v", c.integration, c.apiUser, got, c.want)
 		}
 	}
+}
+
+// writeZip builds a package of our own.
+func writeZip(t *testing.T, path string, files map[string]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	must(t, err)
+	zw := zip.NewWriter(f)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		must(t, err)
+		_, err = w.Write([]byte(body))
+		must(t, err)
+	}
+	must(t, zw.Close())
+	must(t, f.Close())
+}
+
+// TestApplyRefusesAPackageForAnotherLine: a 3.x-layout package (shaped
+// like the Amazon Payment Services 3.x .ocmod.zip: upload/… without
+// install.json) on OpenCart 4.0 and 4.1, and a 4.x package on 3.0, are
+// refused before anything is uploaded, with the reason and what to ask
+// the vendor for; the store's files and tables are untouched.
+func TestApplyRefusesAPackageForAnotherLine(t *testing.T) {
+	env := testenv.Get(t)
+	layout3 := map[string]string{
+		"upload/admin/controller/extension/payment/ocs_pay.php":                     "<?php\nclass ControllerExtensionPaymentOcsPay extends Controller {}\n",
+		"upload/admin/language/en-gb/extension/payment/ocs_pay.php":                 "<?php\n$_['heading_title'] = 'OCS Pay';\n",
+		"upload/admin/view/template/extension/payment/ocs_pay.twig":                 "{{ header }}\n",
+		"upload/catalog/controller/extension/payment/ocs_pay.php":                   "<?php\nclass ControllerExtensionPaymentOcsPay extends Controller {}\n",
+		"upload/catalog/model/extension/payment/ocs_pay.php":                        "<?php\nclass ModelExtensionPaymentOcsPay extends Model {}\n",
+		"upload/system/library/ocspay.php":                                          "<?php\n",
+		"upload/catalog/view/theme/default/template/extension/payment/ocs_pay.twig": "<div></div>\n",
+	}
+	layout4 := map[string]string{
+		"install.json":                           `{"name": "OCS Pay", "version": "1.0.0", "author": "ocsetup tests", "link": "https://example.com/"}`,
+		"admin/controller/payment/ocs_pay.php":   "<?php\nnamespace Opencart\\Admin\\Controller\\Extension\\OcsPay\\Payment;\nclass OcsPay extends \\Opencart\\System\\Engine\\Controller {}\n",
+		"catalog/controller/payment/ocs_pay.php": "<?php\nnamespace Opencart\\Catalog\\Controller\\Extension\\OcsPay\\Payment;\nclass OcsPay extends \\Opencart\\System\\Engine\\Controller {}\n",
+	}
+	for _, c := range []struct {
+		version string
+		files   map[string]string
+		ask     string
+	}{
+		{"4.0.2.3", layout3, "install.json"},
+		{"4.1.0.4", layout3, "install.json"},
+		{"3.0.3.8", layout4, "admin/controller/extension/<type>/"},
+	} {
+		t.Run(c.version, func(t *testing.T) {
+			t.Parallel()
+			s := newApplyShop(t, env, c.version, adminfixture.Options{Extensions: []adminfixture.Extension{}})
+			dir := t.TempDir()
+			writeZip(t, filepath.Join(dir, "ocs_pay.ocmod.zip"), c.files)
+			file := filepath.Join(dir, "setup.yaml")
+			must(t, os.WriteFile(file, []byte(fmt.Sprintf("site: %s\nintegration: custom\npackage: ocs_pay.ocmod.zip\nsettings:\n  code: ocs_pay\n", siteURL(s.site, s.Remote))), 0o600))
+			before := s.fingerprint(t)
+			filesBefore := treeOf(t, s.Local)
+			code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
+			if code != 1 {
+				t.Fatalf("exit %d: %s\n%s", code, out, errOut)
+			}
+			msg := out + errOut
+			for _, want := range []string{"does not fit this store's OpenCart " + c.version[:3], "nothing was uploaded", "Ask the vendor", c.ask} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message lacks %q:\n%s", want, msg)
+				}
+			}
+			if strings.Contains(msg, "files sent") {
+				t.Errorf("something was uploaded:\n%s", msg)
+			}
+			if after := s.fingerprint(t); after != before {
+				t.Error("tables changed")
+			}
+			if after := treeOf(t, s.Local); after != filesBefore {
+				t.Errorf("files changed:\n%s", diffLines(filesBefore, after))
+			}
+		})
+	}
+}
+
+// treeOf lists the files under root (names and sizes), to tell that
+// nothing was written.
+func treeOf(t *testing.T, root string) string {
+	t.Helper()
+	var lines []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if strings.HasPrefix(rel, "fixture-sessions") || strings.HasPrefix(rel, filepath.Join("system", "storage")) {
+			return nil // the admin's PHP sessions and the store's own cache
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			lines = append(lines, fmt.Sprintf("%s %d", rel, info.Size()))
+		}
+		return nil
+	})
+	must(t, err)
+	return strings.Join(lines, "\n")
+}
+
+func diffLines(a, b string) string {
+	have := map[string]bool{}
+	for _, l := range strings.Split(a, "\n") {
+		have[l] = true
+	}
+	var out []string
+	for _, l := range strings.Split(b, "\n") {
+		if !have[l] {
+			out = append(out, "+ "+l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
