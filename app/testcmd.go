@@ -24,7 +24,7 @@ const APIKeyField = "api_key"
 
 func (c *CLI) addTest() {
 	var reportPath string
-	var jsonOut, trustNew bool
+	var cf connectFlags
 	c.add(&command{name: "test", args: "SETUP_FILE", summary: "test the whole integration and write a report",
 		details: `Runs every check of "Test integration" for the setup file (see 'ocsetup help apply'):
 the hosting login, the store and its line, config.php, the database route, the
@@ -50,8 +50,12 @@ Exit status 0 when no check failed, 1 otherwise.`,
 			if err != nil {
 				return err
 			}
-			rep, err := RunTest(ctx, x.IO, f, trustNew, func(r check.Result) {
-				if !jsonOut {
+			if cf.fingerprint == "" {
+				cf.fingerprint = f.Fingerprint
+			}
+			open := func(ctx context.Context) (*remote.Pool, error) { return cf.connect(ctx, x, f.Site) }
+			rep, err := RunTest(ctx, x.IO, f, open, func(r check.Result) {
+				if !cf.json {
 					fmt.Fprintf(x.Out, "%-8s %s — %s\n", strings.ToUpper(string(r.Status)), r.Title, r.Cause)
 				}
 			})
@@ -63,7 +67,7 @@ Exit status 0 when no check failed, 1 otherwise.`,
 					return err
 				}
 			}
-			if jsonOut {
+			if cf.json {
 				if err := rep.JSON(x.Out); err != nil {
 					return err
 				}
@@ -76,9 +80,8 @@ Exit status 0 when no check failed, 1 otherwise.`,
 			return nil
 		}})
 	c.flagSets["test"] = func(fs *flag.FlagSet) {
+		cf.define(fs) // the connection flags apply takes, and --json
 		fs.StringVar(&reportPath, "report", "", "write the report to FILE (.md, .html or .json)")
-		fs.BoolVar(&jsonOut, "json", false, "print the report as JSON")
-		fs.BoolVar(&trustNew, "trust-new", false, "accept and remember an unknown host key or certificate")
 	}
 }
 
@@ -125,8 +128,9 @@ func secrets(getenv func(string) string, extra ...string) []string {
 }
 
 // RunTest runs the integration test of a setup file: the engine behind
-// `ocsetup test` and the wizard's Test step.
-func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progress func(check.Result)) (check.Report, error) {
+// `ocsetup test`. open connects to the setup's site (with the connection
+// flags); a failure there is the first check's result, not an error.
+func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Context) (*remote.Pool, error), progress func(check.Result)) (check.Report, error) {
 	profile, _ := integrations.ByID(f.Integration)
 	rep := check.Report{Integration: profile.Name, Generated: time.Now()}
 	site, err := remote.ParseURL(f.Site)
@@ -137,17 +141,19 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	if err != nil {
 		return rep, err
 	}
-	site.Password = stdio.Getenv(PasswordVar)
-	trust := remote.NewTrust(dir)
-	trust.Accept, trust.TrustNew = f.Fingerprint, trustNew
 	s := &check.Setup{Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
 	if usesStoreAPI(f) {
 		s.APIUser, s.APIKey, s.ProviderIPs = f.Access.APIUser, stdio.Getenv(SecretVar(APIKeyField)), f.Access.IPs
 	}
-	pool, err := remote.Open(ctx, site, trust, 0)
+	pool, err := open(ctx)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return rep, err // a flag given wrong: nothing to test yet
+	}
 	if err != nil {
 		s.FilesErr = err
 	} else {
+		site = pool.Site()
 		defer pool.Close()
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
