@@ -86,6 +86,25 @@ func writeZip(t *testing.T, path string, files map[string]string) {
 	must(t, f.Close())
 }
 
+// layout3 is a package of our own laid out like the Amazon Payment
+// Services 3.x .ocmod.zip: upload/… for 2.3–3.x, without install.json.
+var layout3 = map[string]string{
+	"upload/admin/controller/extension/payment/ocs_pay.php":                     "<?php\nclass ControllerExtensionPaymentOcsPay extends Controller {}\n",
+	"upload/admin/language/en-gb/extension/payment/ocs_pay.php":                 "<?php\n$_['heading_title'] = 'OCS Pay';\n",
+	"upload/admin/view/template/extension/payment/ocs_pay.twig":                 "{{ header }}\n",
+	"upload/catalog/controller/extension/payment/ocs_pay.php":                   "<?php\nclass ControllerExtensionPaymentOcsPay extends Controller {}\n",
+	"upload/catalog/model/extension/payment/ocs_pay.php":                        "<?php\nclass ModelExtensionPaymentOcsPay extends Model {}\n",
+	"upload/system/library/ocspay.php":                                          "<?php\n",
+	"upload/catalog/view/theme/default/template/extension/payment/ocs_pay.twig": "<div></div>\n",
+}
+
+// layout4 is an OpenCart 4 package of our own.
+var layout4 = map[string]string{
+	"install.json":                           `{"name": "OCS Pay", "version": "1.0.0", "author": "ocsetup tests", "link": "https://example.com/"}`,
+	"admin/controller/payment/ocs_pay.php":   "<?php\nnamespace Opencart\\Admin\\Controller\\Extension\\OcsPay\\Payment;\nclass OcsPay extends \\Opencart\\System\\Engine\\Controller {}\n",
+	"catalog/controller/payment/ocs_pay.php": "<?php\nnamespace Opencart\\Catalog\\Controller\\Extension\\OcsPay\\Payment;\nclass OcsPay extends \\Opencart\\System\\Engine\\Controller {}\n",
+}
+
 // TestApplyRefusesAPackageForAnotherLine: a 3.x-layout package (shaped
 // like the Amazon Payment Services 3.x .ocmod.zip: upload/… without
 // install.json) on OpenCart 4.0 and 4.1, and a 4.x package on 3.0, are
@@ -93,20 +112,6 @@ func writeZip(t *testing.T, path string, files map[string]string) {
 // the vendor for; the store's files and tables are untouched.
 func TestApplyRefusesAPackageForAnotherLine(t *testing.T) {
 	env := testenv.Get(t)
-	layout3 := map[string]string{
-		"upload/admin/controller/extension/payment/ocs_pay.php":                     "<?php\nclass ControllerExtensionPaymentOcsPay extends Controller {}\n",
-		"upload/admin/language/en-gb/extension/payment/ocs_pay.php":                 "<?php\n$_['heading_title'] = 'OCS Pay';\n",
-		"upload/admin/view/template/extension/payment/ocs_pay.twig":                 "{{ header }}\n",
-		"upload/catalog/controller/extension/payment/ocs_pay.php":                   "<?php\nclass ControllerExtensionPaymentOcsPay extends Controller {}\n",
-		"upload/catalog/model/extension/payment/ocs_pay.php":                        "<?php\nclass ModelExtensionPaymentOcsPay extends Model {}\n",
-		"upload/system/library/ocspay.php":                                          "<?php\n",
-		"upload/catalog/view/theme/default/template/extension/payment/ocs_pay.twig": "<div></div>\n",
-	}
-	layout4 := map[string]string{
-		"install.json":                           `{"name": "OCS Pay", "version": "1.0.0", "author": "ocsetup tests", "link": "https://example.com/"}`,
-		"admin/controller/payment/ocs_pay.php":   "<?php\nnamespace Opencart\\Admin\\Controller\\Extension\\OcsPay\\Payment;\nclass OcsPay extends \\Opencart\\System\\Engine\\Controller {}\n",
-		"catalog/controller/payment/ocs_pay.php": "<?php\nnamespace Opencart\\Catalog\\Controller\\Extension\\OcsPay\\Payment;\nclass OcsPay extends \\Opencart\\System\\Engine\\Controller {}\n",
-	}
 	for _, c := range []struct {
 		version string
 		files   map[string]string
@@ -186,4 +191,35 @@ func diffLines(a, b string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestApplyRefusesAPackageForAnotherLineOnRealStores: the same refusal on
+// the real OpenCart 4.0 and 4.1 stores (3.x layout) and 3.0 (4.x layout):
+// exit 1 before anything is sent, the database and the files as they were.
+func TestApplyRefusesAPackageForAnotherLineOnRealStores(t *testing.T) {
+	env := testenv.Get(t)
+	for _, c := range []struct {
+		version string
+		files   map[string]string
+	}{{"4.0.2.3", layout3}, {"4.1.0.4", layout3}, {"3.0.3.9", layout4}} {
+		t.Run(c.version, func(t *testing.T) {
+			t.Parallel()
+			s := newRealShop(t, env, c.version, testenv.SFTP)
+			dir := t.TempDir()
+			writeZip(t, filepath.Join(dir, "ocs_pay.ocmod.zip"), c.files)
+			file := s.setupFile(t, "integration: custom\npackage: "+filepath.Join(dir, "ocs_pay.ocmod.zip")+"\nsettings:\n  code: ocs_pay\n")
+			dbBefore := env.Dump(t, s.rs)
+			filesBefore := treeOf(t, s.rs.Root)
+			code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
+			if code != 1 || !strings.Contains(out+errOut, "does not fit this store's OpenCart "+c.version[:3]) || !strings.Contains(out+errOut, "Ask the vendor") {
+				t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
+			}
+			if env.Dump(t, s.rs) != dbBefore {
+				t.Error("the database changed")
+			}
+			if after := treeOf(t, s.rs.Root); after != filesBefore {
+				t.Errorf("files changed:\n%s", diffLines(filesBefore, after))
+			}
+		})
+	}
 }
