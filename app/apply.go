@@ -226,6 +226,10 @@ type applyRun struct {
 	pkgInf  settings.PackageInfo
 	creates pkg.Creates // what the package's install() makes
 	journal *journal.Journal
+	// The package, its plan and the engine, from prepareUpload.
+	pk  *pkg.Package
+	pl  *deploy.Plan
+	eng *deploy.Engine
 }
 
 func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.Mode, file *SetupFile) (*applyResult, error) {
@@ -280,6 +284,13 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 	adminLogin, err := r.adminLogin()
 	if err != nil {
 		return r.res, err
+	}
+
+	if err := r.prepareUpload(ctx); err != nil {
+		return r.res, err
+	}
+	if r.pk != nil {
+		defer r.pk.Close()
 	}
 
 	// From here on the store changes: the journal is written first, and
@@ -418,7 +429,7 @@ func (r *applyRun) adminLogin() (*admin.Login, error) {
 }
 
 // upload sends the package with the deploy engine.
-func (r *applyRun) upload(ctx context.Context) error {
+func (r *applyRun) prepareUpload(ctx context.Context) error {
 	if r.file.Package == "" {
 		return nil
 	}
@@ -426,25 +437,35 @@ func (r *applyRun) upload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer p.Close()
+	r.pk = p
 	r.ocmod, r.xml = p.Install.XML != nil, p.Install.XML
 	if r.creates, err = p.InstallCreates(); err != nil {
 		return err
 	}
-	r.journal.Creates = r.creates
 	if j := p.Install.JSON; j != nil {
 		r.pkgInf = settings.PackageInfo{Name: j.Name, Version: j.Version, Author: j.Author, Link: j.Link}
 	}
-	eng := &deploy.Engine{Files: r.pool, DataDir: r.dir, Trust: remote.NewTrust(r.dir),
+	r.eng = &deploy.Engine{Files: r.pool, DataDir: r.dir, Trust: remote.NewTrust(r.dir),
 		Store: deploy.Store{Root: r.st.Root, Version: r.st.Version, AdminDir: r.st.AdminDir}}
-	pl, err := eng.Plan(ctx, p, deploy.PlanOptions{})
-	if err != nil {
+	if r.pl, err = r.eng.Plan(ctx, p, deploy.PlanOptions{}); err != nil {
 		return err
 	}
-	for _, w := range pl.Warnings {
+	for _, w := range r.pl.Warnings {
 		fmt.Fprintf(r.x.Err, "warning:  %s\n", w.Message)
 	}
-	eng.AllowCoreFiles = r.flags.allowCore
+	r.eng.AllowCoreFiles = r.flags.allowCore
+	// A package for another line is refused here, before anything on the
+	// store changes.
+	return deploy.CheckFit(r.pl)
+}
+
+// upload sends the package prepared by prepareUpload with the deploy engine.
+func (r *applyRun) upload(ctx context.Context) error {
+	if r.pk == nil {
+		return nil
+	}
+	p, pl, eng := r.pk, r.pl, r.eng
+	r.journal.Creates = r.creates
 	m, err := eng.Upload(ctx, pl, p)
 	if err != nil {
 		return err

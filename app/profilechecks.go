@@ -146,6 +146,13 @@ func compareSettings(ctx context.Context, env *check.Env, pl *integrations.Plan)
 			have[rows.Row(i).String("key")] = rows.Row(i).String("value")
 		}
 		for _, s := range g.Settings {
+			if s.IsList && len(s.List) == 0 {
+				// A list posted empty (no box ticked) sends nothing, so the
+				// save writes no row: an optional field left empty, not a
+				// missing one. A field the module requires is refused by
+				// the profile before anything is saved.
+				continue
+			}
 			n++
 			v, ok := have[s.Key]
 			switch {

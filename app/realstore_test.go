@@ -149,7 +149,7 @@ func TestApplyRealStoreDisplayErrors(t *testing.T) {
 				t.Fatalf("noisy %s with consent: %s = %s", v, statusKey, got)
 			}
 			t.Logf("noisy %s with consent:\n%s", v, out)
-			switched := strings.Contains(out, "Display Errors was switched off")
+			switched := strings.Contains(out, "Display Errors was switched off (undo record")
 			if !switched && v != "4.0.2.3" {
 				t.Fatalf("noisy %s: Display Errors not switched off:\n%s", v, out)
 			}

@@ -92,6 +92,9 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	if pl == nil || p == nil {
 		return nil, errors.New("choose a package and look at the plan first")
 	}
+	if err := deploy.CheckFit(pl); err != nil {
+		return nil, err
+	}
 	m, err := e.Upload(ctx, pl, p)
 	if m != nil {
 		s.steps.mu.Lock()

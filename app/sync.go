@@ -39,7 +39,7 @@ database by the route that works, and polls it at the interval: new orders and
 orders by status over the last hour and day, order status changes, products,
 prices and stock, specials and discounts, categories, manufacturers, options,
 filters, customers and customer groups changed since setup, and the API user's
-sessions. For OneBox it also follows the end of catalog/onebox/log.txt. Each
+sessions (for integrations with an OpenCart API user, such as OneBox). For OneBox it also follows the end of catalog/onebox/log.txt. Each
 query reads a bounded range of a table by its primary key, so a big store is
 never read in full; changes inside a table are found by a sweep that reads it
 in chunks over several polls.
@@ -57,12 +57,16 @@ settings.check_status_cron_duration minutes (default 30).
 Alerts (printed as ALERT): no integration activity for --quiet-after, a job
 that failed, the API key rejected, the store or its database down.
 
-Exit status: 0 when stopped (Ctrl-C) or, with --once, when the poll worked;
-1 otherwise.`,
+--once polls once and, when jobs run (access.cron: app or --jobs on), runs
+each job that is due once (a job that ran within its period, by the history
+in the data folder, is not due), prints the poll and each job run, and exits.
+
+Exit status: 0 when stopped (Ctrl-C) or, with --once, when the poll and
+every job it ran worked; 1 otherwise.`,
 		run: func(ctx context.Context, x *cmdContext) error { return runSync(ctx, x, &f, sf) }})
 	c.flagSets["sync"] = func(fs *flag.FlagSet) {
 		f.define(fs)
-		fs.BoolVar(&sf.once, "once", false, "poll once, print the result and exit")
+		fs.BoolVar(&sf.once, "once", false, "poll once, run the jobs that are due once (when jobs run), print the results and exit")
 		fs.DurationVar(&sf.interval, "interval", ocsync.DefaultInterval, "time between polls (it grows while the store answers slowly)")
 		fs.DurationVar(&sf.quietAfter, "quiet-after", ocsync.DefaultQuietAfter, "alert when the integration does nothing for this long")
 		fs.StringVar(&sf.jobs, "jobs", "auto", "run the connector's jobs: auto (when access.cron is app), on or off")
@@ -111,7 +115,21 @@ func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) 
 		if perr := out.poll(rep); perr != nil {
 			return perr
 		}
-		if err != nil {
+		failed := err != nil
+		ran := map[string]bool{}
+		for _, j := range eng.RunDue(ctx) {
+			ran[j.Name] = true
+		}
+		for _, j := range eng.Snapshot().Jobs {
+			if !ran[j.Name] || j.Last == nil {
+				continue
+			}
+			if perr := out.jobRun(j.Title, *j.Last); perr != nil {
+				return perr
+			}
+			failed = failed || !j.Last.OK
+		}
+		if failed {
 			return exitError{code: 1}
 		}
 		return nil
@@ -249,6 +267,7 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 		HistoryPath: filepath.Join(dataDir, "sync", hex.EncodeToString(sum[:8])+".db"),
 		Identity:    identity,
 		APIUser:     setup.Access.APIUser,
+		NoAPIUser:   !usesStoreAPI(setup),
 	}
 	storeURL := setup.StoreURL
 	if urls := creds.StoreURLs(); storeURL == "" && len(urls) > 0 {

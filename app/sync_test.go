@@ -214,3 +214,59 @@ func TestReconnectingDB(t *testing.T) {
 		t.Fatalf("close: %v", err)
 	}
 }
+
+// TestSyncOnceRunsDueJobs: --once with jobs runs each due job once (here
+// OneBox's cron.php, missing on the store: the run fails, exit 1); the
+// next --once within the job's period polls and runs no job.
+func TestSyncOnceRunsDueJobs(t *testing.T) {
+	_, setup, vars := syncStore(t, "  cron: app\n")
+	code, out, errOut := runSyncCmd(t, vars, setup, "--once", "--trust-new")
+	if code != 1 || strings.Count(out, "job OneBox cron.php FAILED") != 1 || !strings.Contains(out, "HTTP 404") {
+		t.Fatalf("first run: exit %d:\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runSyncCmd(t, vars, setup, "--once")
+	if code != 0 || strings.Contains(out, "job ") {
+		t.Fatalf("second run (job not due): exit %d:\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = runSyncCmd(t, vars, setup, "--once", "--jobs", "off")
+	if code != 0 || strings.Contains(out, "job ") {
+		t.Fatalf("--jobs off: exit %d:\n%s%s", code, out, errOut)
+	}
+}
+
+// TestSyncNoAPIUserForPayments: Amazon Payment Services has no OpenCart
+// API user, so the sync reads no API sessions and its snapshot says so
+// (the view leaves the API part out); OneBox has one.
+func TestSyncNoAPIUserForPayments(t *testing.T) {
+	st, setup, vars := syncStore(t, "")
+	aps := filepath.Join(filepath.Dir(setup), "aps.yaml")
+	b, err := os.ReadFile(setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := strings.Replace(strings.Replace(string(b), "integration: onebox", "integration: amazon_ps", 1), "access:\n  api_user: Default\n", "", 1)
+	if err := os.WriteFile(aps, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shopActivity(t, st) // an API session by some other API user
+	for _, c := range []struct {
+		file      string
+		noAPIUser bool
+	}{{aps, true}, {setup, false}} {
+		code, out, errOut := runSyncCmd(t, vars, c.file, "--once", "--json", "--trust-new", "--jobs", "off")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s%s", c.file, code, out, errOut)
+		}
+		var got struct {
+			Poll struct {
+				API struct{ Available bool } `json:"api"`
+			} `json:"poll"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		if got.Poll.API.Available == c.noAPIUser {
+			t.Errorf("%s: API read %v, want %v", filepath.Base(c.file), got.Poll.API.Available, !c.noAPIUser)
+		}
+	}
+}

@@ -27,14 +27,16 @@ const APIKeyField = "api_key"
 
 func (c *CLI) addTest() {
 	var reportPath string
-	var jsonOut, trustNew bool
+	var cf connectFlags
 	c.add(&command{name: "test", args: "SETUP_FILE", summary: "test the whole integration and write a report",
 		details: `Runs every check of "Test integration" for the setup file (see 'ocsetup help apply'):
 the hosting login, the store and its line, config.php, the database route, the
 tables of the line, a PHP probe (and whether uploaded files have the owner PHP
 writes as), the storefront without PHP warnings, the admin login page, the HTTPS
-certificate, the API login with the integration's key (OCSETUP_SECRET_API_KEY),
-the provider's IPs on the allow-list, the extension registered and enabled,
+certificate, the API login with the store API user's key (OCSETUP_SECRET_API_KEY)
+and the provider's IPs on its allow-list (only for integrations that use an
+OpenCart API user: OneBox, or a setup whose access.api_user names one and
+whose integration has no API key of its own), the extension registered and enabled,
 the tables and events the package's install() makes, the checkout through the
 store's own API offering the payment method (payment_method: in the setup file,
 else the integration's payment extension; "none" skips it; a temporary API user
@@ -55,8 +57,12 @@ Exit status 0 when no check failed, 1 otherwise.`,
 			if err != nil {
 				return err
 			}
-			rep, err := RunTest(ctx, x.IO, f, trustNew, func(r check.Result) {
-				if !jsonOut {
+			if cf.fingerprint == "" {
+				cf.fingerprint = f.Fingerprint
+			}
+			open := func(ctx context.Context) (*remote.Pool, error) { return cf.connect(ctx, x, f.Site) }
+			rep, err := RunTest(ctx, x.IO, f, open, func(r check.Result) {
+				if !cf.json {
 					fmt.Fprintf(x.Out, "%-8s %s — %s\n", strings.ToUpper(string(r.Status)), r.Title, r.Cause)
 				}
 			})
@@ -68,7 +74,7 @@ Exit status 0 when no check failed, 1 otherwise.`,
 					return err
 				}
 			}
-			if jsonOut {
+			if cf.json {
 				if err := rep.JSON(x.Out); err != nil {
 					return err
 				}
@@ -81,9 +87,8 @@ Exit status 0 when no check failed, 1 otherwise.`,
 			return nil
 		}})
 	c.flagSets["test"] = func(fs *flag.FlagSet) {
+		cf.define(fs) // the connection flags apply takes, and --json
 		fs.StringVar(&reportPath, "report", "", "write the report to FILE (.md, .html or .json)")
-		fs.BoolVar(&jsonOut, "json", false, "print the report as JSON")
-		fs.BoolVar(&trustNew, "trust-new", false, "accept and remember an unknown host key or certificate")
 	}
 }
 
@@ -138,8 +143,9 @@ func secrets(getenv func(string) string, extra ...string) []string {
 }
 
 // RunTest runs the integration test of a setup file: the engine behind
-// `ocsetup test` and the wizard's Test step.
-func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progress func(check.Result)) (check.Report, error) {
+// `ocsetup test`. open connects to the setup's site (with the connection
+// flags); a failure there is the first check's result, not an error.
+func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Context) (*remote.Pool, error), progress func(check.Result)) (check.Report, error) {
 	profile, _ := integrations.ByID(f.Integration)
 	rep := check.Report{Integration: profile.Name, Generated: time.Now()}
 	site, err := remote.ParseURL(f.Site)
@@ -150,16 +156,20 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	if err != nil {
 		return rep, err
 	}
-	site.Password = stdio.Getenv(PasswordVar)
-	trust := remote.NewTrust(dir)
-	trust.Accept, trust.TrustNew = f.Fingerprint, trustNew
 	var inFlight sync.Map // the suite's own probe, while it runs
-	s := &check.Setup{APIUser: f.Access.APIUser, APIKey: stdio.Getenv(SecretVar(APIKeyField)), ProviderIPs: f.Access.IPs,
-		Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
-	pool, err := remote.Open(ctx, site, trust, 0)
+	s := &check.Setup{Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
+	if usesStoreAPI(f) {
+		s.APIUser, s.APIKey, s.ProviderIPs = f.Access.APIUser, stdio.Getenv(SecretVar(APIKeyField)), f.Access.IPs
+	}
+	pool, err := open(ctx)
+	var ue usageError
+	if errors.As(err, &ue) {
+		return rep, err // a flag given wrong: nothing to test yet
+	}
 	if err != nil {
 		s.FilesErr = err
 	} else {
+		site = pool.Site()
 		defer pool.Close()
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
@@ -287,6 +297,30 @@ func packageCreates(p string) pkg.Creates {
 	defer pk.Close()
 	c, _ := pk.InstallCreates()
 	return c
+}
+
+// usesStoreAPI says whether the setup has an OpenCart API user to test:
+// the integration logs in to the store's API (OneBox), or the setup file
+// asks for an API user and the integration has no api_key of its own. An
+// integration's own API key (LatitudePay's, Despatch Cloud's) is not an
+// OpenCart API key, so it is never tried against the store's API login.
+func usesStoreAPI(f *SetupFile) bool {
+	p, ok := integrations.ByID(f.Integration)
+	if !ok {
+		return false
+	}
+	if p.StoreAPI {
+		return true
+	}
+	if f.Access.APIUser == "" {
+		return false
+	}
+	for _, fl := range p.Fields(integrations.Target{Line: store.Line30, Currency: "AUD"}) {
+		if fl.Key == APIKeyField {
+			return false
+		}
+	}
+	return true
 }
 
 // extensionOf is the module a profile installs, for the registration and

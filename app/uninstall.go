@@ -237,7 +237,7 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 		u.res.Done = append(u.res.Done, fmt.Sprintf("%d rows of settings, extensions, events, permissions, modifications and API users put back as they were", n))
 	}
 	if ok, err := UndoDisplayErrors(ctx, u.dir, u.pool, u.d, u.sc, u.st.Root); err != nil {
-		errs = append(errs, fmt.Errorf("Display Errors: %w", err))
+		errs = append(errs, fmt.Errorf("setting Display Errors back: %w", err))
 	} else if ok {
 		u.res.Done = append(u.res.Done, "Display Errors set back as it was")
 	}

@@ -2,6 +2,7 @@ package admin_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -254,5 +255,52 @@ func TestRenamedAdminFolder(t *testing.T) {
 	}
 	if _, err := sess.OpenSettings(ctx, ext); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHiddenAlertOnEveryLine: a settings page that always carries a hidden
+// error block (LatitudePay's shape) is judged by what it shows: saved when
+// the store accepts, refused with only the visible messages otherwise.
+func TestHiddenAlertOnEveryLine(t *testing.T) {
+	env := testenv.Get(t)
+	ext := fixtureExt
+	ext.HiddenAlert = "You have to set at least one value for Payment Terms!"
+	for _, v := range []string{"1.5.6.4", "2.3.0.2", "3.0.3.8", "4.1.0.4"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s := newStore(t, env, v, adminfixture.Options{Extensions: []adminfixture.Extension{ext}}, fixture.Options{})
+			ctx := ctxT(t)
+			sess, err := admin.Open(ctx, s.admin.URL, s.dialect, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sess.Close(ctx)
+			must(t, sess.Install(ctx, s.ext))
+			page, err := sess.OpenSettings(ctx, s.ext)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Notices) != 0 {
+				t.Fatalf("hidden alert read as a notice: %q", page.Notices)
+			}
+			name := func(n string) string { return s.ext.SettingCode(s.dialect.Line) + "_" + n }
+			res, err := sess.Save(ctx, page.Form) // no merchant id: refused
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := fmt.Sprint(res.Err())
+			if res.Saved || !strings.Contains(msg, "Merchant ID required") || strings.Contains(msg, "Payment Terms") {
+				t.Fatalf("refusal read as %+v: %s", res, msg)
+			}
+			must(t, page.Form.Set(name("merchant"), "M-1"))
+			must(t, page.Form.Set(name("secret"), "s3cret-s3cret"))
+			res, err = sess.Save(ctx, page.Form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !res.Saved || len(res.Warnings) != 0 || len(res.Errors) != 0 {
+				t.Fatalf("save read as %+v", res)
+			}
+		})
 	}
 }

@@ -36,6 +36,8 @@ type walker struct {
 	tabTitle map[string]string
 	last     *control // the control before the current node
 	formIdx  int      // forms met so far by walk
+	// hidden are the page's own stylesheet rules that hide elements.
+	hidden []hiddenRule
 }
 
 // parsePage reads an admin page. base is the page's URL, against which
@@ -47,7 +49,7 @@ func parsePage(base *url.URL, body []byte) (*page, error) {
 	}
 	w := &walker{base: base, p: &page{}, byID: map[string]*Form{}, labelFor: map[string]string{}, tabTitle: map[string]string{}}
 	w.prescan(doc)
-	w.walk(doc, nil, nil)
+	w.walk(doc, nil, nil, false)
 	w.p.phpErrors = phpErrors(body)
 	for _, f := range w.p.forms {
 		f.finish()
@@ -61,6 +63,12 @@ func parsePage(base *url.URL, body []byte) (*page, error) {
 func (w *walker) prescan(n *html.Node) {
 	if n.Type == html.ElementNode {
 		switch n.DataAtom {
+		case atom.Template:
+			// Inert until a script copies it: not part of the page.
+			return
+		case atom.Style:
+			w.hidden = append(w.hidden, hiddenRules(rawText(n))...)
+			return
 		case atom.Form:
 			f := w.newForm(n)
 			if f.ID != "" {
@@ -102,12 +110,16 @@ func (w *walker) newForm(n *html.Node) *Form {
 }
 
 // walk visits nodes in document order. form is the enclosing form, tab
-// the enclosing tab pane's title.
-func (w *walker) walk(n *html.Node, form *Form, tabs []string) {
+// the enclosing tab pane's title; hidden is set below an element the
+// browser does not show, whose messages are not the store's answer (its
+// controls are still posted).
+func (w *walker) walk(n *html.Node, form *Form, tabs []string, hidden bool) {
 	if n.Type == html.ElementNode {
 		switch n.DataAtom {
 		case atom.Script, atom.Style:
 			w.noteScript(n)
+			return
+		case atom.Template, atom.Noscript:
 			return
 		case atom.Form:
 			// prescan made the forms in the same document order.
@@ -124,11 +136,14 @@ func (w *walker) walk(n *html.Node, form *Form, tabs []string) {
 				tabs = append(tabs[:len(tabs):len(tabs)], title)
 			}
 		}
-		w.message(n)
+		hidden = hidden || w.hides(n)
+		if !hidden {
+			w.message(n)
+		}
 		w.noteCaptcha(n)
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		w.walk(c, form, tabs)
+		w.walk(c, form, tabs, hidden)
 	}
 }
 

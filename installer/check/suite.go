@@ -175,7 +175,9 @@ func (st *state) filesLogin(context.Context) Result {
 		if errors.As(st.s.FilesErr, &re) {
 			return Failed(re.Message(), "Check the protocol, port, user and password in your hosting control panel.", re.Error())
 		}
-		return Failed("Could not log in to the hosting.", "Check the site address and password.", fmt.Sprint(st.s.FilesErr))
+		// The connection's own words (they may say what to add, such as
+		// --allow-plain for an FTP server without TLS).
+		return Failed("Could not log in to the hosting: "+strings.Join(strings.Fields(fmt.Sprint(st.s.FilesErr)), " "), "Check the site address and password, and what the message says.", fmt.Sprint(st.s.FilesErr))
 	}
 	return Passed("Logged in.")
 }

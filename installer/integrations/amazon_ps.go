@@ -303,7 +303,7 @@ func apsNewPlan(t Target, v Values, fields []Field) (*Plan, error) {
 		Info{Label: "Cron: check pending payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/checkPaymentStatus"},
 		Info{Label: "Cron: recurring payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/recurring"})
 	plan.Notices = append(plan.Notices, apsNotices(v)...)
-	plan.Notices = append(plan.Notices, "Without the admin, the Mada and Meeza BIN lists are not written: the settings form fills in the extension's built-in lists, ocsetup does not copy them. Open and save the settings page once in the admin to store them.")
+	plan.DatabaseNotices = append(plan.DatabaseNotices, "Without the admin, the Mada and Meeza BIN lists are not written: the settings form fills in the extension's built-in lists, ocsetup does not copy them. Open and save the settings page once in the admin to store them.")
 	return plan, nil
 }
 

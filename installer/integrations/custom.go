@@ -52,7 +52,7 @@ func (p customProfile) Plan(t Target, in Values) (*Plan, error) {
 		}
 		plan.Post = append(plan.Post, e)
 	}
-	plan.Notices = append(plan.Notices, "A custom extension is configured through its own settings form in the admin; without the admin ocsetup writes nothing, since it cannot know what the extension's install() and save do.")
+	plan.DatabaseNotices = append(plan.DatabaseNotices, "A custom extension is configured through its own settings form in the admin; without the admin ocsetup writes nothing, since it cannot know what the extension's install() and save do.")
 	return plan, nil
 }
 

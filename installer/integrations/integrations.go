@@ -19,6 +19,12 @@ type Profile struct {
 	Summary string
 	// Closed is non-empty when the provider's service no longer runs.
 	Closed string
+	// StoreAPI: the integration logs in to the store's own OpenCart API
+	// with an API user ocsetup creates, whose key is the api_key setting.
+	// Others keep keys of their own (a payment gateway's API key is not
+	// an OpenCart API key), so the API login and its IP allow-list mean
+	// nothing for them.
+	StoreAPI bool
 
 	impl profile
 }
@@ -44,7 +50,7 @@ func All() []Profile {
 		{ID: "despatch_cloud", Name: "Despatch Cloud",
 			Summary: "Order fulfilment: the module, an API key and the URL to paste into Despatch Cloud.", impl: despatchProfile{}},
 		{ID: "onebox", Name: "OneBox CRM",
-			Summary: "CRM connector: API files, the store's API user, cron.php and an hourly job.", impl: oneboxProfile{}},
+			Summary: "CRM connector: API files, the store's API user, cron.php and an hourly job.", StoreAPI: true, impl: oneboxProfile{}},
 		{ID: "custom", Name: "Custom extension",
 			Summary: "Any OpenCart extension package: upload, install and fill its own settings form.", impl: customProfile{}},
 	}

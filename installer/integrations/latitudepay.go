@@ -172,7 +172,7 @@ func (p latitudeProfile) Plan(t Target, in Values) (*Plan, error) {
 	}
 	if t.Line == store.Line23 {
 		plan.Tables = nil // the 2.3 variant's install() is not checked here; ocsetup does not guess it
-		plan.Notices = append(plan.Notices, "The OpenCart 2.3 version of the extension is a community copy; its install() was not checked by ocsetup, so without the admin only its settings are written.")
+		plan.DatabaseNotices = append(plan.DatabaseNotices, "The OpenCart 2.3 version of the extension is a community copy; its install() was not checked by ocsetup, so without the admin only its settings are written.")
 	}
 	plan.Notices = append(plan.Notices, LatitudeClosed)
 	plan.Show = append(plan.Show, Info{Label: name + " callback URL", Value: t.StoreURL + "index.php?route=extension/payment/" + code + "/callback"})

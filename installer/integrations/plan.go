@@ -163,6 +163,11 @@ type Plan struct {
 	// Notices are things the user must know (a closed service, a step
 	// left to do).
 	Notices []string `json:"notices,omitempty"`
+	// DatabaseNotices hold only when the settings go straight into the
+	// database (no admin session): what the extension's own form or
+	// install() would have done and the rows cannot. Through the admin they
+	// would be wrong, so they are shown only on that path.
+	DatabaseNotices []string `json:"database_notices,omitempty"`
 	// Access is set by profiles that need the store's API user.
 	Access *AccessNeed `json:"access,omitempty"`
 

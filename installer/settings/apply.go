@@ -183,7 +183,7 @@ func installRan(ctx context.Context, r Request, d *DirectResult, why string) err
 // used and why.
 func Apply(ctx context.Context, r Request) (*Result, error) {
 	p := r.Plan
-	res := &Result{Show: p.Show, Notices: p.Notices}
+	res := &Result{Show: p.Show, Notices: append([]string{}, p.Notices...)}
 	if p.Extension.Type == "" {
 		res.Via = ViaNone
 		return res, nil
@@ -229,6 +229,7 @@ func Apply(ctx context.Context, r Request) (*Result, error) {
 	if err := installRan(ctx, r, d, why); err != nil {
 		return res, err
 	}
+	res.Notices = append(res.Notices, p.DatabaseNotices...)
 	if r.Refresh {
 		res.Notices = append(res.Notices, "The package has OCMOD changes (install.xml) that only take effect after Extensions > Modifications > Refresh in the admin, which ocsetup could not reach.")
 	}
@@ -283,6 +284,10 @@ func viaAdmin(ctx context.Context, r Request, res *Result) (err error) {
 	}
 	res.Save = sr
 	if err := sr.Err(); err != nil {
+		return err
+	}
+	if err := readBack(ctx, r.DB, r.Schema, r.Line, p); err != nil {
+		res.Save.Saved = false
 		return err
 	}
 	if r.Refresh {

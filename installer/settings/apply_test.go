@@ -2,6 +2,7 @@ package settings_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -179,5 +180,126 @@ func TestApplyFallsBack(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Notices, " "), "Refresh") {
 		t.Errorf("no word on the refresh it could not do: %q", res.Notices)
+	}
+}
+
+// TestLatitudePayThroughAdmin: LatitudePay's page always carries a hidden
+// "set at least one value for Payment Terms" alert and returns to itself
+// after a save; with product LPAY and no terms the save is accepted and
+// read back, and the optional terms have no row.
+func TestLatitudePayThroughAdmin(t *testing.T) {
+	env := testenv.Get(t)
+	s := newAdminShop(t, env, "3.0.3.8", adminfixture.Options{Extensions: []adminfixture.Extension{adminfixture.LatitudePay("latitudepay")}})
+	s.exec(t, "UPDATE "+s.Table("setting")+" SET `value` = 'AUD' WHERE `key` = 'config_currency'")
+	p, _ := integrations.ByID("latitudepay")
+	plan, err := p.Plan(s.target(t), integrations.Values{"api_key": "sandbox-key", "api_secret": "sandbox-secret"})
+	must(t, err)
+	login := admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}
+	res, err := settings.Apply(ctxT(t), s.request(t, plan, settings.AdminOnly, settings.LoginOpener(s.admin.URL, s.dialect, login, admin.Options{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Via != settings.ViaAdmin || !res.Save.Saved || len(res.Save.Warnings) != 0 || !strings.Contains(res.Save.Success, "Success") {
+		t.Fatalf("save %+v", res.Save)
+	}
+	got := s.rows(t, "payment_latitudepay")
+	if got["payment_latitudepay_status"] != "1" || got["payment_latitudepay_sandbox_api_key"] != "sandbox-key" || got["payment_latitudepay_product"] != "LPAY" {
+		t.Fatalf("rows %v", got)
+	}
+	if _, ok := got["payment_latitudepay_payment_terms"]; ok {
+		t.Fatalf("payment terms stored although none were chosen: %v", got)
+	}
+
+	// With terms, they are saved as a list.
+	plan, err = p.Plan(s.target(t), integrations.Values{"api_key": "sandbox-key", "api_secret": "sandbox-secret", "product": "LPAY,LPAYPLUS", "payment_terms": "6,12"})
+	must(t, err)
+	if _, err := settings.Apply(ctxT(t), s.request(t, plan, settings.AdminOnly, settings.LoginOpener(s.admin.URL, s.dialect, login, admin.Options{}))); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.rows(t, "payment_latitudepay")["payment_latitudepay_payment_terms"]; got != `ser:["6","12"]` {
+		t.Fatalf("terms %q", got)
+	}
+}
+
+// TestSaveReadBack: a store that answers success but does not store a
+// posted field is not taken at its word.
+func TestSaveReadBack(t *testing.T) {
+	env := testenv.Get(t)
+	ext := despatchForm("", 24)
+	ext.Drops = []string{"order_prefix"}
+	s := newAdminShop(t, env, "3.0.3.8", adminfixture.Options{Extensions: []adminfixture.Extension{ext}})
+	login := admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}
+	res, err := settings.Apply(ctxT(t), s.request(t, despatchPlan(t, s.shop), settings.Auto, settings.LoginOpener(s.admin.URL, s.dialect, login, admin.Options{})))
+	var ns *settings.NotStoredError
+	if !errors.As(err, &ns) || !slices.Equal(ns.Missing, []string{"module_despatch_cloud_order_prefix"}) || len(ns.Different) != 0 {
+		t.Fatalf("got %v", err)
+	}
+	if res.Save == nil || res.Save.Saved {
+		t.Fatalf("save %+v", res.Save)
+	}
+	if res.Via == settings.ViaDatabase {
+		t.Fatal("fell back to the database after the admin answered")
+	}
+}
+
+// formFor is a fixture settings form with a text field for every entry a
+// plan posts (a box group for lists, a status list for statuses): the
+// form of an extension that takes exactly what ocsetup sends.
+func formFor(plan *integrations.Plan, code string) adminfixture.Extension {
+	var fields []adminfixture.Field
+	for _, e := range plan.Post {
+		name, ok := strings.CutPrefix(strings.TrimSuffix(e.Name, "[]"), code+"_")
+		if !ok {
+			continue
+		}
+		f := adminfixture.Field{Name: name, Kind: adminfixture.Text, Label: name}
+		switch {
+		case e.List:
+			f.Kind = adminfixture.Checkboxes
+			for _, v := range e.Values {
+				f.Options = append(f.Options, adminfixture.Option{Value: v, Label: v})
+			}
+		case len(e.Status) > 0:
+			f.Kind = adminfixture.Select
+			f.Options = []adminfixture.Option{{Value: "5", Label: e.Status[0]}}
+		}
+		fields = append(fields, f)
+	}
+	ext := plan.Extension
+	return adminfixture.Extension{Type: ext.Type, Code: ext.Code, Folder: ext.Folder, Form: adminfixture.Form{Tabs: []adminfixture.Tab{{Title: "General", Fields: fields}}}}
+}
+
+// TestNoticesFollowThePath: a notice about what only the admin's form
+// does (Amazon Payment Services' Mada and Meeza BIN lists) is given when
+// the settings went into the database, not after a save through the admin.
+func TestNoticesFollowThePath(t *testing.T) {
+	env := testenv.Get(t)
+	p, _ := integrations.ByID("amazon_ps")
+	plan, err := p.Plan(integrations.Target{Line: store.Line30, StoreURL: "https://shop.example/"}, answers["amazon_ps"])
+	must(t, err)
+	s := newAdminShop(t, env, "3.0.3.8", adminfixture.Options{Extensions: []adminfixture.Extension{formFor(plan, "payment_amazon_ps")}})
+	plan, err = p.Plan(s.target(t), answers["amazon_ps"])
+	must(t, err)
+	const bins = "Mada and Meeza BIN lists are not written"
+	login := admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}
+	res, err := settings.Apply(ctxT(t), s.request(t, plan, settings.AdminOnly, settings.LoginOpener(s.admin.URL, s.dialect, login, admin.Options{})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Via != settings.ViaAdmin || strings.Contains(strings.Join(res.Notices, " "), bins) {
+		t.Fatalf("through the admin: via %s, notices %q", res.Via, res.Notices)
+	}
+	// The tables the real install() makes (the fixture admin's install()
+	// does not), so that the database path has nothing to refuse.
+	for _, tb := range plan.Tables {
+		s.exec(t, strings.ReplaceAll(tb.Create, "{prefix}", s.sc.Prefix))
+	}
+	s.refresh(t)
+	res, err = settings.Apply(ctxT(t), s.request(t, plan, settings.DatabaseOnly, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Via != settings.ViaDatabase || !strings.Contains(strings.Join(res.Notices, " "), bins) {
+		t.Fatalf("through the database: via %s, notices %q", res.Via, res.Notices)
 	}
 }

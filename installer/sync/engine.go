@@ -22,6 +22,10 @@ type Config struct {
 	Identity string
 	// APIUser is the integration's API user; "" counts every API user.
 	APIUser string
+	// NoAPIUser: the integration uses no OpenCart API user (a payment
+	// module), so API sessions are not read, are not its activity, and
+	// the snapshot says so (NoAPIUser) for views to leave the part out.
+	NoAPIUser bool
 	// Log and LogPath name the connector's log (OneBox:
 	// <store>/catalog/onebox/log.txt); nil Log reads none.
 	Log     LogSource

@@ -92,8 +92,10 @@ func makePlan(ctx context.Context, q Store, cfg *Config) (*plan, error) {
 	if p.orders, err = newOrderQueries(schema, cols["order"]); err != nil {
 		return nil, err
 	}
-	if p.api, err = newAPIQueries(schema, cfg.APIUser); err != nil {
-		return nil, err
+	if !cfg.NoAPIUser {
+		if p.api, err = newAPIQueries(schema, cfg.APIUser); err != nil {
+			return nil, err
+		}
 	}
 	if p.api != nil {
 		seen[APISessions] = true

@@ -125,16 +125,19 @@ type Snapshot struct {
 	Totals   Changes  `json:"totals"` // since setup
 	// Hourly has, per entity, the changes of each of the last 24 hours,
 	// oldest first; HourlyFrom is the start of the first.
-	HourlyFrom   time.Time          `json:"hourly_from"`
-	Hourly       map[Entity][]int64 `json:"hourly"`
-	Orders       OrderStats         `json:"orders"`
-	API          APIActivity        `json:"api"`
-	Log          *LogTail           `json:"log,omitempty"`
-	LastActivity time.Time          `json:"last_activity"`
-	Jobs         []JobState         `json:"jobs"`
-	Alerts       []Alert            `json:"alerts"`    // active, oldest first
-	AlertLog     []Alert            `json:"alert_log"` // raised and resolved, newest first
-	Languages    []Language         `json:"languages"`
+	HourlyFrom time.Time          `json:"hourly_from"`
+	Hourly     map[Entity][]int64 `json:"hourly"`
+	Orders     OrderStats         `json:"orders"`
+	API        APIActivity        `json:"api"`
+	// NoAPIUser: the integration has no OpenCart API user (Config.NoAPIUser);
+	// API is then empty and not to be shown.
+	NoAPIUser    bool       `json:"no_api_user,omitempty"`
+	Log          *LogTail   `json:"log,omitempty"`
+	LastActivity time.Time  `json:"last_activity"`
+	Jobs         []JobState `json:"jobs"`
+	Alerts       []Alert    `json:"alerts"`    // active, oldest first
+	AlertLog     []Alert    `json:"alert_log"` // raised and resolved, newest first
+	Languages    []Language `json:"languages"`
 }
 
 // HourlyHours is the length of Snapshot.Hourly.
@@ -144,7 +147,7 @@ func (e *Engine) snapshotLocked() Snapshot {
 	st := e.st
 	now := e.cfg.Now()
 	s := Snapshot{Since: st.created, Paused: e.paused, Interval: e.interval, BaseInterval: e.base,
-		Totals: st.totals.clone(), Orders: e.orders, API: e.api, LastActivity: st.activity,
+		Totals: st.totals.clone(), Orders: e.orders, API: e.api, NoAPIUser: e.cfg.NoAPIUser, LastActivity: st.activity,
 		Alerts: st.alerts.list(), AlertLog: slices.Clone(st.alertLog), Languages: slices.Clone(e.langs),
 		Hourly: map[Entity][]int64{}}
 	if !e.paused {

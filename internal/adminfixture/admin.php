@@ -427,6 +427,13 @@ function fx_validate($ext, $code) {
 				$errors[$f['name']] = $f['label'] . ' required!';
 			} elseif (!empty($f['min_length']) && is_string($value) && strlen($value) < $f['min_length']) {
 				$errors[$f['name']] = $f['label'] . ' must be at least ' . $f['min_length'] . ' characters!';
+			} elseif (!empty($f['required_unless']) && ($value === null || $value === '' || $value === array())) {
+				// Required unless another field has a value (LatitudePay's
+				// payment terms, unless the product is LPAY alone).
+				$other = $code . '_' . $f['required_unless'][0];
+				if (!isset($_POST[$other]) || (string)$_POST[$other] !== (string)$f['required_unless'][1]) {
+					$errors[$f['name']] = $f['label'] . ' required!';
+				}
 			} elseif ($value !== null && !empty($f['options'])) {
 				foreach ((array)$value as $one) {
 					if (!in_array((string)$one, array_map('strval', array_column($f['options'], 'value')), true)) {
@@ -460,14 +467,26 @@ function fx_settings($ext, $route, $save) {
 				$errors['warning'] = $warning;
 				fx_json(array('error' => $errors));
 			} else {
+				foreach (isset($ext['drops']) ? $ext['drops'] : array() as $drop) {
+					unset($_POST[$code . '_' . $drop]);
+				}
 				fx_edit_setting($code, $_POST);
 				fx_json(array('success' => 'Success: You have modified this payment!'));
 			}
 			return;
 		}
 		if ($warning === '') {
+			foreach (isset($ext['drops']) ? $ext['drops'] : array() as $drop) {
+				// A save handler that leaves a field out of what it stores.
+				unset($_POST[$code . '_' . $drop]);
+			}
 			fx_edit_setting($code, $_POST);
 			$_SESSION['success'] = 'Success: You have modified this payment!';
+			if (!empty($ext['saves_to_own_page'])) {
+				// LatitudePay's save redirects to its own page, which shows
+				// the success alert.
+				fx_redirect(fx_link($route));
+			}
 			$list = $v3 ? 'marketplace/extension' : ($v23 ? 'extension/extension' : 'extension/' . $ext['type']);
 			fx_redirect(fx_link($list, true, $v23 ? 'type=' . $ext['type'] : ''));
 		}
@@ -483,6 +502,10 @@ function fx_form_page($ext, $code, $action, $values, $errors, $warning) {
 	fx_page($ext['code'], '');
 	$page = ob_get_clean();
 	$body = '';
+	if (!$v4 && !empty($ext['saves_to_own_page']) && isset($_SESSION['success'])) {
+		$body .= '<div class="alert alert-success alert-dismissible"><i class="fa fa-exclamation-circle"></i> ' . fx_h($_SESSION['success']) . '</div>';
+		unset($_SESSION['success']);
+	}
 	if ($warning !== '') {
 		$body .= $v15 ? '<div class="warning">' . fx_h($warning) . '</div>' : '<div class="alert alert-danger"><i class="fa fa-exclamation-circle"></i> ' . fx_h($warning) . '</div>';
 	}
@@ -512,6 +535,14 @@ function fx_form_page($ext, $code, $action, $values, $errors, $warning) {
 		$body .= $v15 ? '</table></div>' : '</div>';
 	}
 	$body .= ($v15 ? '' : '</div>') . '</form>';
+	if (!empty($ext['hidden_alert'])) {
+		// An error block the page always prints and its stylesheet hides,
+		// shown only by its script (LatitudePay's payment-terms alert).
+		$body .= '<div class="alert alert-danger fx-always-there">' . fx_h($ext['hidden_alert']) . '</div>'
+			. '<div class="alert alert-warning" style="display: none">' . fx_h($ext['hidden_alert']) . '</div>'
+			. '<template><div class="alert alert-danger">' . fx_h($ext['hidden_alert']) . '</div></template>'
+			. "<style>\n  .fx-always-there {\n    display: none;\n  }\n</style>";
+	}
 	return str_replace('</body>', $body . "\n</body>", $page);
 }
 

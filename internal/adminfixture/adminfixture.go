@@ -59,6 +59,10 @@ type Field struct {
 	Required bool     `json:"required,omitempty"`
 	// MinLength is checked on the server, like an extension's validate().
 	MinLength int `json:"min_length,omitempty"`
+	// RequiredUnless makes the field required unless the field named
+	// [0] is posted with the value [1] (LatitudePay's payment terms are
+	// needed unless the product is LPAY alone).
+	RequiredUnless []string `json:"required_unless,omitempty"`
 }
 
 // Tab is a tab of the form.
@@ -78,6 +82,16 @@ type Extension struct {
 	Code   string `json:"code"`
 	Folder string `json:"folder"` // 4.x extension folder
 	Form   Form   `json:"form"`
+	// HiddenAlert is an error message the settings page always carries in
+	// blocks the browser does not show (a class its own stylesheet hides,
+	// an inline display:none, a <template>), as LatitudePay's page does.
+	HiddenAlert string `json:"hidden_alert,omitempty"`
+	// SavesToOwnPage: up to 3.x, a save redirects to the settings page
+	// itself with a success alert (LatitudePay), not to the list.
+	SavesToOwnPage bool `json:"saves_to_own_page,omitempty"`
+	// Drops are fields (short names) the save handler leaves out of what
+	// it stores, although it answers success.
+	Drops []string `json:"drops,omitempty"`
 }
 
 // Options tune the fixture admin.
@@ -206,4 +220,41 @@ func EveryKind() Form {
 			{Name: "callback", Kind: Hidden, Label: "Callback", Default: "cb-42"},
 		}},
 	}}
+}
+
+// LatitudePay is a settings form shaped like the LatitudePay module's on
+// 2.3/3.x (Latitude-Financial/opencart-latitudepay-genoapay,
+// admin/view/template/extension/payment/latitudepay.twig and
+// admin/controller/extension/payment/genoapay.php): a product choice,
+// optional payment-term boxes (required unless the product is LPAY), the
+// always-present hidden payment-terms alert, and a save that returns to
+// its own page. The fields are the ones ocsetup's profile posts.
+func LatitudePay(code string) Extension {
+	yesNo := []Option{{"1", "Enabled"}, {"0", "Disabled"}}
+	status := func(name, label string) Field {
+		return Field{Name: name, Kind: Select, Label: label, Options: []Option{{"1", "Pending"}, {"5", "Complete"}, {"7", "Canceled"}, {"11", "Refunded"}, {"99", "Partial Refunded"}}}
+	}
+	fields := []Field{
+		{Name: "status", Kind: Select, Label: "Status", Options: yesNo, Default: "0"},
+		{Name: "environment", Kind: Select, Label: "Environment", Options: []Option{{"production", "Production"}, {"sandbox", "Sandbox"}}, Required: true},
+		{Name: "production_api_key", Kind: Text, Label: "Production API key"},
+		{Name: "production_api_secret", Kind: Password, Label: "Production API secret"},
+		{Name: "sandbox_api_key", Kind: Text, Label: "Sandbox API key"},
+		{Name: "sandbox_api_secret", Kind: Password, Label: "Sandbox API secret"},
+		{Name: "debug", Kind: Select, Label: "Debug", Options: yesNo, Default: "0"},
+		{Name: "sort_order", Kind: Text, Label: "Sort order"},
+		{Name: "images_api_url", Kind: Text, Label: "Images API URL"},
+		status("order_completed_status_id", "Completed status"),
+		status("order_failed_status_id", "Failed status"),
+		status("order_partial_refunded_status_id", "Partially refunded status"),
+		status("order_refunded_status_id", "Refunded status"),
+	}
+	if code == "latitudepay" {
+		fields = append(fields,
+			Field{Name: "product", Kind: Select, Label: "Product", Options: []Option{{"LPAY", "LatitudePay"}, {"LPAYPLUS", "LatitudePay+"}, {"LPAY,LPAYPLUS", "Co-presentment"}}},
+			Field{Name: "payment_terms", Kind: Checkboxes, Label: "Payment Terms", Options: []Option{{"6", "6 months"}, {"12", "12 months"}, {"18", "18 months"}, {"24", "24 months"}},
+				RequiredUnless: []string{"product", "LPAY"}})
+	}
+	return Extension{Type: "payment", Code: code, Folder: code, Form: Form{Tabs: []Tab{{Title: "General", Fields: fields}}},
+		HiddenAlert: "You have to set at least one value for Payment Terms!", SavesToOwnPage: true}
 }

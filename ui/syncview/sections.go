@@ -82,9 +82,12 @@ func newActivitySection() *activitySection {
 }
 
 func (a *activitySection) show(s ocsync.Snapshot, now time.Time) {
-	if s.Last == nil {
+	switch {
+	case s.NoAPIUser: // the integration has no OpenCart API user
+		a.api.Hide()
+	case s.Last == nil:
 		a.api.SetText("Waiting for the first poll…")
-	} else {
+	default:
 		a.api.SetText(apiLine(s.API, now))
 	}
 	a.history.SetText(fmt.Sprintf("Order status changes since setup: %d · last integration activity %s",
