@@ -108,7 +108,7 @@ func TestOneBoxChecks(t *testing.T) {
 	key, _ := keygen.Generate(64)
 	p.vars[SecretVar(APIKeyField)] = key
 	ctx := context.Background()
-	if _, err := access.EnsureAPIUser(ctx, p.d, p.sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1"}}); err != nil {
+	if _, err := access.EnsureAPIUser(ctx, p.d, p.sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1"}, ReplaceKey: true}); err != nil {
 		t.Fatal(err)
 	}
 	cron := filepath.Join(p.st.Local, filepath.FromSlash(phpconf.OneBoxCronPath))
