@@ -272,7 +272,11 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 	}
 	s.steps.mu.Lock()
 	setup := &SetupFile{Site: pool.Site().String(), Store: st.Root, Integration: integrationID,
-		Access: Access{APIUser: s.steps.apiUser, IPs: s.steps.ips}}
+		Access: Access{APIUser: s.steps.apiUser, IPs: s.steps.ips}, Settings: map[string]string{}}
+	// The answers of the Settings step: the job intervals come from there.
+	for k, v := range s.steps.values {
+		setup.Settings[k] = v
+	}
 	if s.steps.creds != nil {
 		setup.StoreURL = s.steps.creds.Catalog.HTTPServer
 	}
