@@ -41,6 +41,11 @@ type steps struct {
 	ips      []string
 	// values are the profile's answers saved by the Settings step.
 	values integrations.Values
+	// What the steps did, for the Finish step's summary.
+	apiResult  *access.APIResult
+	settings   *settings.Result
+	report     check.Report
+	reportPath string
 }
 
 var errNoStore = errors.New("connect to the hosting and choose a store first")
@@ -163,14 +168,14 @@ func (s *Session) ApplyAccess(ctx context.Context, user access.APIUser) (*access
 		return nil, errNoStore
 	}
 	if d == nil {
-		return nil, errors.New("reach the database in the Credentials step first")
+		return nil, errNoDatabase
 	}
 	res, err := access.EnsureAPIUser(ctx, d, sc, st.Line, user)
 	if err != nil {
 		return nil, err
 	}
 	s.steps.mu.Lock()
-	s.steps.apiUser, s.steps.apiKey, s.steps.ips = user.Name, user.Key, user.IPs
+	s.steps.apiUser, s.steps.apiKey, s.steps.ips, s.steps.apiResult = user.Name, user.Key, user.IPs, res
 	s.steps.mu.Unlock()
 	return res, nil
 }
@@ -189,6 +194,11 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	s.steps.mu.Lock()
 	values := s.steps.values
 	s.steps.mu.Unlock()
+	if prof, ok := integrations.ByID(integrationID); ok && !prof.Needs().APIUser {
+		// The API checks cannot apply to an integration that does not use
+		// the store's API: they are not run.
+		user, key, ips = "", "", nil
+	}
 	answers := &SetupFile{Integration: integrationID, Settings: map[string]string{}, Access: Access{Cron: "app", APIUser: user, IPs: ips}}
 	for k, v := range values {
 		answers.Settings[k] = v
@@ -227,7 +237,20 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	if creds != nil {
 		secret = append(secret, creds.Password.Reveal())
 	}
-	return runReport(ctx, rep, setup, progress, secret)
+	rep, err := runReport(ctx, rep, setup, progress, secret)
+	if err != nil {
+		return rep, err
+	}
+	if prof, ok := integrations.ByID(integrationID); ok {
+		rep.Integration = prof.Name
+	}
+	// The report is kept where the Finish step says; failing to keep it
+	// does not undo the test, it leaves the path empty.
+	path, _ := s.saveReport(rep)
+	s.steps.mu.Lock()
+	s.steps.report, s.steps.reportPath = rep, path
+	s.steps.mu.Unlock()
+	return rep, nil
 }
 
 // StoreLine is the chosen store's line ("" before one is chosen).
@@ -302,7 +325,7 @@ func (s *Session) SettingsTarget(ctx context.Context) (integrations.Target, erro
 		return integrations.Target{}, errNoStore
 	}
 	if d == nil {
-		return integrations.Target{}, errors.New("reach the database in the Credentials step first")
+		return integrations.Target{}, errNoDatabase
 	}
 	return settings.ReadTarget(ctx, d, sc, st.Line, st.Version, creds.Catalog.HTTPServer)
 }
@@ -347,7 +370,13 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 		place := admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root, Database: sc.Database, Prefix: sc.Prefix}
 		req.OpenAdmin = settings.TempAccountOpener(adminURL, dialect, d, sc, place, admin.Options{UserAgent: Name + "/" + Version})
 	}
-	return settings.Apply(ctx, req)
+	res, err := settings.Apply(ctx, req)
+	if err == nil {
+		s.steps.mu.Lock()
+		s.steps.settings = res
+		s.steps.mu.Unlock()
+	}
+	return res, err
 }
 
 // configureConnector uploads the session's package again with the
