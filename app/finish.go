@@ -143,3 +143,17 @@ func (s *Session) saveReport(rep check.Report) (string, error) {
 	}
 	return p, nil
 }
+
+// NoticesFor keeps the profile's notices that fit the way the settings
+// went in: a note about what happens without the admin is noise after a
+// save through the admin.
+func NoticesFor(notices []string, viaAdmin bool) []string {
+	var out []string
+	for _, n := range notices {
+		if viaAdmin && strings.Contains(strings.ToLower(n), "without the admin") {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}

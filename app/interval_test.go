@@ -14,3 +14,13 @@ func TestOneSourceForTheStatusCheckInterval(t *testing.T) {
 		t.Fatalf("default interval %q, want the form's 15", got)
 	}
 }
+
+func TestNoticesFitThePath(t *testing.T) {
+	n := []string{"Without the admin, the Mada and Meeza BIN lists are not written.", "Sandbox mode is on."}
+	if got := NoticesFor(n, true); len(got) != 1 || got[0] != n[1] {
+		t.Fatalf("through the admin: %q", got)
+	}
+	if got := NoticesFor(n, false); len(got) != 2 {
+		t.Fatalf("through the database: %q", got)
+	}
+}

@@ -22,8 +22,20 @@ const (
 	stepCount
 )
 
-// stepIDs are stable names of the steps (translation keys use them).
-var stepIDs = [stepCount]string{"Welcome", "Connect", "Package", "Credentials", "Access", "Settings", "Test", "Sync", "Finish"}
+// stepIDs are stable names of the steps (translation keys use them);
+// stepTitles say what the merchant does there, in English.
+var (
+	stepIDs    = [stepCount]string{"Welcome", "Connect", "Package", "Credentials", "Access", "Settings", "Test", "Sync", "Finish"}
+	stepTitles = [stepCount]string{"Welcome", "Connect", "Package", "Database access", "API access", "Settings", "Test", "Sync", "Finish"}
+)
+
+// Title is the step's name in English, as the merchant reads it.
+func (s Step) Title() string {
+	if s < 0 || s >= stepCount {
+		return "unknown"
+	}
+	return stepTitles[s]
+}
 
 func (s Step) String() string {
 	if s < 0 || s >= stepCount {

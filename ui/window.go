@@ -23,6 +23,8 @@ type Main struct {
 	wiz    *app.Wizard
 
 	steps    *widget.List
+	side     *fyne.Container
+	finish   *finishScreen
 	content  *fyne.Container
 	back     *widget.Button
 	next     *widget.Button
@@ -46,15 +48,22 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m := &Main{Window: w, wiz: wiz}
 
-	all := app.Steps()
+	// The side bar lists the integration's own steps. Done steps, and the
+	// next one to do, open on a click; the others cannot be reached yet.
 	m.steps = widget.NewList(
-		func() int { return len(all) },
+		func() int { return len(wiz.Path()) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.RadioButtonIcon()), widget.NewLabel(T("step.credentials")))
+			l := widget.NewLabel(T("step.credentials"))
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.RadioButtonIcon()), nil, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
+			path := wiz.Path()
+			if id >= len(path) {
+				return
+			}
 			row := o.(*fyne.Container)
-			s := all[id]
+			s := path[id]
 			icon := theme.RadioButtonIcon()
 			switch {
 			case s == wiz.Current():
@@ -62,15 +71,29 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 			case wiz.Done(s):
 				icon = theme.ConfirmIcon()
 			}
-			row.Objects[0].(*widget.Icon).SetResource(icon)
-			label := row.Objects[1].(*widget.Label)
+			var label *widget.Label
+			for _, c := range row.Objects {
+				switch w := c.(type) {
+				case *widget.Icon:
+					w.SetResource(icon)
+				case *widget.Label:
+					label = w
+				}
+			}
 			label.SetText(StepTitle(s))
 			label.TextStyle.Bold = s == wiz.Current()
+			label.Importance = widget.MediumImportance
+			if !wiz.CanGo(s) {
+				label.Importance = widget.LowImportance
+			}
 			label.Refresh()
 		})
-	// The list shows progress; moving between steps is Back / Next only, so
-	// a user cannot skip a step that is not done.
-	m.steps.OnSelected = func(widget.ListItemID) { m.steps.UnselectAll() }
+	m.steps.OnSelected = func(id widget.ListItemID) {
+		m.steps.UnselectAll()
+		if path := wiz.Path(); id < len(path) {
+			wiz.GoTo(path[id])
+		}
+	}
 
 	m.back = widget.NewButtonWithIcon(T("common.back"), theme.NavigateBackIcon(), func() { wiz.Back() })
 	m.next = widget.NewButtonWithIcon(T("common.next"), theme.NavigateNextIcon(), func() { wiz.Next() })
@@ -85,6 +108,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.test = newTestScreen(wiz, w)
 	m.sync = newSyncScreen(wiz, w)
 	m.settings = newSettingsScreen(wiz, w)
+	m.finish = newFinishScreen(wiz, w)
 	m.welcome.demoBtn.OnTapped = m.startDemo
 	m.sites = app.NewSites(a.Preferences(), app.NewOSKeychain())
 	m.connect.save.OnTapped = m.saveSite
@@ -92,12 +116,11 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	w.SetOnClosed(m.close)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
-	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps)
-	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, m.content)
-	split := container.NewHSplit(side, main)
-	split.Offset = 0.2
-	w.SetContent(split)
-	w.Resize(fyne.NewSize(960, 640))
+	m.side = container.New(fixedWidth{sideBarWidth}, container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps))
+	page := container.New(pageArea{min: fyne.NewSize(560, 420)}, m.content)
+	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, page)
+	w.SetContent(container.NewBorder(nil, nil, m.side, nil, main))
+	w.Resize(fyne.NewSize(1024, 700))
 
 	wiz.OnChange(m.refresh)
 	m.refresh()
@@ -128,6 +151,7 @@ func (m *Main) refresh() {
 	case app.StepCredentials:
 		screen = m.creds.object
 	case app.StepAccess:
+		m.access.prepare()
 		screen = m.access.object
 	case app.StepSettings:
 		screen = m.settings.object
@@ -135,6 +159,9 @@ func (m *Main) refresh() {
 		screen = m.test.object
 	case app.StepSync:
 		screen = m.sync.object
+	case app.StepFinish:
+		m.finish.show()
+		screen = m.finish.object
 	default:
 		screen = pendingScreen(s)
 	}
