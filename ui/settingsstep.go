@@ -27,6 +27,8 @@ type settingsScreen struct {
 	fields []integrations.Field
 	values map[string]func() string
 	errs   map[string]*widget.Label
+	// entries are the text inputs by field key.
+	entries map[string]*widget.Entry
 }
 
 func newSettingsScreen(wiz *app.Wizard, win fyne.Window) *settingsScreen {
@@ -55,7 +57,7 @@ func (s *settingsScreen) loadFields() {
 		}
 		p := s.wiz.Integration()
 		s.fields = p.Fields(t)
-		s.values, s.errs = map[string]func() string{}, map[string]*widget.Label{}
+		s.values, s.errs, s.entries = map[string]func() string{}, map[string]*widget.Label{}, map[string]*widget.Entry{}
 		groups := map[string]*widget.Form{}
 		var order []string
 		for _, f := range s.fields {
@@ -182,6 +184,7 @@ func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
 		e.SetText(s.wiz.Session.APIKey())
 	}
 	e.OnChanged = validate
+	s.entries[f.Key] = e
 	s.values[f.Key] = func() string { return e.Text }
 	return e
 }
