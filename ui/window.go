@@ -114,6 +114,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.connect.save.OnTapped = m.saveSite
 	m.welcome.showSites(m.sites, m.openSite)
 	w.SetOnClosed(m.close)
+	w.SetOnDropped(m.dropped)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
 	m.side = container.New(fixedWidth{sideBarWidth}, container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps))
@@ -202,6 +203,21 @@ func (m *Main) startDemo() {
 		m.pkg.path.SetText(info.Package)
 		m.wiz.Next()
 	})
+}
+
+// dropped takes a package dropped anywhere on the window: the Package step
+// opens with its path (once the steps before it are done).
+func (m *Main) dropped(_ fyne.Position, uris []fyne.URI) {
+	paths := make([]string, 0, len(uris))
+	for _, u := range uris {
+		paths = append(paths, u.Path())
+	}
+	p := app.DroppedPackage(paths)
+	if p == "" {
+		return
+	}
+	m.pkg.setPath(p)
+	m.wiz.GoTo(app.StepPackage)
 }
 
 // close stops what runs in the background when the window closes.
