@@ -63,17 +63,24 @@ func (s *Session) Summary() Summary {
 	s.steps.mu.Lock()
 	defer s.steps.mu.Unlock()
 	var out Summary
-	if m := s.steps.manifest; m != nil {
-		u := &UploadSummary{Package: m.Package.Name}
+	// A file the session created and then replaced (the connector's
+	// configured cron.php) counts once, as new.
+	created, replaced := map[string]bool{}, map[string]bool{}
+	for _, m := range s.steps.uploads {
+		if out.Uploaded == nil {
+			out.Uploaded = &UploadSummary{Package: m.Package.Name}
+		}
 		for _, e := range m.Entries {
-			switch e.Action {
-			case deploy.ActCreate:
-				u.Created++
-			case deploy.ActReplace:
-				u.Replaced++
+			switch {
+			case e.Action == deploy.ActCreate:
+				created[e.Path] = true
+			case e.Action == deploy.ActReplace && !created[e.Path]:
+				replaced[e.Path] = true
 			}
 		}
-		out.Uploaded = u
+	}
+	if out.Uploaded != nil {
+		out.Uploaded.Created, out.Uploaded.Replaced = len(created), len(replaced)
 	}
 	if r := s.steps.apiResult; r != nil {
 		out.APIUser = &APIUserSummary{Name: s.steps.apiUser, Created: r.Created, Updated: r.Updated, IPsAdded: r.IPsAdded}
@@ -156,4 +163,15 @@ func NoticesFor(notices []string, viaAdmin bool) []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// ServiceIPField is the profile field naming the provider's address
+// (OneBox's): it starts with the first address of the API access step.
+const ServiceIPField = "service_ip"
+
+// ProviderIPs are the addresses the API access step allowed.
+func (s *Session) ProviderIPs() []string {
+	s.steps.mu.Lock()
+	defer s.steps.mu.Unlock()
+	return append([]string(nil), s.steps.ips...)
 }

@@ -32,6 +32,8 @@ type steps struct {
 	pkg      *pkg.Package
 	plan     *deploy.Plan
 	manifest *deploy.Manifest
+	// uploads are every upload of the session, for the summary.
+	uploads  []*deploy.Manifest
 	creds    *db.Credentials
 	db       db.DB
 	attempts db.Attempts
@@ -100,6 +102,7 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	if m != nil {
 		s.steps.mu.Lock()
 		s.steps.manifest = m
+		s.steps.uploads = append(s.steps.uploads, m)
 		s.steps.mu.Unlock()
 	}
 	return m, err
@@ -404,6 +407,7 @@ func (s *Session) configureConnector(ctx context.Context, host, key string) erro
 	if m != nil {
 		s.steps.mu.Lock()
 		s.steps.manifest = m
+		s.steps.uploads = append(s.steps.uploads, m)
 		s.steps.mu.Unlock()
 	}
 	return err

@@ -121,7 +121,7 @@ func (s *finishScreen) show() {
 		copyBtn := widget.NewButtonWithIcon(T("common.copy"), theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(path) })
 		l := widget.NewLabel(path)
 		l.Wrapping = fyne.TextWrapBreak
-		s.body.Add(container.NewBorder(nil, nil, nil, copyBtn, l))
+		s.body.Add(container.NewBorder(nil, nil, nil, container.NewVBox(copyBtn), l))
 	} else {
 		para(T("finish.report.none"))
 	}
@@ -149,5 +149,5 @@ func actionRow(i integrations.Info, required bool) fyne.CanvasObject {
 	value := widget.NewLabel(shown)
 	value.Wrapping = fyne.TextWrapBreak
 	value.TextStyle.Monospace = true
-	return container.NewBorder(nil, nil, tag, copyBtn, container.NewVBox(label, value))
+	return container.NewBorder(nil, nil, container.NewVBox(tag), container.NewVBox(copyBtn), container.NewVBox(label, value))
 }

@@ -183,6 +183,12 @@ func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
 		// The connector logs in with the API user's key from the Access step.
 		e.SetText(s.wiz.Session.APIKey())
 	}
+	if f.Key == app.ServiceIPField && e.Text == "" {
+		// The provider's address the merchant gave in the API access step.
+		if ips := s.wiz.Session.ProviderIPs(); len(ips) > 0 {
+			e.SetText(ips[0])
+		}
+	}
 	e.OnChanged = validate
 	s.entries[f.Key] = e
 	s.values[f.Key] = func() string { return e.Text }

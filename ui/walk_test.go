@@ -294,16 +294,8 @@ func TestWalkAmazonPaymentServices(t *testing.T) {
 		"request_sha_phrase": "71CQXgNzeaAQ5nWdP4Ku.", "response_sha_phrase": "58PZLdk2wvnD7Q1yrPjx!",
 	})
 	w.ui.do(func() {
-		var required int
-		for _, o := range w.m.settings.out.Objects {
-			if c, ok := o.(*fyne.Container); ok && len(c.Objects) > 1 {
-				if l, ok := c.Objects[1].(*widget.Label); ok && l.Text == T("action.required") {
-					required++
-				}
-			}
-		}
-		if required == 0 {
-			t.Error("the host-to-host URL is not marked required")
+		if n := countLabels(w.m.settings.out, T("action.required")); n != 1 {
+			t.Errorf("%d values marked required, want the host-to-host URL", n)
 		}
 	})
 	w.next(app.StepTest)
@@ -374,7 +366,16 @@ func TestWalkOneBox(t *testing.T) {
 		}
 	})
 	w.next(app.StepSettings)
-	w.settings(map[string]string{"service_ip": "127.0.0.1"})
+	// The provider's address comes over from the API access step.
+	w.ui.do(func() { test.Tap(w.m.settings.load) })
+	eventually(t, w.ui, "the settings form", func() bool { return w.m.settings.entries["service_ip"] != nil })
+	w.ui.do(func() {
+		if got := w.m.settings.entries["service_ip"].Text; got != "127.0.0.1" {
+			t.Errorf("OneBox server address %q, want the API access step's", got)
+		}
+		test.Tap(w.m.settings.apply)
+	})
+	w.waitDone(app.StepSettings, w.m.settings.job, "the saved settings")
 	cron, err := os.ReadFile(filepath.Join(st.Local, "catalog", "onebox", "cron.php"))
 	if err != nil || !strings.Contains(string(cron), st.URL) || !strings.Contains(string(cron), w.m.access.key.Text) {
 		t.Fatalf("cron.php not configured: %q %v", cron, err)
@@ -395,6 +396,15 @@ func TestWalkOneBox(t *testing.T) {
 	w.measure()
 	w.next(app.StepFinish)
 	w.finish()
+	w.ui.do(func() {
+		sum := w.wiz.Session.Summary()
+		if sum.Uploaded == nil || sum.Uploaded.Created != 5 || sum.Uploaded.Replaced != 0 || sum.APIUser == nil || !sum.APIUser.Created {
+			t.Errorf("summary: %+v %+v", sum.Uploaded, sum.APIUser)
+		}
+	})
+	if w.typed != 5 {
+		t.Errorf("%d values typed, want 5 (host, user, password, package, the provider's IP)", w.typed)
+	}
 	sy.close()
 	after := apiUsers(t, st)
 	if !strings.HasPrefix(after, usersBefore) || !strings.Contains(after[len(usersBefore):], "ocsetup OneBox") {
@@ -464,4 +474,20 @@ func formEntries(o fyne.CanvasObject) []*widget.Entry {
 	}
 	walk(o)
 	return out
+}
+
+// countLabels counts the labels under o that read text.
+func countLabels(o fyne.CanvasObject, text string) int {
+	n := 0
+	switch w := o.(type) {
+	case *widget.Label:
+		if w.Text == text {
+			n++
+		}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			n += countLabels(c, text)
+		}
+	}
+	return n
 }
