@@ -108,19 +108,35 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	return m, err
 }
 
-// Rollback undoes the last upload of this session.
+// Rollback undoes every upload of this session.
 func (s *Session) Rollback(ctx context.Context, progress func(deploy.Progress)) error {
 	e, err := s.engine(progress)
 	if err != nil {
 		return err
 	}
 	s.steps.mu.Lock()
-	m := s.steps.manifest
+	uploads := append([]*deploy.Manifest(nil), s.steps.uploads...)
 	s.steps.mu.Unlock()
-	if m == nil {
+	if len(uploads) == 0 {
 		return errors.New("nothing was uploaded in this session")
 	}
-	return e.Rollback(ctx, m, false)
+	// Every upload of the session, newest first: the connector's
+	// configured file goes back to the package's copy, then the package's
+	// files go.
+	for i := len(uploads) - 1; i >= 0; i-- {
+		if err := e.Rollback(ctx, uploads[i], false); err != nil {
+			return err
+		}
+		s.steps.mu.Lock()
+		s.steps.uploads = s.steps.uploads[:i]
+		if i > 0 {
+			s.steps.manifest = s.steps.uploads[i-1]
+		} else {
+			s.steps.manifest = nil
+		}
+		s.steps.mu.Unlock()
+	}
+	return nil
 }
 
 // CredentialsResult is what the Credentials step shows.

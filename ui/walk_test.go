@@ -2,6 +2,7 @@ package ui
 
 import (
 	"archive/zip"
+	"context"
 	"database/sql"
 	"fmt"
 	"os"
@@ -16,6 +17,8 @@ import (
 
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
@@ -279,6 +282,12 @@ func TestWalkAmazonPaymentServices(t *testing.T) {
 		"upload/catalog/model/extension/payment/amazon_ps.php":        "<?php class ModelExtensionPaymentAmazonPs extends Model {}\n",
 	})
 	usersBefore := apiUsers(t, st)
+	// The fixture store has no admin that runs an extension's install(),
+	// and without it ocsetup refuses to save settings whose tables are
+	// missing: the extension's tables are created as its install() would,
+	// as if the merchant had installed it once (a real store's admin runs
+	// install() itself; see the real-store tests).
+	installTables(t, st, "amazon_ps")
 
 	w := newWalker(t)
 	w.ui.do(func() { w.m.welcome.selectID("amazon_ps") })
@@ -406,42 +415,18 @@ func TestWalkOneBox(t *testing.T) {
 		t.Errorf("%d values typed, want 5 (host, user, password, package, the provider's IP)", w.typed)
 	}
 	sy.close()
+	// The undo the Finish step names: Roll back removes what the session
+	// uploaded, the configured cron.php included.
+	if err := w.wiz.Session.Rollback(context.Background(), nil); err != nil {
+		t.Fatalf("roll back: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(st.Local, "catalog", "onebox", "cron.php")); !os.IsNotExist(err) {
+		t.Errorf("cron.php after the rollback: %v", err)
+	}
 	after := apiUsers(t, st)
 	if !strings.HasPrefix(after, usersBefore) || !strings.Contains(after[len(usersBefore):], "ocsetup OneBox") {
 		t.Errorf("the store's API users:\nbefore %s\nafter %s", usersBefore, after)
 	}
-}
-
-// findIn finds a button by its text under o.
-func findIn(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
-	t.Helper()
-	var found *widget.Button
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil {
-			return
-		}
-		if b, ok := o.(*widget.Button); ok && b.Text == text {
-			found = b
-			return
-		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, child := range c.Objects {
-				walk(child)
-			}
-			return
-		}
-		if w, ok := o.(fyne.Widget); ok {
-			for _, child := range test.WidgetRenderer(w).Objects() {
-				walk(child)
-			}
-		}
-	}
-	walk(o)
-	if found == nil {
-		t.Fatalf("no button %q", text)
-	}
-	return found
 }
 
 func must(t *testing.T, err error) {
@@ -449,31 +434,6 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// formEntries lists the entries under o.
-func formEntries(o fyne.CanvasObject) []*widget.Entry {
-	var out []*widget.Entry
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Entry:
-			out = append(out, w)
-			return
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-			return
-		}
-		if w, ok := o.(fyne.Widget); ok {
-			for _, c := range test.WidgetRenderer(w).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	return out
 }
 
 // countLabels counts the labels under o that read text.
@@ -490,4 +450,21 @@ func countLabels(o fyne.CanvasObject, text string) int {
 		}
 	}
 	return n
+}
+
+// installTables creates the tables an integration's install() creates.
+func installTables(t *testing.T, st *fixture.Store, id string) {
+	t.Helper()
+	p, _ := integrations.ByID(id)
+	line, _ := store.LineOf(st.Version)
+	plan, err := p.Plan(integrations.Target{Line: line, Version: st.Version, Currency: "USD", StoreURL: st.URL}, integrations.Values{
+		"merchant_identifier": "x", "access_code": "x", "request_sha_phrase": "x", "response_sha_phrase": "x"})
+	must(t, err)
+	q := st.StoreDB(t)
+	for _, tb := range plan.Tables {
+		create := strings.ReplaceAll(tb.Create, "{prefix}", strings.TrimSuffix(st.Table(tb.Name), tb.Name))
+		if _, err := q.Exec(create); err != nil {
+			t.Fatalf("%s: %v", create, err)
+		}
+	}
 }
