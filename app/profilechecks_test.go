@@ -58,7 +58,7 @@ func newProfileScene(t *testing.T, env *testenv.Env, integration, settingsYAML s
 	sc, _ := d.Schema(ctx)
 	dir := t.TempDir()
 	setup := filepath.Join(dir, "setup.yaml")
-	body := fmt.Sprintf("site: sftp://%s@%s%s\nintegration: %s\naccess:\n  api_user: Default\n  cron: app\n%s", ts.User, ts.Addr(), st.Remote, integration, settingsYAML)
+	body := fmt.Sprintf("site: sftp://%s@%s%s\nintegration: %s\naccess:\n  api_user: Default\n  cron: app\n  ips: [127.0.0.1]\n%s", ts.User, ts.Addr(), st.Remote, integration, settingsYAML)
 	if err := os.WriteFile(setup, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
