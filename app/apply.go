@@ -505,7 +505,9 @@ func (r *applyRun) access(ctx context.Context) error {
 	}
 	step := &accessStep{}
 	r.res.Access = step
-	u := access.APIUser{Name: name, IPs: r.file.Access.IPs}
+	// The setup file is the merchant's written instruction (its template
+	// names the user), so the key of the user it names may be replaced.
+	u := access.APIUser{Name: name, IPs: r.file.Access.IPs, ReplaceKey: true}
 	if need != nil {
 		if u.Name == "" {
 			u.Name = need.APIUser

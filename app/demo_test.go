@@ -195,7 +195,7 @@ func TestDemoStorefront(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := access.EnsureAPIUser(ctx, conn, sc, info.Line, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1"}}); err != nil {
+	if _, err := access.EnsureAPIUser(ctx, conn, sc, info.Line, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1"}, ReplaceKey: true}); err != nil {
 		t.Fatal(err)
 	}
 	login, err := sf.APILogin(ctx, info.Line, "Default", key)

@@ -58,7 +58,7 @@ func newProfileScene(t *testing.T, env *testenv.Env, integration, settingsYAML s
 	sc, _ := d.Schema(ctx)
 	dir := t.TempDir()
 	setup := filepath.Join(dir, "setup.yaml")
-	body := fmt.Sprintf("site: sftp://%s@%s%s\nintegration: %s\naccess:\n  api_user: Default\n  cron: app\n%s", ts.User, ts.Addr(), st.Remote, integration, settingsYAML)
+	body := fmt.Sprintf("site: sftp://%s@%s%s\nintegration: %s\naccess:\n  api_user: Default\n  cron: app\n  ips: [127.0.0.1]\n%s", ts.User, ts.Addr(), st.Remote, integration, settingsYAML)
 	if err := os.WriteFile(setup, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestOneBoxChecks(t *testing.T) {
 	key, _ := keygen.Generate(64)
 	p.vars[SecretVar(APIKeyField)] = key
 	ctx := context.Background()
-	if _, err := access.EnsureAPIUser(ctx, p.d, p.sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1"}}); err != nil {
+	if _, err := access.EnsureAPIUser(ctx, p.d, p.sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1"}, ReplaceKey: true}); err != nil {
 		t.Fatal(err)
 	}
 	cron := filepath.Join(p.st.Local, filepath.FromSlash(phpconf.OneBoxCronPath))

@@ -21,6 +21,10 @@ type Session struct {
 	pool   *remote.Pool
 	stores []store.Store
 	chosen *store.Store
+	// accepted are the fingerprints the user trusted in this session, by
+	// server address: the decision holds even when that login failed (a
+	// wrong password), while the key is saved only after a login works.
+	accepted map[string]string
 
 	steps steps
 }
@@ -51,6 +55,16 @@ func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) 
 	if site.Host == "" || site.User == "" {
 		return nil, errors.New("enter the server name and the user name")
 	}
+	s.mu.Lock()
+	if accept != "" {
+		if s.accepted == nil {
+			s.accepted = map[string]string{}
+		}
+		s.accepted[site.Addr()] = accept
+	} else {
+		accept = s.accepted[site.Addr()]
+	}
+	s.mu.Unlock()
 	trust := remote.NewTrust(s.dataDir)
 	trust.Accept = accept
 	pool, err := remote.Open(ctx, site, trust, 0)

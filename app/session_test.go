@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path"
 	"strings"
@@ -65,5 +66,36 @@ func TestConnectRemovesLeftoverBridge(t *testing.T) {
 	}
 	if recs, _ := db.Leftovers(dataDir); len(recs) != 0 {
 		t.Fatalf("%d records left", len(recs))
+	}
+}
+
+// TestTrustHoldsAfterFailedLogin: the host key the user trusted is not
+// asked for again when the first login fails on a wrong password, and it
+// is saved only once a login works.
+func TestTrustHoldsAfterFailedLogin(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.SFTP)
+	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+	dataDir := t.TempDir()
+	site := remote.Site{Protocol: remote.SFTP, Host: ts.Host, Port: ts.Port, User: ts.User, Password: "wrong", Path: st.Remote, Timeout: 10 * time.Second}
+	ctx := context.Background()
+	s := NewSession(dataDir)
+	defer s.Close()
+	_, err := s.Connect(ctx, site, "")
+	var re *remote.Error
+	if !errors.As(err, &re) || re.Kind != remote.KindUnknownKey {
+		t.Fatalf("first contact: %v", err)
+	}
+	fp := re.Fingerprint
+	if _, err = s.Connect(ctx, site, fp); !errors.As(err, &re) || re.Kind == remote.KindUnknownKey {
+		t.Fatalf("wrong password after trusting: %v", err)
+	}
+	// A fresh session would ask again: nothing was saved.
+	if _, err := NewSession(dataDir).Connect(ctx, site, ""); !errors.As(err, &re) || re.Kind != remote.KindUnknownKey {
+		t.Fatalf("the key was saved before a login worked: %v", err)
+	}
+	site.Password = ts.Password
+	if _, err := s.Connect(ctx, site, ""); err != nil {
+		t.Fatalf("the trust did not hold for the session: %v", err)
 	}
 }

@@ -33,6 +33,8 @@ type steps struct {
 	pkg      *pkg.Package
 	plan     *deploy.Plan
 	manifest *deploy.Manifest
+	// uploads are every upload of the session, for the summary.
+	uploads  []*deploy.Manifest
 	creds    *db.Credentials
 	db       db.DB
 	attempts db.Attempts
@@ -42,6 +44,11 @@ type steps struct {
 	ips      []string
 	// values are the profile's answers saved by the Settings step.
 	values integrations.Values
+	// What the steps did, for the Finish step's summary.
+	apiResult  *access.APIResult
+	settings   *settings.Result
+	report     check.Report
+	reportPath string
 }
 
 var errNoStore = errors.New("connect to the hosting and choose a store first")
@@ -99,24 +106,41 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	if m != nil {
 		s.steps.mu.Lock()
 		s.steps.manifest = m
+		s.steps.uploads = append(s.steps.uploads, m)
 		s.steps.mu.Unlock()
 	}
 	return m, err
 }
 
-// Rollback undoes the last upload of this session.
+// Rollback undoes every upload of this session.
 func (s *Session) Rollback(ctx context.Context, progress func(deploy.Progress)) error {
 	e, err := s.engine(progress)
 	if err != nil {
 		return err
 	}
 	s.steps.mu.Lock()
-	m := s.steps.manifest
+	uploads := append([]*deploy.Manifest(nil), s.steps.uploads...)
 	s.steps.mu.Unlock()
-	if m == nil {
+	if len(uploads) == 0 {
 		return errors.New("nothing was uploaded in this session")
 	}
-	return e.Rollback(ctx, m, false)
+	// Every upload of the session, newest first: the connector's
+	// configured file goes back to the package's copy, then the package's
+	// files go.
+	for i := len(uploads) - 1; i >= 0; i-- {
+		if err := e.Rollback(ctx, uploads[i], false); err != nil {
+			return err
+		}
+		s.steps.mu.Lock()
+		s.steps.uploads = s.steps.uploads[:i]
+		if i > 0 {
+			s.steps.manifest = s.steps.uploads[i-1]
+		} else {
+			s.steps.manifest = nil
+		}
+		s.steps.mu.Unlock()
+	}
+	return nil
 }
 
 // CredentialsResult is what the Credentials step shows.
@@ -167,14 +191,14 @@ func (s *Session) ApplyAccess(ctx context.Context, user access.APIUser) (*access
 		return nil, errNoStore
 	}
 	if d == nil {
-		return nil, errors.New("reach the database in the Credentials step first")
+		return nil, errNoDatabase
 	}
 	res, err := access.EnsureAPIUser(ctx, d, sc, st.Line, user)
 	if err != nil {
 		return nil, err
 	}
 	s.steps.mu.Lock()
-	s.steps.apiUser, s.steps.apiKey, s.steps.ips = user.Name, user.Key, user.IPs
+	s.steps.apiUser, s.steps.apiKey, s.steps.ips, s.steps.apiResult = user.Name, user.Key, user.IPs, res
 	s.steps.mu.Unlock()
 	return res, nil
 }
@@ -193,6 +217,11 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	s.steps.mu.Lock()
 	values := s.steps.values
 	s.steps.mu.Unlock()
+	if prof, ok := integrations.ByID(integrationID); ok && !prof.Needs().APIUser {
+		// The API checks cannot apply to an integration that does not use
+		// the store's API: they are not run.
+		user, key, ips = "", "", nil
+	}
 	answers := &SetupFile{Integration: integrationID, Settings: map[string]string{}, Access: Access{Cron: "app", APIUser: user, IPs: ips}}
 	for k, v := range values {
 		answers.Settings[k] = v
@@ -232,7 +261,20 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	if creds != nil {
 		secret = append(secret, creds.Password.Reveal())
 	}
-	return runReport(ctx, rep, setup, progress, secret)
+	rep, err := runReport(ctx, rep, setup, progress, secret)
+	if err != nil {
+		return rep, err
+	}
+	if prof, ok := integrations.ByID(integrationID); ok {
+		rep.Integration = prof.Name
+	}
+	// The report is kept where the Finish step says; failing to keep it
+	// does not undo the test, it leaves the path empty.
+	path, _ := s.saveReport(rep)
+	s.steps.mu.Lock()
+	s.steps.report, s.steps.reportPath = rep, path
+	s.steps.mu.Unlock()
+	return rep, nil
 }
 
 // StoreLine is the chosen store's line ("" before one is chosen).
@@ -277,7 +319,11 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 	}
 	s.steps.mu.Lock()
 	setup := &SetupFile{Site: pool.Site().String(), Store: st.Root, Integration: integrationID,
-		Access: Access{APIUser: s.steps.apiUser, IPs: s.steps.ips}}
+		Access: Access{APIUser: s.steps.apiUser, IPs: s.steps.ips}, Settings: map[string]string{}}
+	// The answers of the Settings step: the job intervals come from there.
+	for k, v := range s.steps.values {
+		setup.Settings[k] = v
+	}
 	if s.steps.creds != nil {
 		setup.StoreURL = preferredStoreURL(s.steps.creds)
 	}
@@ -303,7 +349,7 @@ func (s *Session) SettingsTarget(ctx context.Context) (integrations.Target, erro
 		return integrations.Target{}, errNoStore
 	}
 	if d == nil {
-		return integrations.Target{}, errors.New("reach the database in the Credentials step first")
+		return integrations.Target{}, errNoDatabase
 	}
 	return settings.ReadTarget(ctx, d, sc, st.Line, st.Version, creds.Catalog.HTTPServer)
 }
@@ -351,7 +397,13 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 		place := admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root, Database: sc.Database, Prefix: sc.Prefix}
 		req.OpenAdmin = settings.TempAccountOpener(adminURL, dialect, d, sc, place, admin.Options{UserAgent: Name + "/" + Version})
 	}
-	return settings.Apply(ctx, req)
+	res, err := settings.Apply(ctx, req)
+	if err == nil {
+		s.steps.mu.Lock()
+		s.steps.settings = res
+		s.steps.mu.Unlock()
+	}
+	return res, err
 }
 
 // configureConnector uploads the session's package again with the
@@ -379,6 +431,7 @@ func (s *Session) configureConnector(ctx context.Context, host, key string) erro
 	if m != nil {
 		s.steps.mu.Lock()
 		s.steps.manifest = m
+		s.steps.uploads = append(s.steps.uploads, m)
 		s.steps.mu.Unlock()
 	}
 	return err

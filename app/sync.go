@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
@@ -52,7 +53,7 @@ are kept in the data folder, so the next run goes on where this one stopped.
 Jobs: when the setup file says access.cron: app (the server has no cron), or
 with --jobs on, the command runs the connector's job itself: OneBox's cron.php
 every hour, the Amazon Payment Services status check every
-settings.check_status_cron_duration minutes (default 30).
+settings.check_status_cron_duration minutes (the Settings form's default, 15).
 
 Alerts (printed as ALERT): no integration activity for --quiet-after, a job
 that failed, the API key rejected, the store or its database down.
@@ -287,12 +288,25 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 		if runJobs && storeURL != "" {
 			minutes, err := strconv.Atoi(setup.Settings["check_status_cron_duration"])
 			if err != nil || minutes <= 0 {
-				minutes = 30
+				// The Settings form's default, so both say the same interval.
+				minutes, _ = strconv.Atoi(fieldDefault(setup.Integration, "check_status_cron_duration", st))
 			}
 			cfg.Jobs = append(cfg.Jobs, ocsync.APSStatusCheck(client, storeURL, time.Duration(minutes)*time.Minute))
 		}
 	}
 	return cfg
+}
+
+// fieldDefault is the default of a profile's field for the store, the one
+// source of that value for the Settings form and the Sync step.
+func fieldDefault(id, key string, st store.Store) string {
+	p, _ := integrations.ByID(id)
+	for _, f := range p.Fields(integrations.Target{Line: st.Line, Version: st.Version}) {
+		if f.Key == key {
+			return f.Default
+		}
+	}
+	return ""
 }
 
 // removeLeftovers removes the bridges earlier runs left on this site.

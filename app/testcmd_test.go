@@ -44,7 +44,7 @@ func TestTestCommandAndReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc, _ := d.Schema(ctx)
-	if _, err := access.EnsureAPIUser(ctx, d, sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1", "203.0.113.7"}}); err != nil {
+	if _, err := access.EnsureAPIUser(ctx, d, sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1", "203.0.113.7"}, ReplaceKey: true}); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()

@@ -2,11 +2,12 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -16,98 +17,257 @@ import (
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
-// accessScreen makes the integration's API key and the store's API user
-// with the provider's addresses.
+// accessScreen gives the integration the store's API: ocsetup's own API
+// user named after the integration, or, when the merchant picks one, an
+// existing user, changed only after the merchant has seen what changes.
 type accessScreen struct {
-	object  fyne.CanvasObject
-	wiz     *app.Wizard
-	win     fyne.Window
-	key     *widget.Entry
-	entropy *widget.Label
-	user    *widget.Entry
-	ips     *widget.Entry
-	apply   *widget.Button
-	job     *job
+	object   fyne.CanvasObject
+	wiz      *app.Wizard
+	win      fyne.Window
+	title    *widget.Label
+	key      *widget.Entry
+	entropy  *widget.Label
+	choice   *widget.RadioGroup
+	existing *widget.Select
+	keyOnly  *widget.Label
+	ipsLabel *widget.Label
+	ips      *widget.Entry
+	ipsBox   *fyne.Container
+	apply    *widget.Button
+	job      *job
+	// prepared is the integration and store the screen was set up for.
+	prepared string
+	ownName  string
 }
 
 func newAccessScreen(wiz *app.Wizard, win fyne.Window) *accessScreen {
 	s := &accessScreen{wiz: wiz, win: win, job: newJob()}
 	s.key = widget.NewPasswordEntry()
 	s.entropy = widget.NewLabel("")
+	s.entropy.Wrapping = fyne.TextWrapWord
 	s.key.OnChanged = func(k string) {
 		if err := keygen.Valid(k, keygen.MinStoreAPI); err != nil && k != "" {
 			s.entropy.SetText(err.Error())
 			s.entropy.Importance = widget.DangerImportance
 		} else if k != "" {
-			s.entropy.SetText(fmt.Sprintf("%d characters, %.0f bits of entropy", len(k), keygen.EntropyBits(len(k))))
+			s.entropy.SetText(TF("access.key.strength", Args{"Chars": len(k), "Bits": int(keygen.EntropyBits(len(k)))}))
 			s.entropy.Importance = widget.SuccessImportance
 		}
 		s.entropy.Refresh()
 	}
-	generate := widget.NewButtonWithIcon("Generate", theme.ViewRefreshIcon(), func() {
-		k, err := keygen.Generate(keygen.MinStoreAPI)
-		if err == nil {
-			s.key.SetText(k)
-		}
-	})
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), func() {
+	generate := widget.NewButtonWithIcon(T("access.key.generate"), theme.ViewRefreshIcon(), s.generateKey)
+	copyBtn := widget.NewButtonWithIcon(T("common.copy"), theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(s.key.Text)
 	})
-	s.user = widget.NewEntry()
-	s.user.SetText("Default")
+	s.existing = widget.NewSelect(nil, nil)
+	s.existing.PlaceHolder = T("access.user.pick")
+	s.existing.Disable()
+	s.choice = widget.NewRadioGroup(nil, func(string) { s.choiceChanged() })
+	s.choice.Required = true
+	s.keyOnly = widget.NewLabel("")
+	s.keyOnly.Wrapping = fyne.TextWrapWord
+	s.keyOnly.Importance = widget.WarningImportance
+	s.keyOnly.Hide()
 	s.ips = widget.NewMultiLineEntry()
-	s.ips.SetPlaceHolder("the provider's IP addresses, one per line")
-	s.apply = widget.NewButton("Create the API user", s.run)
+	s.ips.SetPlaceHolder(T("access.ips.placeholder"))
+	s.ips.SetMinRowsVisible(3)
+	s.ipsLabel = widget.NewLabelWithStyle(T("access.ips.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	ipsHelp := widget.NewLabel(T("access.ips.help"))
+	ipsHelp.Wrapping = fyne.TextWrapWord
+	ipsHelp.Importance = widget.LowImportance
+	s.ipsBox = container.NewVBox(s.ipsLabel, s.ips, ipsHelp)
+	s.apply = widget.NewButton(T("access.apply.own"), s.run)
 	s.apply.Importance = widget.HighImportance
 	s.job.busyOff = []*widget.Button{s.apply, generate}
-	form := widget.NewForm(
-		widget.NewFormItem("API key", container.NewBorder(nil, nil, nil, container.NewHBox(generate, copyBtn), s.key)),
-		widget.NewFormItem("", s.entropy),
-		widget.NewFormItem("API user", s.user),
-		widget.NewFormItem("Allowed IPs", s.ips),
-	)
+	keyLabel := widget.NewLabelWithStyle(T("access.key.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	userLabel := widget.NewLabelWithStyle(T("access.user.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	intro := widget.NewLabel(T("access.intro"))
+	intro.Wrapping = fyne.TextWrapWord
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
-		screenTitle("Access for the integration", "The integration logs in to the store's API with this key. ocsetup creates "+
-			"the API user (System > Users > API) with the key and the provider's addresses, or updates it."),
-		form, s.apply, s.job.object())))
+		s.title, intro,
+		userLabel, s.choice, s.existing, s.keyOnly,
+		keyLabel, container.NewBorder(nil, nil, nil, container.NewHBox(generate, copyBtn), s.key), s.entropy,
+		s.ipsBox, s.apply, s.job.object())))
 	return s
 }
 
-func (s *accessScreen) run() {
-	var ips []string
-	for _, l := range strings.Split(s.ips.Text, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			ips = append(ips, l)
-		}
-	}
-	u := access.APIUser{Name: strings.TrimSpace(s.user.Text), Key: s.key.Text, IPs: ips}
-	if err := u.Validate(s.wiz.Session.StoreLine()); err != nil {
-		s.job.fail(err)
+// prepare sets the screen up for the chosen integration and store: the
+// own user's name, a new key, the provider's addresses only when the
+// integration needs them, and the store's users to pick from.
+func (s *accessScreen) prepare() {
+	p := s.wiz.Integration()
+	site, _ := s.wiz.Session.Site()
+	id := p.ID + "|" + site.String() + "|" + string(s.wiz.Session.StoreLine())
+	if s.prepared == id {
 		return
 	}
-	var res *access.APIResult
-	s.job.run("Writing the API user…", func(ctx context.Context) (err error) {
-		res, err = s.wiz.Session.ApplyAccess(ctx, u)
+	s.prepared = id
+	n := p.Needs()
+	s.ownName = app.DefaultAPIUser(p)
+	s.title.SetText(TF("access.title", Args{"Integration": IntegrationName(p)}))
+	own, other := TF("access.user.own", Args{"Name": s.ownName}), T("access.user.existing")
+	s.choice.Options = []string{own, other}
+	s.choice.SetSelected(own)
+	s.choice.Refresh()
+	if s.key.Text == "" {
+		s.generateKey()
+	}
+	if n.ProviderIPs {
+		s.ipsBox.Show()
+	} else {
+		s.ipsBox.Hide()
+	}
+	s.keyOnly.Hide()
+	if n.KeyOnlyLogin && s.wiz.Session.StoreLine() == store.Line30 {
+		// OpenCart 3.0's api/login takes "Default" when a client sends only
+		// a key: the merchant must know before choosing.
+		s.keyOnly.SetText(TF("access.keyonly", Args{"Integration": IntegrationName(p)}))
+		s.keyOnly.Show()
+	}
+	var users []string
+	s.job.run(T("access.users.reading"), func(ctx context.Context) (err error) {
+		users, err = s.wiz.Session.APIUsers(ctx)
 		return err
 	}, func(err error) {
 		if err != nil {
 			return
 		}
-		what := "unchanged"
-		switch {
-		case res.Created:
-			what = "created"
-		case res.Updated:
-			what = "updated"
+		var opts []string
+		for _, u := range users {
+			if u != s.ownName {
+				opts = append(opts, u)
+			}
 		}
-		msg := fmt.Sprintf("API user %q %s", u.Name, what)
-		if s.wiz.Session.StoreLine() == store.Line15 {
-			msg = "REST API module key set"
+		s.existing.Options = opts
+		s.existing.Refresh()
+		s.job.status.SetText("")
+	})
+}
+
+func (s *accessScreen) generateKey() {
+	if k, err := keygen.Generate(keygen.MinStoreAPI); err == nil {
+		s.key.SetText(k)
+	}
+}
+
+// ownChosen reports whether the merchant keeps ocsetup's own user.
+func (s *accessScreen) ownChosen() bool {
+	return len(s.choice.Options) == 0 || s.choice.Selected == s.choice.Options[0]
+}
+
+func (s *accessScreen) choiceChanged() {
+	if s.ownChosen() {
+		s.existing.Disable()
+		s.apply.SetText(T("access.apply.own"))
+	} else {
+		s.existing.Enable()
+		s.apply.SetText(T("access.apply.review"))
+	}
+}
+
+func (s *accessScreen) user() access.APIUser {
+	var ips []string
+	if s.wiz.Integration().Needs().ProviderIPs {
+		for _, l := range strings.FieldsFunc(s.ips.Text, func(r rune) bool { return r == '\n' || r == ',' || r == ' ' }) {
+			if l = strings.TrimSpace(l); l != "" {
+				ips = append(ips, l)
+			}
+		}
+	}
+	name := s.ownName
+	if !s.ownChosen() {
+		name = s.existing.Selected
+	}
+	return access.APIUser{Name: name, Key: s.key.Text, IPs: ips}
+}
+
+func (s *accessScreen) run() {
+	u := s.user()
+	if !s.ownChosen() && u.Name == "" {
+		s.job.fail(errors.New(T("access.user.none")))
+		return
+	}
+	if s.wiz.Integration().Needs().ProviderIPs && len(u.IPs) == 0 {
+		// No address is no access for the provider, not every address.
+		s.job.fail(errors.New(T("access.ips.none")))
+		return
+	}
+	if err := u.Validate(s.wiz.Session.StoreLine()); err != nil {
+		s.job.fail(err)
+		return
+	}
+	if s.ownChosen() {
+		s.write(u)
+		return
+	}
+	var pre *access.APIPreview
+	s.job.run(T("access.preview.reading"), func(ctx context.Context) (err error) {
+		pre, err = s.wiz.Session.PreviewAccess(ctx, u)
+		return err
+	}, func(err error) {
+		if err != nil {
+			return
+		}
+		s.job.status.SetText("")
+		if !pre.Changes() {
+			s.write(u)
+			return
+		}
+		var lines []string
+		if pre.KeyReplaced {
+			lines = append(lines, TF("access.preview.key", Args{"Name": u.Name}))
+		}
+		if pre.Enabled {
+			lines = append(lines, TF("access.preview.enable", Args{"Name": u.Name}))
+		}
+		if len(pre.IPsAdded) > 0 {
+			lines = append(lines, TF("access.preview.ips", Args{"IPs": strings.Join(pre.IPsAdded, ", ")}))
+		}
+		text := widget.NewLabel(strings.Join(lines, "\n\n"))
+		text.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustomConfirm(TF("access.preview.title", Args{"Name": u.Name}), T("access.preview.confirm"), T("common.cancel"),
+			text, func(ok bool) {
+				if ok {
+					u.ReplaceKey = true
+					s.write(u)
+				}
+			}, s.win)
+		d.Resize(fyne.NewSize(520, 300))
+		d.Show()
+	})
+}
+
+// write creates ocsetup's own user, or changes the chosen one as agreed.
+func (s *accessScreen) write(u access.APIUser) {
+	var res *access.APIResult
+	s.job.run(T("access.writing"), func(ctx context.Context) (err error) {
+		res, err = s.wiz.Session.ApplyAccess(ctx, u)
+		return err
+	}, func(err error) {
+		var exists *access.ExistingUserError
+		if errors.As(err, &exists) {
+			s.job.status.SetText(TF("access.exists", Args{"Name": exists.Name}))
+			return
+		}
+		if err != nil {
+			return
+		}
+		var msg string
+		switch {
+		case s.wiz.Session.StoreLine() == store.Line15:
+			msg = T("access.done.rest")
+		case res.Created:
+			msg = TF("access.done.created", Args{"Name": u.Name})
+		case res.Updated:
+			msg = TF("access.done.updated", Args{"Name": u.Name})
+		default:
+			msg = TF("access.done.unchanged", Args{"Name": u.Name})
 		}
 		if len(res.IPsAdded) > 0 {
-			msg += "; allowed " + strings.Join(res.IPsAdded, ", ")
+			msg += " " + TF("access.done.ips", Args{"IPs": strings.Join(res.IPsAdded, ", ")})
 		}
-		s.job.ok(strings.Join(append([]string{msg + "."}, res.Notes...), "\n"))
+		s.job.ok(strings.Join(append([]string{msg}, res.Notes...), "\n"))
 		s.wiz.SetDone(app.StepAccess, true)
 	})
 }

@@ -244,7 +244,7 @@ func TestTextsInRussian(t *testing.T) {
 		"Загрузка onebox.zip в /www прервалась 2 Jan 15:04 (3 файла). Откатите её или запустите заново на шаге «Модуль»." {
 		t.Errorf("connect.recovery.pending: %q", got)
 	}
-	if got := StepTitle(app.StepCredentials); got != "База данных" {
+	if got := StepTitle(app.StepCredentials); got != "Доступ к базе данных" {
 		t.Errorf("StepTitle(Credentials) = %q", got)
 	}
 	if p, _ := integrations.ByID("custom"); IntegrationName(p) != "Другое расширение" {
@@ -267,7 +267,7 @@ func TestTextsInEnglish(t *testing.T) {
 		}
 	}
 	for _, s := range app.Steps() {
-		if got := StepTitle(s); got != s.String() {
+		if got := StepTitle(s); got != s.Title() {
 			t.Errorf("StepTitle(%v) = %q", s, got)
 		}
 	}

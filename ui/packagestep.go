@@ -3,11 +3,15 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
@@ -40,15 +44,8 @@ func newPackageScreen(wiz *app.Wizard, win fyne.Window) *packageScreen {
 	s := &packageScreen{wiz: wiz, win: win, job: newJob()}
 	s.path = widget.NewEntry()
 	s.path.SetPlaceHolder("the extension: a .ocmod.zip, a .zip or a folder")
-	s.browse = widget.NewButton("Choose…", func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err == nil && r != nil {
-				s.path.SetText(r.URI().Path())
-				r.Close()
-			}
-		}, win)
-		d.Show()
-	})
+	s.path.SetPlaceHolder(T("package.path.placeholder"))
+	s.browse = widget.NewButton(T("package.choose"), s.choose)
 	s.skip = widget.NewCheck("The module is already on the store: skip this step", func(on bool) {
 		wiz.SetDone(app.StepPackage, on)
 	})
@@ -97,8 +94,43 @@ func newPackageScreen(wiz *app.Wizard, win fyne.Window) *packageScreen {
 	return s
 }
 
+// choose opens the file dialog in the last folder used (or Downloads),
+// showing only .zip and .ocmod.zip files, large enough to choose from.
+func (s *packageScreen) choose() {
+	prefs := fyne.CurrentApp().Preferences()
+	home, _ := os.UserHomeDir()
+	start := app.PackageFolder(prefs.String(app.PackageFolderPref), home)
+	if p := strings.TrimSpace(s.path.Text); p != "" {
+		start = app.PackageFolder(filepath.Dir(p), home)
+	}
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		p := r.URI().Path()
+		r.Close()
+		s.setPath(p)
+	}, s.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".zip"}))
+	if l, err := storage.ListerForURI(storage.NewFileURI(start)); err == nil {
+		d.SetLocation(l)
+	}
+	size := s.win.Canvas().Size()
+	d.Resize(fyne.NewSize(size.Width*0.85, size.Height*0.85))
+	d.Show()
+}
+
+// setPath takes a chosen, dropped or typed package and remembers its
+// folder for next time.
+func (s *packageScreen) setPath(p string) {
+	s.path.SetText(p)
+	fyne.CurrentApp().Preferences().SetString(app.PackageFolderPref, filepath.Dir(p))
+}
+
 func (s *packageScreen) makePlan() {
-	path := s.path.Text
+	// A typed or pasted path may come with quotes (a file manager's "Copy
+	// as path") or spaces around it.
+	path := strings.Trim(strings.TrimSpace(s.path.Text), `"'`)
 	var fixes []deploy.FixID
 	if s.fixTrap.Checked {
 		fixes = append(fixes, deploy.FixHiddenPages)
@@ -111,6 +143,7 @@ func (s *packageScreen) makePlan() {
 		if err != nil {
 			return
 		}
+		fyne.CurrentApp().Preferences().SetString(app.PackageFolderPref, filepath.Dir(path))
 		s.plan = pl
 		s.table.Refresh()
 		s.summary.SetText(fmt.Sprintf("%d new, %d changed, %d identical, %d skipped; %d folders to create; %s to send.",

@@ -2,12 +2,11 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
@@ -28,27 +27,28 @@ type settingsScreen struct {
 	fields []integrations.Field
 	values map[string]func() string
 	errs   map[string]*widget.Label
+	// entries are the text inputs by field key.
+	entries map[string]*widget.Entry
 }
 
 func newSettingsScreen(wiz *app.Wizard, win fyne.Window) *settingsScreen {
 	s := &settingsScreen{wiz: wiz, win: win, job: newJob()}
-	s.load = widget.NewButton("Show the module's settings", s.loadFields)
-	s.apply = widget.NewButton("Save the settings in the store", s.run)
+	s.load = widget.NewButton(T("settings.load"), s.loadFields)
+	s.apply = widget.NewButton(T("settings.apply"), s.run)
 	s.apply.Importance = widget.HighImportance
 	s.apply.Disable()
 	s.body = container.NewVBox()
 	s.out = container.NewVBox()
 	s.job.busyOff = []*widget.Button{s.load, s.apply}
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
-		screenTitle("Module settings", "ocsetup fills the module's own settings form in the store's admin (its install and save "+
-			"logic run), or, where the admin cannot be used, writes exactly what they would write."),
+		screenTitle(T("settings.title"), T("settings.intro")),
 		s.load, s.body, s.apply, s.job.object(), s.out)))
 	return s
 }
 
 func (s *settingsScreen) loadFields() {
 	var t integrations.Target
-	s.job.run("Reading the store's currency and order statuses…", func(ctx context.Context) (err error) {
+	s.job.run(T("settings.reading"), func(ctx context.Context) (err error) {
 		t, err = s.wiz.Session.SettingsTarget(ctx)
 		return err
 	}, func(err error) {
@@ -57,7 +57,7 @@ func (s *settingsScreen) loadFields() {
 		}
 		p := s.wiz.Integration()
 		s.fields = p.Fields(t)
-		s.values, s.errs = map[string]func() string{}, map[string]*widget.Label{}
+		s.values, s.errs, s.entries = map[string]func() string{}, map[string]*widget.Label{}, map[string]*widget.Entry{}
 		groups := map[string]*widget.Form{}
 		var order []string
 		for _, f := range s.fields {
@@ -102,7 +102,9 @@ func (s *settingsScreen) loadFields() {
 		}
 		s.body.Refresh()
 		s.apply.Enable()
-		s.job.ok(fmt.Sprintf("%d settings; fields marked by a message need attention.", len(s.fields)))
+		// Neutral: nothing is done yet, and no field is marked before Save.
+		s.job.status.Importance = widget.MediumImportance
+		s.job.status.SetText(TN("settings.loaded", len(s.fields), nil))
 	})
 }
 
@@ -181,7 +183,14 @@ func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
 		// The connector logs in with the API user's key from the Access step.
 		e.SetText(s.wiz.Session.APIKey())
 	}
+	if f.Key == app.ServiceIPField && e.Text == "" {
+		// The provider's address the merchant gave in the API access step.
+		if ips := s.wiz.Session.ProviderIPs(); len(ips) > 0 {
+			e.SetText(ips[0])
+		}
+	}
 	e.OnChanged = validate
+	s.entries[f.Key] = e
 	s.values[f.Key] = func() string { return e.Text }
 	return e
 }
@@ -199,12 +208,12 @@ func (s *settingsScreen) run() {
 		}
 	}
 	if bad > 0 {
-		s.job.fail(fmt.Errorf("%d settings need attention; nothing was changed", bad))
+		s.job.fail(errors.New(TN("settings.invalid", bad, nil)))
 		return
 	}
 	id := s.wiz.Integration().ID
 	var res *settingsResult
-	s.job.run("Saving the settings in the store…", func(ctx context.Context) error {
+	s.job.run(T("settings.saving"), func(ctx context.Context) error {
 		r, err := s.wiz.Session.ApplySettings(ctx, id, values)
 		if r != nil {
 			res = &settingsResult{via: string(r.Via), why: r.Why, show: r.Show, notices: r.Notices}
@@ -214,24 +223,25 @@ func (s *settingsScreen) run() {
 		if err != nil {
 			return
 		}
-		msg := "Saved through the store's admin."
-		switch {
-		case res.via == "admin":
-		case res.why != "":
-			msg = "Saved by writing what the module's install and save would write: " + res.why
-		default:
-			msg = "Saved."
-		}
-		s.job.ok(strings.Join(append([]string{msg}, res.notices...), "\n"))
-		s.out.Objects = nil
-		for _, info := range res.show {
-			val := info.Value
-			copyBtn := widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { fyne.CurrentApp().Clipboard().SetContent(val) })
-			shown := val
-			if info.Secret {
-				shown = "••••••••"
+		msg := T("settings.saved.admin")
+		if res.via != "admin" {
+			msg = T("settings.saved")
+			if res.why != "" {
+				msg = TF("settings.saved.database", Args{"Why": res.why})
 			}
-			s.out.Add(container.NewBorder(nil, nil, nil, copyBtn, widget.NewLabel(info.Label+": "+shown)))
+		}
+		s.job.ok(msg)
+		s.out.Objects = nil
+		// Notices are things to know, in the warning colour, and only those
+		// that fit the way the settings went in.
+		if notes := app.NoticesFor(res.notices, res.via == "admin"); len(notes) > 0 {
+			n := widget.NewLabel(strings.Join(notes, "\n"))
+			n.Wrapping = fyne.TextWrapWord
+			n.Importance = widget.WarningImportance
+			s.out.Add(n)
+		}
+		for _, info := range res.show {
+			s.out.Add(actionRow(info, info.Required))
 		}
 		s.out.Refresh()
 		s.wiz.SetDone(app.StepSettings, true)

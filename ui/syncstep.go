@@ -28,12 +28,11 @@ type syncScreen struct {
 
 func newSyncScreen(wiz *app.Wizard, win fyne.Window) *syncScreen {
 	s := &syncScreen{wiz: wiz, win: win, job: newJob()}
-	s.start = widget.NewButton("Start watching the integration", s.run)
+	s.start = widget.NewButton(T("sync.start"), s.run)
 	s.start.Importance = widget.HighImportance
 	s.job.busyOff = []*widget.Button{s.start}
 	s.body = container.NewStack(container.NewVBox(
-		screenTitle("Sync", "ocsetup watches the store while this window is open: orders, products and the other data the "+
-			"integration exchanges, its API sessions and log, and it runs the connector's jobs when the server has no cron."),
+		screenTitle(T("sync.title"), T("sync.intro")),
 		s.start, s.job.object()))
 	s.object = container.NewPadded(s.body)
 	return s
@@ -41,7 +40,7 @@ func newSyncScreen(wiz *app.Wizard, win fyne.Window) *syncScreen {
 
 func (s *syncScreen) run() {
 	var sess *app.SyncSession
-	s.job.run("Opening the store's database…", func(ctx context.Context) (err error) {
+	s.job.run(T("sync.opening"), func(ctx context.Context) (err error) {
 		sess, err = s.wiz.Session.OpenSync(ctx, s.wiz.Integration().ID, io.Discard)
 		return err
 	}, func(err error) {
@@ -65,7 +64,8 @@ func (s *syncScreen) run() {
 			<-followed
 			close(s.done)
 		}()
-		s.body.Objects = []fyne.CanvasObject{container.NewVScroll(v)}
+		// The view scrolls inside itself: one scroll area on the page.
+		s.body.Objects = []fyne.CanvasObject{v}
 		s.body.Refresh()
 		s.wiz.SetDone(app.StepSync, true)
 	})

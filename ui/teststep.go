@@ -48,28 +48,33 @@ func statusIcon(s check.Status) fyne.Resource {
 
 func newTestScreen(wiz *app.Wizard, win fyne.Window) *testScreen {
 	s := &testScreen{wiz: wiz, win: win, job: newJob()}
-	s.start = widget.NewButtonWithIcon("Test integration", theme.MediaPlayIcon(), s.run)
+	s.start = widget.NewButtonWithIcon(T("test.start"), theme.MediaPlayIcon(), s.run)
 	s.start.Importance = widget.HighImportance
-	s.export = widget.NewButtonWithIcon("Export report…", theme.DocumentSaveIcon(), s.exportReport)
+	s.export = widget.NewButtonWithIcon(T("test.export"), theme.DocumentSaveIcon(), s.exportReport)
 	s.export.Disable()
 	s.list = widget.NewAccordion()
 	s.overall = widget.NewLabel("")
 	s.job.busyOff = []*widget.Button{s.start, s.export}
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
-		screenTitle("Test integration", "One run checks the whole chain: hosting, files, database, storefront, admin, "+
-			"API login with the new key, the allow-list and the module. Each problem comes with what to do."),
+		screenTitle(T("test.title"), T("test.intro")),
 		container.NewHBox(s.start, s.export), s.job.object(), s.overall, s.list)))
 	return s
 }
 
 func (s *testScreen) run() {
+	// A rerun starts from an empty list: no old result stays on screen
+	// while the new run works.
 	s.list.Items = nil
 	s.list.Refresh()
+	s.overall.SetText("")
+	s.overall.Hide()
+	s.export.Disable()
+	s.wiz.SetDone(app.StepTest, false)
 	progress := func(r check.Result) {
 		s.job.do(func() { s.add(r) })
 	}
 	var rep check.Report
-	s.job.run("Testing…", func(ctx context.Context) (err error) {
+	s.job.run(T("test.running"), func(ctx context.Context) (err error) {
 		rep, err = s.wiz.Session.RunTest(ctx, s.wiz.Integration().ID, progress)
 		return err
 	}, func(err error) {
@@ -83,8 +88,18 @@ func (s *testScreen) run() {
 		for _, r := range rep.Results {
 			s.add(r)
 		}
-		s.overall.SetText(fmt.Sprintf("Overall: %s", rep.Overall))
-		s.job.ok("Done.")
+		s.list.Refresh()
+		// The headline is the outcome, in its colour.
+		switch rep.Overall {
+		case check.Pass:
+			s.job.ok(T("test.headline.pass"))
+		case check.Warn:
+			s.job.status.Importance = widget.WarningImportance
+			s.job.status.SetText(T("test.headline.warn"))
+		default:
+			s.job.status.Importance = widget.DangerImportance
+			s.job.status.SetText(T("test.headline.fail"))
+		}
 		s.export.Enable()
 		s.wiz.SetDone(app.StepTest, rep.Overall != check.Fail)
 	})

@@ -24,6 +24,8 @@ type Main struct {
 	wiz    *app.Wizard
 
 	steps    *widget.List
+	side     *fyne.Container
+	finish   *finishScreen
 	content  *fyne.Container
 	back     *widget.Button
 	next     *widget.Button
@@ -47,15 +49,22 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	w.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	m := &Main{Window: w, wiz: wiz}
 
-	all := app.Steps()
+	// The side bar lists the integration's own steps. Done steps, and the
+	// next one to do, open on a click; the others cannot be reached yet.
 	m.steps = widget.NewList(
-		func() int { return len(all) },
+		func() int { return len(wiz.Path()) },
 		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.RadioButtonIcon()), widget.NewLabel(T("step.credentials")))
+			l := widget.NewLabel(T("step.credentials"))
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.RadioButtonIcon()), nil, l)
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
+			path := wiz.Path()
+			if id >= len(path) {
+				return
+			}
 			row := o.(*fyne.Container)
-			s := all[id]
+			s := path[id]
 			icon := theme.RadioButtonIcon()
 			switch {
 			case s == wiz.Current():
@@ -63,15 +72,29 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 			case wiz.Done(s):
 				icon = theme.ConfirmIcon()
 			}
-			row.Objects[0].(*widget.Icon).SetResource(icon)
-			label := row.Objects[1].(*widget.Label)
+			var label *widget.Label
+			for _, c := range row.Objects {
+				switch w := c.(type) {
+				case *widget.Icon:
+					w.SetResource(icon)
+				case *widget.Label:
+					label = w
+				}
+			}
 			label.SetText(StepTitle(s))
 			label.TextStyle.Bold = s == wiz.Current()
+			label.Importance = widget.MediumImportance
+			if !wiz.CanGo(s) {
+				label.Importance = widget.LowImportance
+			}
 			label.Refresh()
 		})
-	// The list shows progress; moving between steps is Back / Next only, so
-	// a user cannot skip a step that is not done.
-	m.steps.OnSelected = func(widget.ListItemID) { m.steps.UnselectAll() }
+	m.steps.OnSelected = func(id widget.ListItemID) {
+		m.steps.UnselectAll()
+		if path := wiz.Path(); id < len(path) {
+			wiz.GoTo(path[id])
+		}
+	}
 
 	m.back = widget.NewButtonWithIcon(T("common.back"), theme.NavigateBackIcon(), func() { wiz.Back() })
 	m.next = widget.NewButtonWithIcon(T("common.next"), theme.NavigateNextIcon(), func() { wiz.Next() })
@@ -86,19 +109,20 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.test = newTestScreen(wiz, w)
 	m.sync = newSyncScreen(wiz, w)
 	m.settings = newSettingsScreen(wiz, w)
+	m.finish = newFinishScreen(wiz, w)
 	m.welcome.demoBtn.OnTapped = m.startDemo
 	m.sites = app.NewSites(a.Preferences(), app.NewOSKeychain())
 	m.connect.save.OnTapped = m.saveSite
 	m.welcome.showSites(m.sites, m.openSite)
 	w.SetOnClosed(m.close)
+	w.SetOnDropped(m.dropped)
 	m.content = container.NewStack()
 	bar := container.NewHBox(m.back, layout.NewSpacer(), m.next)
-	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps)
-	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, m.content)
-	split := container.NewHSplit(side, main)
-	split.Offset = 0.2
-	w.SetContent(split)
-	w.Resize(fyne.NewSize(960, 640))
+	m.side = container.New(fixedWidth{sideBarWidth}, container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.steps))
+	page := container.New(pageArea{min: fyne.NewSize(560, 420)}, m.content)
+	main := container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bar), nil, nil, page)
+	w.SetContent(container.NewBorder(nil, nil, m.side, nil, main))
+	w.Resize(fyne.NewSize(1024, 700))
 
 	wiz.OnChange(m.refresh)
 	m.refresh()
@@ -129,6 +153,7 @@ func (m *Main) refresh() {
 	case app.StepCredentials:
 		screen = m.creds.object
 	case app.StepAccess:
+		m.access.prepare()
 		screen = m.access.object
 	case app.StepSettings:
 		screen = m.settings.object
@@ -136,6 +161,9 @@ func (m *Main) refresh() {
 		screen = m.test.object
 	case app.StepSync:
 		screen = m.sync.object
+	case app.StepFinish:
+		m.finish.show()
+		screen = m.finish.object
 	default:
 		screen = pendingScreen(s)
 	}
@@ -180,6 +208,21 @@ func (m *Main) startDemo() {
 		m.pkg.path.SetText(info.Package)
 		m.wiz.Next()
 	})
+}
+
+// dropped takes a package dropped anywhere on the window: the Package step
+// opens with its path (once the steps before it are done).
+func (m *Main) dropped(_ fyne.Position, uris []fyne.URI) {
+	paths := make([]string, 0, len(uris))
+	for _, u := range uris {
+		paths = append(paths, u.Path())
+	}
+	p := app.DroppedPackage(paths)
+	if p == "" {
+		return
+	}
+	m.pkg.setPath(p)
+	m.wiz.GoTo(app.StepPackage)
 }
 
 // close stops what runs in the background when the window closes.

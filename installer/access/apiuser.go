@@ -22,6 +22,21 @@ type APIUser struct {
 	Key  string
 	// IPs are the provider's addresses (2.1 and later check them).
 	IPs []string
+	// ReplaceKey lets EnsureAPIUser change the key (and status) of a user
+	// that already exists. Without it an existing user's key is never
+	// touched: other programs (OpenCart's own admin uses "Default" to
+	// edit orders) log in with it and would stop working.
+	ReplaceKey bool
+}
+
+// ExistingUserError is returned when the API user exists with another key
+// (or disabled) and the caller did not choose to replace it.
+type ExistingUserError struct {
+	Name string
+}
+
+func (e *ExistingUserError) Error() string {
+	return fmt.Sprintf("the store already has an API user named %q with another key; ocsetup changes it only when you choose that user and agree to its key being replaced (anything else using its key stops working)", e.Name)
 }
 
 // APIResult says what EnsureAPIUser did.
@@ -114,6 +129,9 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 			return nil, err
 		}
 		changed := row.String("secret") != u.Key || row.String("status") != "1"
+		if changed && !u.ReplaceKey {
+			return nil, &ExistingUserError{Name: u.Name}
+		}
 		err = d.Tx(ctx, func(tx db.Tx) error {
 			if changed {
 				tx.Exec(fmt.Sprintf("UPDATE %s SET `%s` = ?, status = 1, date_modified = NOW() WHERE api_id = ?", api, keyCol), u.Key, res.APIID)
@@ -228,6 +246,9 @@ func restAPIModule(ctx context.Context, d db.DB, sc *db.Schema, u APIUser) (*API
 		have[rows.Row(i).String("key")] = rows.Row(i).String("value")
 	}
 	want := map[string]string{"rest_api_key": u.Key, "rest_api_status": "1"}
+	if k, ok := have["rest_api_key"]; ok && k != "" && k != u.Key && !u.ReplaceKey {
+		return nil, &ExistingUserError{Name: "REST API module"}
+	}
 	res := &APIResult{Notes: []string{"OpenCart 1.5 has no API users: the REST API module's key and status were set instead."}}
 	err = d.Tx(ctx, func(tx db.Tx) error {
 		for _, k := range []string{"rest_api_key", "rest_api_status"} {

@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -119,9 +120,15 @@ func TestAPIUserEveryLine(t *testing.T) {
 				t.Fatalf("second run changed something: %+v", again)
 			}
 			check("second run")
-			// A new key updates the same user.
+			// A new key changes the existing user only when chosen.
 			u.Key, _ = keygen.Generate(80)
+			var exists *access.ExistingUserError
+			if _, err := access.EnsureAPIUser(ctx, d, sc, line, u); !errors.As(err, &exists) {
+				t.Fatalf("new key without ReplaceKey: %v", err)
+			}
+			check("refused new key")
 			key = u.Key
+			u.ReplaceKey = true
 			upd, err := access.EnsureAPIUser(ctx, d, sc, line, u)
 			if err != nil || !upd.Updated || upd.Created {
 				t.Fatalf("new key: %+v %v", upd, err)
@@ -146,5 +153,86 @@ func TestAPIUserBadInputs(t *testing.T) {
 		if err := u.Validate(store.Line30); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// apiUsersDump is every column of every row of the api and api_ip tables,
+// in id order: what "byte-identical" is compared on.
+func apiUsersDump(t *testing.T, st *fixture.Store, table string) string {
+	t.Helper()
+	q := st.StoreDB(t)
+	rows, err := q.Query(fmt.Sprintf("SELECT * FROM %s ORDER BY 1", st.Table(table)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]sql.RawBytes, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range vals {
+			fmt.Fprintf(&b, "%s=%q ", cols[i], v)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// TestExistingAPIUsersUntouched: ocsetup's own user is added beside the
+// store's users; the installer's "Default" (whose key OpenCart's admin
+// uses) keeps every byte unless the merchant picks it and agrees.
+func TestExistingAPIUsersUntouched(t *testing.T) {
+	env := testenv.Get(t)
+	for _, v := range []string{"2.3.0.2", "3.0.3.8", "4.0.2.3"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			st, d, sc, line := storeDB(t, env, v)
+			ctx := context.Background()
+			beforeAPI, beforeIP := apiUsersDump(t, st, "api"), apiUsersDump(t, st, "api_ip")
+			if !strings.Contains(beforeAPI, "Default") {
+				t.Fatalf("the fixture has no Default user: %s", beforeAPI)
+			}
+			users, err := access.ListAPIUsers(ctx, d, sc)
+			if err != nil || len(users) == 0 || users[0] != "Default" {
+				t.Fatalf("users %v, %v", users, err)
+			}
+			key, _ := keygen.Generate(64)
+			// Picking Default without agreeing: refused, nothing written.
+			def := access.APIUser{Name: "Default", Key: key, IPs: []string{"203.0.113.7"}}
+			pre, err := access.PreviewAPIUser(ctx, d, sc, line, def)
+			if err != nil || !pre.Exists || !pre.KeyReplaced || !pre.Changes() || len(pre.IPsAdded) != 1 {
+				t.Fatalf("preview of Default: %+v %v", pre, err)
+			}
+			var exists *access.ExistingUserError
+			if _, err := access.EnsureAPIUser(ctx, d, sc, line, def); !errors.As(err, &exists) {
+				t.Fatalf("Default overwritten without asking: %v", err)
+			}
+			// ocsetup's own user.
+			own := access.APIUser{Name: "ocsetup OneBox", Key: key, IPs: []string{"203.0.113.7"}}
+			pre, err = access.PreviewAPIUser(ctx, d, sc, line, own)
+			if err != nil || pre.Exists || pre.Changes() {
+				t.Fatalf("preview of a new user: %+v %v", pre, err)
+			}
+			res, err := access.EnsureAPIUser(ctx, d, sc, line, own)
+			if err != nil || !res.Created {
+				t.Fatalf("own user: %+v %v", res, err)
+			}
+			// Rows are dumped in id order and new ones come last: the old
+			// rows must be the same bytes at the start.
+			afterAPI, afterIP := apiUsersDump(t, st, "api"), apiUsersDump(t, st, "api_ip")
+			if !strings.HasPrefix(afterAPI, beforeAPI) || !strings.Contains(afterAPI, "ocsetup OneBox") {
+				t.Fatalf("api table changed:\nbefore %s\nafter %s", beforeAPI, afterAPI)
+			}
+			if !strings.HasPrefix(afterIP, beforeIP) || afterIP == beforeIP {
+				t.Fatalf("api_ip table changed:\nbefore %s\nafter %s", beforeIP, afterIP)
+			}
+		})
 	}
 }

@@ -467,7 +467,8 @@ func (st *state) apiLogin(ctx context.Context) Result {
 
 func (st *state) allowList(ctx context.Context) Result {
 	if len(st.s.ProviderIPs) == 0 {
-		return Passed("No provider address to allow.")
+		// Nothing given is not "all allowed": the provider cannot log in.
+		return Failed("No provider address was given, so none is allowed.", "Enter the provider's IP addresses in the API access step.", "")
 	}
 	if !st.schema.Has("api_ip") {
 		return Passed("This OpenCart line has no IP allow-list.")

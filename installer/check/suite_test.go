@@ -228,6 +228,8 @@ func TestEachCheckCatchesItsFault(t *testing.T) {
 			exec(t, sc.sql, "UPDATE "+sc.st.Table("api")+" SET status = 0 WHERE username = 'ocsetup'")
 		}},
 		{"allow-list", "3.0.3.8", func(t *testing.T, sc *scene) { sc.setup.ProviderIPs = []string{provider, "198.51.100.9"} }},
+		// An empty list is no address allowed, not every address.
+		{"allow-list", "2.3.0.2", func(t *testing.T, sc *scene) { sc.setup.ProviderIPs = nil }},
 		{"extension", "3.0.3.8", func(t *testing.T, sc *scene) {
 			exec(t, sc.sql, "DELETE FROM "+sc.st.Table("extension")+" WHERE code = 'ocsetup_test'")
 		}},

@@ -111,7 +111,7 @@ func apiLogin(t *testing.T, conn db.DB, sc *db.Schema, sf *storefront.Client, li
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := access.APIUser{Name: "ocsetup", Key: key, IPs: []string{"203.0.113.7"}}
+	u := access.APIUser{Name: "ocsetup", Key: key, IPs: []string{"203.0.113.7"}, ReplaceKey: true}
 	if line.In(store.Line21, store.Line22, store.Line23) {
 		u.Name = "Default"
 	}

@@ -299,7 +299,7 @@ func apsNewPlan(t Target, v Values, fields []Field) (*Plan, error) {
 	}
 	plan.Tables = apsTables
 	plan.Show = append(plan.Show,
-		Info{Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/response"},
+		Info{Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/response", Required: true},
 		Info{Label: "Cron: check pending payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/checkPaymentStatus"},
 		Info{Label: "Cron: recurring payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/recurring"})
 	plan.Notices = append(plan.Notices, apsNotices(v)...)
@@ -344,7 +344,7 @@ func apsLegacyPlan(t Target, v Values, fields []Field) (*Plan, error) {
 		plan.ExtraPermissions = []string{"payment/payfort_fort"}
 	}
 	route := "payment/payfort_fort/response"
-	plan.Show = append(plan.Show, Info{Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=" + route})
+	plan.Show = append(plan.Show, Info{Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=" + route, Required: true})
 	plan.Notices = append(plan.Notices, apsNotices(v)...)
 	return plan, nil
 }

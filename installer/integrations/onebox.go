@@ -67,10 +67,10 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 			ip = "<OneBox's IP>"
 		}
 		plan.Show = append(plan.Show,
-			Info{Label: "Database server", Value: net.JoinHostPort(d.Host, strconv.Itoa(d.Port))},
-			Info{Label: "Database", Value: d.Database},
-			Info{Label: "Database user", Value: d.User},
-			Info{Label: "Database password", Value: d.Password, Secret: true},
+			Info{Label: "Database server", Value: net.JoinHostPort(d.Host, strconv.Itoa(d.Port)), Required: true},
+			Info{Label: "Database", Value: d.Database, Required: true},
+			Info{Label: "Database user", Value: d.User, Required: true},
+			Info{Label: "Database password", Value: d.Password, Secret: true, Required: true},
 			Info{Label: "Grant OneBox's address needs (your host's Remote MySQL page, or run as the database's owner)",
 				Value: fmt.Sprintf("GRANT SELECT, INSERT, UPDATE, DELETE ON `%s`.* TO '%s'@'%s';", d.Database, d.User, ip)})
 	}

@@ -123,6 +123,9 @@ type Info struct {
 	Label  string `json:"label"`
 	Value  string `json:"value"`
 	Secret bool   `json:"secret,omitempty"` // masked until the user asks
+	// Required: the integration does not work until the merchant puts
+	// this in the provider's portal (the others are for reference).
+	Required bool `json:"required,omitempty"`
 }
 
 // Table is a table the extension's install() creates, with its CREATE

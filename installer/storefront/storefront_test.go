@@ -33,7 +33,7 @@ func TestHomeAndAPILoginEveryLine(t *testing.T) {
 			key, _ := keygen.Generate(64)
 			d, sc := connect(t, ts, st, line)
 			// The API user without this machine's address first.
-			u := access.APIUser{Name: "Default", Key: key, IPs: []string{"203.0.113.7"}}
+			u := access.APIUser{Name: "Default", Key: key, IPs: []string{"203.0.113.7"}, ReplaceKey: true}
 			if line == store.Line30 || line == store.Line40 || line == store.Line41 {
 				u.Name = "ocsetup"
 			}

@@ -40,7 +40,7 @@ func startXvfb(t *testing.T) string {
 			continue
 		}
 		display := fmt.Sprintf(":%d", n)
-		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+		cmd := exec.Command("Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp")
 		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -130,42 +130,52 @@ func TestRunCommandOpensWindow(t *testing.T) {
 	shots := filepath.Join(root, "screenshots")
 	// Give the first frame time to be drawn: wait until the screen shows
 	// more than the empty root window.
-	img := x.shotWhen(filepath.Join(shots, "1-welcome.png"), func(img image.Image) bool { return colours(img) > 16 })
-	if b := img.Bounds(); b.Dx() < 800 || b.Dy() < 500 {
-		t.Fatalf("the window is only %v", b)
+	x.shotWhen(filepath.Join(t.TempDir(), "first.png"), func(img image.Image) bool { return colours(img) > 16 })
+	// The merchant's laptop screen: the window fills 1366×768 (there is no
+	// window manager to do it), and every step is taken at that size.
+	x.run("xdotool", "windowsize", x.id, "1366", "768")
+	x.click(700, 600) // an empty spot: the window redraws at its new size
+	img := x.shotWhen(filepath.Join(shots, "1-welcome.png"), func(img image.Image) bool {
+		return img.Bounds().Dx() == 1366 && img.Bounds().Dy() == 768 && colours(img) > 16
+	})
+	if b := img.Bounds(); b.Dx() != 1366 || b.Dy() != 768 {
+		t.Fatalf("the window is %v, not 1366×768", b)
 	}
-	// The whole wizard on the built-in demo store, clicked through as a
-	// user would (positions in the 960×640 window; the steps' buttons sit
-	// at the top of each screen, Next at the bottom right).
-	next := func() { x.click(918, 617) }
+	// The whole wizard on the built-in demo store (OneBox, every step),
+	// clicked through as a user would: positions in the 1366×768 window,
+	// the step's buttons at the top of each screen, Next at the bottom right.
+	next := func() { x.click(1322, 745) }
 	steps := []struct {
 		shot  string
 		do    func()
 		quiet time.Duration // how long the screen must stay unchanged
 	}{
-		{"2-connect.png", func() { x.click(270, 490) }, 500 * time.Millisecond},      // Try a demo store
-		{"3-trust.png", func() { x.click(305, 397) }, 500 * time.Millisecond},        // Connect and find the store
-		{"", func() { x.click(565, 421) }, 500 * time.Millisecond},                   // Trust and connect
-		{"", func() { next(); x.wait(); x.click(295, 202) }, 500 * time.Millisecond}, // Package: check what will change
-		{"4-package.png", func() { x.click(422, 202) }, time.Second},                 // Upload
-		{"5-credentials.png", func() { next(); x.wait(); x.click(578, 123) }, time.Second},
-		{"6-access.png", func() {
+		{"2-connect.png", func() { x.click(288, 451) }, 500 * time.Millisecond},      // Try a demo store
+		{"3-trust.png", func() { x.click(322, 378) }, 500 * time.Millisecond},        // Connect and find the store
+		{"", func() { x.click(767, 486) }, 500 * time.Millisecond},                   // Trust and connect
+		{"", func() { next(); x.wait(); x.click(312, 202) }, 500 * time.Millisecond}, // Package: check what will change
+		{"4-package.png", func() { x.click(439, 202) }, time.Second},                 // Upload
+		{"5-database-access.png", func() { next(); x.wait(); x.click(789, 123) }, time.Second},
+		{"6-api-access.png", func() {
 			next()
 			x.wait()
-			x.click(820, 123) // Generate
-			x.click(628, 258) // Allowed IPs
+			x.click(789, 508) // the provider's IP addresses
 			x.run("xdotool", "type", "--window", x.id, "127.0.0.1")
-			x.click(578, 318) // Create the API user
+			x.click(789, 607) // Create the API user
 		}, time.Second},
-		{"", func() { next(); x.wait(); x.click(578, 123) }, 500 * time.Millisecond}, // Settings: show
-		{"7-settings.png", func() { x.click(578, 416) }, time.Second},                // Save
-		{"8-test.png", func() { next(); x.wait(); x.click(280, 123) }, 2 * time.Second},
-		{"9-sync.png", func() { next(); x.wait(); x.click(578, 123) }, 2 * time.Second},
+		{"", func() { next(); x.wait(); x.click(789, 105) }, 500 * time.Millisecond}, // Settings: show
+		{"7-settings.png", func() { x.click(789, 379) }, time.Second},                // Save
+		{"8-test.png", func() { next(); x.wait(); x.click(297, 123) }, 2 * time.Second},
+		{"9-sync.png", func() { next(); x.wait(); x.click(789, 123) }, 2 * time.Second},
+		{"10-finish.png", func() { next() }, time.Second},
 	}
 	for _, st := range steps {
 		before := x.grab()
 		st.do()
 		img := x.settle(before, st.quiet)
+		if b := img.Bounds(); b.Dx() != 1366 || b.Dy() != 768 {
+			t.Errorf("%s: the window became %v", st.shot, b)
+		}
 		if st.shot != "" {
 			writePNG(t, filepath.Join(shots, st.shot), img)
 		}

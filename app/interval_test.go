@@ -1,0 +1,26 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// TestOneSourceForTheStatusCheckInterval: the Sync step runs Amazon Payment
+// Services' status check at the interval the Settings form proposes.
+func TestOneSourceForTheStatusCheckInterval(t *testing.T) {
+	st := store.Store{Line: store.Line30, Version: "3.0.3.8"}
+	if got := fieldDefault("amazon_ps", "check_status_cron_duration", st); got != "15" {
+		t.Fatalf("default interval %q, want the form's 15", got)
+	}
+}
+
+func TestNoticesFitThePath(t *testing.T) {
+	n := []string{"Without the admin, the Mada and Meeza BIN lists are not written.", "Sandbox mode is on."}
+	if got := NoticesFor(n, true); len(got) != 1 || got[0] != n[1] {
+		t.Fatalf("through the admin: %q", got)
+	}
+	if got := NoticesFor(n, false); len(got) != 2 {
+		t.Fatalf("through the database: %q", got)
+	}
+}

@@ -1,0 +1,41 @@
+package integrations
+
+// Needs says which parts of the setup an integration uses, so the wizard
+// shows only those steps and the test runs only those checks.
+type Needs struct {
+	// APIUser: the provider logs in to the store's API with its own key,
+	// so the store needs an API user (System > Users > API).
+	APIUser bool
+	// ProviderIPs: the API user's allow-list must hold the provider's
+	// addresses (the merchant types them; none is no access).
+	ProviderIPs bool
+	// APIUserName is the user ocsetup creates when the merchant does not
+	// pick an existing one: named after the integration, so nothing the
+	// store already has is changed.
+	APIUserName string
+	// KeyOnlyLogin: the connector sends the key alone; OpenCart 3.0 then
+	// checks it against the user named "Default" (its api/login's
+	// default), which the merchant must know before choosing a user.
+	KeyOnlyLogin bool
+	// Sync: the integration exchanges data with the store that the Sync
+	// step watches, or has a job to run where the server has no cron.
+	Sync bool
+}
+
+// Needs are the profile's parts of the setup.
+func (p Profile) Needs() Needs {
+	switch p.ID {
+	case "onebox":
+		return Needs{APIUser: true, ProviderIPs: true, APIUserName: "ocsetup OneBox", KeyOnlyLogin: true, Sync: true}
+	case "amazon_ps":
+		// Amazon Payment Services talks to the store through its own
+		// callback URLs signed with the SHA phrases, never the store's API;
+		// its status check is a job the Sync step can run.
+		return Needs{Sync: true}
+	default:
+		// Despatch Cloud's key is a setting of its module (the Settings
+		// step), not an API user; LatitudePay and custom extensions need
+		// no API access either.
+		return Needs{}
+	}
+}
