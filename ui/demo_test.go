@@ -16,6 +16,12 @@ import (
 // demoProgram is cmd/ocsetup-demo, built when a test first needs it.
 var demoProgram testenv.DemoProgram
 
+// useDemoProgram points the demo button at the built program: the app
+// looks for it beside itself, and the test binary has none there.
+func useDemoProgram(t *testing.T) {
+	t.Setenv(demoprog.ProgramVar, demoProgram.Path(t))
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	demoProgram.Remove()
@@ -26,8 +32,7 @@ func TestMain(m *testing.M) {
 // store and fills the Connect screen; connecting shows its host key and
 // finds its store. No test servers are needed.
 func TestTryDemoStore(t *testing.T) {
-	// The app finds the program beside itself; the test binary has none.
-	t.Setenv(demoprog.ProgramVar, demoProgram.Path(t))
+	useDemoProgram(t)
 	a := test.NewTempApp(t)
 	wiz := app.NewWizard(t.TempDir())
 	defer wiz.Session.Close()

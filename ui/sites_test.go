@@ -16,6 +16,7 @@ import (
 // and opening it fills the Connect screen again.
 func TestSaveAndReopenSite(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus") // no keychain
+	useDemoProgram(t)
 	a := test.NewTempApp(t)
 	wiz := app.NewWizard(t.TempDir())
 	defer wiz.Session.Close()
