@@ -32,6 +32,7 @@ type ftpConn struct {
 	ctrl    net.Conn
 	tlsConf *tls.Config
 	noSize  bool // learnt by a pipe: the server has no SIZE command
+	noStat  bool // learnt by ListMany: the server does not list with STAT
 }
 
 // connSet tracks every TCP connection an FTP session opened, so that a
