@@ -1,9 +1,14 @@
-// Command upload compares ocsetup's upload with lftp and rclone on a slow
-// link: a 300-file, 3 MB plugin-like tree (40 folders, depth 7) sent to the
-// local test servers (started by internal/testenv/cmd/testservers, named by
-// $OCSETUP_TESTENV) through a proxy that adds 50 ms of round trip, with 2
-// connections each, over FTP and SFTP. It prints the seconds of each run
-// (with the load average before and after) and a table of the medians.
+// Command upload measures `ocsetup upload` as a user runs it (a process:
+// login, discovery, plan, upload, verification) against tuned lftp and
+// rclone, on a slow link: a 300-file, 3 MB plugin-like tree (40 folders,
+// depth 7) sent to the local test servers (started by
+// internal/testenv/cmd/testservers, named by $OCSETUP_TESTENV) through a
+// proxy that adds 50 ms of round trip and charges one more for each new TCP
+// connection, with 2 connections each, over FTP and SFTP. Each tool uploads
+// into a store, then uploads again with nothing changed. It prints each run
+// (seconds, the most connections open at once at the proxy, FTP commands
+// sent, the load average before and after) and a Markdown table of the
+// medians.
 //
 // For FTP it starts a vsftpd of its own listening on a second loopback
 // address, 127.0.0.3, that announces 127.0.0.1 for passive mode; the proxy
@@ -13,13 +18,14 @@
 //
 //	go run ./bench/upload [-runs 3] [-tools ocsetup,lftp,rclone] [-protos ftp,sftp]
 //
-// See bench/README.md.
+// Run it from the repository root (it builds ocsetup). See bench/README.md.
 package main
 
 import (
-	"context"
+	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -32,9 +38,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ocsetup/ocsetup/installer/deploy"
-	"github.com/ocsetup/ocsetup/installer/pkg"
-	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
 
@@ -46,7 +50,8 @@ const pasvPorts = 40
 var (
 	toolsFlag  = flag.String("tools", "ocsetup,lftp,rclone", "tools to run, comma-separated")
 	protosFlag = flag.String("protos", "ftp,sftp", "protocols to run, comma-separated")
-	runsFlag   = flag.Int("runs", 1, "rounds; each runs every tool once, and the table shows the median")
+	runsFlag   = flag.Int("runs", 3, "rounds; each runs every tool once, and the table shows the median")
+	verbose    = flag.Bool("v", false, "show ocsetup's progress lines, each with the seconds since its start")
 )
 
 func main() {
@@ -55,6 +60,14 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
+}
+
+// result is one run of one tool: an upload into an empty store, then the
+// same upload again with nothing changed.
+type result struct {
+	up, again           float64 // seconds
+	upConns, againConns int64   // most connections open at once
+	upCmds, againCmds   int64   // FTP commands sent (0: not counted)
 }
 
 func run() error {
@@ -66,7 +79,7 @@ func run() error {
 	for _, tool := range tools {
 		if tool != "ocsetup" {
 			if _, err := exec.LookPath(tool); err != nil {
-				return err
+				return fmt.Errorf("%w (apt-get install %s)", err, tool)
 			}
 		}
 	}
@@ -75,96 +88,172 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(work)
+	bin := filepath.Join(work, "ocsetup")
+	if slices.Contains(tools, "ocsetup") {
+		// The command a user runs, built from this checkout.
+		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+			return fmt.Errorf("build ocsetup (run the bench from the repository root): %v\n%s", err, out)
+		}
+	}
 	tree := filepath.Join(work, "xpay", "upload")
-	files, folders, bytes, err := writeTree(tree)
+	files, folders, size, err := writeTree(tree)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("tree: %d files, %.2f MB, %d folders, depth 7; %v round trip added; 2 connections; %d CPUs\n\n",
-		files, float64(bytes)/1e6, folders, 2*oneWay, runtime.NumCPU())
+	fmt.Printf("tree: %d files, %.2f MB, %d folders, depth 7; %v round trip added, one more per new TCP connection; 2 connections; %d CPUs\n\n",
+		files, float64(size)/1e6, folders, 2*oneWay, runtime.NumCPU())
 
 	ftpSite := env.Sites[testenv.FTP]
-	ftpPort, stopFTP, err := startFTP(work, ftpSite)
+	ftpProxy, stopFTP, err := startFTP(work, ftpSite)
 	if err != nil {
 		return err
 	}
 	defer stopFTP()
 	sshSite := env.Sites[testenv.SFTP]
-	sshProxy, err := startDelayProxy("127.0.0.1:0", sshSite.Addr(), oneWay)
+	sshProxy, err := startDelayProxy("127.0.0.1:0", sshSite.Addr(), oneWay, false)
 	if err != nil {
 		return err
 	}
 	defer sshProxy.Close()
-	sshPort := sshProxy.l.Addr().(*net.TCPAddr).Port
 
-	secs := map[string][]float64{} // by proto/tool, successful runs
+	results := map[string][]result{} // by proto/tool, successful runs
 	failed := map[string]error{}
+	var loads []string
 	for round := range *runsFlag {
 		for _, proto := range protos {
-			site, port := ftpSite, ftpPort
+			site, proxy := ftpSite, ftpProxy
 			if proto == "sftp" {
-				site, port = sshSite, sshPort
+				site, proxy = sshSite, sshProxy
 			}
+			port := proxy.l.Addr().(*net.TCPAddr).Port
 			for _, tool := range tools {
-				local, remoteDir, err := freshDir(site, tool)
+				key := proto + "/" + tool
+				local, remoteDir, err := freshStore(site, tool)
 				if err != nil {
 					return err
 				}
+				data, err := os.MkdirTemp("", "ocsetup-bench-data-")
+				if err != nil {
+					return err
+				}
+				var res result
 				load0 := loadAvg()
-				start := time.Now()
-				switch tool {
-				case "ocsetup":
-					err = runOcsetup(site, proto, port, remoteDir, filepath.Dir(tree))
-				case "lftp":
-					err = runLftp(site, proto, port, remoteDir, tree)
-				case "rclone":
-					err = runRclone(site, proto, port, remoteDir, tree)
-				default:
-					err = fmt.Errorf("unknown tool %q", tool)
+				for pass := range 2 {
+					proxy.Reset()
+					start := time.Now()
+					switch tool {
+					case "ocsetup":
+						err = runOcsetup(bin, data, site, proto, port, remoteDir, filepath.Dir(tree))
+					case "lftp":
+						err = runLftp(site, proto, port, remoteDir, tree)
+					case "rclone":
+						err = runRclone(site, proto, port, remoteDir, tree)
+					default:
+						err = fmt.Errorf("unknown tool %q", tool)
+					}
+					took := time.Since(start).Seconds()
+					if err == nil {
+						err = sameTree(tree, local)
+					}
+					if err != nil {
+						break
+					}
+					if pass == 0 {
+						res.up, res.upConns, res.upCmds = took, proxy.Peak(), proxy.Lines()
+					} else {
+						res.again, res.againConns, res.againCmds = took, proxy.Peak(), proxy.Lines()
+					}
 				}
-				took := time.Since(start).Seconds()
-				if err == nil {
-					err = sameTree(tree, local)
-				}
-				key := proto + "/" + tool
+				load1 := loadAvg()
+				loads = append(loads, load0, load1)
 				if err != nil {
 					failed[key] = err
 				} else {
-					secs[key] = append(secs[key], took)
+					results[key] = append(results[key], res)
 				}
-				fmt.Printf("round %d  %-8s %-5s %6.1f s  load %s → %s  %s\n", round+1, tool, proto, took, load0, loadAvg(), errText(err))
+				fmt.Printf("round %d  %-8s %-5s upload %6.1f s (%d conns, %d cmds)  again %6.1f s (%d conns, %d cmds)  load %s → %s  %s\n",
+					round+1, tool, proto, res.up, res.upConns, res.upCmds, res.again, res.againConns, res.againCmds, load0, load1, errText(err))
 				_ = os.RemoveAll(local)
+				_ = os.RemoveAll(data)
 			}
 		}
 	}
-	fmt.Printf("\nmedian of %d (seconds)\n", *runsFlag)
-	fmt.Printf("%-6s %9s %9s %9s  %s\n", "", "ocsetup", "lftp", "rclone", "ocsetup / faster peer (target ≤ 0.80)")
-	for _, proto := range protos {
-		cell := func(tool string) (string, float64) {
-			key := proto + "/" + tool
-			if failed[key] != nil || len(secs[key]) == 0 {
-				return "failed", 0
-			}
-			m := median(secs[key])
-			return fmt.Sprintf("%.1f", m), m
-		}
-		o, ov := cell("ocsetup")
-		l, lv := cell("lftp")
-		r, rv := cell("rclone")
-		ratio := "n/a"
-		if peer := minPositive(lv, rv); ov > 0 && peer > 0 {
-			verdict := "met"
-			if ov > 0.8*peer {
-				verdict = "MISSED"
-			}
-			ratio = fmt.Sprintf("%.2f %s", ov/peer, verdict)
-		}
-		fmt.Printf("%-6s %9s %9s %9s  %s\n", proto, o, l, r, ratio)
-	}
+	printTable(tools, protos, results, failed, loads)
 	if len(failed) > 0 {
 		return fmt.Errorf("%d tool/protocol pairs failed", len(failed))
 	}
 	return nil
+}
+
+// printTable prints the medians as a Markdown table, with the ratio to
+// lftp and the issue's targets.
+func printTable(tools, protos []string, results map[string][]result, failed map[string]error, loads []string) {
+	fmt.Printf("\nmedian of %d; 1-minute load average during the runs: %s to %s\n\n", *runsFlag, minLoad(loads), maxLoad(loads))
+	fmt.Printf("| 2 connections, 50 ms RTT |")
+	for _, t := range tools {
+		fmt.Printf(" %s |", t)
+	}
+	fmt.Printf(" ocsetup / lftp (target) |\n|---|")
+	for range tools {
+		fmt.Printf("---|")
+	}
+	fmt.Printf("---|\n")
+	targets := map[string]float64{"ftp/up": 0.5, "sftp/up": 0.2, "ftp/again": 0.5, "sftp/again": 0.5}
+	for _, proto := range protos {
+		for _, pass := range []string{"up", "again"} {
+			name := strings.ToUpper(proto) + " upload"
+			if pass == "again" {
+				name = strings.ToUpper(proto) + " re-upload, nothing changed"
+			}
+			fmt.Printf("| %s |", name)
+			secs := map[string]float64{}
+			for _, tool := range tools {
+				rs := results[proto+"/"+tool]
+				if failed[proto+"/"+tool] != nil || len(rs) == 0 {
+					fmt.Printf(" failed |")
+					continue
+				}
+				var t []float64
+				var conns, cmds int64
+				for _, r := range rs {
+					if pass == "up" {
+						t, conns, cmds = append(t, r.up), max(conns, r.upConns), max(cmds, r.upCmds)
+					} else {
+						t, conns, cmds = append(t, r.again), max(conns, r.againConns), max(cmds, r.againCmds)
+					}
+				}
+				secs[tool] = median(t)
+				c := fmt.Sprintf("%d conns", conns)
+				if cmds > 0 {
+					c += fmt.Sprintf(", %d cmds", cmds)
+				}
+				fmt.Printf(" %.1f s (%s) |", secs[tool], c)
+			}
+			ratio := "n/a"
+			if o, l := secs["ocsetup"], secs["lftp"]; o > 0 && l > 0 {
+				verdict := "met"
+				if o > targets[proto+"/"+pass]*l {
+					verdict = "missed"
+				}
+				ratio = fmt.Sprintf("**%.2f** (≤ %.2f: %s)", o/l, targets[proto+"/"+pass], verdict)
+			}
+			fmt.Printf(" %s |\n", ratio)
+		}
+	}
+}
+
+func minLoad(l []string) string { return pickLoad(l, func(a, b float64) bool { return a < b }) }
+func maxLoad(l []string) string { return pickLoad(l, func(a, b float64) bool { return a > b }) }
+
+func pickLoad(l []string, better func(a, b float64) bool) string {
+	best, out := 0.0, "?"
+	for _, s := range l {
+		v, err := strconv.ParseFloat(s, 64)
+		if err == nil && (out == "?" || better(v, best)) {
+			best, out = v, s
+		}
+	}
+	return out
 }
 
 func median(v []float64) float64 {
@@ -174,16 +263,6 @@ func median(v []float64) float64 {
 		return (s[n/2-1] + s[n/2]) / 2
 	}
 	return s[len(s)/2]
-}
-
-func minPositive(a, b float64) float64 {
-	switch {
-	case a <= 0:
-		return b
-	case b <= 0:
-		return a
-	}
-	return min(a, b)
 }
 
 // loadAvg is the 1-minute load average: other work on the machine skews
@@ -243,24 +322,31 @@ func writeTree(root string) (files, folderCount int, total int64, err error) {
 	return 300, len(folders), total, nil
 }
 
-// freshDir makes an empty folder for one run, owned by the site's user.
-func freshDir(s testenv.Site, tool string) (local, remoteDir string, err error) {
+// freshStore makes a folder for one run holding an OpenCart 3.0 store's
+// files (what discovery looks for), owned by the site's user.
+func freshStore(s testenv.Site, tool string) (local, remoteDir string, err error) {
 	remoteDir = path.Join(s.StartDir, "bench-"+tool+"-"+testenv.RandomName(3))
 	local = s.LocalPath(remoteDir)
 	if err := os.Mkdir(local, 0o755); err != nil {
 		return "", "", err
 	}
-	return local, remoteDir, os.Lchown(local, s.UID, s.GID)
+	err = fixture.WriteFiles(fixture.Options{Version: "3.0.3.8", Root: local, URL: "http://127.0.0.1/", Prefix: "oc_",
+		DB: fixture.DB{Host: "127.0.0.1", Port: 3306, User: "u", Password: "p", Name: "d"}})
+	if err != nil {
+		return "", "", err
+	}
+	return local, remoteDir, testenv.ChownTree(local, s.UID, s.GID)
 }
 
 // startFTP runs a plain-FTP vsftpd of the bench's own on 127.0.0.3 that
 // announces 127.0.0.1 for passive mode, and the delaying proxy on 127.0.0.1
 // for its control port and each of its passive ports. It returns the
-// proxy's control port.
-func startFTP(work string, s testenv.Site) (int, func(), error) {
+// proxy of its control port, which counts the control connections and the
+// commands (the passive ports' proxies count nothing).
+func startFTP(work string, s testenv.Site) (*delayProxy, func(), error) {
 	port, err := freePort("127.0.0.3")
 	if err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	pasv := 0
 	for try := 0; try < 50 && pasv == 0; try++ {
@@ -281,11 +367,11 @@ func startFTP(work string, s testenv.Site) (int, func(), error) {
 		}
 	}
 	if pasv == 0 {
-		return 0, nil, fmt.Errorf("no free passive port range")
+		return nil, nil, fmt.Errorf("no free passive port range")
 	}
 	empty := filepath.Join(work, "empty")
 	if err := os.MkdirAll(empty, 0o755); err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	conf := fmt.Sprintf(`listen=YES
 listen_ipv6=NO
@@ -314,12 +400,12 @@ ssl_enable=NO
 `, port, s.LocalRoot, empty, pasv, pasv+pasvPorts-1)
 	cfg := filepath.Join(work, "vsftpd.conf")
 	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	cmd := exec.Command("/usr/sbin/vsftpd", cfg)
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -345,29 +431,29 @@ ssl_enable=NO
 		case werr := <-exited:
 			exited <- werr
 			stop()
-			return 0, nil, fmt.Errorf("vsftpd exited: %v", werr)
+			return nil, nil, fmt.Errorf("vsftpd exited: %v", werr)
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			stop()
-			return 0, nil, fmt.Errorf("vsftpd does not listen on %s: %v", ctrlAddr, err)
+			return nil, nil, fmt.Errorf("vsftpd does not listen on %s: %v", ctrlAddr, err)
 		}
 	}
-	ctrl, err := startDelayProxy("127.0.0.1:0", ctrlAddr, oneWay)
+	ctrl, err := startDelayProxy("127.0.0.1:0", ctrlAddr, oneWay, true)
 	if err != nil {
 		stop()
-		return 0, nil, err
+		return nil, nil, err
 	}
 	proxies = append(proxies, ctrl)
 	for p := pasv; p < pasv+pasvPorts; p++ {
-		dp, err := startDelayProxy(fmt.Sprintf("127.0.0.1:%d", p), fmt.Sprintf("127.0.0.3:%d", p), oneWay)
+		dp, err := startDelayProxy(fmt.Sprintf("127.0.0.1:%d", p), fmt.Sprintf("127.0.0.3:%d", p), oneWay, false)
 		if err != nil {
 			stop()
-			return 0, nil, err
+			return nil, nil, err
 		}
 		proxies = append(proxies, dp)
 	}
-	return ctrl.l.Addr().(*net.TCPAddr).Port, stop, nil
+	return ctrl, stop, nil
 }
 
 func freePort(host string) (int, error) {
@@ -379,45 +465,53 @@ func freePort(host string) (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// runOcsetup plans and uploads the package with the deploy engine, as
-// `ocsetup upload` does (verification not included: the peers do none).
-func runOcsetup(s testenv.Site, proto string, port int, remoteDir, pkgDir string) error {
-	ctx := context.Background()
-	data, err := os.MkdirTemp("", "ocsetup-bench-data-")
-	if err != nil {
-		return err
+// runOcsetup runs `ocsetup upload` as a user does: login, discovery, plan,
+// upload and verification, each run a process of its own. data is its data
+// folder (manifests, known hosts), kept between the upload and the re-upload.
+// The PHP probe is left out (--store-url): the test PHP server is not
+// behind the proxy.
+func runOcsetup(bin, data string, s testenv.Site, proto string, port int, remoteDir, pkgDir string) error {
+	url := fmt.Sprintf("%s://%s@127.0.0.1:%d%s", proto, s.User, port, remoteDir)
+	cmd := exec.Command(bin, "upload", url, pkgDir, "--connections", "2", "--trust-new", "--allow-plain")
+	cmd.Env = append(os.Environ(), "OCSETUP_PASSWORD="+s.Password, "OCSETUP_HOME="+data)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	if *verbose {
+		cmd.Stderr = &stamped{w: os.Stdout, start: time.Now()}
 	}
-	defer os.RemoveAll(data)
-	trust := remote.NewTrust(data)
-	trust.TrustNew = true
-	site := remote.Site{Protocol: remote.Protocol(proto), Host: "127.0.0.1", Port: port, User: s.User,
-		Password: s.Password, AllowPlain: true, Timeout: 30 * time.Second}
-	pool, err := remote.Open(ctx, site, trust, 2)
-	if err != nil {
-		return err
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%v: %s", err, out.String())
 	}
-	defer pool.Close()
-	p, err := pkg.Open(pkgDir)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	e := &deploy.Engine{Files: pool, Trust: trust, DataDir: data,
-		Store: deploy.Store{Root: remoteDir, Version: "3.0.3.8", AdminDir: "admin"}}
-	pl, err := e.Plan(ctx, p, deploy.PlanOptions{})
-	if err != nil {
-		return err
-	}
-	_, err = e.Upload(ctx, pl, p)
-	return err
+	return nil
 }
 
-// runLftp runs `lftp mirror -R --parallel=2`; over SFTP lftp's ssh accepts
+// stamped writes each line with the seconds since start.
+type stamped struct {
+	w     io.Writer
+	start time.Time
+	part  []byte
+}
+
+func (s *stamped) Write(b []byte) (int, error) {
+	s.part = append(s.part, b...)
+	for {
+		i := bytes.IndexByte(s.part, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		fmt.Fprintf(s.w, "    %6.2f  %s\n", time.Since(s.start).Seconds(), s.part[:i])
+		s.part = s.part[i+1:]
+	}
+}
+
+// runLftp runs lftp tuned as the issue names it: `mirror -R --no-perms
+// --parallel=2`, FTP with ftp:sync-mode off; over SFTP lftp's ssh accepts
 // the proxy's host key without asking.
 func runLftp(s testenv.Site, proto string, port int, remoteDir, tree string) error {
-	script := fmt.Sprintf(`set net:max-retries 2; set net:reconnect-interval-base 1; set ftp:ssl-allow no;
+	script := fmt.Sprintf(`set net:max-retries 2; set net:reconnect-interval-base 1; set ftp:ssl-allow no; set ftp:sync-mode off;
 set sftp:connect-program "ssh -a -x -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null";
-open -u %s,%s %s://127.0.0.1:%d; mirror -R --parallel=2 %s %s`,
+open -u %s,%s %s://127.0.0.1:%d; mirror -R --no-perms --parallel=2 %s %s`,
 		s.User, lftpQuote(s.Password), proto, port, tree, remoteDir)
 	out, err := exec.Command("lftp", "-c", script).CombinedOutput()
 	if err != nil {
@@ -428,14 +522,14 @@ open -u %s,%s %s://127.0.0.1:%d; mirror -R --parallel=2 %s %s`,
 
 func lftpQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"` }
 
-// runRclone runs `rclone copy --transfers 2` to an on-the-fly remote, the
-// password obscured as rclone wants it.
+// runRclone runs `rclone copy --transfers 2 --checkers 2` to an on-the-fly
+// remote, the password obscured as rclone wants it.
 func runRclone(s testenv.Site, proto string, port int, remoteDir, tree string) error {
 	obs, err := exec.Command("rclone", "obscure", s.Password).Output()
 	if err != nil {
 		return fmt.Errorf("rclone obscure: %w", err)
 	}
-	args := []string{"copy", "--transfers", "2", "--config", "/dev/null",
+	args := []string{"copy", "--transfers", "2", "--checkers", "2", "--config", "/dev/null",
 		"--" + proto + "-host", "127.0.0.1", "--" + proto + "-port", strconv.Itoa(port),
 		"--" + proto + "-user", s.User, "--" + proto + "-pass", strings.TrimSpace(string(obs)),
 		tree, ":" + proto + ":" + remoteDir}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,25 +16,47 @@ import (
 // A close travels the same line: it reaches the other side oneWay after the
 // proxy saw it, behind the data, as a half-close (the other direction goes
 // on until its sender closes too).
+//
+// A new connection costs a round trip, as TCP's handshake does on a real
+// link: the server sees it oneWay after the client connected (so its first
+// words reach the client one round trip after the connect), and what the
+// client sends first reaches the server one and a half round trips after.
+//
+// It counts the connections open at once (the most, since Reset) and, with
+// countLines, the lines the clients sent (FTP commands).
 type delayProxy struct {
-	l      net.Listener
-	target string
-	oneWay time.Duration
-	wg     sync.WaitGroup
+	l          net.Listener
+	target     string
+	oneWay     time.Duration
+	countLines bool
+	wg         sync.WaitGroup
+
+	open, peak, lines atomic.Int64
 }
 
-func startDelayProxy(listen, target string, oneWay time.Duration) (*delayProxy, error) {
+func startDelayProxy(listen, target string, oneWay time.Duration, countLines bool) (*delayProxy, error) {
 	l, err := net.Listen("tcp", listen)
 	if err != nil {
 		return nil, err
 	}
-	p := &delayProxy{l: l, target: target, oneWay: oneWay}
+	p := &delayProxy{l: l, target: target, oneWay: oneWay, countLines: countLines}
 	p.wg.Add(1)
 	go p.serve()
 	return p, nil
 }
 
 func (p *delayProxy) Close() { _ = p.l.Close(); p.wg.Wait() }
+
+// Reset starts counting anew (the connections open now stay counted).
+func (p *delayProxy) Reset() {
+	p.peak.Store(p.open.Load())
+	p.lines.Store(0)
+}
+
+// Peak is the most connections open at once since Reset; Lines the lines
+// clients sent.
+func (p *delayProxy) Peak() int64  { return p.peak.Load() }
+func (p *delayProxy) Lines() int64 { return p.lines.Load() }
 
 func (p *delayProxy) serve() {
 	defer p.wg.Done()
@@ -41,15 +65,24 @@ func (p *delayProxy) serve() {
 		if err != nil {
 			return
 		}
+		n := p.open.Add(1)
+		for old := p.peak.Load(); n > old && !p.peak.CompareAndSwap(old, n); old = p.peak.Load() {
+		}
 		go func() {
+			defer p.open.Add(-1)
+			time.Sleep(p.oneWay) // the SYN on its way
 			s, err := net.Dial("tcp", p.target)
 			if err != nil {
 				_ = c.Close()
 				return
 			}
 			done := make(chan struct{}, 2)
-			go func() { p.pipe(s.(*net.TCPConn), c.(*net.TCPConn)); done <- struct{}{} }()
-			go func() { p.pipe(c.(*net.TCPConn), s.(*net.TCPConn)); done <- struct{}{} }()
+			go func() { p.pipe(c.(*net.TCPConn), s.(*net.TCPConn), false); done <- struct{}{} }()
+			go func() {
+				time.Sleep(p.oneWay) // the SYN-ACK on its way back
+				p.pipe(s.(*net.TCPConn), c.(*net.TCPConn), p.countLines)
+				done <- struct{}{}
+			}()
 			<-done
 			<-done
 			_ = c.Close()
@@ -67,7 +100,7 @@ type chunk struct {
 
 // pipe copies src to dst through the delay line. A close of src becomes a
 // CloseWrite of dst, a failure of src a close of both.
-func (p *delayProxy) pipe(dst, src *net.TCPConn) {
+func (p *delayProxy) pipe(dst, src *net.TCPConn, count bool) {
 	line := make(chan chunk, 4096)
 	go func() {
 		defer close(line)
@@ -75,6 +108,9 @@ func (p *delayProxy) pipe(dst, src *net.TCPConn) {
 			buf := make([]byte, 32<<10)
 			n, err := src.Read(buf)
 			if n > 0 {
+				if count {
+					p.lines.Add(int64(bytes.Count(buf[:n], []byte("\n"))))
+				}
 				line <- chunk{due: time.Now().Add(p.oneWay), data: buf[:n]}
 			}
 			if err != nil {

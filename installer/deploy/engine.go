@@ -17,7 +17,8 @@ import (
 
 // Files is the files channel as deploy uses it; *remote.Pool has it. Do
 // lends one connection at a time and retries transient failures on a fresh
-// one; Size is how many may be open at once.
+// one; Size is how many may be open at once. Deploy opens no connection of
+// its own: the host sees at most Size.
 type Files interface {
 	Do(ctx context.Context, fn func(remote.Conn) error) error
 	Size() int
@@ -32,9 +33,8 @@ type Engine struct {
 	// DataDir is the app's data folder; manifests and backups live in its
 	// deploy/ folder.
 	DataDir string
-	// Trust lets FTP uploads open pipelined connections of their own
-	// (remote.DialFTPPipe); without it FTP goes through Files, at about
-	// three times the round trips per file.
+	// Trust is no longer used: FTP uploads pipeline their commands on the
+	// pool's own connections (remote.FTPPipeOf). Kept for callers.
 	Trust *remote.Trust
 	// Progress, if set, is called from one goroutine at a time.
 	Progress func(Progress)

@@ -34,6 +34,9 @@ func scan(ctx context.Context, files Files, st Store, want []string, all func(re
 		}
 	}
 	t := &tree{dirs: map[string]bool{"": true}, files: map[string]remote.FileInfo{}}
+	if all == nil {
+		return t, scanAtOnce(ctx, files, st, wanted, t)
+	}
 	level := []string{""}
 	var mu sync.Mutex
 	for len(level) > 0 {
@@ -70,6 +73,79 @@ func scan(ctx context.Context, files Files, st Store, want []string, all func(re
 		level = next
 	}
 	return t, nil
+}
+
+// scanAtOnce lists the root and every wanted folder in one go, without
+// waiting for each parent's listing (a package's folders are 7 deep: seven
+// rounds otherwise): the connections share the folders, and each lists its
+// share with remote.ListMany (over SFTP, all in flight together). A
+// folder's listing counts only where its parent's listing shows it as a
+// folder; one that is missing is simply absent.
+func scanAtOnce(ctx context.Context, files Files, st Store, wanted map[string]bool, t *tree) error {
+	dirs := []string{""}
+	for d := range wanted {
+		if d != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	// Parents first, so that the tree is built top down below.
+	level := func(d string) int {
+		if d == "" {
+			return 0
+		}
+		return depth(d)
+	}
+	sort.Slice(dirs, func(i, j int) bool {
+		if li, lj := level(dirs[i]), level(dirs[j]); li != lj {
+			return li < lj
+		}
+		return dirs[i] < dirs[j]
+	})
+	lists := make([][]remote.FileInfo, len(dirs))
+	errs := make([]error, len(dirs))
+	n := max(1, min(files.Size(), len(dirs)))
+	err := parallel(ctx, n, n, func(k int) error {
+		var idx []int
+		var abs []string
+		for i := k; i < len(dirs); i += n {
+			idx = append(idx, i)
+			abs = append(abs, st.abs(dirs[i]))
+		}
+		return files.Do(ctx, func(c remote.Conn) error {
+			ls, es := remote.ListMany(ctx, c, abs)
+			for j, i := range idx {
+				lists[i], errs[i] = ls[j], es[j]
+				// A failed connection fails the share (Do retries it
+				// on a fresh one); the server's answers do not.
+				if k := remote.KindOf(es[j]); es[j] != nil && k != remote.KindNotFound && k != remote.KindPermission {
+					return es[j]
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for i, dir := range dirs {
+		if dir != "" {
+			fi, ok := t.files[dir]
+			if !ok || !fi.IsDir() || !t.dirs[storeDir(dir)] {
+				continue // missing, or not a folder: its listing means nothing
+			}
+			t.dirs[dir] = true
+		}
+		if errs[i] != nil {
+			return errs[i]
+		}
+		for _, fi := range lists[i] {
+			if fi.Name == "." || fi.Name == ".." || fi.Name == "" {
+				continue
+			}
+			t.files[path.Join(dir, fi.Name)] = fi
+		}
+	}
+	return nil
 }
 
 // parallel runs fn(0..n-1) on up to width goroutines and returns the first

@@ -55,6 +55,14 @@ func (q *queue) next() (*task, bool) {
 	return t, true
 }
 
+func (q *queue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.tasks)
+}
+
+func (q *queue) empty() bool { return q.len() == 0 }
+
 func (q *queue) requeue(ts ...*task) {
 	q.mu.Lock()
 	defer q.mu.Unlock()

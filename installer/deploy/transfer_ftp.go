@@ -2,33 +2,52 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
-// ftpTransport uploads over pipelined FTP connections of its own
-// (remote.FTPPipe): two round trips per file instead of six, folders in one
-// batch. It opens as many as the pool may (Files.Size).
+// ftpTransport uploads with pipelined FTP commands (remote.FTPPipe): two
+// round trips per file instead of six, folders in one batch. The pipes are
+// the pool's own connections, borrowed (remote.FTPPipeOf): no extra login,
+// and never more connections than the pool's budget, which hosts that
+// allow two per address enforce with 421.
 type ftpTransport struct {
 	files   Files
-	trust   *remote.Trust
 	retries int
 	backoff time.Duration
 }
 
 func (t *ftpTransport) close() {}
 
-// withPipe runs fn on a fresh pipe, reconnecting after transient failures
-// with exponential backoff. fn must be safe to run again.
+// pipeFailed carries a failure out of Files.Do without its retry: the
+// transport retries itself, with the engine's settings.
+type pipeFailed struct{ err error }
+
+func (e *pipeFailed) Error() string { return e.err.Error() }
+
+// withPipe runs fn on a borrowed pipe, again on a fresh connection after a
+// transient failure, with exponential backoff. fn must be safe to run again.
 func (t *ftpTransport) withPipe(ctx context.Context, fn func(*remote.FTPPipe) error) error {
 	wait := t.backoff
 	for attempt := 0; ; attempt++ {
-		p, err := remote.DialFTPPipe(ctx, t.files.Site(), t.trust)
-		if err == nil {
-			err = fn(p)
-			_ = p.Close()
+		err := t.files.Do(ctx, func(c remote.Conn) error {
+			p, ok := remote.FTPPipeOf(c)
+			if !ok {
+				return errors.New("deploy: an FTP site gave a connection without FTP")
+			}
+			err := fn(p)
+			_ = p.Close() // gives the connection back, or marks it broken
+			if err != nil {
+				return &pipeFailed{err}
+			}
+			return nil
+		})
+		var pf *pipeFailed
+		if errors.As(err, &pf) {
+			err = pf.err
 		}
 		if err == nil || !remote.IsTransient(err) || attempt >= t.retries || ctx.Err() != nil {
 			return err
@@ -57,8 +76,11 @@ func (t *ftpTransport) remove(ctx context.Context, names []string) error {
 }
 
 func (t *ftpTransport) put(ctx context.Context, q *queue, done func(*task)) error {
+	if q.empty() {
+		return nil
+	}
 	done = q.serial(done)
-	err := workers(t.files.Size(), func() error {
+	err := workers(min(t.files.Size(), q.len()), func() error {
 		return t.withPipe(ctx, func(p *remote.FTPPipe) error {
 			inflight := map[string]*task{}
 			err := p.StoreAtomic(ctx,

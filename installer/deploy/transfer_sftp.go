@@ -100,6 +100,9 @@ func (t *sftpTransport) remove(ctx context.Context, names []string) error {
 }
 
 func (t *sftpTransport) put(ctx context.Context, q *queue, done func(*task)) error {
+	if q.empty() {
+		return nil // no session to open
+	}
 	done = q.serial(done)
 	err := workers(t.files.Size(), func() error {
 		return t.files.Do(ctx, func(c remote.Conn) error {

@@ -166,10 +166,8 @@ func (e *Engine) transport() transport {
 	case remote.SFTP:
 		return &sftpTransport{files: e.Files, inFlight: e.inFlight()}
 	case remote.FTP, remote.FTPS, remote.FTPSImplicit:
-		if e.Trust != nil {
-			r, b := e.retries()
-			return &ftpTransport{files: e.Files, trust: e.Trust, retries: r, backoff: b}
-		}
+		r, b := e.retries()
+		return &ftpTransport{files: e.Files, retries: r, backoff: b}
 	}
 	return &connTransport{files: e.Files}
 }

@@ -1,6 +1,7 @@
 package remote
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -25,6 +26,13 @@ type ftpConn struct {
 	conns  *connSet
 	tls    bool
 	broken bool // a cancelled or failed call left the protocol state unknown
+	// ctrl is the control connection as jlaffaye/ftp reads and writes it
+	// (in TLS where tls is set); tlsConf wraps data connections (nil for
+	// plain FTP). FTPPipeOf lends them.
+	ctrl    net.Conn
+	tlsConf *tls.Config
+	noSize  bool // learnt by a pipe: the server has no SIZE command
+	noStat  bool // learnt by ListMany: the server does not list with STAT
 }
 
 // connSet tracks every TCP connection an FTP session opened, so that a
@@ -38,7 +46,7 @@ type connSet struct {
 	idle time.Duration
 }
 
-func (s *connSet) add(c net.Conn) net.Conn {
+func (s *connSet) add(c net.Conn) *trackedConn {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tc := &trackedConn{Conn: c, set: s, idle: s.idle}
@@ -59,6 +67,12 @@ type trackedConn struct {
 	net.Conn
 	set  *connSet
 	idle time.Duration
+	// linger: Close waits (briefly) for the server to close its side, so
+	// that the session is over on the server when Close returns. Set on
+	// control connections: hosts count a session against their
+	// per-address limit until its process exits, and a connection opened
+	// right after a close that did not wait can meet a 421.
+	linger bool
 }
 
 // Read waits at most idle for data: an idle timeout, not a deadline for
@@ -81,63 +95,74 @@ func (c *trackedConn) Close() error {
 	c.set.mu.Lock()
 	delete(c.set.conns, c)
 	c.set.mu.Unlock()
+	if c.linger {
+		lingerClose(c.Conn)
+	}
 	return c.Conn.Close()
 }
 
-// dialFTP connects and logs in. For Protocol FTP it asks for TLS first and
-// falls back to plain FTP only when the site allows it.
-func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
-	switch site.Protocol {
-	case FTPS, FTPSImplicit:
-		return dialFTPMode(ctx, site, trust, site.Protocol)
+// lingerTime bounds how long a close waits for the server's.
+const lingerTime = 3 * time.Second
+
+// lingerClose closes the writing side and reads until the server closed
+// its side (what it still sends, such as the reply to QUIT, is dropped).
+func lingerClose(c net.Conn) {
+	type halfCloser interface{ CloseWrite() error }
+	hc, ok := c.(halfCloser)
+	if !ok || hc.CloseWrite() != nil {
+		return
 	}
-	c, err := dialFTPMode(ctx, site, trust, FTPS)
-	if KindOf(err) != KindTLSNotOffered {
-		return c, err
-	}
-	if !site.AllowPlain {
-		return nil, err
-	}
-	if err := refuseStripped(site.Addr(), trust); err != nil {
-		return nil, err
-	}
-	// The refused TLS attempt's session may still count against a
-	// per-address limit for a moment after we closed it (vsftpd counts it
-	// until its session process exits): a 421 here is retried briefly.
-	wait := 100 * time.Millisecond
-	for attempt := 0; ; attempt++ {
-		c, err = dialFTPMode(ctx, site, trust, FTP)
-		if KindOf(err) != KindTooMany || attempt == 4 {
-			return c, err
-		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return nil, &Error{Kind: KindCanceled, Op: "connect", Host: site.Addr(), Err: ctx.Err()}
-		}
-		wait *= 2
-	}
+	_ = c.SetReadDeadline(time.Now().Add(lingerTime))
+	_, _ = io.Copy(io.Discard, c)
 }
 
-func dialFTPMode(ctx context.Context, site Site, trust *Trust, mode Protocol) (Conn, error) {
+// dialFTP connects and logs in. For Protocol FTP it asks for TLS first and
+// goes on in plain FTP, on the same connection, only when the site allows it.
+//
+// The greeting and AUTH TLS are done here, not by jlaffaye/ftp, so that the
+// control connection (TLS included) is ours: FTPPipeOf lends it to
+// pipelined uploads, and a refused AUTH TLS costs no second connection.
+func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 	addr := site.Addr()
-	var tlsConf *tls.Config
 	var keyErr error // set by the certificate check; clearer than the TLS alert
-	if mode != FTP {
-		tlsConf = ftpTLSConfig(site, trust, &keyErr)
-	}
+	tlsConf := ftpTLSConfig(site, trust, &keyErr)
 	set := &connSet{conns: map[net.Conn]struct{}{}, idle: site.timeout()}
+	stop := watch(ctx, set)
+	ctrl, secure, err := ftpControl(ctx, site, set, tlsConf, trust)
+	if stop() {
+		err = &Error{Kind: KindCanceled, Op: "connect", Host: addr, Err: ctx.Err()}
+	}
+	if err != nil {
+		_ = set.Close()
+		trust.Discard()
+		if keyErr != nil {
+			return nil, keyErr
+		}
+		return nil, err
+	}
+	mode := FTP
+	if secure {
+		mode = site.Protocol
+		if mode == FTP {
+			mode = FTPS
+		}
+	}
 	dialer := &net.Dialer{Timeout: site.timeout()}
 	first := true
 	var ctrlIP net.IP
-	// Every TCP connection goes through here: the control connection first,
-	// then one per transfer. jlaffaye/ftp does not wrap data connections in
-	// TLS when a dial function is given, so this does, with the same config
-	// and so the same session cache (servers that require TLS session reuse
-	// on the data channel answer 425/522 otherwise).
+	if ta, ok := ctrl.RemoteAddr().(*net.TCPAddr); ok {
+		ctrlIP = ta.IP
+	}
+	// The control connection first, then one per transfer. Data
+	// connections are wrapped in TLS here with the same config and so the
+	// same session cache (servers that require TLS session reuse on the
+	// data channel answer 425/522 otherwise).
 	dial := func(network, address string) (net.Conn, error) {
-		control := first
-		if !control && ctrlIP != nil {
+		if first {
+			first = false
+			return ctrl, nil
+		}
+		if ctrlIP != nil {
 			// Data goes to the control connection's address, never to
 			// one the server names (jlaffaye/ftp uses the host name,
 			// which may resolve elsewhere by now).
@@ -149,37 +174,19 @@ func dialFTPMode(ctx context.Context, site Site, trust *Trust, mode Protocol) (C
 		if err != nil {
 			return nil, err
 		}
-		if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok && control {
-			ctrlIP = ta.IP
+		tc := set.add(c)
+		if secure {
+			return tls.Client(tc, tlsConf), nil
 		}
-		c = set.add(c)
-		first = false
-		switch {
-		case control && mode == FTPSImplicit:
-			tc := tls.Client(c, tlsConf)
-			if err := tc.HandshakeContext(ctx); err != nil {
-				_ = c.Close()
-				return nil, err
-			}
-			return tc, nil
-		case !control && tlsConf != nil:
-			return tls.Client(c, tlsConf), nil
-		}
-		return c, nil
+		return tc, nil
 	}
 	opts := []ftp.DialOption{ftp.DialWithDialFunc(dial), ftp.DialWithShutTimeout(site.timeout())}
-	if mode == FTPS {
-		opts = append(opts, ftp.DialWithExplicitTLS(tlsConf))
-	} else if mode == FTPSImplicit {
-		// Makes Login send PBSZ/PROT P; the dial function did the TLS.
+	if secure {
+		// Makes Login send PBSZ/PROT P; the TLS is done.
 		opts = append(opts, ftp.DialWithTLS(tlsConf))
 	}
-	stop := watch(ctx, set)
+	stop = watch(ctx, set)
 	op := "connect"
-	if mode == FTPS {
-		// ftp.Dial sends AUTH TLS; a refusal means the server has no TLS.
-		op = "AUTH TLS"
-	}
 	c, err := ftp.Dial(addr, opts...)
 	if err == nil {
 		op = "login"
@@ -194,16 +201,95 @@ func dialFTPMode(ctx context.Context, site Site, trust *Trust, mode Protocol) (C
 	if err != nil {
 		_ = set.Close()
 		trust.Discard()
-		if keyErr != nil {
-			return nil, keyErr
-		}
 		return nil, ftpError(ctx, op, addr, err, mode)
 	}
 	if err := trust.Commit(); err != nil {
 		_ = c.Quit()
 		return nil, fmt.Errorf("save the trusted certificate: %w", err)
 	}
-	return &ftpConn{c: c, host: addr, conns: set, tls: mode != FTP}, nil
+	fc := &ftpConn{c: c, host: addr, conns: set, tls: secure, ctrl: ctrl, tlsConf: tlsConf}
+	if !secure {
+		fc.tlsConf = nil
+	}
+	return fc, nil
+}
+
+// ftpControl opens the control connection and reads the greeting; for
+// ftps-implicit the TLS comes first, for ftps and ftp it is asked for with
+// AUTH TLS. The connection returned replays a "220" greeting for
+// jlaffaye/ftp, which reads one. secure tells whether it is in TLS.
+func ftpControl(ctx context.Context, site Site, set *connSet, tlsConf *tls.Config, trust *Trust) (c net.Conn, secure bool, err error) {
+	addr := site.Addr()
+	d := net.Dialer{Timeout: site.timeout()}
+	raw, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, false, &Error{Kind: classifyNet(ctx, err), Op: "connect", Host: addr, Err: err}
+	}
+	tc := set.add(raw)
+	tc.linger = true
+	handshake := func(op string) (net.Conn, error) {
+		t := tls.Client(tc, tlsConf)
+		if err := t.HandshakeContext(ctx); err != nil {
+			return nil, ftpError(ctx, op, addr, err, site.Protocol)
+		}
+		return t, nil
+	}
+	if site.Protocol == FTPSImplicit {
+		t, err := handshake("connect")
+		return t, true, err
+	}
+	r := textproto.NewReader(bufio.NewReaderSize(tc, 512))
+	code, msg, err := r.ReadResponse(0)
+	if err == nil && code != 220 {
+		err = &textproto.Error{Code: code, Msg: msg}
+	}
+	if err != nil {
+		return nil, false, ftpError(ctx, "connect", addr, err, site.Protocol)
+	}
+	if _, err := io.WriteString(tc, "AUTH TLS\r\n"); err != nil {
+		return nil, false, ftpError(ctx, "AUTH TLS", addr, err, site.Protocol)
+	}
+	code, msg, err = r.ReadResponse(0)
+	switch {
+	case err != nil && code == 0:
+		return nil, false, ftpError(ctx, "AUTH TLS", addr, err, site.Protocol)
+	case code == 234:
+		t, err := handshake("AUTH TLS")
+		return &replayConn{Conn: t, prefix: []byte(greeting)}, true, err
+	case code == 421:
+		return nil, false, ftpError(ctx, "connect", addr, &textproto.Error{Code: code, Msg: msg}, site.Protocol)
+	case site.Protocol == FTP && site.AllowPlain:
+		err := refuseStripped(addr, trust)
+		if err == nil {
+			return &replayConn{Conn: tc, prefix: []byte(greeting)}, false, nil
+		}
+		_, _ = io.WriteString(tc, "QUIT\r\n")
+		_ = tc.Close()
+		return nil, false, err
+	}
+	// No TLS, and plain FTP is not allowed: end the session properly, so
+	// that the server does not count it a moment longer.
+	_, _ = io.WriteString(tc, "QUIT\r\n")
+	_ = tc.Close()
+	return nil, false, ftpError(ctx, "AUTH TLS", addr, &textproto.Error{Code: code, Msg: msg}, FTPS)
+}
+
+// greeting is what replayConn shows jlaffaye/ftp: the server's own was read.
+const greeting = "220 ready\r\n"
+
+// replayConn reads prefix first, then the connection.
+type replayConn struct {
+	net.Conn
+	prefix []byte
+}
+
+func (c *replayConn) Read(b []byte) (int, error) {
+	if len(c.prefix) > 0 {
+		n := copy(b, c.prefix)
+		c.prefix = c.prefix[n:]
+		return n, nil
+	}
+	return c.Conn.Read(b)
 }
 
 // ftpTLSConfig checks the certificate: one a public authority signed for

@@ -37,6 +37,9 @@ type FTPPipe struct {
 	conns  *connSet
 	noSize bool // the server has no SIZE command
 	broken bool
+	// lender is the pool connection whose control connection this pipe
+	// borrowed (FTPPipeOf); Close then gives it back instead of logging out.
+	lender *ftpConn
 }
 
 // PipeFile is one file for FTPPipe.StoreAtomic.
@@ -90,7 +93,9 @@ func (p *FTPPipe) login(ctx context.Context, site Site) error {
 	if err != nil {
 		return &Error{Kind: classifyNet(ctx, err), Op: "connect", Host: p.host, Err: err}
 	}
-	c = p.conns.add(c)
+	tracked := p.conns.add(c)
+	tracked.linger = true // see trackedConn.linger
+	c = tracked
 	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
 		p.ctrlIP = ta.IP
 	}
@@ -539,15 +544,26 @@ func (p *FTPPipe) dialData(ctx context.Context, addr string) (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c = p.conns.add(c)
+	tc := p.conns.add(c)
 	if p.tlsConf != nil {
-		return tls.Client(c, p.tlsConf), nil
+		return tls.Client(tc, p.tlsConf), nil
 	}
-	return c, nil
+	return tc, nil
 }
 
-// Close logs out, waiting at most 2 seconds for the server.
+// Close logs out, waiting at most 2 seconds for the server's reply and a
+// little longer for it to end the session (see trackedConn.linger). A pipe
+// of FTPPipeOf is given back to its connection instead, or marks it broken.
 func (p *FTPPipe) Close() error {
+	if p.lender != nil {
+		_ = p.ctrl.SetDeadline(time.Time{})
+		if p.broken {
+			p.lender.broken = true
+		}
+		p.lender.noSize = p.noSize
+		p.lender = nil
+		return nil
+	}
 	if !p.broken && p.w != nil {
 		// Not p.send: its write deadline is the site's whole timeout.
 		_, _ = p.w.WriteString("QUIT\r\n")
@@ -555,6 +571,30 @@ func (p *FTPPipe) Close() error {
 		if p.w.Flush() == nil {
 			_, _, _ = p.r.ReadResponse(0)
 		}
+		_ = p.ctrl.Close() // TLS close_notify, then the linger
 	}
 	return p.conns.Close()
+}
+
+// FTPPipeOf lends the control connection of an FTP connection (from Dial,
+// or lent by Pool.Do) as an FTPPipe: pipelined uploads then need no login
+// of their own and stay within the pool's connections. Use c only through
+// the pipe until the pipe's Close, which gives it back (or marks it broken
+// when the pipe failed, so that the pool drops it). ok is false for SFTP.
+func FTPPipeOf(c Conn) (p *FTPPipe, ok bool) {
+	f, ok := c.(*ftpConn)
+	if !ok || f.ctrl == nil {
+		return nil, false
+	}
+	mode := FTP
+	if f.tls {
+		mode = FTPS
+	}
+	p = &FTPPipe{host: f.host, timeout: f.conns.idle, tlsConf: f.tlsConf, mode: mode, conns: f.conns,
+		noSize: f.noSize, broken: f.broken, lender: f}
+	if ta, ok := f.ctrl.RemoteAddr().(*net.TCPAddr); ok {
+		p.ctrlIP = ta.IP
+	}
+	p.setCtrl(f.ctrl)
+	return p, true
 }

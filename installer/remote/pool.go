@@ -16,6 +16,10 @@ import (
 
 // Pool shares a few logged-in connections among concurrent callers.
 // Shared hosts answer 421 above two connections per user, hence the default.
+//
+// Size is the budget for every connection to the host: callers borrow the
+// pool's connections (FTP's pipelined uploads too, remote.FTPPipeOf) rather
+// than open their own, so the host never sees more than Size at once.
 type Pool struct {
 	site  Site
 	trust *Trust
@@ -163,12 +167,16 @@ func (p *Pool) Close() error {
 	p.idle = nil
 	p.closed = true
 	p.mu.Unlock()
-	var errs []error
-	for _, ic := range idle {
-		if err := ic.c.Close(); err != nil {
-			errs = append(errs, err)
-		}
+	errs := make([]error, len(idle))
+	var wg sync.WaitGroup
+	for i, ic := range idle {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = ic.c.Close()
+		}()
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 

@@ -67,6 +67,19 @@ var (
 	siteParents = map[string]bool{"domains": true, "sites": true, "vhosts": true}
 )
 
+// systemDirs are the folders of a server's own system. Discovery from "/"
+// on an account without a chroot never walks them: no store lives there,
+// and /proc or /usr alone hold thousands of folders.
+var systemDirs = map[string]bool{"/proc": true, "/sys": true, "/dev": true, "/boot": true, "/etc": true,
+	"/usr": true, "/bin": true, "/sbin": true, "/lib": true, "/lib32": true, "/lib64": true, "/libx32": true,
+	"/run": true, "/snap": true, "/tmp": true, "/lost+found": true, "/root": true,
+	"/var/lib": true, "/var/cache": true, "/var/log": true, "/var/spool": true, "/var/run": true,
+	"/var/lock": true, "/var/tmp": true, "/var/mail": true, "/var/backups": true}
+
+// serverWebRoots are where a server's own web folders usually are, looked
+// at when discovery starts at "/".
+var serverWebRoots = []string{"/var/www", "/srv/www", "/srv/http"}
+
 // otherApps recognises what is there when OpenCart is not.
 var otherApps = map[string]string{"wp-config.php": "WordPress", "configuration.php": "Joomla",
 	"app/etc/env.php": "Magento", "config/settings.inc.php": "PrestaShop"}
@@ -75,9 +88,25 @@ var otherApps = map[string]string{"wp-config.php": "WordPress", "configuration.p
 // (public_html, www, htdocs, httpdocs, html, domains/*/public_html…) and
 // two levels below start. Listings run in parallel; the files channel's
 // pool bounds the connections.
+//
+// From "/", when fs tells the login folder (Getwd, as *remote.Pool does)
+// and it is not "/", the login folder is searched first: on an account
+// without a chroot, "/" is the server's whole file system. System folders
+// (/proc, /usr, /etc, /var/lib…) are never walked.
 func Discover(ctx context.Context, fs Files, start string) ([]Store, error) {
 	d := &discovery{fs: fs, listed: map[string][]remote.FileInfo{}}
-	roots, err := d.search(ctx, path.Clean("/"+start))
+	start = path.Clean("/" + start)
+	var roots []string
+	var err error
+	if home := d.home(ctx, start); home != "" {
+		roots, err = d.search(ctx, home)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(roots) == 0 {
+		roots, err = d.search(ctx, start)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +128,36 @@ func Discover(ctx context.Context, fs Files, start string) ([]Store, error) {
 		return nil, err
 	}
 	return stores, nil
+}
+
+// home is the login folder to search before "/", or "".
+func (d *discovery) home(ctx context.Context, start string) string {
+	wd, ok := d.fs.(interface {
+		Getwd(ctx context.Context) (string, error)
+	})
+	if start != "/" || !ok {
+		return ""
+	}
+	home, err := wd.Getwd(ctx)
+	if err != nil || !strings.HasPrefix(home, "/") {
+		return ""
+	}
+	// The login folder is searched even inside a system folder: it is the
+	// account's own (some hosts keep their users under /var/lib).
+	if home = path.Clean(home); home == "/" {
+		return ""
+	}
+	return home
+}
+
+// skipped reports whether dir is a system folder or inside one.
+func skipped(dir string) bool {
+	for d := dir; d != "/" && d != "."; d = path.Dir(d) {
+		if systemDirs[d] {
+			return true
+		}
+	}
+	return false
 }
 
 type discovery struct {
@@ -187,8 +246,8 @@ func (d *discovery) scan(ctx context.Context, dirs []string, depth int) ([]strin
 				continue
 			}
 			for _, e := range lists[i] {
-				if e.IsDir() && !strings.HasPrefix(e.Name, ".") {
-					next = append(next, path.Join(dir, e.Name))
+				if sub := path.Join(dir, e.Name); e.IsDir() && !strings.HasPrefix(e.Name, ".") && !skipped(sub) {
+					next = append(next, sub)
 				}
 			}
 		}
@@ -206,6 +265,16 @@ func (d *discovery) webFolders(ctx context.Context, start string) ([]string, err
 		return nil, err
 	}
 	var out, parents []string
+	if start == "/" {
+		for _, w := range serverWebRoots {
+			top := strings.Split(w, "/")[1]
+			for _, e := range entries {
+				if e.IsDir() && e.Name == top {
+					out = append(out, w) // a missing one lists as empty
+				}
+			}
+		}
+	}
 	for _, e := range entries {
 		switch name := strings.ToLower(e.Name); {
 		case !e.IsDir():

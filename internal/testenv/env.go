@@ -36,6 +36,7 @@ const (
 	FTPSImplicit = "ftps-implicit" // implicit TLS (port answers TLS at once)
 	FTPNoTLS     = "ftp-notls"     // a server that offers no TLS at all
 	FTPLimited   = "ftp-limited"   // plain FTP allowing one connection per address (421 beyond)
+	FTPLimited2  = "ftp-limited2"  // plain FTP allowing two connections per address, as many shared hosts do
 	FTPReadOnly  = "ftp-readonly"  // same tree as FTP, but the account may not write
 	FTPSolo      = "ftp-solo"      // plain FTP, an account whose "/" only one test at a time may use (Lock)
 	SFTP         = "sftp"          // OpenSSH, not chrooted: store under an absolute home path; the account has a shell

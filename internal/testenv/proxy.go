@@ -48,6 +48,11 @@ type Proxy struct {
 	// passed on.
 	holdDataClose atomic.Bool
 	wg            sync.WaitGroup
+	// links and peak count client connections to the proxy's own port
+	// (FTP data connections not included): now open, and most at once.
+	links, peak atomic.Int64
+	// replies421 counts the FTP servers' "421" replies (StartFTPProxy).
+	replies421 atomic.Int64
 }
 
 // StartProxy listens on a free port and forwards to target until the test ends.
@@ -118,6 +123,16 @@ func (p *Proxy) Open() int {
 	return len(p.conns) / 2
 }
 
+// Peak is the most client connections that were open at once through the
+// proxy's own port (for FTP: control connections; data ones not counted).
+// A connection counts until the server ended it, as the server's own
+// limit sees it.
+func (p *Proxy) Peak() int { return int(p.peak.Load()) }
+
+// Replies421 is how many "421" replies (too many connections, or closing)
+// the FTP server sent through the proxy (StartFTPProxy only).
+func (p *Proxy) Replies421() int { return int(p.replies421.Load()) }
+
 // Close stops the proxy and drops every connection.
 func (p *Proxy) Close() {
 	_ = p.l.Close()
@@ -159,6 +174,11 @@ func (p *Proxy) serve(l net.Listener, target string, data bool) {
 		}
 		p.conns[c], p.conns[s] = struct{}{}, struct{}{}
 		p.mu.Unlock()
+		if !data {
+			n := p.links.Add(1)
+			for old := p.peak.Load(); n > old && !p.peak.CompareAndSwap(old, n); old = p.peak.Load() {
+			}
+		}
 		p.wg.Add(1)
 		go func() {
 			defer p.wg.Done()
@@ -170,6 +190,14 @@ func (p *Proxy) serve(l net.Listener, target string, data bool) {
 // link forwards between the client c and the server s until both closed
 // their side, or one direction failed or was cut.
 func (p *Proxy) link(c, s net.Conn, data bool) {
+	// A connection stops counting once the server ended it (its close
+	// reaches the client later).
+	var uncount sync.Once
+	ended := func() {
+		if !data {
+			uncount.Do(func() { p.links.Add(-1) })
+		}
+	}
 	var once sync.Once
 	closeBoth := func() {
 		once.Do(func() {
@@ -179,6 +207,7 @@ func (p *Proxy) link(c, s net.Conn, data bool) {
 			delete(p.conns, c)
 			delete(p.conns, s)
 			p.mu.Unlock()
+			ended()
 		})
 	}
 	up := pipeOpts{}
@@ -186,9 +215,14 @@ func (p *Proxy) link(c, s net.Conn, data bool) {
 		up.truncate = p.truncData.Load()
 		up.holdClose = p.holdDataClose.Load()
 	}
-	down := pipeOpts{limit: p.cutAfter.Load()}
+	down := pipeOpts{limit: p.cutAfter.Load(), ended: ended}
 	if p.ftp && !data {
-		down.rewrite = p.rewritePassive
+		down.rewrite = func(line []byte) []byte {
+			if strings.HasPrefix(string(line), "421") {
+				p.replies421.Add(1)
+			}
+			return p.rewritePassive(line)
+		}
 	}
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -214,6 +248,8 @@ type pipeOpts struct {
 	holdClose bool  // do not pass the close on
 	// rewrite changes each line (FTP replies) before it is forwarded.
 	rewrite func(line []byte) []byte
+	// ended is called when src stopped sending (closed or failed).
+	ended func()
 }
 
 type chunk struct {
@@ -268,6 +304,9 @@ func (p *Proxy) pipe(dst, src net.Conn, o pipeOpts) bool {
 // chunk, an error without one.
 func (p *Proxy) read(src net.Conn, o pipeOpts, line chan<- chunk, stop <-chan struct{}) {
 	defer close(line)
+	if o.ended != nil {
+		defer o.ended()
+	}
 	push := func(ch chunk) bool {
 		ch.due = time.Now().Add(time.Duration(p.delay.Load()))
 		select {

@@ -389,6 +389,8 @@ func (s *Servers) startFTP(ctx context.Context, acc map[string]*account, home st
 		{FTPNoTLS, "ftp", "ssl_enable=NO\n"},
 		// One connection per address, like the shared hosts that answer 421.
 		{FTPLimited, "ftp", "ssl_enable=NO\nmax_per_ip=1\n"},
+		// Two per address: the connection budget is held at any moment.
+		{FTPLimited2, "ftp", "ssl_enable=NO\nmax_per_ip=2\n"},
 	}
 	for _, v := range variants {
 		v := v
