@@ -140,6 +140,12 @@ func secrets(getenv func(string) string, extra ...string) []string {
 // RunTest runs the integration test of a setup file: the engine behind
 // `ocsetup test` and the wizard's Test step.
 func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progress func(check.Result)) (check.Report, error) {
+	return runTest(ctx, stdio, f, trustNew, 0, progress)
+}
+
+// runTest is RunTest with at most conns connections to the site (0: the
+// default), so that `ocsetup fleet` can share a host's budget.
+func runTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, conns int, progress func(check.Result)) (check.Report, error) {
 	profile, _ := integrations.ByID(f.Integration)
 	rep := check.Report{Integration: profile.Name, Generated: time.Now()}
 	site, err := remote.ParseURL(f.Site)
@@ -156,7 +162,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, trustNew bool, progres
 	var inFlight sync.Map // the suite's own probe, while it runs
 	s := &check.Setup{APIUser: f.Access.APIUser, APIKey: stdio.Getenv(SecretVar(APIKeyField)), ProviderIPs: f.Access.IPs,
 		Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
-	pool, err := remote.Open(ctx, site, trust, 0)
+	pool, err := remote.Open(ctx, site, trust, conns)
 	if err != nil {
 		s.FilesErr = err
 	} else {
