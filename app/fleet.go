@@ -61,6 +61,9 @@ type fleetRun struct {
 	action      fleetAction
 	state       *fleetStateFile
 	progress    *fleetProgress
+	// recorded, when set, is told of each store once its row is saved in
+	// the state file (tests stop a run there).
+	recorded func(FleetRow)
 }
 
 // hostBudget is the connection budget of one host:port, shared by the
@@ -153,6 +156,9 @@ func (r *fleetRun) run(ctx context.Context) (rows []FleetRow, complete bool, err
 				}
 				mu.Unlock()
 				r.progress.finish(row, interrupted)
+				if !interrupted && r.recorded != nil {
+					r.recorded(row)
+				}
 			}
 		}()
 	}

@@ -146,6 +146,8 @@ type FleetOptions struct {
 	// Quiet: no progress on stdio.Err.
 	Quiet  bool
 	action fleetAction
+	// recorded is told of each store saved in the state file (tests).
+	recorded func(FleetRow)
 }
 
 // ErrFleetInterrupted is returned (wrapped) when a run stopped before
@@ -180,7 +182,7 @@ func RunFleet(ctx context.Context, stdio IO, o FleetOptions, fleet *Fleet) (Flee
 		out = io.Discard
 	}
 	r := &fleetRun{fleet: fleet, command: o.Command, concurrency: o.Concurrency, stdio: stdio, keys: o.Keychain,
-		action: o.action, state: state, progress: &fleetProgress{w: out, concurrency: o.Concurrency}}
+		action: o.action, recorded: o.recorded, state: state, progress: &fleetProgress{w: out, concurrency: o.Concurrency}}
 	begun := time.Now()
 	rows, complete, err := r.run(ctx)
 	if err != nil {

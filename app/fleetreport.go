@@ -132,9 +132,11 @@ var fleetHTML = template.Must(template.New("fleet").Funcs(template.FuncMap{
 	"mark":     func(s check.Status) string { return fleetMark[s] },
 	"ms":       func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 	"opencart": openCartOf,
-	"data": func(r FleetReport) (string, error) {
+	// json.Marshal escapes < > & as \u003c…, so the data cannot end the
+	// script element it is in.
+	"data": func(r FleetReport) (template.JS, error) {
 		b, err := json.Marshal(r)
-		return string(b), err
+		return template.JS(b), err
 	},
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Fleet {{.Command}}</title>
@@ -175,8 +177,6 @@ func LoadFleetReport(path string) (FleetReport, error) {
 		if m == nil {
 			return rep, fmt.Errorf("%s is not a fleet report of ocsetup (it has no report data)", path)
 		}
-		// html/template escapes < > & in script data as \u003c…, which
-		// JSON reads back as they were.
 		data = m[1]
 	default:
 		m := mdDataRe.FindSubmatch(b)

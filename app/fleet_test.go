@@ -1,0 +1,582 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/phpconf"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/internal/fixture"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// oneboxStore is a fixture store set up for OneBox as apply leaves it (an
+// API user with key, OneBox's cron.php filled in), so that `test` passes.
+func oneboxStore(t testing.TB, env *testenv.Env, ts testenv.Site) (*fixture.Store, string) {
+	t.Helper()
+	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+	key, _ := keygen.Generate(64)
+	ctx := context.Background()
+	tr := remote.NewTrust(t.TempDir())
+	tr.TrustNew = true
+	pool, err := remote.Open(ctx, remote.Site{Protocol: remote.Protocol(ts.Protocol), Host: ts.Host, Port: ts.Port, User: ts.User,
+		Password: ts.Password, Timeout: 10 * time.Second}, tr, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	creds, err := db.Read(ctx, pool, store.Store{Root: st.Remote, Version: st.Version, Line: store.Line30, AdminDir: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: []db.Route{db.RouteDirect}, DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sc, err := d.Schema(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := access.EnsureAPIUser(ctx, d, sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1", "203.0.113.7"}}); err != nil {
+		t.Fatal(err)
+	}
+	cron := filepath.Join(st.Local, "catalog", "onebox", "cron.php")
+	if err := os.MkdirAll(filepath.Dir(cron), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := phpconf.SetOneBoxCron([]byte("<?php\n$host = '';\n$apiKey = '';\n"), st.URL, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cron, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := testenv.ChownTree(st.Local, ts.UID, ts.GID); err != nil {
+		t.Fatal(err)
+	}
+	return st, key
+}
+
+// countingHost is a "host" of the fleet: a TCP forwarder on its own port in
+// front of a delaying proxy in front of a real server. At every new
+// connection it counts the connections the kernel holds open to its port,
+// as a server's per-address limit does, and keeps the most it saw.
+type countingHost struct {
+	l       net.Listener
+	target  string
+	mu      sync.Mutex
+	peak    int
+	proxy   *testenv.Proxy
+	tcpFile string
+}
+
+func startCountingHost(t testing.TB, server string, delay time.Duration) *countingHost {
+	t.Helper()
+	p := testenv.StartProxy(t, server)
+	p.SetDelay(delay)
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &countingHost{l: l, target: p.Addr, proxy: p, tcpFile: "/proc/net/tcp"}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			h.count(t)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				h.forward(c)
+			}()
+		}
+	}()
+	t.Cleanup(func() { l.Close(); wg.Wait() })
+	return h
+}
+
+func (h *countingHost) port() int { return h.l.Addr().(*net.TCPAddr).Port }
+
+// count reads the established connections to the host's port from the
+// kernel: a client's close is there as soon as the client made it, so a
+// connection that ended is never counted with the next one.
+func (h *countingHost) count(t testing.TB) {
+	b, err := os.ReadFile(h.tcpFile)
+	if err != nil {
+		t.Errorf("counting connections: %v", err)
+		return
+	}
+	want := fmt.Sprintf(":%04X", h.port())
+	n := 0
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		// local_address rem_address st: 01 is ESTABLISHED.
+		if len(f) > 3 && strings.HasSuffix(f[1], want) && f[3] == "01" {
+			n++
+		}
+	}
+	h.mu.Lock()
+	h.peak = max(h.peak, n)
+	h.mu.Unlock()
+}
+
+func (h *countingHost) Peak() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.peak
+}
+
+func (h *countingHost) forward(c net.Conn) {
+	defer c.Close()
+	s, err := net.Dial("tcp", h.target)
+	if err != nil {
+		return
+	}
+	defer s.Close()
+	done := make(chan struct{}, 2)
+	go func() { _, _ = io.Copy(s, c); s.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() { _, _ = io.Copy(c, s); c.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	<-done
+	<-done
+}
+
+// fleetFixture is a fleet of fixture stores spread over counting hosts.
+type fleetFixture struct {
+	file   string
+	vars   map[string]string
+	hosts  []*countingHost
+	limit  []int // each host's connection budget
+	ids    []string
+	secret []string // every secret of every store
+}
+
+type fleetSpec struct {
+	stores, hosts int
+	delay         time.Duration
+	// broken names the stores to break, by index: "password", "apikey", "database".
+	broken map[int]string
+}
+
+func newFleetFixture(t testing.TB, env *testenv.Env, spec fleetSpec) *fleetFixture {
+	t.Helper()
+	ff := &fleetFixture{vars: map[string]string{DataDirVar: t.TempDir()}}
+	sites := []testenv.Site{env.Site(t, testenv.SFTP), env.Site(t, testenv.FTP)}
+	for i := range spec.hosts {
+		ff.hosts = append(ff.hosts, startCountingHost(t, sites[i%2].Addr(), spec.delay))
+		ff.limit = append(ff.limit, 2)
+	}
+	var b strings.Builder
+	b.WriteString("stores:\n")
+	for i := range spec.stores {
+		h := i % spec.hosts
+		ts := sites[h%2]
+		st, key := oneboxStore(t, env, ts)
+		id := fmt.Sprintf("shop-%02d", i)
+		ff.ids = append(ff.ids, id)
+		conns := 2
+		if h == spec.hosts-1 && i == h {
+			// One store says its host allows one connection: the host's
+			// other stores keep to it too.
+			conns, ff.limit[h] = 1, 1
+		}
+		fmt.Fprintf(&b, "  - id: %s\n    site: %s://%s@127.0.0.1:%d%s\n    integration: onebox\n    connections: %d\n    access:\n      api_user: Default\n      ips: [203.0.113.7]\n      cron: app\n",
+			id, ts.Protocol, ts.User, ff.hosts[h].port(), st.Remote, conns)
+		prefix := "OCSETUP_" + fleetEnvID(id) + "_"
+		ff.vars[prefix+"PASSWORD"] = ts.Password
+		ff.vars[prefix+"SECRET_API_KEY"] = key
+		ff.secret = append(ff.secret, ts.Password, key, st.DB.Password)
+		switch spec.broken[i] {
+		case "password":
+			ff.vars[prefix+"PASSWORD"] = ts.Password + "-wrong"
+			ff.secret = append(ff.secret, ts.Password+"-wrong")
+		case "apikey":
+			ff.vars[prefix+"SECRET_API_KEY"] = key[:60] + "zzzz"
+		case "database":
+			// config.php's database password is out of date.
+			if _, err := st.StoreDB(t).Exec("SET PASSWORD = PASSWORD('moved-elsewhere-42')"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ff.file = filepath.Join(t.TempDir(), "fleet.yaml")
+	if err := os.WriteFile(ff.file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return ff
+}
+
+func (ff *fleetFixture) io(out, errOut io.Writer) IO {
+	return IO{In: strings.NewReader(""), Out: out, Err: errOut, Getenv: func(k string) string { return ff.vars[k] }}
+}
+
+// countingAction runs the real test of a store and counts, per store, the
+// runs that finished without being interrupted.
+type countingAction struct {
+	mu       sync.Mutex
+	finished map[string]int
+	started  map[string]int
+}
+
+func (c *countingAction) wrap(a fleetAction) fleetAction {
+	c.finished, c.started = map[string]int{}, map[string]int{}
+	return func(ctx context.Context, s *FleetStore, stdio IO, conns int) FleetRow {
+		c.mu.Lock()
+		c.started[s.ID]++
+		c.mu.Unlock()
+		row := a(ctx, s, stdio, conns)
+		if ctx.Err() == nil {
+			c.mu.Lock()
+			c.finished[s.ID]++
+			c.mu.Unlock()
+		}
+		return row
+	}
+}
+
+// TestFleetTestManyStores: 20 fixture stores over SFTP and FTP, on 7
+// hosts behind delaying proxies, 3 broken in different ways. A run is
+// stopped after 8 stores and carried on; no finished store is tested
+// again, the report names exactly the 3 broken stores with their causes,
+// holds no secret, and no host ever sees more connections than allowed.
+func TestFleetTestManyStores(t *testing.T) {
+	env := testenv.Get(t)
+	broken := map[int]string{3: "password", 9: "apikey", 16: "database"}
+	ff := newFleetFixture(t, env, fleetSpec{stores: 20, hosts: 7, delay: 5 * time.Millisecond, broken: broken})
+	fleet, err := LoadFleetFile(ff.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// First run: stopped once 8 stores are recorded.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	runCtx, stop := context.WithCancel(ctx)
+	first := &countingAction{}
+	var recorded []string
+	var recMu sync.Mutex
+	var progress bytes.Buffer
+	_, err = RunFleet(runCtx, ff.io(io.Discard, &progress), FleetOptions{Command: "test", Concurrency: 8,
+		action: first.wrap(fleetTest(true)), recorded: func(row FleetRow) {
+			recMu.Lock()
+			defer recMu.Unlock()
+			recorded = append(recorded, row.ID)
+			if len(recorded) == 8 {
+				stop()
+			}
+		}}, fleet)
+	stop()
+	if err == nil || !strings.Contains(err.Error(), "run the same command again") {
+		t.Fatalf("interrupted run: err %v", err)
+	}
+	if len(recorded) < 8 {
+		t.Fatalf("only %d stores recorded before the stop", len(recorded))
+	}
+	if !strings.Contains(progress.String(), "running") || !strings.Contains(progress.String(), "left]") {
+		t.Errorf("progress lacks running stores or time left:\n%s", progress.String())
+	}
+
+	// Second run carries on.
+	second := &countingAction{}
+	progress.Reset()
+	rep, err := RunFleet(ctx, ff.io(io.Discard, &progress), FleetOptions{Command: "test", Concurrency: 8,
+		action: second.wrap(fleetTest(true))}, fleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(progress.String(), fmt.Sprintf("%d of 20 stores were done", len(recorded))) {
+		t.Errorf("the second run does not say it carries on:\n%s", progress.String())
+	}
+	for _, id := range recorded {
+		if second.started[id] != 0 {
+			t.Errorf("%s was done in the first run and tested again", id)
+		}
+	}
+	for _, id := range ff.ids {
+		if n := first.finished[id] + second.finished[id]; n != 1 {
+			t.Errorf("%s was tested to the end %d times", id, n)
+		}
+	}
+
+	// The report: every store once, exactly the broken ones failed.
+	if len(rep.Stores) != 20 || rep.Summary.Stores != 20 || rep.Summary.Resumed != len(recorded) {
+		t.Fatalf("report: %d rows, summary %+v", len(rep.Stores), rep.Summary)
+	}
+	var failed []string
+	for _, row := range rep.Stores {
+		if row.Result == check.Fail {
+			failed = append(failed, row.ID)
+		}
+	}
+	want := []string{"shop-03", "shop-09", "shop-16"}
+	if strings.Join(failed, ",") != strings.Join(want, ",") || rep.Summary.Failed != 3 {
+		for _, row := range rep.Stores {
+			t.Logf("%s %s %+v %+v", row.ID, row.Result, row.Failures, row.Warnings)
+		}
+		t.Fatalf("failed stores %v, want %v", failed, want)
+	}
+	causes := map[string][]string{
+		"shop-03": {"Log in to the hosting"},
+		"shop-09": {"API login with the new key", "did not accept the new API key"},
+		"shop-16": {"Reach the database"},
+	}
+	for id, words := range causes {
+		row, _ := rep.Store(id)
+		text, _ := json.Marshal(row.Failures)
+		for _, w := range words {
+			if !strings.Contains(string(text), w) {
+				t.Errorf("%s: failures lack %q: %s", id, w, text)
+			}
+		}
+		if len(row.Failures) == 0 || row.Failures[0].Fix == "" {
+			t.Errorf("%s: no fix in %s", id, text)
+		}
+	}
+	for _, row := range rep.Stores {
+		if row.Version != "3.0.3.8" && row.ID != "shop-03" {
+			t.Errorf("%s: OpenCart version %q", row.ID, row.Version)
+		}
+		if row.Duration <= 0 {
+			t.Errorf("%s: no time taken", row.ID)
+		}
+	}
+
+	// Reports in three formats, no secret in any, each loads back.
+	dir := t.TempDir()
+	for _, ext := range []string{"json", "md", "html"} {
+		p := filepath.Join(dir, "fleet."+ext)
+		if err := writeFleetReport(p, rep); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(p)
+		for _, s := range ff.secret {
+			if strings.Contains(string(b), s) {
+				t.Errorf("the %s report holds a secret", ext)
+			}
+		}
+		for _, id := range want {
+			if !strings.Contains(string(b), id) {
+				t.Errorf("the %s report lacks %s", ext, id)
+			}
+		}
+		back, err := LoadFleetReport(p)
+		if err != nil {
+			t.Fatalf("%s: %v", ext, err)
+		}
+		if row, ok := back.Store("shop-09"); !ok || row.Result != check.Fail || row.SavedSite != "shop-09" || back.Summary.Failed != 3 {
+			t.Errorf("%s report read back: %+v", ext, back.Summary)
+		}
+	}
+
+	// No host saw more connections than its budget, and the budget was
+	// used: two stores shared a host at once.
+	full := false
+	for i, h := range ff.hosts {
+		if h.Peak() > ff.limit[i] {
+			t.Errorf("host %d: %d connections at once, budget %d", i, h.Peak(), ff.limit[i])
+		}
+		if h.Peak() == ff.limit[i] && ff.limit[i] > 1 {
+			full = true
+		}
+	}
+	if !full {
+		t.Error("no host ever had two stores at once: the budget was not exercised")
+	}
+	// The state is gone once the run completed: a new run starts afresh.
+	state := newFleetStateFile(ff.vars[DataDirVar], "test", fleet)
+	if _, err := os.Stat(state.path); !os.IsNotExist(err) {
+		t.Errorf("state file left after a complete run: %v", err)
+	}
+}
+
+// TestFleetChildProcess is the child of TestFleetResumesAfterSIGKILL: it
+// runs `ocsetup fleet test` until it is killed.
+func TestFleetChildProcess(t *testing.T) {
+	file := os.Getenv("OCSETUP_FLEET_CHILD")
+	if file == "" {
+		t.Skip("only as the child of TestFleetResumesAfterSIGKILL")
+	}
+	code := NewCLI().Run(context.Background(), []string{"fleet", "test", file, "--trust-new", "--concurrency", "2"}, IO{In: strings.NewReader(""), Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv})
+	os.Exit(code)
+}
+
+// TestFleetResumesAfterSIGKILL kills a real `ocsetup fleet test` process
+// with SIGKILL once 3 stores are done; the next run does only the others.
+func TestFleetResumesAfterSIGKILL(t *testing.T) {
+	env := testenv.Get(t)
+	ff := newFleetFixture(t, env, fleetSpec{stores: 8, hosts: 4, delay: 5 * time.Millisecond})
+	cmd := exec.Command(os.Args[0], "-test.run=^TestFleetChildProcess$", "-test.v")
+	cmd.Env = append(os.Environ(), "OCSETUP_FLEET_CHILD="+ff.file)
+	for k, v := range ff.vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	sc := bufio.NewScanner(stderr)
+	var seen []string
+	for sc.Scan() {
+		line := sc.Text()
+		seen = append(seen, line)
+		if strings.Contains(line, "[3/8 done") && !strings.HasPrefix(line, "start") {
+			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			killed = true
+			break
+		}
+	}
+	_ = cmd.Wait()
+	if !killed {
+		t.Fatalf("the child ended before 3 stores were done:\n%s", strings.Join(seen, "\n"))
+	}
+	fleet, err := LoadFleetFile(ff.file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := newFleetStateFile(ff.vars[DataDirVar], "test", fleet)
+	done, err := state.load(fleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) < 3 {
+		t.Fatalf("the state after the kill holds %d stores, want at least 3", len(done))
+	}
+	resumed := &countingAction{}
+	rep, err := RunFleet(context.Background(), ff.io(io.Discard, io.Discard), FleetOptions{Command: "test", Concurrency: 4,
+		action: resumed.wrap(fleetTest(true))}, fleet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var again []string
+	for id := range done {
+		if resumed.started[id] > 0 {
+			again = append(again, id)
+		}
+	}
+	sort.Strings(again)
+	if len(again) > 0 {
+		t.Errorf("stores done before the kill were tested again: %v", again)
+	}
+	if len(rep.Stores) != 8 || rep.Summary.Resumed != len(done) || !rep.AllPassed() {
+		t.Errorf("report after the kill: %+v", rep.Summary)
+	}
+	if len(resumed.started) != 8-len(done) {
+		t.Errorf("the resumed run tested %d stores, want %d", len(resumed.started), 8-len(done))
+	}
+}
+
+// TestFleetFileErrors: a bad fleet file is refused before anything
+// connects, with what is wrong and where.
+func TestFleetFileErrors(t *testing.T) {
+	cases := map[string]string{
+		"[]": "no stores",
+		"stores:\n  - site: sftp://u@h/\n    integration: onebox\n":                                                                           "id must be",
+		"stores:\n  - id: a-b\n    site: sftp://u@h/\n    integration: onebox\n  - id: A_B\n    site: sftp://u@h/\n    integration: onebox\n": "name the same variables",
+		"stores:\n  - id: a\n    site: sftp://u@h/\n    integration: nope\n":                                                                  "integration \"nope\"",
+		"stores:\n  - id: a\n    site: sftp://u@h/\n    integration: onebox\n    connections: 99\n":                                           "connections must be",
+		"stores:\n  - id: a\n    site: sftp://u@h/\n    integration: onebox\n    colour: red\n":                                               "colour",
+		"stores:\n  - id: a\n    site: sftp://u@h/\n    integration: custom\n    settings:\n      api_key: x\n":                               "look secret",
+	}
+	for body, want := range cases {
+		p := filepath.Join(t.TempDir(), "fleet.yaml")
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := run(t, map[string]string{DataDirVar: t.TempDir()}, "fleet", "test", p)
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("%q: exit %d, want 1 and %q:\n%s", body, code, want, errOut)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "fleet.json")
+	if err := os.WriteFile(p, []byte(`[{"id":"a","site":"sftp://u@h/","integration":"onebox","connections":1}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := LoadFleetFile(p)
+	if err != nil || len(f.Stores) != 1 || f.Stores[0].Connections != 1 || f.Stores[0].SavedSite != "a" {
+		t.Fatalf("JSON list: %+v %v", f, err)
+	}
+	for _, args := range [][]string{{"fleet", "test"}, {"fleet", "remove", p}, {"fleet", "test", p, "--concurrency", "0"}, {"fleet", "test", p, "--settings-via", "admin"}} {
+		if code, _, _ := run(t, nil, args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// TestFleetSecretsPerStore: each store reads its own variables, then its
+// saved site's keychain item; the global password is never used, and a
+// store with no password fails alone with what to set.
+func TestFleetSecretsPerStore(t *testing.T) {
+	keys := memKeychain{"site:Paris shop": `{"password":"from-keychain","settings":{"api_key":"kc-key-123"}}`}
+	vars := map[string]string{PasswordVar: "global", "OCSETUP_SHOP_A_PASSWORD": "pw-a", "OCSETUP_SHOP_A_SECRET_API_KEY": "key-a", DataDirVar: t.TempDir()}
+	get := func(k string) string { return vars[k] }
+	a := &fleetEnv{store: &FleetStore{ID: "shop-a", SavedSite: "shop-a"}, getenv: get, keys: keys}
+	b := &fleetEnv{store: &FleetStore{ID: "shop-b", SavedSite: "Paris shop"}, getenv: get, keys: keys}
+	c := &fleetEnv{store: &FleetStore{ID: "shop-c", SavedSite: "shop-c"}, getenv: get, keys: keys}
+	for _, tc := range []struct {
+		env  *fleetEnv
+		name string
+		want string
+	}{
+		{a, PasswordVar, "pw-a"}, {a, SecretVar(APIKeyField), "key-a"}, {a, DataDirVar, vars[DataDirVar]},
+		{b, PasswordVar, "from-keychain"}, {b, SecretVar(APIKeyField), "kc-key-123"},
+		{c, PasswordVar, ""},
+	} {
+		if got := tc.env.get(tc.name); got != tc.want {
+			t.Errorf("%s %s = %q, want %q", tc.env.store.ID, tc.name, got, tc.want)
+		}
+	}
+	if got := strings.Join(b.handedOut(), ","); got != "from-keychain,kc-key-123" {
+		t.Errorf("secrets handed out: %s", got)
+	}
+
+	// A store without a password fails alone, naming its variable.
+	r := &fleetRun{stdio: IO{Getenv: get}, action: func(context.Context, *FleetStore, IO, int) FleetRow {
+		t.Error("the action ran without a password")
+		return FleetRow{}
+	}}
+	row := r.one(context.Background(), &FleetStore{ID: "shop-c", SavedSite: "shop-c"}, 1)
+	if row.Result != check.Fail || !strings.Contains(row.Failures[0].Fix, "OCSETUP_SHOP_C_PASSWORD") {
+		t.Errorf("row: %+v", row)
+	}
+}
+
+type memKeychain map[string]string
+
+func (m memKeychain) Set(a, s string) error { m[a] = s; return nil }
+func (m memKeychain) Get(a string) (string, error) {
+	if s, ok := m[a]; ok {
+		return s, nil
+	}
+	return "", ErrSecretNotFound
+}
+func (m memKeychain) Delete(a string) error { delete(m, a); return nil }
