@@ -580,3 +580,60 @@ func (m memKeychain) Get(a string) (string, error) {
 	return "", ErrSecretNotFound
 }
 func (m memKeychain) Delete(a string) error { delete(m, a); return nil }
+
+// BenchmarkFleetTest is bench/fleet: 20 stores, each on its own host over
+// a 50 ms round trip, half SFTP and half FTP. It times each store's test
+// alone, then the fleet's test at concurrency 8 (and 20), and prints a
+// table. Run it with bench/fleet/run.
+func BenchmarkFleetTest(b *testing.B) {
+	env := testenv.Get(b)
+	const stores = 20
+	ff := newFleetFixture(b, env, fleetSpec{stores: stores, hosts: stores, delay: 25 * time.Millisecond})
+	fleet, err := LoadFleetFile(ff.file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	getenv := func(k string) string { return ff.vars[k] }
+	var single []time.Duration
+	for i := range fleet.Stores {
+		s := &fleet.Stores[i]
+		e := &fleetEnv{store: s, getenv: getenv}
+		begun := time.Now()
+		rep, err := runTest(ctx, IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Getenv: e.get}, &s.SetupFile, true, 0, nil)
+		single = append(single, time.Since(begun))
+		if err != nil || rep.Overall == check.Fail {
+			b.Fatalf("%s: %v %+v", s.ID, err, rep.Results)
+		}
+	}
+	sorted := append([]time.Duration{}, single...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
+	slowest, median := sorted[len(sorted)-1], sorted[len(sorted)/2]
+	fleetTime := func(conc int) time.Duration {
+		begun := time.Now()
+		rep, err := RunFleet(ctx, ff.io(io.Discard, io.Discard), FleetOptions{Command: "test", Concurrency: conc, Restart: true, action: fleetTest(true)}, fleet)
+		if err != nil || !rep.AllPassed() {
+			b.Fatalf("fleet: %v %+v", err, rep.Summary)
+		}
+		return time.Since(begun)
+	}
+	b.ResetTimer()
+	c8 := fleetTime(8)
+	c20 := fleetTime(20)
+	b.StopTimer()
+	r := func(d time.Duration) string { return fmt.Sprintf("%.2f×", float64(d)/float64(slowest)) }
+	fmt.Printf("\n%-46s %10s %14s\n", "20 stores, 50 ms round trip (SFTP and FTP)", "time", "vs slowest")
+	fmt.Printf("%-46s %10s %14s\n", "one store's test alone: median", median.Round(time.Millisecond), r(median))
+	fmt.Printf("%-46s %10s %14s\n", "one store's test alone: slowest", slowest.Round(time.Millisecond), r(slowest))
+	fmt.Printf("%-46s %10s %14s\n", "fleet test, concurrency 8 (target ≤ 1.5×)", c8.Round(time.Millisecond), r(c8))
+	fmt.Printf("%-46s %10s %14s\n", "fleet test, concurrency 20", c20.Round(time.Millisecond), r(c20))
+	fmt.Printf("%-46s %10s %14s\n", "sum of the 20 alone (one after another)", sum(single).Round(time.Millisecond), r(sum(single)))
+}
+
+func sum(ds []time.Duration) time.Duration {
+	var t time.Duration
+	for _, d := range ds {
+		t += d
+	}
+	return t
+}
