@@ -25,6 +25,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
@@ -260,7 +261,7 @@ func (c *countingAction) wrap(a fleetAction) fleetAction {
 
 // TestFleetTestManyStores: 20 fixture stores over SFTP and FTP, on 7
 // hosts behind delaying proxies, 3 broken in different ways. A run is
-// stopped after 8 stores and carried on; no finished store is tested
+// stopped after 10 stores and carried on; no finished store is tested
 // again, the report names exactly the 3 broken stores with their causes,
 // holds no secret, and no host ever sees more connections than allowed.
 func TestFleetTestManyStores(t *testing.T) {
@@ -272,7 +273,7 @@ func TestFleetTestManyStores(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// First run: stopped once 8 stores are recorded.
+	// First run: stopped once 10 stores are recorded.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	runCtx, stop := context.WithCancel(ctx)
@@ -285,7 +286,7 @@ func TestFleetTestManyStores(t *testing.T) {
 			recMu.Lock()
 			defer recMu.Unlock()
 			recorded = append(recorded, row.ID)
-			if len(recorded) == 8 {
+			if len(recorded) == 10 {
 				stop()
 			}
 		}}, fleet)
@@ -293,7 +294,7 @@ func TestFleetTestManyStores(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "run the same command again") {
 		t.Fatalf("interrupted run: err %v", err)
 	}
-	if len(recorded) < 8 {
+	if len(recorded) < 10 {
 		t.Fatalf("only %d stores recorded before the stop", len(recorded))
 	}
 	if !strings.Contains(progress.String(), "running") || !strings.Contains(progress.String(), "left]") {
@@ -471,27 +472,96 @@ func TestFleetResumesAfterSIGKILL(t *testing.T) {
 	if len(done) < 3 {
 		t.Fatalf("the state after the kill holds %d stores, want at least 3", len(done))
 	}
-	resumed := &countingAction{}
-	rep, err := RunFleet(context.Background(), ff.io(io.Discard, io.Discard), FleetOptions{Command: "test", Concurrency: 4,
-		action: resumed.wrap(fleetTest(true))}, fleet)
-	if err != nil {
-		t.Fatal(err)
+	// The same command carries on: the stores it starts are in its
+	// progress lines.
+	report := filepath.Join(t.TempDir(), "fleet.md")
+	code, out, errOut := run(t, ff.vars, "fleet", "test", ff.file, "--trust-new", "--report", report)
+	if code != 0 {
+		t.Fatalf("resumed run: exit %d\n%s%s", code, out, errOut)
 	}
-	var again []string
-	for id := range done {
-		if resumed.started[id] > 0 {
-			again = append(again, id)
+	started := map[string]bool{}
+	for _, line := range strings.Split(errOut, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == "start" {
+			if started[f[1]] {
+				t.Errorf("%s started twice", f[1])
+			}
+			started[f[1]] = true
 		}
 	}
-	sort.Strings(again)
-	if len(again) > 0 {
-		t.Errorf("stores done before the kill were tested again: %v", again)
+	for id := range done {
+		if started[id] {
+			t.Errorf("%s was done before the kill and tested again", id)
+		}
+	}
+	if len(started) != 8-len(done) {
+		t.Errorf("the resumed run tested %d stores, want %d:\n%s", len(started), 8-len(done), errOut)
+	}
+	rep, err := LoadFleetReport(report)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(rep.Stores) != 8 || rep.Summary.Resumed != len(done) || !rep.AllPassed() {
 		t.Errorf("report after the kill: %+v", rep.Summary)
 	}
-	if len(resumed.started) != 8-len(done) {
-		t.Errorf("the resumed run tested %d stores, want %d", len(resumed.started), 8-len(done))
+	if !strings.Contains(out, "8 stores: ") || !strings.Contains(out, ", 0 failed") {
+		t.Errorf("summary line: %s", out)
+	}
+}
+
+// TestFleetApply sets up two stores through their admin; a third, not
+// where the file says, fails alone and is not changed; exit status 1.
+func TestFleetApply(t *testing.T) {
+	env := testenv.Get(t)
+	vars := map[string]string{DataDirVar: t.TempDir()}
+	var b strings.Builder
+	b.WriteString("stores:\n")
+	var shops []*applyShop
+	for i := range 3 {
+		s := newApplyShop(t, env, "3.0.3.8", adminfixture.Options{})
+		shops = append(shops, s)
+		id := fmt.Sprintf("shop-%d", i)
+		fmt.Fprintf(&b, "  - id: %s\n    site: %s\n    integration: despatch_cloud\n    settings:\n      order_prefix: WEB-\n", id, siteURL(s.site, s.Remote))
+		if i == 2 {
+			// The store is not where the file says.
+			fmt.Fprintf(&b, "    store: %s/moved\n", s.Remote)
+		}
+		vars["OCSETUP_"+fleetEnvID(id)+"_PASSWORD"] = s.site.Password
+		vars["OCSETUP_"+fleetEnvID(id)+"_SECRET_API_KEY"] = testKey
+	}
+	before := shops[2].fingerprint(t)
+	file := filepath.Join(t.TempDir(), "fleet.yaml")
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, vars, "fleet", "apply", file, "--trust-new", "--json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	if errOut != "" {
+		t.Errorf("--json printed progress: %s", errOut)
+	}
+	var rep FleetReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for i, s := range shops[:2] {
+		row, _ := rep.Store(fmt.Sprintf("shop-%d", i))
+		if row.Result != check.Pass || row.Version != "3.0.3.8" {
+			t.Errorf("shop-%d: %+v", i, row)
+		}
+		if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("setting")+" WHERE `key` = 'module_despatch_cloud_order_prefix' AND value = 'WEB-'"); n != 1 {
+			t.Errorf("shop-%d: order prefix saved %d times", i, n)
+		}
+	}
+	row, _ := rep.Store("shop-2")
+	if row.Result != check.Fail || len(row.Failures) != 1 || !strings.Contains(row.Failures[0].Cause, "no OpenCart store in") {
+		t.Errorf("shop-2: %+v", row)
+	}
+	if shops[2].fingerprint(t) != before {
+		t.Error("the refused store was changed")
+	}
+	if strings.Contains(out, testKey) {
+		t.Error("the report holds the key")
 	}
 }
 
@@ -636,4 +706,25 @@ func sum(ds []time.Duration) time.Duration {
 		t += d
 	}
 	return t
+}
+
+func TestFleetHelp(t *testing.T) {
+	code, out, errOut := run(t, nil, "help", "fleet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"test|apply FLEET_FILE", ExampleFleetFile, "OCSETUP_<ID>_PASSWORD", "OCSETUP_<ID>_SECRET_<FIELD>",
+		"--concurrency", "--restart", "--report", "carries on where it stopped"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("help fleet lacks %q", want)
+		}
+	}
+	// The example in the help is a valid fleet file.
+	p := filepath.Join(t.TempDir(), "fleet.yaml")
+	if err := os.WriteFile(p, []byte(ExampleFleetFile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := LoadFleetFile(p); err != nil || len(f.Stores) != 2 {
+		t.Fatalf("the example does not load: %v", err)
+	}
 }
