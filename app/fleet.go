@@ -333,6 +333,33 @@ func fleetApply(trustNew bool, mode settings.Mode, displayOff bool) fleetAction 
 	}
 }
 
+// fleetUninstall is `ocsetup uninstall` for one store of a fleet: the
+// newest setup on the store is reversed.
+func fleetUninstall(trustNew bool) fleetAction {
+	return func(ctx context.Context, s *FleetStore, stdio IO, conns int) FleetRow {
+		f := &applyFlags{}
+		f.trustNew, f.connections = trustNew, conns
+		res, err := runUninstall(ctx, &cmdContext{IO: stdio}, f, &s.SetupFile, "")
+		row := FleetRow{Result: check.Pass}
+		if err != nil {
+			row.Result = check.Fail
+			row.Failures = []FleetFailure{{Check: "Reverse the setup", Cause: err.Error()}}
+		}
+		if res != nil {
+			if res.Nothing != "" {
+				row.Warnings = append(row.Warnings, FleetFailure{Check: "Reverse the setup", Cause: res.Nothing})
+			}
+			for _, l := range res.Left {
+				row.Warnings = append(row.Warnings, FleetFailure{Check: "Reverse the setup", Cause: "Left as it is: " + l})
+				if row.Result == check.Pass {
+					row.Result = check.Warn
+				}
+			}
+		}
+		return row
+	}
+}
+
 // packageVersion is the version an extension package declares in its
 // install.json or install.xml ("" when it declares none).
 func packageVersion(path string) string {

@@ -510,6 +510,7 @@ func TestFleetResumesAfterSIGKILL(t *testing.T) {
 
 // TestFleetApply sets up two stores through their admin; a third, not
 // where the file says, fails alone and is not changed; exit status 1.
+// fleet uninstall then reverses the two setups.
 func TestFleetApply(t *testing.T) {
 	env := testenv.Get(t)
 	vars := map[string]string{DataDirVar: t.TempDir()}
@@ -563,6 +564,27 @@ func TestFleetApply(t *testing.T) {
 	if strings.Contains(out, testKey) {
 		t.Error("the report holds the key")
 	}
+
+	// fleet uninstall reverses both setups; the third store still fails.
+	code, out, errOut = run(t, vars, "fleet", "uninstall", file, "--trust-new", "--json")
+	if code != 1 {
+		t.Fatalf("uninstall: exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	rep = FleetReport{}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for i, s := range shops[:2] {
+		if row, _ := rep.Store(fmt.Sprintf("shop-%d", i)); row.Result != check.Pass {
+			t.Errorf("uninstall shop-%d: %+v", i, row)
+		}
+		if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("setting")+" WHERE `key` = 'module_despatch_cloud_order_prefix'"); n != 0 {
+			t.Errorf("shop-%d: the setting is still there after uninstall", i)
+		}
+	}
+	if row, _ := rep.Store("shop-2"); row.Result != check.Fail || rep.Command != "uninstall" {
+		t.Errorf("uninstall shop-2: %+v", row)
+	}
 }
 
 // TestFleetFileErrors: a bad fleet file is refused before anything
@@ -595,7 +617,7 @@ func TestFleetFileErrors(t *testing.T) {
 	if err != nil || len(f.Stores) != 1 || f.Stores[0].Connections != 1 || f.Stores[0].SavedSite != "a" {
 		t.Fatalf("JSON list: %+v %v", f, err)
 	}
-	for _, args := range [][]string{{"fleet", "test"}, {"fleet", "remove", p}, {"fleet", "test", p, "--concurrency", "0"}, {"fleet", "test", p, "--settings-via", "admin"}} {
+	for _, args := range [][]string{{"fleet", "test"}, {"fleet", "remove", p}, {"fleet", "test", p, "--concurrency", "0"}, {"fleet", "test", p, "--settings-via", "admin"}, {"fleet", "uninstall", p, "--display-errors-off"}} {
 		if code, _, _ := run(t, nil, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
@@ -713,7 +735,7 @@ func TestFleetHelp(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"test|apply FLEET_FILE", ExampleFleetFile, "OCSETUP_<ID>_PASSWORD", "OCSETUP_<ID>_SECRET_<FIELD>",
+	for _, want := range []string{"test|apply|uninstall FLEET_FILE", ExampleFleetFile, "OCSETUP_<ID>_PASSWORD", "OCSETUP_<ID>_SECRET_<FIELD>",
 		"--concurrency", "--restart", "--report", "carries on where it stopped"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help fleet lacks %q", want)

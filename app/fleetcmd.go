@@ -25,9 +25,9 @@ type fleetFlags struct {
 
 func (c *CLI) addFleet() {
 	var f fleetFlags
-	c.add(&command{name: "fleet", args: "test|apply FLEET_FILE", summary: "test or set up many stores at once, with one report",
-		details: `Runs 'ocsetup test' or 'ocsetup apply' on every store of a fleet file, several
-stores at once, and writes one report.
+	c.add(&command{name: "fleet", args: "test|apply|uninstall FLEET_FILE", summary: "test, set up or reverse many stores at once, with one report",
+		details: `Runs 'ocsetup test', 'ocsetup apply' or 'ocsetup uninstall' on every store of a
+fleet file, several stores at once, and writes one report.
 
 The fleet file (YAML or JSON) lists the stores, each with an id and the fields
 of a setup file (see 'ocsetup help apply'):
@@ -57,8 +57,8 @@ any of the three and goes to a store's saved site.
 Exit status 0 when every store passed (warnings pass), 1 when one failed or
 the run was interrupted, 2 for bad usage.`,
 		run: func(ctx context.Context, x *cmdContext) error {
-			if len(x.args) != 2 || (x.args[0] != "test" && x.args[0] != "apply") {
-				return usageError{"fleet takes test or apply, then a fleet file"}
+			if len(x.args) != 2 || (x.args[0] != "test" && x.args[0] != "apply" && x.args[0] != "uninstall") {
+				return usageError{"fleet takes test, apply or uninstall, then a fleet file"}
 			}
 			verb := x.args[0]
 			if f.concurrency < 1 || f.concurrency > 64 {
@@ -70,13 +70,15 @@ the run was interrupted, 2 for bad usage.`,
 					applyOnly = append(applyOnly, "--"+fl.Name)
 				}
 			})
-			if verb == "test" && len(applyOnly) > 0 {
+			if verb != "apply" && len(applyOnly) > 0 {
 				return usageError{applyOnly[0] + " is for fleet apply"}
 			}
 			var action fleetAction
 			switch verb {
 			case "test":
 				action = fleetTest(f.trustNew)
+			case "uninstall":
+				action = fleetUninstall(f.trustNew)
 			default:
 				mode, err := settings.ParseMode(f.via)
 				if err != nil {
@@ -139,7 +141,7 @@ func (c *CLI) fleetKeychain() Keychain {
 
 // FleetOptions tune RunFleet.
 type FleetOptions struct {
-	Command     string // test or apply
+	Command     string // test, apply or uninstall
 	Concurrency int    // 0: DefaultFleetConcurrency
 	Restart     bool
 	Keychain    Keychain

@@ -20,7 +20,7 @@ import (
 // FleetReport is the combined report of `ocsetup fleet`: a summary and a
 // row per store. It holds no secret.
 type FleetReport struct {
-	Command   string       `json:"command"` // test or apply
+	Command   string       `json:"command"` // test, apply or uninstall
 	File      string       `json:"fleet_file"`
 	Generated time.Time    `json:"generated"`
 	Summary   FleetSummary `json:"summary"`
