@@ -113,8 +113,13 @@ func (r *fleetRun) run(ctx context.Context) (rows []FleetRow, complete bool, err
 		h := hosts[s.hostKey()]
 		return max(1, h.limit/min(h.stores, r.concurrency))
 	}
-	// next takes the first pending store whose host has room, waiting
-	// while none has; -1 when nothing is left or ctx ended.
+	// Two stores of one hosting account never run at once: each run
+	// removes the leftovers (bridges) an earlier run left on its account,
+	// and would take the other's live ones for those.
+	busy := map[string]bool{}
+	// next takes the first pending store whose host has room and whose
+	// account is free, waiting while none has; -1 when nothing is left or
+	// ctx ended.
 	next := func() int {
 		mu.Lock()
 		defer mu.Unlock()
@@ -125,8 +130,9 @@ func (r *fleetRun) run(ctx context.Context) (rows []FleetRow, complete bool, err
 			for k, i := range pending {
 				s := &r.fleet.Stores[i]
 				h := hosts[s.hostKey()]
-				if h.used+conns(s) <= h.limit {
+				if h.used+conns(s) <= h.limit && !busy[s.accountKey()] {
 					h.used += conns(s)
+					busy[s.accountKey()] = true
 					pending = append(pending[:k:k], pending[k+1:]...)
 					return i
 				}
@@ -144,10 +150,13 @@ func (r *fleetRun) run(ctx context.Context) (rows []FleetRow, complete bool, err
 				s := &r.fleet.Stores[i]
 				r.progress.start(s.ID)
 				row := r.one(ctx, s, conns(s))
+				// A run that ctx ended may hold errors of the cancel, not
+				// of the store: it is not recorded, the next run does it.
+				interrupted := ctx.Err() != nil
 				mu.Lock()
 				hosts[s.hostKey()].used -= conns(s)
+				delete(busy, s.accountKey())
 				cond.Broadcast()
-				interrupted := ctx.Err() != nil
 				if !interrupted {
 					done[s.ID] = row
 					if err := r.state.save(r.fleet, done); err != nil && saveErr == nil {

@@ -149,6 +149,16 @@ func (s *FleetStore) hostKey() string {
 	return strings.ToLower(site.Addr())
 }
 
+// accountKey is the hosting account of the store (as db.SameSite tells
+// sites apart): its protocol, user, host and port.
+func (s *FleetStore) accountKey() string {
+	site, err := remote.ParseURL(s.Site)
+	if err != nil {
+		return s.Site
+	}
+	return string(site.Protocol) + "://" + site.User + "@" + s.hostKey()
+}
+
 // fingerprint identifies the store's definition: a resumed run redoes a
 // store whose definition changed since it was done.
 func (s *FleetStore) fingerprint() string {
