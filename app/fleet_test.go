@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -638,7 +639,7 @@ func TestFleetFileErrors(t *testing.T) {
 	if err != nil || len(f.Stores) != 1 || f.Stores[0].Connections != 1 || f.Stores[0].SavedSite != "a" {
 		t.Fatalf("JSON list: %+v %v", f, err)
 	}
-	for _, args := range [][]string{{"fleet", "test"}, {"fleet", "remove", p}, {"fleet", "test", p, "--concurrency", "0"}, {"fleet", "test", p, "--settings-via", "admin"}, {"fleet", "uninstall", p, "--display-errors-off"}} {
+	for _, args := range [][]string{{"fleet", "test"}, {"fleet", "remove", p}, {"fleet", "test", p, "--concurrency", "0"}, {"fleet", "test", p, "--settings-via", "admin"}, {"fleet", "uninstall", p, "--display-errors-off"}, {"fleet", "test", p, "--report", "r.pdf"}} {
 		if code, _, _ := run(t, nil, args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
@@ -769,5 +770,76 @@ func TestFleetHelp(t *testing.T) {
 	}
 	if f, err := LoadFleetFile(p); err != nil || len(f.Stores) != 2 {
 		t.Fatalf("the example does not load: %v", err)
+	}
+}
+
+// TestFleetStateCarriesOn: the runner's own bookkeeping, with an action
+// that touches no store. A report that cannot be written keeps the state,
+// so the next run writes it without doing a store again; a store whose
+// definition changed is done again; --restart starts over.
+func TestFleetStateCarriesOn(t *testing.T) {
+	dir := t.TempDir()
+	body := "stores:\n"
+	vars := map[string]string{DataDirVar: t.TempDir()}
+	for i := range 3 {
+		body += fmt.Sprintf("  - id: s%d\n    site: sftp://u@127.0.0.1:1/s%d\n    integration: onebox\n", i, i)
+		vars[fmt.Sprintf("OCSETUP_S%d_PASSWORD", i)] = "pw"
+	}
+	file := filepath.Join(dir, "fleet.yaml")
+	write := func(b string) *Fleet {
+		if err := os.WriteFile(file, []byte(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := LoadFleetFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	fleet := write(body)
+	count := &countingAction{}
+	action := count.wrap(func(context.Context, *FleetStore, IO, int) FleetRow { return FleetRow{Result: check.Pass} })
+	stdio := IO{Getenv: func(k string) string { return vars[k] }}
+	_, err := RunFleet(context.Background(), stdio, FleetOptions{Command: "test", Report: filepath.Join(dir, "missing", "r.json"), action: action}, fleet)
+	if err == nil || !strings.Contains(err.Error(), "without doing the stores again") {
+		t.Fatalf("unwritable report: %v", err)
+	}
+	report := filepath.Join(dir, "r.json")
+	rep, err := RunFleet(context.Background(), stdio, FleetOptions{Command: "test", Report: report, action: action}, fleet)
+	if err != nil || rep.Summary.Resumed != 3 || len(count.started) != 3 || count.started["s0"] != 1 {
+		t.Fatalf("second run: %v %+v %v", err, rep.Summary, count.started)
+	}
+	if _, err := LoadFleetReport(report); err != nil {
+		t.Fatal(err)
+	}
+	// Complete: the state is gone, a new run does every store.
+	rep, err = RunFleet(context.Background(), stdio, FleetOptions{Command: "test", action: action}, fleet)
+	if err != nil || rep.Summary.Resumed != 0 || count.started["s0"] != 2 {
+		t.Fatalf("third run: %v %+v %v", err, rep.Summary, count.started)
+	}
+
+	// Interrupted after s0; s1 is then changed in the file.
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = RunFleet(ctx, stdio, FleetOptions{Command: "test", Concurrency: 1, action: action, recorded: func(FleetRow) { cancel() }}, fleet)
+	if err == nil {
+		t.Fatal("the interrupted run reported success")
+	}
+	fleet = write(strings.Replace(body, "/s1\n", "/s1-moved\n", 1))
+	before := maps.Clone(count.started)
+	rep, err = RunFleet(context.Background(), stdio, FleetOptions{Command: "test", action: action}, fleet)
+	if err != nil || rep.Summary.Resumed != 1 {
+		t.Fatalf("after the change: %v %+v", err, rep.Summary)
+	}
+	if count.started["s0"] != before["s0"] || count.started["s1"] != before["s1"]+1 {
+		t.Errorf("s0 must not run again, the changed s1 must: before %v after %v", before, count.started)
+	}
+	// The state of another command is its own, and --restart forgets one.
+	_, err = RunFleet(ctx, stdio, FleetOptions{Command: "apply", action: action}, fleet)
+	if err == nil {
+		t.Fatal("a run on an ended context reported success")
+	}
+	rep, err = RunFleet(context.Background(), stdio, FleetOptions{Command: "apply", Restart: true, action: action}, fleet)
+	if err != nil || rep.Summary.Resumed != 0 || rep.Summary.Stores != 3 {
+		t.Fatalf("--restart: %v %+v", err, rep.Summary)
 	}
 }

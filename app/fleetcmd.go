@@ -86,19 +86,17 @@ the run was interrupted, 2 for bad usage.`,
 				}
 				action = fleetApply(f.trustNew, mode, f.displayOff)
 			}
+			if f.report != "" && fleetReportWriter(f.report, FleetReport{}) == nil {
+				return usageError{"--report: name the file .md, .html or .json"}
+			}
 			fleet, err := LoadFleetFile(x.args[1])
 			if err != nil {
 				return err
 			}
 			rep, err := RunFleet(ctx, x.IO, FleetOptions{Command: verb, Concurrency: f.concurrency, Restart: f.restart,
-				Keychain: c.fleetKeychain(), Quiet: f.json, action: action}, fleet)
+				Keychain: c.fleetKeychain(), Quiet: f.json, Report: f.report, action: action}, fleet)
 			if err != nil {
 				return err
-			}
-			if f.report != "" {
-				if err := writeFleetReport(f.report, rep); err != nil {
-					return err
-				}
 			}
 			if f.json {
 				if err := rep.JSON(x.Out); err != nil {
@@ -146,7 +144,11 @@ type FleetOptions struct {
 	Restart     bool
 	Keychain    Keychain
 	// Quiet: no progress on stdio.Err.
-	Quiet  bool
+	Quiet bool
+	// Report is the file to write the report to (.md, .html, .json), if
+	// any: written before the run's state is forgotten, so that a report
+	// that cannot be written leaves the run to carry on.
+	Report string
 	action fleetAction
 	// recorded is told of each store saved in the state file (tests).
 	recorded func(FleetRow)
@@ -194,6 +196,11 @@ func RunFleet(ctx context.Context, stdio IO, o FleetOptions, fleet *Fleet) (Flee
 		return FleetReport{}, exitError{code: 1, err: fleetInterrupted{done: len(rows), total: len(fleet.Stores)}}
 	}
 	rep := newFleetReport(o.Command, fleet.path, rows, time.Since(begun))
+	if o.Report != "" {
+		if err := writeFleetReport(o.Report, rep); err != nil {
+			return rep, fmt.Errorf("the report could not be written (%w); the same command writes it without doing the stores again", err)
+		}
+	}
 	// The run is complete: the next one starts afresh.
 	if err := state.remove(); err != nil {
 		return rep, err

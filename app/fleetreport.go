@@ -202,17 +202,24 @@ func FleetSite(sites *Sites, row FleetRow) (SavedSite, error) {
 	return sites.Get(row.SavedSite)
 }
 
-// writeFleetReport writes the report in the format its name asks for.
-func writeFleetReport(p string, rep FleetReport) error {
-	var write func(io.Writer) error
+// fleetReportWriter is the writer of the format p's name asks for, nil
+// for an unknown one.
+func fleetReportWriter(p string, rep FleetReport) func(io.Writer) error {
 	switch strings.ToLower(filepath.Ext(p)) {
 	case ".md", ".markdown":
-		write = rep.Markdown
+		return rep.Markdown
 	case ".html", ".htm":
-		write = rep.HTML
+		return rep.HTML
 	case ".json":
-		write = rep.JSON
-	default:
+		return rep.JSON
+	}
+	return nil
+}
+
+// writeFleetReport writes the report in the format its name asks for.
+func writeFleetReport(p string, rep FleetReport) error {
+	write := fleetReportWriter(p, rep)
+	if write == nil {
 		return usageError{"--report: name the file .md, .html or .json"}
 	}
 	return writeFileAtomic(p, false, write)
