@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/pkg"
+	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
 )
 
@@ -299,6 +302,11 @@ func (e *fleetEnv) handedOut() []string {
 // fleetTest is `ocsetup test` for one store of a fleet.
 func fleetTest(trustNew bool) fleetAction {
 	return func(ctx context.Context, s *FleetStore, stdio IO, conns int) FleetRow {
+		if err := removeFleetLeftovers(ctx, stdio, s, trustNew, conns); err != nil {
+			return FleetRow{Result: check.Fail, Failures: []FleetFailure{{Check: "Nothing temporary left on the store",
+				Cause: "What an interrupted run left on the store could not be removed: " + err.Error(),
+				Fix:   "Run the fleet again; if it stays, remove the files named here from the store."}}}
+		}
 		rep, err := runTest(ctx, stdio, &s.SetupFile, trustNew, conns, nil)
 		if err != nil {
 			return FleetRow{Result: check.Fail, Failures: []FleetFailure{{Check: "Test integration", Cause: err.Error()}}}
@@ -315,6 +323,44 @@ func fleetTest(trustNew bool) fleetAction {
 		}
 		return row
 	}
+}
+
+// removeFleetLeftovers removes what a killed or interrupted run left on the
+// store's account (a PHP probe, a database bridge), as apply does when it
+// connects, so that the test's "nothing temporary left" check judges this
+// run. It connects only when the data folder holds such a record, and
+// closes before the test connects: the store stays within its share.
+func removeFleetLeftovers(ctx context.Context, stdio IO, s *FleetStore, trustNew bool, conns int) error {
+	site, err := remote.ParseURL(s.Site)
+	if err != nil {
+		return err
+	}
+	dir, err := DataDir(stdio.Getenv)
+	if err != nil {
+		return err
+	}
+	recs, err := db.Leftovers(dir)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(recs, func(r db.BridgeRecord) bool { return db.SameSite(r.Site, site) }) {
+		return nil
+	}
+	site.Password = stdio.Getenv(PasswordVar)
+	trust := remote.NewTrust(dir)
+	trust.Accept, trust.TrustNew = s.Fingerprint, trustNew
+	pool, err := remote.Open(ctx, site, trust, conns)
+	if err != nil {
+		return nil // the test reports the login
+	}
+	defer pool.Close()
+	left, err := cleanupBridges(ctx, dir, pool)
+	for _, l := range left {
+		if l.Err != nil && err == nil {
+			err = fmt.Errorf("%s is still there: %w", l.Record.Path, l.Err)
+		}
+	}
+	return err
 }
 
 // fleetApply is `ocsetup apply` for one store of a fleet.
