@@ -74,6 +74,9 @@ func (e exitError) Error() string { return e.err.Error() }
 type CLI struct {
 	commands map[string]*command
 	flagSets map[string]func(*flag.FlagSet) // per-command flag definitions
+	// keys is the keychain of commands that read saved sites' secrets
+	// (nil: the OS keychain); tests set their own.
+	keys Keychain
 }
 
 // NewCLI registers every command.
@@ -95,6 +98,7 @@ func NewCLI() *CLI {
 	c.addTest()
 	c.addSync()
 	c.addDemo()
+	c.addFleet()
 	return c
 }
 

@@ -142,6 +142,27 @@ func secrets(getenv func(string) string, extra ...string) []string {
 	return out
 }
 
+// openSite opens the setup's site without the command line's connection
+// flags (the fleet, the wizard): the password from the environment, the
+// trust decision given, at most conns connections (0: the default), so
+// that the fleet can share a host's budget.
+func openSite(stdio IO, f *SetupFile, trustNew bool, conns int) func(context.Context) (*remote.Pool, error) {
+	return func(ctx context.Context) (*remote.Pool, error) {
+		site, err := remote.ParseURL(f.Site)
+		if err != nil {
+			return nil, usageError{err.Error()}
+		}
+		dir, err := DataDir(stdio.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		site.Password = stdio.Getenv(PasswordVar)
+		trust := remote.NewTrust(dir)
+		trust.Accept, trust.TrustNew = f.Fingerprint, trustNew
+		return remote.Open(ctx, site, trust, conns)
+	}
+}
+
 // RunTest runs the integration test of a setup file: the engine behind
 // `ocsetup test`. open connects to the setup's site (with the connection
 // flags); a failure there is the first check's result, not an error.
