@@ -59,7 +59,7 @@ func oneboxStore(t testing.TB, env *testenv.Env, ts testenv.Site) (*fixture.Stor
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := access.EnsureAPIUser(ctx, d, sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1", "203.0.113.7"}}); err != nil {
+	if _, err := access.EnsureAPIUser(ctx, d, sc, store.Line30, access.APIUser{Name: "Default", Key: key, IPs: []string{"127.0.0.1", "203.0.113.7"}, ReplaceKey: true}); err != nil {
 		t.Fatal(err)
 	}
 	cron := filepath.Join(st.Local, "catalog", "onebox", "cron.php")
