@@ -44,6 +44,9 @@ type steps struct {
 	ips      []string
 	// values are the profile's answers saved by the Settings step.
 	values integrations.Values
+	// paymentMethod is the method whose checkout Test proves, as a setup
+	// file's payment_method: "" the integration's own, "none" no checkout.
+	paymentMethod string
 	// What the steps did, for the Finish step's summary.
 	apiResult  *access.APIResult
 	settings   *settings.Result
@@ -203,6 +206,15 @@ func (s *Session) ApplyAccess(ctx context.Context, user access.APIUser) (*access
 	return res, nil
 }
 
+// SetPaymentMethod chooses the payment method whose checkout Test proves,
+// as payment_method: does in a setup file ("none": no checkout check, for
+// a store whose API must not be touched).
+func (s *Session) SetPaymentMethod(method string) {
+	s.steps.mu.Lock()
+	s.steps.paymentMethod = method
+	s.steps.mu.Unlock()
+}
+
 // RunTest runs "Test integration" on what the session set up.
 func (s *Session) RunTest(ctx context.Context, integrationID string, progress func(check.Result)) (check.Report, error) {
 	st, ok := s.Store()
@@ -241,7 +253,10 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	if creds != nil {
 		setup.StoreURL = preferredStoreURL(creds)
 	}
-	setup.Checkout = checkoutSpec("", setup.Extension, admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root})
+	s.steps.mu.Lock()
+	method := s.steps.paymentMethod
+	s.steps.mu.Unlock()
+	setup.Checkout = checkoutSpec(method, setup.Extension, admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root})
 	setup.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
 		c, err := db.Read(ctx, pool, st)
 		if err != nil {
