@@ -68,22 +68,34 @@ func Warned(cause, fix, detail string) Result {
 // progress, if not nil, is called as each result is known (from several
 // goroutines, one call at a time).
 func Run(ctx context.Context, checks []Check, progress func(Result)) ([]Result, error) {
+	results, _, err := run(ctx, checks, progress, 0)
+	return results, err
+}
+
+// straggleGrace is how long RunSuite waits, after every result is known,
+// for the checks it stopped waiting for (a timeout, a cancel) to return.
+const straggleGrace = 10 * time.Second
+
+// run is Run that also says whether every check's Run has returned within
+// grace after the last result: when one still runs (it ignored its
+// context), the state the checks share must not be read.
+func run(ctx context.Context, checks []Check, progress func(Result), grace time.Duration) ([]Result, bool, error) {
 	index := map[string]int{}
 	for i, c := range checks {
 		if _, dup := index[c.ID]; dup {
-			return nil, fmt.Errorf("check %q is defined twice", c.ID)
+			return nil, true, fmt.Errorf("check %q is defined twice", c.ID)
 		}
 		index[c.ID] = i
 	}
 	for _, c := range checks {
 		for _, dep := range c.After {
 			if _, ok := index[dep]; !ok {
-				return nil, fmt.Errorf("check %q needs %q, which does not exist", c.ID, dep)
+				return nil, true, fmt.Errorf("check %q needs %q, which does not exist", c.ID, dep)
 			}
 		}
 	}
 	if cyc := cycle(checks, index); cyc != "" {
-		return nil, fmt.Errorf("checks depend on each other in a circle: %s", cyc)
+		return nil, true, fmt.Errorf("checks depend on each other in a circle: %s", cyc)
 	}
 	results := make([]Result, len(checks))
 	done := make([]chan struct{}, len(checks))
@@ -92,6 +104,7 @@ func Run(ctx context.Context, checks []Check, progress func(Result)) ([]Result, 
 	}
 	var progressMu sync.Mutex
 	var wg sync.WaitGroup
+	var running sync.WaitGroup // every check's own Run, abandoned or not
 	for i, c := range checks {
 		wg.Add(1)
 		go func() {
@@ -106,12 +119,22 @@ func Run(ctx context.Context, checks []Check, progress func(Result)) ([]Result, 
 					return
 				}
 			}
-			results[i] = runOne(ctx, c)
+			results[i] = runOne(ctx, c, &running)
 			report(&progressMu, progress, results[i])
 		}()
 	}
 	wg.Wait()
-	return results, nil
+	ended := make(chan struct{})
+	go func() {
+		running.Wait()
+		close(ended)
+	}()
+	select {
+	case <-ended:
+		return results, true, nil
+	case <-time.After(grace):
+		return results, false, nil
+	}
 }
 
 func report(mu *sync.Mutex, progress func(Result), r Result) {
@@ -125,7 +148,7 @@ func report(mu *sync.Mutex, progress func(Result), r Result) {
 
 // runOne runs a check with its timeout; a check that overruns fails with a
 // timeout cause even if its Run ignores the context.
-func runOne(ctx context.Context, c Check) Result {
+func runOne(ctx context.Context, c Check, running *sync.WaitGroup) Result {
 	timeout := c.Timeout
 	if timeout == 0 {
 		timeout = DefaultTimeout
@@ -134,7 +157,9 @@ func runOne(ctx context.Context, c Check) Result {
 	defer cancel()
 	start := time.Now()
 	ch := make(chan Result, 1)
+	running.Add(1)
 	go func() {
+		defer running.Done()
 		defer func() {
 			if p := recover(); p != nil {
 				ch <- Failed("The check itself crashed.", "Report this to the ocsetup developers.", fmt.Sprint(p))
