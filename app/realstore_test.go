@@ -37,14 +37,7 @@ func newRealShop(t *testing.T, env *testenv.Env, version, site string) *realShop
 	t.Helper()
 	s := &realShop{rs: env.Store(t, version), env: env, site: env.Site(t, site)}
 	s.vars = map[string]string{PasswordVar: s.site.Password, DataDirVar: t.TempDir()}
-	cfg := mysql.NewConfig()
-	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = s.rs.DBUser, s.rs.DBPassword, "tcp", env.MySQL.Addr(), s.rs.Database
-	q, err := sql.Open("mysql", cfg.FormatDSN())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { q.Close() })
-	s.sql = q
+	s.sql = storeSQL(t, env, s.rs)
 	return s
 }
 
