@@ -281,6 +281,11 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 		return r.res, err
 	}
 	r.res.Show, r.res.Notices = r.plan.Show, r.plan.Notices
+	if mode == settings.DatabaseOnly && r.plan.Extension.Type != "" && r.plan.SaveGroups(nil) == nil {
+		// Known before anything changes: refused here, not after the
+		// upload and the API user went in.
+		return r.res, fmt.Errorf("%w; drop --settings-via database so the store's admin runs them", settings.ErrNoFallback)
+	}
 	adminLogin, err := r.adminLogin()
 	if err != nil {
 		return r.res, err

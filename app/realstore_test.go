@@ -552,3 +552,70 @@ func journalHas(s *realShop, want string) bool {
 	}
 	return false
 }
+
+// TestUninstallAfterDatabaseFallback: when the settings go in through the
+// database instead of the store's admin, the rows ocsetup writes itself
+// (extension, settings, permissions, the Default API user's key and
+// address) are journaled like any other, and uninstall puts the store back
+// exactly. On every real line:
+//   - Despatch Cloud with --settings-via database: a profile whose install()
+//     and save ocsetup knows, so the database write is the whole setup;
+//   - the ocpay package with the admin login failing (auto mode): the files
+//     and the API user went in, then apply refuses because nothing may write
+//     an unknown extension's settings but its own admin, naming the table its
+//     install() was to make; uninstall must clean up all of it;
+//   - the ocpay package with --settings-via database: refused before anything
+//     changes.
+func TestUninstallAfterDatabaseFallback(t *testing.T) {
+	env := testenv.Get(t)
+	for _, v := range testenv.RealVersions {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s := newRealShop(t, env, v, testenv.SFTP)
+			access := "access:\n  api_user: Default\n  ips: [203.0.113.9]\n"
+			s.vars[SecretVar(testext.Prefix(s.rs.Line)+"secret")] = "s3cret-phrase"
+			s.vars[SecretVar("api_key")] = "dc-0123456789abcdef0123456789"
+			s.vars[AdminPasswordVar] = "not-the-password"
+			if s.rs.Line == "4.0" || s.rs.Line == "4.1" {
+				// 4.x registers an extension with its files: the merchant
+				// uploaded the module by hand before (part of the "before").
+				p := filepath.Join(s.rs.Root, "extension/despatch_cloud/admin/controller/module/despatch_cloud.php")
+				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				must(t, os.WriteFile(p, []byte("<?php\n"), 0o644))
+			}
+			for _, c := range []struct {
+				name, body string
+				args       []string
+				wantExit   int
+				wantErr    string
+				changes    bool
+			}{
+				{"despatch_cloud", "integration: despatch_cloud\nsettings:\n  order_prefix: WEB-\n" + access, []string{"--settings-via", "database"}, 0, "", true},
+				{"ocpay, no admin", ocpaySetup(t, s.rs.Line) + access, []string{"--admin-user", "admin"}, 1, testext.Code + "_transaction", true},
+				{"ocpay, database", ocpaySetup(t, s.rs.Line) + access, []string{"--settings-via", "database"}, 1, "--settings-via database", false},
+			} {
+				file := s.setupFile(t, c.body)
+				tree, dump := env.Tree(t, s.rs), env.Dump(t, s.rs)
+				code, out, errOut := runApplyCLI(t, s.vars, append([]string{"apply", file, "--trust-new"}, c.args...)...)
+				if code != c.wantExit || !strings.Contains(errOut, c.wantErr) {
+					t.Fatalf("%s: apply: exit %d (want %d, and %q)\n%s\n%s", c.name, code, c.wantExit, c.wantErr, out, errOut)
+				}
+				if changed := s.value(t, "SELECT COUNT(*) FROM oc_api_ip WHERE ip = '203.0.113.9'") == "1"; changed != c.changes {
+					t.Fatalf("%s: the API address added: %v, want %v\n%s\n%s", c.name, changed, c.changes, out, errOut)
+				}
+				if c.changes {
+					code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
+					if code != 0 {
+						t.Fatalf("%s: uninstall: exit %d\n%s\n%s", c.name, code, out, errOut)
+					}
+				}
+				if got := env.Dump(t, s.rs); got != dump {
+					t.Errorf("%s: the database differs:\n%s", c.name, lineDiff(dump, got))
+				}
+				if got := env.Tree(t, s.rs); !sameTree(tree, got) {
+					t.Errorf("%s: the file tree differs:\n%s", c.name, treeDiff(tree, got))
+				}
+			}
+		})
+	}
+}

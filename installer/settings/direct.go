@@ -77,7 +77,7 @@ func WriteDirect(ctx context.Context, d db.DB, sc *db.Schema, line store.Line, p
 	}
 	w := &writer{d: d, sc: sc, line: line, plan: plan, opt: opt, res: &DirectResult{}}
 	if line.AtLeast(store.Line40) && len(opt.ExtensionPaths) == 0 {
-		return nil, fmt.Errorf("on OpenCart %s an extension is registered with its files (extension_path rows); upload the package to extension/%s/ first, so that ocsetup can list them. Nothing was written", line, plan.Extension.Folder)
+		return nil, fmt.Errorf("on OpenCart %s an extension is registered with its files (extension_path rows); upload the package to extension/%s/ first, so that ocsetup can list them. No setting was written", line, plan.Extension.Folder)
 	}
 	if err := w.prepare(ctx); err != nil {
 		return nil, err
