@@ -65,6 +65,19 @@ func newApplyShop(t *testing.T, env *testenv.Env, version string, o adminfixture
 	return &applyShop{Store: st, site: ts, admin: a, vars: map[string]string{PasswordVar: ts.Password, DataDirVar: t.TempDir()}}
 }
 
+// newRealApplyShop is a real store of the test environment (restored to
+// its snapshot, locked for the test) in the shape of an applyShop: the
+// store's own admin answers, not an imitation.
+func newRealApplyShop(t *testing.T, env *testenv.Env, version string) *applyShop {
+	t.Helper()
+	ts := env.Site(t, testenv.SFTP)
+	rs := env.Store(t, version)
+	st := &fixture.Store{Options: fixture.Options{Version: version, Root: rs.Root, URL: rs.URL, Prefix: "oc_", AdminDir: rs.AdminDir,
+		DB: fixture.DB{Host: env.MySQL.Host, Port: env.MySQL.Port, User: rs.DBUser, Password: rs.DBPassword, Name: rs.Database}},
+		Remote: rs.RemoteRoot(ts), Local: rs.Root}
+	return &applyShop{Store: st, site: ts, vars: map[string]string{PasswordVar: ts.Password, DataDirVar: t.TempDir()}}
+}
+
 // setupFile writes a setup file for the shop.
 func (s *applyShop) setupFile(t *testing.T, body string) string {
 	t.Helper()
@@ -189,8 +202,14 @@ func TestApplyBadInputs(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			o := adminfixture.Options{Captcha: strings.Contains(c.name, "captcha")}
-			s := newApplyShop(t, env, "3.0.3.8", o)
+			// The captcha is a third-party add-on's: only the imitation
+			// of the admin has it. Every other case runs on the real store.
+			var s *applyShop
+			if strings.Contains(c.name, "captcha") {
+				s = newApplyShop(t, env, "3.0.3.8", adminfixture.Options{Captcha: true})
+			} else {
+				s = newRealApplyShop(t, env, "3.0.3.9")
+			}
 			before := s.fingerprint(t)
 			for k, v := range c.vars {
 				s.vars[k] = v
@@ -216,7 +235,7 @@ func TestApplyBadInputs(t *testing.T) {
 // database login to hand over (masked).
 func TestApplyOneBox(t *testing.T) {
 	env := testenv.Get(t)
-	s := newApplyShop(t, env, "2.3.0.2", adminfixture.Options{})
+	s := newRealApplyShop(t, env, "2.3.0.2")
 	cron := filepath.Join(s.Local, "catalog", "onebox", "cron.php")
 	must(t, os.MkdirAll(filepath.Dir(cron), 0o755))
 	must(t, os.WriteFile(cron, []byte("<?php\n$languages = array('ru');\n$host = '';\n$track = 'catalog/onebox/';\n$apiKey = '';\n"), 0o644))
@@ -248,7 +267,12 @@ func TestApplyOneBox(t *testing.T) {
 // by a run that died is removed by the next apply on the same store.
 func TestApplyRemovesAKilledRunsAccount(t *testing.T) {
 	env := testenv.Get(t)
-	s := newApplyShop(t, env, "4.0.2.3", adminfixture.Options{})
+	s := newRealApplyShop(t, env, "4.0.2.3")
+	// 4.x registers an extension with its files: the merchant uploaded the
+	// module by hand before.
+	dc := filepath.Join(s.Local, "extension/despatch_cloud/admin/controller/module/despatch_cloud.php")
+	must(t, os.MkdirAll(filepath.Dir(dc), 0o755))
+	must(t, os.WriteFile(dc, []byte("<?php\n"), 0o644))
 	ctx := context.Background()
 	site := remote.Site{Protocol: remote.SFTP, Host: s.site.Host, Port: s.site.Port, User: s.site.User, Password: s.site.Password, Timeout: 10 * time.Second}
 	tr := remote.NewTrust(t.TempDir())
@@ -273,8 +297,8 @@ func TestApplyRemovesAKilledRunsAccount(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "removed:   temporary admin account "+acc.Username) {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
-	// On 4.0 the extension's files on the store are registered with it
-	// (the fixture admin put its controller there).
+	// On 4.0 the extension's files on the store are registered with it:
+	// the folders and the controller.
 	if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("extension_path")+" WHERE path LIKE 'despatch\\_cloud%'"); n != 5 {
 		t.Errorf("%d extension paths", n)
 	}
@@ -298,7 +322,7 @@ func must(t *testing.T, err error) {
 // (extension_install, extension_path) with the extension.
 func TestApplyWithPackage(t *testing.T) {
 	env := testenv.Get(t)
-	s := newApplyShop(t, env, "4.0.2.3", adminfixture.Options{Extensions: []adminfixture.Extension{}})
+	s := newRealApplyShop(t, env, "4.0.2.3")
 	dir := t.TempDir()
 	zipPath := filepath.Join(dir, "despatch_cloud.ocmod.zip")
 	f, err := os.Create(zipPath)
