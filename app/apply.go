@@ -546,6 +546,9 @@ func (r *applyRun) access(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", need.ConfigFile, err)
 	}
+	if err := r.journalFile(file, src, out); err != nil {
+		return err
+	}
 	if err := r.pool.WriteAtomic(ctx, file, out); err != nil {
 		return err
 	}
@@ -573,7 +576,15 @@ func (r *applyRun) cron(ctx context.Context, need *integrations.AccessNeed, step
 		if !ok {
 			return access.ErrNoCrontab
 		}
-		res, err := access.EnsureCron(ctx, access.SSHRunner{Client: client}, job)
+		runner := access.SSHRunner{Client: client}
+		previous, err := access.CronLine(ctx, runner, job.ID)
+		if err != nil {
+			return err
+		}
+		if err := r.journalCron(job.ID, previous); err != nil {
+			return err
+		}
+		res, err := access.EnsureCron(ctx, runner, job)
 		step.Cron = string(res)
 		return err
 	})

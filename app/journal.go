@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"path"
@@ -90,4 +92,33 @@ func journalsFor(dir string, r *applyRun) ([]*journal.Journal, error) {
 		}
 	}
 	return out, err
+}
+
+// journalFile records a file the setup is about to rewrite outside its
+// upload: its content now and a hash of the new one. Saved before the write.
+func (r *applyRun) journalFile(file string, before, after []byte) error {
+	j := r.journal
+	if j == nil {
+		return nil
+	}
+	sum := sha256.Sum256(after)
+	j.Files = append(j.Files, journal.FileEdit{Path: file, Before: before, After: hex.EncodeToString(sum[:])})
+	if err := j.Save(); err != nil {
+		return fmt.Errorf("the setup journal could not be written, so %s was not changed: %w", file, err)
+	}
+	return nil
+}
+
+// journalCron records the crontab line the setup is about to add or
+// replace (previous: the line with its marker now). Saved before the write.
+func (r *applyRun) journalCron(id, previous string) error {
+	j := r.journal
+	if j == nil {
+		return nil
+	}
+	j.Cron = &journal.CronEdit{ID: id, Previous: previous}
+	if err := j.Save(); err != nil {
+		return fmt.Errorf("the setup journal could not be written, so the crontab was not changed: %w", err)
+	}
+	return nil
 }

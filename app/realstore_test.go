@@ -619,3 +619,62 @@ func TestUninstallAfterDatabaseFallback(t *testing.T) {
 		})
 	}
 }
+
+// TestUninstallOneBoxConfigAndCron: a OneBox setup rewrites the
+// connector's cron.php (its $host and $apiKey) and adds its job to the
+// account's crontab; uninstall puts both back exactly, next to the
+// merchant's own cron line, and the store's files and database as they
+// were.
+func TestUninstallOneBoxConfigAndCron(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "2.3.0.2", testenv.SFTP)
+	env.Lock(t, "crontab-"+s.site.User)
+	crontab := func() string {
+		out, err := exec.Command("crontab", "-l", "-u", s.site.User).CombinedOutput()
+		if err != nil && !strings.Contains(string(out), "no crontab") {
+			t.Fatalf("crontab -l: %v: %s", err, out)
+		}
+		return string(out)
+	}
+	setCrontab := func(content string) {
+		cmd := exec.Command("crontab", "-u", s.site.User, "-")
+		cmd.Stdin = strings.NewReader(content)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("crontab: %v: %s", err, out)
+		}
+	}
+	setCrontab("17 3 * * * echo the merchant's own job\n")
+	t.Cleanup(func() { _ = exec.Command("crontab", "-r", "-u", s.site.User).Run() })
+
+	// The connector's files, uploaded by the merchant before.
+	cron := filepath.Join(s.rs.Root, "catalog", "onebox", "cron.php")
+	must(t, os.MkdirAll(filepath.Dir(cron), 0o755))
+	must(t, os.WriteFile(cron, []byte("<?php\n$languages = array('ru');\n$host = '';\n$track = 'catalog/onebox/';\n$apiKey = '';\n"), 0o644))
+	must(t, testenv.ChownTree(filepath.Dir(cron), s.site.UID, s.site.GID))
+
+	file := s.setupFile(t, "integration: onebox\naccess:\n  ips: [203.0.113.7]\n  cron: crontab\nsettings:\n  service_ip: 203.0.113.7\n")
+	tree, dump, tab := env.Tree(t, s.rs), env.Dump(t, s.rs), crontab()
+	code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
+	if code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if b, _ := os.ReadFile(cron); !strings.Contains(string(b), "$host = '"+s.rs.URL+"';") {
+		t.Fatalf("cron.php was not configured:\n%s", b)
+	}
+	if now := crontab(); now == tab || !strings.Contains(now, "# ocsetup:onebox:") || !strings.Contains(now, "the merchant's own job") {
+		t.Fatalf("the crontab after apply:\n%s", now)
+	}
+	code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
+	if code != 0 {
+		t.Fatalf("uninstall: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if now := crontab(); now != tab {
+		t.Errorf("the crontab after uninstall:\n%s\nwant:\n%s", now, tab)
+	}
+	if got := env.Dump(t, s.rs); got != dump {
+		t.Errorf("the database differs after uninstall:\n%s", lineDiff(dump, got))
+	}
+	if got := env.Tree(t, s.rs); !sameTree(tree, got) {
+		t.Errorf("the file tree differs after uninstall:\n%s", treeDiff(tree, got))
+	}
+}

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -9,6 +12,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/journal"
@@ -260,6 +264,18 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 			u.res.Done = append(u.res.Done, "the modifications refreshed")
 		}
 	}
+	// The connector's config file goes back before the upload's rollback,
+	// which expects the file as it was uploaded.
+	for _, f := range j.Files {
+		if err := u.restoreFile(ctx, f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if j.Cron != nil {
+		if err := u.restoreCron(ctx, *j.Cron); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if j.Manifest != "" {
 		if err := u.rollbackFiles(ctx); err != nil {
 			errs = append(errs, err)
@@ -287,5 +303,53 @@ func (u *undoRun) rollbackFiles(ctx context.Context) error {
 		return fmt.Errorf("rolling the files back: %w", err)
 	}
 	u.res.Done = append(u.res.Done, fmt.Sprintf("the uploaded files rolled back (manifest %s)", m.ID))
+	return nil
+}
+
+// restoreFile puts back a file the setup rewrote (the connector's config
+// file), unless it was changed since: then it is left and named.
+func (u *undoRun) restoreFile(ctx context.Context, f journal.FileEdit) error {
+	cur, err := u.pool.ReadFile(ctx, f.Path, 1<<20)
+	if err != nil {
+		u.res.Left = append(u.res.Left, fmt.Sprintf("%s could not be read (%v): it was not put back", f.Path, err))
+		return nil
+	}
+	sum := sha256.Sum256(cur)
+	switch {
+	case bytes.Equal(cur, f.Before):
+		return nil
+	case hex.EncodeToString(sum[:]) != f.After:
+		u.res.Left = append(u.res.Left, f.Path+" was changed after the setup wrote it: left as it is")
+		return nil
+	}
+	if err := u.pool.WriteAtomic(ctx, f.Path, f.Before); err != nil {
+		return fmt.Errorf("putting %s back: %w", f.Path, err)
+	}
+	u.res.Done = append(u.res.Done, f.Path+" put back as it was")
+	return nil
+}
+
+// restoreCron puts the setup's crontab line back as it was (removed when
+// the setup added it).
+func (u *undoRun) restoreCron(ctx context.Context, c journal.CronEdit) error {
+	var changed bool
+	err := u.pool.Do(ctx, func(conn remote.Conn) error {
+		client, ok := remote.SSHClient(conn)
+		if !ok {
+			return access.ErrNoCrontab
+		}
+		var err error
+		changed, err = access.RestoreCron(ctx, access.SSHRunner{Client: client}, c.ID, c.Previous)
+		return err
+	})
+	switch {
+	case errors.Is(err, access.ErrNoCrontab):
+		u.res.Left = append(u.res.Left, "the crontab could not be reached ("+err.Error()+"): remove the line ending in \"# ocsetup:"+c.ID+"\" by hand")
+		return nil
+	case err != nil:
+		return fmt.Errorf("putting the crontab back: %w", err)
+	case changed:
+		u.res.Done = append(u.res.Done, "the connector's cron line put back as it was")
+	}
 	return nil
 }

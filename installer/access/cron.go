@@ -196,3 +196,44 @@ func splitLines(s string) []string {
 
 // joinLines ends the table with a newline: cron ignores a last line without one.
 func joinLines(lines []string) string { return strings.Join(lines, "\n") + "\n" }
+
+// CronLine returns the crontab line that carries the job's marker, ""
+// when there is none: what a setup records before it changes the line.
+func CronLine(ctx context.Context, r Runner, id string) (string, error) {
+	cur, err := readCrontab(ctx, r)
+	if err != nil {
+		return "", err
+	}
+	marker := Job{ID: id}.marker()
+	for _, l := range splitLines(cur) {
+		if strings.HasSuffix(l, " "+marker) {
+			return l, nil
+		}
+	}
+	return "", nil
+}
+
+// RestoreCron puts the job's line back as it was before a setup: removed
+// when there was none (RemoveCron), else the previous line in its place.
+// changed is false when the table already had it so.
+func RestoreCron(ctx context.Context, r Runner, id, previous string) (changed bool, err error) {
+	if previous == "" {
+		return RemoveCron(ctx, r, id)
+	}
+	cur, err := readCrontab(ctx, r)
+	if err != nil {
+		return false, err
+	}
+	lines := splitLines(cur)
+	marker := Job{ID: id}.marker()
+	for i, l := range lines {
+		if strings.HasSuffix(l, " "+marker) {
+			if l == previous {
+				return false, nil
+			}
+			lines[i] = previous
+			return true, writeCrontab(ctx, r, joinLines(lines))
+		}
+	}
+	return true, writeCrontab(ctx, r, joinLines(append(lines, previous)))
+}

@@ -71,8 +71,31 @@ type Journal struct {
 	// ModCache is the store's modification cache before the setup's
 	// OCMOD registration, as the caller's own JSON (nil when untouched).
 	ModCache json.RawMessage `json:"mod_cache,omitempty"`
+	// Files are the files the setup rewrote outside its upload (the
+	// connector's config file), each recorded before it was written.
+	Files []FileEdit `json:"files,omitempty"`
+	// Cron is the crontab line the setup was about to add or replace
+	// (recorded before crontab was written), nil when it wrote none.
+	Cron *CronEdit `json:"cron,omitempty"`
 
 	file string
+}
+
+// FileEdit is one rewritten file: its content before and a hash of what
+// the setup wrote, so that undo can tell whether it was changed since.
+// Before may hold secrets: journals are 0600 in the 0700 data folder.
+type FileEdit struct {
+	Path   string `json:"path"`
+	Before []byte `json:"before"`
+	// After is the SHA-256 (hex) of the content the setup wrote.
+	After string `json:"after"`
+}
+
+// CronEdit is the setup's crontab line: its marker ID and the line with
+// that marker before the setup ("" when there was none).
+type CronEdit struct {
+	ID       string `json:"id"`
+	Previous string `json:"previous,omitempty"`
 }
 
 // New starts a journal for a run (not yet written: call Save).
