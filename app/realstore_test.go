@@ -678,3 +678,44 @@ func TestUninstallOneBoxConfigAndCron(t *testing.T) {
 		t.Errorf("the file tree differs after uninstall:\n%s", treeDiff(tree, got))
 	}
 }
+
+// TestRollbackForce: rollback of an installed extension's files is refused
+// with the reason; with --force it proceeds and the files are gone, as
+// they were before the setup.
+func TestRollbackForce(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "3.0.3.9", testenv.SFTP)
+	s.vars[SecretVar(testext.Prefix(s.rs.Line)+"secret")] = "s3cret-phrase"
+	file := s.setupFile(t, ocpaySetup(t, s.rs.Line))
+	tree := env.Tree(t, s.rs)
+	if code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new"); code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	site := siteURL(s.site, s.rs.RemoteRoot(s.site))
+	if code, out, errOut := runApplyCLI(t, s.vars, "rollback", site, "--trust-new"); code == 0 || !strings.Contains(errOut, "still installed") {
+		t.Fatalf("rollback without --force: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut := runApplyCLI(t, s.vars, "rollback", site, "--trust-new", "--force")
+	if code != 0 {
+		t.Fatalf("rollback --force: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(s.rs.Root, ocpayController(s.rs.Line))); !os.IsNotExist(err) {
+		t.Fatalf("the extension's controller is still there after rollback --force: %v", err)
+	}
+	// The OCMOD cache the admin's refresh rebuilt is not the upload's: only
+	// the uploaded files are compared.
+	got := env.Tree(t, s.rs)
+	for k := range got {
+		if strings.HasPrefix(k, "system/storage/modification/") {
+			delete(got, k)
+		}
+	}
+	for k := range tree {
+		if strings.HasPrefix(k, "system/storage/modification/") {
+			delete(tree, k)
+		}
+	}
+	if !sameTree(tree, got) {
+		t.Errorf("the files differ after rollback --force:\n%s", treeDiff(tree, got))
+	}
+}
