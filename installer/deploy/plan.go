@@ -131,7 +131,13 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 	if fix {
 		want = append(want, trap...)
 	}
-	tr, err := scan(ctx, e.Files, e.Store, want, func(rel string) bool { return fix && inAny(rel, trap) })
+	// Only the trap fix needs whole subtrees (level by level); otherwise
+	// every wanted folder is listed at once.
+	var whole func(rel string) bool
+	if fix {
+		whole = func(rel string) bool { return inAny(rel, trap) }
+	}
+	tr, err := scan(ctx, e.Files, e.Store, want, whole)
 	if err != nil {
 		return nil, fmt.Errorf("read the store's folders: %w", err)
 	}
