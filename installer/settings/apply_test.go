@@ -128,13 +128,6 @@ func TestApplyAdminRefusals(t *testing.T) {
 					t.Fatalf("got %v", err)
 				}
 			}},
-		{"wrong password", adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("", 24)}}, admin.Login{Username: fixture.AdminUser, Password: "wrong"}, settings.AdminOnly,
-			func(t *testing.T, err error) {
-				var le *admin.LoginError
-				if !errors.As(err, &le) || le.Reason != admin.WrongLogin || !strings.Contains(err.Error(), "user name or password is wrong") {
-					t.Fatalf("got %v", err)
-				}
-			}},
 		{"captcha", adminfixture.Options{Captcha: true, Extensions: []adminfixture.Extension{despatchForm("", 24)}}, login, settings.AdminOnly,
 			func(t *testing.T, err error) {
 				var le *admin.LoginError
@@ -162,24 +155,49 @@ func TestApplyAdminRefusals(t *testing.T) {
 	}
 }
 
-// TestApplyFallsBack: a login that cannot work (a captcha) sends the
-// settings to the database, and the result says so and why.
+// TestApplyFallsBack: a login that cannot work sends the settings to the
+// database (auto mode), and the result says so and why; with AdminOnly the
+// refusal stands and nothing is written. On the real 2.3 and 3.0 stores.
 func TestApplyFallsBack(t *testing.T) {
 	env := testenv.Get(t)
-	s := newAdminShop(t, env, "2.3.0.2", adminfixture.Options{Captcha: true, Extensions: []adminfixture.Extension{despatchForm("", 24)}})
-	open := settings.LoginOpener(s.admin.URL, s.dialect, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Options{})
-	res, err := settings.Apply(ctxT(t), s.request(t, despatchPlan(t, s.shop), settings.Auto, open))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Via != settings.ViaDatabase || !strings.Contains(res.Why, "captcha") || res.Direct == nil || res.Direct.Backup == "" {
-		t.Fatalf("result %+v", res)
-	}
-	if got := s.rows(t, "despatch_cloud"); got["despatch_cloud_api_key"] != apiKey {
-		t.Fatalf("rows %v", got)
-	}
-	if !strings.Contains(strings.Join(res.Notices, " "), "Refresh") {
-		t.Errorf("no word on the refresh it could not do: %q", res.Notices)
+	for _, v := range []string{"2.3.0.2", "3.0.3.9"} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			s, adminURL := newRealShop(t, env, v)
+			d, err := admin.DialectFor(s.line, v)
+			must(t, err)
+			code := "despatch_cloud"
+			if s.line.AtLeast(store.Line30) {
+				code = "module_despatch_cloud"
+			}
+			wrong := settings.LoginOpener(adminURL, d, admin.Login{Username: fixture.AdminUser, Password: "wrong"}, admin.Options{})
+			req := settings.Request{Plan: despatchPlan(t, s), Line: s.line, Mode: settings.AdminOnly, OpenAdmin: wrong, DB: s.d, Schema: s.sc,
+				Direct: settings.DirectOptions{DataDir: t.TempDir()}, Refresh: true}
+			before := s.rowsOnly(t)
+			_, err = settings.Apply(ctxT(t), req)
+			var le *admin.LoginError
+			if !errors.As(err, &le) || le.Reason != admin.WrongLogin || !strings.Contains(err.Error(), "user name or password is wrong") {
+				t.Fatalf("admin only, wrong password: got %v", err)
+			}
+			if after := s.rowsOnly(t); after != before {
+				t.Fatal("rows changed after a refused login")
+			}
+
+			req.Mode = settings.Auto
+			res, err := settings.Apply(ctxT(t), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Via != settings.ViaDatabase || !strings.Contains(res.Why, "user name or password is wrong") || res.Direct == nil || res.Direct.Backup == "" {
+				t.Fatalf("result %+v", res)
+			}
+			if got := s.rows(t, code); got[code+"_api_key"] != apiKey {
+				t.Fatalf("rows %v", got)
+			}
+			if !strings.Contains(strings.Join(res.Notices, " "), "Refresh") {
+				t.Errorf("no word on the refresh it could not do: %q", res.Notices)
+			}
+		})
 	}
 }
 

@@ -38,6 +38,22 @@ func newShop(t *testing.T, env *testenv.Env, version string) *shop {
 	return s
 }
 
+// newRealShop is a real store of the test environment (restored to its
+// snapshot and locked for the test) reached like the app reaches it; its
+// admin is the store's own, at adminURL.
+func newRealShop(t *testing.T, env *testenv.Env, version string) (s *shop, adminURL string) {
+	t.Helper()
+	ts := env.Site(t, testenv.SFTP)
+	rs := env.Store(t, version)
+	st := &fixture.Store{Options: fixture.Options{Version: version, Root: rs.Root, URL: rs.URL, Prefix: "oc_", AdminDir: rs.AdminDir,
+		DB: fixture.DB{Host: env.MySQL.Host, Port: env.MySQL.Port, User: rs.DBUser, Password: rs.DBPassword, Name: rs.Database}},
+		Remote: rs.RemoteRoot(ts), Local: rs.Root}
+	line, _ := store.LineOf(version)
+	s = &shop{Store: st, site: ts, line: line, q: st.StoreDB(t)}
+	s.connect(t)
+	return s, rs.URL + rs.AdminDir + "/"
+}
+
 func (s *shop) connect(t *testing.T) {
 	t.Helper()
 	tr := remote.NewTrust(t.TempDir())
