@@ -210,3 +210,76 @@ func TestFTPStalledListingTimesOut(t *testing.T) {
 		t.Fatalf("not a timeout: %v", err)
 	}
 }
+
+// TestFTPPipeRefusedFiles: files whose STOR the server refuses (a folder
+// the account cannot write), small and large, between files that go
+// through: each refused file is reported with the server's reason, the
+// others arrive whole, and the pipe neither hangs nor loses step.
+func TestFTPPipeRefusedFiles(t *testing.T) {
+	env := testenv.Get(t)
+	for _, name := range []string{testenv.FTPNoTLS} {
+		t.Run(name, func(t *testing.T) {
+			ts := env.Site(t, name)
+			site := siteOf(ts)
+			site.AllowPlain, site.Timeout = name == testenv.FTPNoTLS, time.Minute
+			local, dir := env.TempDir(t, ts)
+			// Owned by root: the account may read it, not write in it.
+			if err := os.Mkdir(filepath.Join(local, "locked"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			type file struct {
+				name string
+				body []byte
+				ok   bool
+			}
+			files := []file{
+				{"a.php", []byte("<?php // a\n"), true},
+				{"locked/b.php", []byte("<?php // b\n"), false},
+				{"big.bin", bytes.Repeat([]byte("B"), 300<<10), true},
+				{"c.php", bytes.Repeat([]byte("c"), 20<<10), true},
+				{"locked/d.bin", bytes.Repeat([]byte("d"), 600<<10), false},
+				{"e.bin", bytes.Repeat([]byte("e"), 300<<10), true},
+				{"locked/f.php", []byte("<?php // f\n"), false},
+				{"g.php", []byte("<?php // g\n"), true},
+			}
+			// A liveness bound, not a timing goal: a write that waited for a
+			// server that never takes the data connection would run into it.
+			ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)
+			defer cancel()
+			tr := remote.NewTrust(t.TempDir())
+			tr.TrustNew = true
+			p, err := remote.DialFTPPipe(ctx, site, tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			results := map[string]error{}
+			i := 0
+			err = p.StoreAtomic(ctx, func() (remote.PipeFile, bool) {
+				if i == len(files) {
+					return remote.PipeFile{}, false
+				}
+				f := files[i]
+				i++
+				final := path.Join(dir, f.name)
+				return remote.PipeFile{Temp: final + ".part", Final: final, Size: int64(len(f.body)),
+					Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.body)), nil }}, true
+			}, func(f remote.PipeFile, err error) { results[f.Final] = err })
+			if err != nil || ctx.Err() != nil {
+				t.Fatalf("StoreAtomic: %v (context: %v)", err, ctx.Err())
+			}
+			for _, f := range files {
+				err, reported := results[path.Join(dir, f.name)]
+				got, readErr := os.ReadFile(filepath.Join(local, f.name))
+				switch {
+				case !reported:
+					t.Errorf("%s: never reported", f.name)
+				case f.ok && (err != nil || !bytes.Equal(got, f.body)):
+					t.Errorf("%s: %v; %d bytes on the server, want %d", f.name, err, len(got), len(f.body))
+				case !f.ok && (err == nil || readErr == nil):
+					t.Errorf("%s: refused file reported %v, on the server: %v", f.name, err, readErr)
+				}
+			}
+		})
+	}
+}
