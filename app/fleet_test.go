@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -29,6 +30,7 @@ import (
 	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/internal/testext"
 )
 
 // oneboxStore is a fixture store set up for OneBox as apply leaves it (an
@@ -181,6 +183,64 @@ type fleetFixture struct {
 	limit  []int // each host's connection budget
 	ids    []string
 	secret []string // every secret of every store
+	// versions is each store's OpenCart version as the store says it.
+	versions []string
+}
+
+// realFleetEntry is a real store's part of a fleet file.
+type realFleetEntry struct {
+	root, setup, version string
+}
+
+// realFleetStore takes a real store of the test environment and sets it up
+// with the test payment extension (apply through the store's admin), as a
+// merchant's store in a support team's fleet would be: the fleet then tests
+// it with the checkout check. It returns the store's fleet entry (without
+// id, site and connections) and the secrets the entry needs.
+func realFleetStore(t testing.TB, env *testenv.Env, ts testenv.Site, version string) (realFleetEntry, map[string]string) {
+	t.Helper()
+	tt, ok := t.(*testing.T)
+	if !ok {
+		t.Fatal("real stores are for tests, not benchmarks")
+	}
+	rs := env.Store(t, version)
+	s := &realShop{rs: rs, env: env, site: ts, vars: map[string]string{PasswordVar: ts.Password, DataDirVar: t.TempDir()}}
+	secrets := map[string]string{SecretVar(testext.Prefix(rs.Line) + "secret"): "fleet-s3cret-" + rs.Line}
+	for k, v := range secrets {
+		s.vars[k] = v
+	}
+	setup := ocpaySetup(tt, rs.Line)
+	if code, out, errOut := runApplyCLI(tt, s.vars, "apply", s.setupFile(tt, setup), "--trust-new"); code != 0 {
+		t.Fatalf("setting up the real %s store: exit %d\n%s\n%s", version, code, out, errOut)
+	}
+	// The store says "3.0.3.8" in 3.0.3.9's release (its VERSION).
+	st := ocVersion(t, rs)
+	return realFleetEntry{root: rs.RemoteRoot(ts), setup: setup, version: st}, secrets
+}
+
+// ocVersion is the VERSION the store's index.php defines.
+func ocVersion(t testing.TB, rs testenv.RealStore) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(rs.Root, "index.php"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`define\('VERSION', '([0-9.]+)'\)`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no VERSION in %s/index.php", rs.Root)
+	}
+	return string(m[1])
+}
+
+// indent puts prefix before every line of s.
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "")
 }
 
 type fleetSpec struct {
@@ -188,6 +248,10 @@ type fleetSpec struct {
 	delay         time.Duration
 	// broken names the stores to break, by index: "password", "apikey", "database".
 	broken map[int]string
+	// real puts a real OpenCart store of the test environment (by version)
+	// at an index, set up with the test payment extension; its host's
+	// protocol is the index's, as for fixture stores.
+	real map[int]string
 }
 
 func newFleetFixture(t testing.TB, env *testenv.Env, spec fleetSpec) *fleetFixture {
@@ -209,9 +273,24 @@ func newFleetFixture(t testing.TB, env *testenv.Env, spec fleetSpec) *fleetFixtu
 		if h%2 == 0 && (i/spec.hosts)%2 == 1 {
 			ts = jail
 		}
-		st, key := oneboxStore(t, env, ts)
 		id := fmt.Sprintf("shop-%02d", i)
 		ff.ids = append(ff.ids, id)
+		prefix := "OCSETUP_" + fleetEnvID(id) + "_"
+		if v, ok := spec.real[i]; ok {
+			body, secrets := realFleetStore(t, env, ts, v)
+			fmt.Fprintf(&b, "  - id: %s\n    site: %s://%s@127.0.0.1:%d%s\n    connections: 2\n%s",
+				id, ts.Protocol, ts.User, ff.hosts[h].port(), body.root, indent(body.setup, "    "))
+			ff.vars[prefix+"PASSWORD"] = ts.Password
+			ff.secret = append(ff.secret, ts.Password)
+			for k, v := range secrets {
+				ff.vars[prefix+strings.TrimPrefix(k, "OCSETUP_")] = v
+				ff.secret = append(ff.secret, v)
+			}
+			ff.versions = append(ff.versions, body.version)
+			continue
+		}
+		st, key := oneboxStore(t, env, ts)
+		ff.versions = append(ff.versions, st.Version)
 		conns := 2
 		if h == spec.hosts-1 && i == h {
 			// One store says its host allows one connection: the host's
@@ -220,7 +299,6 @@ func newFleetFixture(t testing.TB, env *testenv.Env, spec fleetSpec) *fleetFixtu
 		}
 		fmt.Fprintf(&b, "  - id: %s\n    site: %s://%s@127.0.0.1:%d%s\n    integration: onebox\n    connections: %d\n    access:\n      api_user: Default\n      ips: [203.0.113.7]\n      cron: app\n",
 			id, ts.Protocol, ts.User, ff.hosts[h].port(), st.Remote, conns)
-		prefix := "OCSETUP_" + fleetEnvID(id) + "_"
 		ff.vars[prefix+"PASSWORD"] = ts.Password
 		ff.vars[prefix+"SECRET_API_KEY"] = key
 		ff.secret = append(ff.secret, ts.Password, key, st.DB.Password)
@@ -273,7 +351,9 @@ func (c *countingAction) wrap(a fleetAction) fleetAction {
 func TestFleetTestManyStores(t *testing.T) {
 	env := testenv.Get(t)
 	broken := map[int]string{3: "password", 9: "apikey", 16: "database"}
-	ff := newFleetFixture(t, env, fleetSpec{stores: 20, hosts: 7, delay: 5 * time.Millisecond, broken: broken})
+	// Two of the 20 are real stores: 4.1 over SFTP (host 0), 3.0 over FTP (host 1).
+	ff := newFleetFixture(t, env, fleetSpec{stores: 20, hosts: 7, delay: 5 * time.Millisecond, broken: broken,
+		real: map[int]string{0: "4.1.0.4", 1: "3.0.3.9"}})
 	fleet, err := LoadFleetFile(ff.file)
 	if err != nil {
 		t.Fatal(err)
@@ -399,9 +479,9 @@ func TestFleetTestManyStores(t *testing.T) {
 			t.Errorf("%s: no fix in %s", id, text)
 		}
 	}
-	for _, row := range rep.Stores {
-		if row.Version != "3.0.3.8" && row.ID != "shop-03" {
-			t.Errorf("%s: OpenCart version %q", row.ID, row.Version)
+	for i, row := range rep.Stores {
+		if row.Version != ff.versions[i] && row.ID != "shop-03" {
+			t.Errorf("%s: OpenCart version %q, want %q", row.ID, row.Version, ff.versions[i])
 		}
 		if row.Duration <= 0 {
 			t.Errorf("%s: no time taken", row.ID)
