@@ -517,7 +517,7 @@ func (r *applyRun) access(ctx context.Context) error {
 		if u.Name == "" {
 			u.Name = need.APIUser
 		}
-		u.Key = need.APIKey
+		u.Key, u.ReuseKey = need.APIKey, need.KeepKey && u.Name == need.APIUser
 	}
 	if u.Key == "" {
 		// An API user for an integration that brings no key of its own:
@@ -534,6 +534,16 @@ func (r *applyRun) access(ctx context.Context) error {
 		return err
 	}
 	step.APIUser = res
+	if need != nil && res.KeptKey && res.Key != need.APIKey {
+		// The connector is given the key the user kept, and that is the
+		// key to hand over.
+		for i, info := range r.res.Show {
+			if info.Value == need.APIKey {
+				r.res.Show[i].Value = res.Key
+			}
+		}
+		need.APIKey = res.Key
+	}
 	if need == nil || need.ConfigFile == "" {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/settings"
+	"github.com/ocsetup/ocsetup/installer/store"
 )
 
 // Summary is what the Finish step shows: what this session changed on the
@@ -45,9 +46,11 @@ type UploadSummary struct {
 
 // APIUserSummary is what the API access step did.
 type APIUserSummary struct {
-	Name     string
-	Created  bool
-	Updated  bool
+	Name    string
+	Created bool
+	Updated bool
+	// KeptKey: the user existed and kept its key (the connector got it).
+	KeptKey  bool
 	IPsAdded []string
 }
 
@@ -83,7 +86,7 @@ func (s *Session) Summary() Summary {
 		out.Uploaded.Created, out.Uploaded.Replaced = len(created), len(replaced)
 	}
 	if r := s.steps.apiResult; r != nil {
-		out.APIUser = &APIUserSummary{Name: s.steps.apiUser, Created: r.Created, Updated: r.Updated, IPsAdded: r.IPsAdded}
+		out.APIUser = &APIUserSummary{Name: s.steps.apiUser, Created: r.Created, Updated: r.Updated, KeptKey: r.KeptKey, IPsAdded: r.IPsAdded}
 	}
 	if r := s.steps.settings; r != nil {
 		out.Settings = &SettingsSummary{ViaAdmin: r.Via == settings.ViaAdmin}
@@ -101,12 +104,21 @@ func (s *Session) Summary() Summary {
 
 // DefaultAPIUser is the user ocsetup creates for an integration: its own,
 // named after the integration, so no user the store has is changed.
-func DefaultAPIUser(p integrations.Profile) string {
+func DefaultAPIUser(p integrations.Profile, line store.Line) string {
+	if p.Needs().KeyOnlyLogin && line == store.Line30 {
+		// 3.0 checks a key sent alone against "Default": the connector
+		// can only be that user (its key is kept: ReuseKey).
+		return KeyOnlyUser
+	}
 	if n := p.Needs().APIUserName; n != "" {
 		return n
 	}
 	return "ocsetup " + p.Name
 }
+
+// KeyOnlyUser is the API user OpenCart 3.0's api/login checks a key sent
+// without a user name against.
+const KeyOnlyUser = "Default"
 
 // APIUsers names the store's API users, for the merchant to pick one.
 func (s *Session) APIUsers(ctx context.Context) ([]string, error) {

@@ -464,7 +464,7 @@ func TestFleetTestManyStores(t *testing.T) {
 	}
 	causes := map[string][]string{
 		"shop-03": {"Log in to the hosting"},
-		"shop-09": {"API login with the new key", "did not accept the new API key"},
+		"shop-09": {"API login with the new key", "did not accept the key the way the connector sends it"},
 		"shop-16": {"Reach the database"},
 	}
 	for id, words := range causes {

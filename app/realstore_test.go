@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -717,5 +718,63 @@ func TestRollbackForce(t *testing.T) {
 	}
 	if !sameTree(tree, got) {
 		t.Errorf("the files differ after rollback --force:\n%s", treeDiff(tree, got))
+	}
+}
+
+// TestOneBoxKeyOnlyLoginRealStore: OneBox's cron.php logs in with the key
+// alone, which OpenCart 3.0 checks against the API user "Default". On the
+// real 3.0 store a OneBox setup without a key of its own keeps Default's
+// key (nothing else using it breaks), gives cron.php that key, adds the
+// provider's address, and `test` logs in exactly as the connector does and
+// passes. A setup that puts the key on another user makes the connector's
+// login fail, and `test` says so.
+func TestOneBoxKeyOnlyLoginRealStore(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "3.0.3.9", testenv.SFTP)
+	cron := filepath.Join(s.rs.Root, "catalog", "onebox", "cron.php")
+	writeCron := func() {
+		must(t, os.MkdirAll(filepath.Dir(cron), 0o755))
+		must(t, os.WriteFile(cron, []byte("<?php\n$languages = array('ru');\n$host = '';\n$track = 'catalog/onebox/';\n$apiKey = '';\n"), 0o644))
+		must(t, testenv.ChownTree(filepath.Dir(cron), s.site.UID, s.site.GID))
+	}
+	writeCron()
+	defaultKey := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'")
+	if len(defaultKey) < 64 {
+		t.Fatalf("the store's Default API user has no key: %q", defaultKey)
+	}
+	body := "integration: onebox\naccess:\n  ips: [203.0.113.7, 127.0.0.1]\n  cron: app\nsettings:\n  service_ip: 203.0.113.7\n"
+	file := s.setupFile(t, body)
+	code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new")
+	if code != 0 {
+		t.Fatalf("apply: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if got := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'"); got != defaultKey {
+		t.Fatal("apply replaced the Default API user's key")
+	}
+	if b, _ := os.ReadFile(cron); !strings.Contains(string(b), "$apiKey = '"+defaultKey+"';") {
+		t.Fatalf("cron.php does not hold Default's key:\n%s", b)
+	}
+	if s.value(t, "SELECT COUNT(*) FROM oc_api_ip i JOIN oc_api a USING (api_id) WHERE a.username = 'Default' AND i.ip = '203.0.113.7'") != "1" {
+		t.Fatal("the provider's address was not allowed for Default")
+	}
+	code, out, errOut = runApplyCLI(t, s.vars, "test", file, "--trust-new")
+	if code != 0 || !strings.Contains(out, "API login") {
+		t.Fatalf("test after a key-keeping setup: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	// The connector's key on a user of its own: 3.0 checks it against
+	// Default, so the connector cannot log in, and test must say so.
+	env.Fresh(t, s.rs)
+	writeCron()
+	own := "integration: onebox\naccess:\n  api_user: ocsetup OneBox\n  ips: [203.0.113.7, 127.0.0.1]\n  cron: app\nsettings:\n  service_ip: 203.0.113.7\n"
+	file = s.setupFile(t, own)
+	vars := maps.Clone(s.vars)
+	vars[SecretVar(APIKeyField)] = strings.Repeat("0nEb0x", 11)
+	if code, out, errOut := runApplyCLI(t, vars, "apply", file, "--trust-new"); code != 0 {
+		t.Fatalf("apply with a user of its own: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runApplyCLI(t, vars, "test", file, "--trust-new")
+	if code == 0 || !strings.Contains(out+errOut, "Default") {
+		t.Fatalf("test of a connector whose key is not Default's: exit %d\n%s\n%s", code, out, errOut)
 	}
 }

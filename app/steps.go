@@ -201,7 +201,7 @@ func (s *Session) ApplyAccess(ctx context.Context, user access.APIUser) (*access
 		return nil, err
 	}
 	s.steps.mu.Lock()
-	s.steps.apiUser, s.steps.apiKey, s.steps.ips, s.steps.apiResult = user.Name, user.Key, user.IPs, res
+	s.steps.apiUser, s.steps.apiKey, s.steps.ips, s.steps.apiResult = user.Name, res.Key, user.IPs, res
 	s.steps.mu.Unlock()
 	return res, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -178,9 +180,22 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		return rep, err
 	}
 	var inFlight sync.Map // the suite's own probe, while it runs
-	s := &check.Setup{Extension: extensionOf(f.Integration), Profile: profileChecks(f, stdio.Getenv)}
+	// The connector's own file is where its key lives when the setup kept
+	// the API user's key (none given): read once the store is found.
+	keyFromFile := ""
+	getenv := func(k string) string {
+		if v := stdio.Getenv(k); v != "" || k != SecretVar(APIKeyField) {
+			return v
+		}
+		return keyFromFile
+	}
+	p, _ := integrations.ByID(f.Integration)
+	s := &check.Setup{Extension: extensionOf(f.Integration), Profile: profileChecks(f, getenv), KeyOnlyLogin: p.Needs().KeyOnlyLogin}
 	if usesStoreAPI(f) {
 		s.APIUser, s.APIKey, s.ProviderIPs = f.Access.APIUser, stdio.Getenv(SecretVar(APIKeyField)), f.Access.IPs
+		if s.APIUser == "" && s.KeyOnlyLogin {
+			s.APIUser = KeyOnlyUser // as apply chose it
+		}
 	}
 	pool, err := open(ctx)
 	var ue usageError
@@ -195,6 +210,13 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
 		s.RecordUpload = recordUpload(dir, pool.Site(), &inFlight)
+		if kf := p.Needs().KeyFile; kf != "" && s.APIKey == "" && s.StoreErr == nil && usesStoreAPI(f) {
+			if src, err := pool.ReadFile(ctx, path.Join(s.Store.Root, kf), 1<<20); err == nil {
+				if key, err := phpconf.OneBoxCronKey(src); err == nil {
+					keyFromFile, s.APIKey = key, key
+				}
+			}
+		}
 	}
 	routes, err := db.ParseRoutes(orDefault(f.DBRoutes, "direct,ssh,bridge"))
 	if err != nil {

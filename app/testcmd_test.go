@@ -94,7 +94,7 @@ func TestTestCommandAndReports(t *testing.T) {
 	}
 	vars[SecretVar(APIKeyField)] = key[:60] + "zzzz"
 	code, out, _ := run(t, vars, "test", setup)
-	if code != 1 || !strings.Contains(out, "did not accept the new API key") {
+	if code != 1 || !strings.Contains(out, "did not accept the key the way the connector sends it") {
 		t.Fatalf("wrong key: exit %d\n%s", code, out)
 	}
 }

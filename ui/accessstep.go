@@ -104,7 +104,7 @@ func (s *accessScreen) prepare() {
 	}
 	s.prepared = id
 	n := p.Needs()
-	s.ownName = app.DefaultAPIUser(p)
+	s.ownName = app.DefaultAPIUser(p, s.wiz.Session.StoreLine())
 	s.title.SetText(TF("access.title", Args{"Integration": IntegrationName(p)}))
 	own, other := TF("access.user.own", Args{"Name": s.ownName}), T("access.user.existing")
 	s.choice.Options = []string{own, other}
@@ -198,6 +198,9 @@ func (s *accessScreen) run() {
 		return
 	}
 	if s.ownChosen() {
+		// The user the connector is bound to keeps its key (3.0's
+		// "Default"); ocsetup's own user is new.
+		u.ReuseKey = u.Name == app.KeyOnlyUser
 		s.write(u)
 		return
 	}

@@ -359,10 +359,12 @@ func TestWalkOneBox(t *testing.T) {
 	w.database(st)
 	w.next(app.StepAccess)
 	ac := w.m.access
-	eventually(t, w.ui, "the store's API users", func() bool { return len(ac.existing.Options) > 0 })
+	// OneBox's cron.php sends the key alone, which OpenCart 3.0 checks
+	// against "Default": the connector's user is Default, whose key is kept.
+	eventually(t, w.ui, "the store's API users", func() bool { return !ac.apply.Disabled() })
 	w.ui.do(func() {
-		if !ac.ipsBox.Visible() || len(ac.key.Text) != 64 || ac.existing.Options[0] != "Default" {
-			t.Fatalf("access screen: IPs shown %v, key %d, users %v", ac.ipsBox.Visible(), len(ac.key.Text), ac.existing.Options)
+		if !ac.ipsBox.Visible() || len(ac.key.Text) != 64 || ac.ownName != app.KeyOnlyUser || !ac.keyOnly.Visible() {
+			t.Fatalf("access screen: IPs shown %v, key %d, own user %q, key-only note shown %v", ac.ipsBox.Visible(), len(ac.key.Text), ac.ownName, ac.keyOnly.Visible())
 		}
 		// No address: refused before anything is written.
 		test.Tap(ac.apply)
@@ -374,7 +376,7 @@ func TestWalkOneBox(t *testing.T) {
 	})
 	w.waitDone(app.StepAccess, ac.job, "the API user")
 	w.ui.do(func() {
-		if !strings.Contains(ac.job.status.Text, "ocsetup OneBox") || !strings.Contains(ac.job.status.Text, "127.0.0.1") {
+		if !strings.Contains(ac.job.status.Text, "Default") || !strings.Contains(ac.job.status.Text, "keeps its key") || !strings.Contains(ac.job.status.Text, "127.0.0.1") {
 			t.Errorf("status %q", ac.job.status.Text)
 		}
 	})
@@ -390,7 +392,8 @@ func TestWalkOneBox(t *testing.T) {
 	})
 	w.waitDone(app.StepSettings, w.m.settings.job, "the saved settings")
 	cron, err := os.ReadFile(filepath.Join(st.Local, "catalog", "onebox", "cron.php"))
-	if err != nil || !strings.Contains(string(cron), st.URL) || !strings.Contains(string(cron), w.m.access.key.Text) {
+	defaultKey := apiKeyOf(t, st, "Default")
+	if err != nil || !strings.Contains(string(cron), st.URL) || !strings.Contains(string(cron), "'"+defaultKey+"'") {
 		t.Fatalf("cron.php not configured: %q %v", cron, err)
 	}
 	w.next(app.StepTest)
@@ -411,7 +414,7 @@ func TestWalkOneBox(t *testing.T) {
 	w.finish()
 	w.ui.do(func() {
 		sum := w.wiz.Session.Summary()
-		if sum.Uploaded == nil || sum.Uploaded.Created != 5 || sum.Uploaded.Replaced != 0 || sum.APIUser == nil || !sum.APIUser.Created {
+		if sum.Uploaded == nil || sum.Uploaded.Created != 5 || sum.Uploaded.Replaced != 0 || sum.APIUser == nil || sum.APIUser.Created || !sum.APIUser.KeptKey {
 			t.Errorf("summary: %+v %+v", sum.Uploaded, sum.APIUser)
 		}
 	})
@@ -427,10 +430,17 @@ func TestWalkOneBox(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(st.Local, "catalog", "onebox", "cron.php")); !os.IsNotExist(err) {
 		t.Errorf("cron.php after the rollback: %v", err)
 	}
-	after := apiUsers(t, st)
-	if !strings.HasPrefix(after, usersBefore) || !strings.Contains(after[len(usersBefore):], "ocsetup OneBox") {
-		t.Errorf("the store's API users:\nbefore %s\nafter %s", usersBefore, after)
+	if after := apiUsers(t, st); after != usersBefore {
+		t.Errorf("the store's API users changed (Default's key must be kept):\nbefore %s\nafter %s", usersBefore, after)
 	}
+}
+
+// apiKeyOf is the key of the store's API user name.
+func apiKeyOf(t *testing.T, st *fixture.Store, name string) string {
+	t.Helper()
+	var key string
+	must(t, st.StoreDB(t).QueryRow("SELECT `key` FROM "+st.Table("api")+" WHERE username = ?", name).Scan(&key))
+	return key
 }
 
 func must(t *testing.T, err error) {

@@ -27,6 +27,12 @@ type APIUser struct {
 	// touched: other programs (OpenCart's own admin uses "Default" to
 	// edit orders) log in with it and would stop working.
 	ReplaceKey bool
+	// ReuseKey keeps the key of a user that exists already and has one:
+	// Key is then only the key of a user that has to be created, and the
+	// result names the key the user has (APIResult.Key). For a connector
+	// bound to a user it cannot choose (OpenCart 3.0 checks a key sent
+	// alone against "Default"), so that nothing using that key breaks.
+	ReuseKey bool
 }
 
 // ExistingUserError is returned when the API user exists with another key
@@ -46,6 +52,11 @@ type APIResult struct {
 	Created  bool     `json:"created"`
 	Updated  bool     `json:"updated"`
 	IPsAdded []string `json:"ips_added,omitempty"`
+	// Key is the key the user has now (never printed: the caller shows it
+	// masked where it is handed over).
+	Key string `json:"-"`
+	// KeptKey: the user existed and kept its key (ReuseKey).
+	KeptKey bool `json:"kept_key,omitempty"`
 	// Notes are things the user should know, in plain language.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -128,6 +139,10 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 		if err != nil {
 			return nil, err
 		}
+		if u.ReuseKey && row.String("secret") != "" {
+			u.Key, res.KeptKey = row.String("secret"), true
+			res.Notes = append(res.Notes, fmt.Sprintf("The API user %q keeps its key; the connector is given that key, so nothing else that uses it stops working.", u.Name))
+		}
 		changed := row.String("secret") != u.Key || row.String("status") != "1"
 		if changed && !u.ReplaceKey {
 			return nil, &ExistingUserError{Name: u.Name}
@@ -143,6 +158,7 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 			return nil, err
 		}
 	}
+	res.Key = u.Key
 	if line == store.Line21 && len(u.IPs) > 0 {
 		note, err := allowOnDefaultUser(ctx, d, sc, res.APIID, u.IPs)
 		if err != nil {
@@ -270,5 +286,6 @@ func restAPIModule(ctx context.Context, d db.DB, sc *db.Schema, u APIUser) (*API
 	if len(u.IPs) > 0 {
 		res.Notes = append(res.Notes, "OpenCart 1.5 has no IP allow-list; the module accepts the key from any address.")
 	}
+	res.Key = u.Key
 	return res, nil
 }

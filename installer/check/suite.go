@@ -55,8 +55,12 @@ type Setup struct {
 	// APIUser and APIKey are the integration's API login; ProviderIPs the
 	// addresses that must be allowed.
 	APIUser, APIKey string
-	ProviderIPs     []string
-	Extension       *Extension
+	// KeyOnlyLogin: the connector logs in with the key alone (OneBox's
+	// cron.php), and the API login check does the same, so that on 3.0 it
+	// proves the key works for the user the store then checks ("Default").
+	KeyOnlyLogin bool
+	ProviderIPs  []string
+	Extension    *Extension
 	// Leftovers lists temporary things ocsetup put on the store and has not
 	// removed (bridges, temporary admin accounts), as plain descriptions.
 	Leftovers func(ctx context.Context) ([]string, error)
@@ -455,13 +459,20 @@ func (st *state) https(ctx context.Context) Result {
 func (st *state) apiLogin(ctx context.Context) Result {
 	c := storefront.New(st.s.StoreURL)
 	c.HTTP = st.s.HTTP
-	login, err := c.APILogin(ctx, st.s.Store.Line, st.s.APIUser, st.s.APIKey)
+	user := st.s.APIUser
+	if st.s.KeyOnlyLogin {
+		user = ""
+	}
+	login, err := c.APILogin(ctx, st.s.Store.Line, user, st.s.APIKey)
 	var le *storefront.LoginError
 	switch {
 	case errors.As(err, &le) && le.IPNotAllowed && le.BadKey:
 		return Failed("The store refused the signed API call (wrong key, user or address).", "Check the API user's key and allowed IPs in System > Users > API.", le.Raw)
 	case errors.As(err, &le) && le.IPNotAllowed:
 		return Failed(fmt.Sprintf("The store does not allow API logins from %s.", le.IP), "Add that address to the API user's allowed IPs (ocsetup does it in the Access step).", le.Raw)
+	case errors.As(err, &le) && le.BadKey && st.s.KeyOnlyLogin && st.s.Store.Line == store.Line30:
+		return Failed("The store did not accept the key the way the connector sends it: alone, which OpenCart 3.0 checks against the API user \"Default\".",
+			"Give the connector the key of the API user \"Default\" (run the API access step again: it keeps Default's key and writes it into the connector's file).", le.Raw)
 	case errors.As(err, &le) && le.BadKey:
 		return Failed("The store did not accept the new API key.", "Run the Access step again to write the key to the API user.", le.Raw)
 	case err != nil:

@@ -1,5 +1,7 @@
 package integrations
 
+import "github.com/ocsetup/ocsetup/installer/phpconf"
+
 // Needs says which parts of the setup an integration uses, so the wizard
 // shows only those steps and the test runs only those checks.
 type Needs struct {
@@ -17,6 +19,9 @@ type Needs struct {
 	// checks it against the user named "Default" (its api/login's
 	// default), which the merchant must know before choosing a user.
 	KeyOnlyLogin bool
+	// KeyFile is the connector's file (relative to the store root) that
+	// holds the API key: "test" reads the key there when none is given.
+	KeyFile string
 	// Sync: the integration exchanges data with the store that the Sync
 	// step watches, or has a job to run where the server has no cron.
 	Sync bool
@@ -26,7 +31,7 @@ type Needs struct {
 func (p Profile) Needs() Needs {
 	switch p.ID {
 	case "onebox":
-		return Needs{APIUser: true, ProviderIPs: true, APIUserName: "ocsetup OneBox", KeyOnlyLogin: true, Sync: true}
+		return Needs{APIUser: true, ProviderIPs: true, APIUserName: "ocsetup OneBox", KeyOnlyLogin: true, KeyFile: phpconf.OneBoxCronPath, Sync: true}
 	case "amazon_ps":
 		// Amazon Payment Services talks to the store through its own
 		// callback URLs signed with the SHA phrases, never the store's API;

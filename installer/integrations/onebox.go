@@ -56,7 +56,7 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 	plan := &Plan{Profile: "onebox", Access: &AccessNeed{
 		// 3.x's api/login takes the user name "Default" when only a key is
 		// sent, as cron.php does (docs/opencart.md §5).
-		APIUser: "Default", APIKey: v["api_key"],
+		APIUser: "Default", APIKey: v["api_key"], KeepKey: generated,
 		ConfigFile: phpconf.OneBoxCronPath, CronHost: v["host"],
 		Schedule: "0 * * * *", Command: "php " + phpconf.OneBoxCronPath,
 	}}
@@ -75,7 +75,7 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 				Value: fmt.Sprintf("GRANT SELECT, INSERT, UPDATE, DELETE ON `%s`.* TO '%s'@'%s';", d.Database, d.User, ip)})
 	}
 	if generated {
-		plan.Notices = append(plan.Notices, "ocsetup made a new API key; it is written into cron.php and the store's API user.")
+		plan.Notices = append(plan.Notices, "No API key was given: cron.php gets the key the store's API user \"Default\" has; a new one is made only when that user has none.")
 	}
 	if t.Line == store.Line15 {
 		plan.Notices = append(plan.Notices, "OpenCart 1.5 has no API users: OneBox's files for 1.5 use the REST API module's key instead.")

@@ -207,6 +207,11 @@ type AccessNeed struct {
 	// APIUser and APIKey are the store's API user to create or update.
 	APIUser string `json:"api_user"`
 	APIKey  string `json:"-"`
+	// KeepKey: the setup gave no key (APIKey is a new one), so an API
+	// user that exists keeps its own key and the connector is given it:
+	// the connector is bound to that user (3.0 checks a key sent alone
+	// against "Default"), and whatever else uses its key keeps working.
+	KeepKey bool `json:"keep_key,omitempty"`
 	// ConfigFile is the connector's file (relative to the store root)
 	// whose $host and $apiKey are set to CronHost and APIKey.
 	ConfigFile string `json:"config_file,omitempty"`

@@ -202,3 +202,33 @@ func checkEdited(out []byte, want map[string]string) error {
 func lineOf(src []byte, off int) int {
 	return 1 + bytes.Count(src[:off], []byte{'\n'})
 }
+
+// ReadVariable reads the value of a top-level "$name = '...';" statement with
+// the same rules SetVariables applies to the statement it would change:
+// one assignment, at the top level, of one plain string literal.
+func ReadVariable(src []byte, name string) (string, error) {
+	if len(src) > MaxInputSize {
+		return "", ErrTooLarge
+	}
+	name = strings.TrimPrefix(name, "$")
+	toks, err := Tokenize(src)
+	if err != nil {
+		return "", err
+	}
+	as := findAssignments(src, toks, map[string]string{name: ""})[name]
+	fail := func(a assignment, err error) error {
+		return &VariableError{Name: name, Line: lineOf(src, a.at.Start), Err: err}
+	}
+	switch {
+	case len(as) == 0:
+		return "", &VariableError{Name: name, Err: ErrNotAssigned}
+	case len(as) > 1:
+		return "", fail(as[1], ErrAssignedTwice)
+	case !as[0].topLevel:
+		return "", fail(as[0], ErrNotTopLevel)
+	case !as[0].literal:
+		return "", fail(as[0], ErrNotLiteral)
+	}
+	v, _, err := stringLiteral(src, as[0].value)
+	return v, err
+}

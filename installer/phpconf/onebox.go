@@ -80,3 +80,8 @@ func SetOneBoxCron(src []byte, host, apiKey string) ([]byte, error) {
 	}
 	return SetVariables(src, map[string]string{"host": host, "apiKey": apiKey})
 }
+
+// OneBoxCronKey reads the API key OneBox's cron.php holds ($apiKey).
+func OneBoxCronKey(src []byte) (string, error) {
+	return ReadVariable(src, "apiKey")
+}

@@ -170,7 +170,11 @@ func (c *Client) APILogin(ctx context.Context, line store.Line, username, key st
 	case store.Line20:
 		form = url.Values{"username": {username}, "password": {key}}
 	case store.Line30:
-		form.Set("username", username)
+		// Without a name 3.0 checks the key against "Default", as a
+		// connector that sends the key alone (OneBox's cron.php) logs in.
+		if username != "" {
+			form.Set("username", username)
+		}
 	case store.Line40:
 		route = "api/account/login"
 		form.Set("username", username)
