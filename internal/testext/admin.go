@@ -20,6 +20,9 @@ type Admin struct {
 	rs    testenv.RealStore
 	c     *client
 	token string
+	// Variant is the extension Install, the extension actions and the
+	// settings helpers act on; AdminLogin sets Default().
+	Variant Variant
 	// Answers holds every answer of the session, for failure reports.
 	Answers []Answer
 }
@@ -30,7 +33,7 @@ var tokenInURL = regexp.MustCompile(`(?:user_)?token=([0-9A-Za-z]+)`)
 // login form with a redirect carrying the token; 4.x posts to
 // common/login.login with the login_token of the form and answers JSON.
 func AdminLogin(ctx context.Context, rs testenv.RealStore) (*Admin, error) {
-	a := &Admin{rs: rs}
+	a := &Admin{rs: rs, Variant: Default()}
 	a.c = newClient(&a.Answers)
 	form := url.Values{"username": {rs.AdminUser}, "password": {rs.AdminPassword}}
 	page, err := a.c.get(ctx, "admin login page", a.url("common/login"))
@@ -91,9 +94,9 @@ func (a *Admin) route(route string) string {
 	return a.url(route) + "&" + name + "=" + a.token
 }
 
-// Install installs the package built by Package the line's own way, runs
-// the extension's install() through the store's Extensions > Payments page
-// and saves its settings.
+// Install installs the package built by Package (PackageOf for a.Variant)
+// the line's own way, runs the extension's install() through the store's
+// Extensions page of its type and saves its settings.
 //   - 2.3: the installer page's .ocmod.zip path needs the store's FTP
 //     settings, so the files go in as a merchant's FTP client would put
 //     them (copied into the store, owned by the store's account) and
@@ -102,8 +105,17 @@ func (a *Admin) route(route string) string {
 //   - 3.0: the installer page takes the .ocmod.zip (upload, then the chain
 //     of steps it answers with); modifications refreshed.
 //   - 4.x: the installer page takes the zip into storage/marketplace and its
-//     install action unpacks it into extension/ocpay.
+//     install action unpacks it into extension/<code>.
 func (a *Admin) Install(ctx context.Context, pkg string, s Settings) error {
+	if err := a.InstallPackage(ctx, pkg); err != nil {
+		return err
+	}
+	return a.SaveSettings(ctx, s)
+}
+
+// InstallPackage does what Install does but for the settings: the files
+// (and install.xml) the line's way, then the extension's install().
+func (a *Admin) InstallPackage(ctx context.Context, pkg string) error {
 	var err error
 	switch a.rs.Line {
 	case "2.3":
@@ -116,14 +128,11 @@ func (a *Admin) Install(ctx context.Context, pkg string, s Settings) error {
 	if err != nil {
 		return err
 	}
-	if err := a.InstallExtension(ctx); err != nil {
-		return err
-	}
-	return a.SaveSettings(ctx, s)
+	return a.InstallExtension(ctx)
 }
 
 func (a *Admin) install23(ctx context.Context) error {
-	files, err := Files("2.3")
+	files, err := FilesOf("2.3", a.Variant)
 	if err != nil {
 		return err
 	}
@@ -139,16 +148,19 @@ func (a *Admin) install23(ctx context.Context) error {
 			return err
 		}
 	}
-	xml, err := Source("2.3", "install.xml")
+	if !a.Variant.InstallXML {
+		return nil
+	}
+	xml, err := SourceOf("2.3", a.Variant, "install.xml")
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "ocpay-xml-")
+	dir, err := os.MkdirTemp("", "testext-xml-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	p := filepath.Join(dir, Code+".ocmod.xml")
+	p := filepath.Join(dir, a.Variant.Code+".ocmod.xml")
 	if err := os.WriteFile(p, xml, 0o644); err != nil {
 		return err
 	}
@@ -266,13 +278,13 @@ func (a *Admin) install4(ctx context.Context, pkg string) error {
 	// The list has a row per package: take the Install button of ours.
 	var m []string
 	for _, row := range strings.Split(list.Body, "<tr") {
-		if strings.Contains(row, Title) {
+		if strings.Contains(row, a.Variant.Title) {
 			m = installID.FindStringSubmatch(row)
 			break
 		}
 	}
 	if m == nil {
-		return fmt.Errorf("installer list: no Install button in the row of %q: %s", Title, a.last())
+		return fmt.Errorf("installer list: no Install button in the row of %q: %s", a.Variant.Title, a.last())
 	}
 	id, _ := strconv.Atoi(m[1])
 	ans, err = a.c.get(ctx, "installer install", a.route("marketplace/installer.install")+"&extension_install_id="+strconv.Itoa(id))
@@ -282,24 +294,26 @@ func (a *Admin) install4(ctx context.Context, pkg string) error {
 	return a.followSteps(ctx, ans)
 }
 
-// InstallExtension presses Install for ocpay on Extensions > Payments: the
-// store adds its extension row and permissions, then runs ocpay's install().
+// InstallExtension presses Install for a.Variant on the Extensions page of
+// its type: the store adds its extension row and permissions, then runs
+// the extension's install().
 func (a *Admin) InstallExtension(ctx context.Context) error {
 	return a.extensionAction(ctx, "install")
 }
 
 // UninstallExtension presses Uninstall: the store removes the extension row
-// and its settings, then runs ocpay's uninstall().
+// and its settings, then runs the extension's uninstall().
 func (a *Admin) UninstallExtension(ctx context.Context) error {
 	return a.extensionAction(ctx, "uninstall")
 }
 
 func (a *Admin) extensionAction(ctx context.Context, action string) error {
-	step := action + " payment"
+	v := a.Variant
+	step := action + " " + v.Type
 	switch a.rs.Line {
 	case "2.3", "3.0":
 		// The list page comes back, with an alert-danger on failure.
-		ans, err := a.c.get(ctx, step, a.route("extension/extension/payment/"+action)+"&extension="+Code)
+		ans, err := a.c.get(ctx, step, a.route("extension/extension/"+v.Type+"/"+action)+"&extension="+v.Code)
 		if err != nil {
 			return err
 		}
@@ -307,7 +321,7 @@ func (a *Admin) extensionAction(ctx context.Context, action string) error {
 			return fmt.Errorf("%s: %s", step, a.last())
 		}
 	default:
-		ans, err := a.c.get(ctx, step, a.route("extension/payment."+action)+"&extension="+Code+"&code="+Code)
+		ans, err := a.c.get(ctx, step, a.route("extension/"+v.Type+"."+action)+"&extension="+v.Code+"&code="+v.Code)
 		if err != nil {
 			return err
 		}
@@ -343,12 +357,7 @@ func DefaultSettings() Settings {
 }
 
 // Prefix returns the line's prefix of ocpay's setting keys.
-func Prefix(line string) string {
-	if line == "2.3" {
-		return Code + "_"
-	}
-	return "payment_" + Code + "_"
-}
+func Prefix(line string) string { return Default().Prefix(line) }
 
 // Form returns the settings as the settings page posts them.
 func (s Settings) Form(line string) url.Values {
@@ -377,40 +386,38 @@ func boolString(b bool) string {
 
 // SettingsRoute is the admin route of ocpay's settings page; SaveRoute is
 // where its form posts (the page itself on 2.3/3.0, a JSON action on 4.x).
-func SettingsRoute(line string) string {
-	switch line {
-	case "2.3", "3.0":
-		return "extension/payment/" + Code
-	default:
-		return "extension/" + Code + "/payment/" + Code
-	}
-}
+func SettingsRoute(line string) string { return Default().SettingsRoute(line) }
 
 // SaveRoute is where the settings form posts.
-func SaveRoute(line string) string {
-	switch line {
-	case "2.3", "3.0":
-		return SettingsRoute(line)
-	default:
-		return SettingsRoute(line) + ".save"
-	}
-}
+func SaveRoute(line string) string { return Default().SaveRoute(line) }
 
-// SettingsPage returns ocpay's settings page.
+// SettingsPage returns a.Variant's settings page.
 func (a *Admin) SettingsPage(ctx context.Context) (Answer, error) {
-	return a.c.get(ctx, "settings page", a.route(SettingsRoute(a.rs.Line)))
+	return a.c.get(ctx, "settings page", a.route(a.Variant.SettingsRoute(a.rs.Line)))
 }
 
 // PostSettings posts the settings form and returns the answer as is:
 // 2.3/3.0 answer a redirect when saved and the page with its errors when
 // not; 4.x answers JSON with "success" or "error".
 func (a *Admin) PostSettings(ctx context.Context, s Settings) (Answer, error) {
-	return a.c.post(ctx, "save settings", a.route(SaveRoute(a.rs.Line)), s.Form(a.rs.Line))
+	return a.PostValues(ctx, s.Form(a.rs.Line))
 }
 
-// SaveSettings posts the settings and requires the store to accept them.
+// PostValues posts a.Variant's settings form with the values as they are
+// (keys with the line's prefix) and returns the answer as PostSettings.
+func (a *Admin) PostValues(ctx context.Context, form url.Values) (Answer, error) {
+	return a.c.post(ctx, "save settings", a.route(a.Variant.SaveRoute(a.rs.Line)), form)
+}
+
+// SaveSettings posts ocpay's settings and requires the store to accept them.
 func (a *Admin) SaveSettings(ctx context.Context, s Settings) error {
-	ans, err := a.PostSettings(ctx, s)
+	return a.SaveValues(ctx, s.Form(a.rs.Line))
+}
+
+// SaveValues posts a.Variant's settings form and requires the store to
+// accept it.
+func (a *Admin) SaveValues(ctx context.Context, form url.Values) error {
+	ans, err := a.PostValues(ctx, form)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,9 @@ type CheckoutOptions struct {
 	// ConfirmRoute is the storefront route of the module's confirm step;
 	// "" means ConfirmRoute(rs.Line, Pay).
 	ConfirmRoute string
+	// PayName is the method's name, which 4.1's API wants with its code;
+	// "" means ocpay's Title.
+	PayName string
 }
 
 // CheckoutResult is what a client saw.
@@ -111,7 +114,11 @@ func Checkout(ctx context.Context, rs testenv.RealStore, opts CheckoutOptions) (
 	c := newClient(&res.Answers)
 	var api checkoutAPI
 	if rs.Line == "4.1" {
-		api = &signedAPI{rs: rs, c: c, user: user, state: fx.state41()}
+		name := opts.PayName
+		if name == "" {
+			name = Title
+		}
+		api = &signedAPI{rs: rs, c: c, user: user, state: fx.state41(), payName: name}
 	} else {
 		api = &sessionAPI{rs: rs, c: c, user: user, fx: fx}
 	}
@@ -463,6 +470,8 @@ type signedAPI struct {
 	c     *client
 	user  *apiUser
 	state [][2]string
+	// payName is the name of the method to pay with.
+	payName string
 }
 
 func (fx fixtures) state41() [][2]string {
@@ -534,7 +543,7 @@ func (s *signedAPI) paymentMethods(ctx context.Context) ([]string, error) {
 }
 
 func (s *signedAPI) order(ctx context.Context, pay string) (int, error) {
-	s.state = append(s.state, [2]string{"payment_method[name]", Title}, [2]string{"payment_method[code]", pay + "." + pay})
+	s.state = append(s.state, [2]string{"payment_method[name]", s.payName}, [2]string{"payment_method[code]", pay + "." + pay})
 	if _, err := s.call(ctx, "payment_method"); err != nil {
 		return 0, err
 	}

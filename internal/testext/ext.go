@@ -6,14 +6,8 @@
 package testext
 
 import (
-	"archive/zip"
 	"embed"
-	"fmt"
-	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -26,6 +20,8 @@ const (
 	TermsError = "You have to set at least one value for Payment Terms!"
 )
 
+// sources are the templates every variant is built from (see variant.go).
+//
 //go:embed all:ext
 var sources embed.FS
 
@@ -37,8 +33,8 @@ var Lines = []string{"2.3", "3.0", "4.0", "4.1"}
 // folder name from it.
 func PackageName(line string) string { return Code + ".ocmod.zip" }
 
-// Package writes the line's package into a fresh temporary folder of the
-// test and returns its path. 2.3 and 3.0: upload/ with the files at the
+// Package writes the line's package of ocpay (the Default variant) into a
+// fresh temporary folder of the test and returns its path. 2.3 and 3.0: upload/ with the files at the
 // line's paths, install.xml (an OCMOD modification) and __MACOSX junk, as
 // packages zipped on a Mac carry. 4.x: install.json, admin/ and catalog/
 // at the zip's root.
@@ -51,86 +47,13 @@ func Package(t testing.TB, line string) string {
 	return p
 }
 
-// WritePackage writes the line's package to p.
-func WritePackage(p, line string) error {
-	root := "ext/" + line
-	if _, err := fs.Stat(sources, root); err != nil {
-		return fmt.Errorf("no ocpay sources for OpenCart %s", line)
-	}
-	f, err := os.Create(p)
-	if err != nil {
-		return err
-	}
-	zw := zip.NewWriter(f)
-	err = fs.WalkDir(sources, root, func(name string, d fs.DirEntry, err error) error {
-		if err != nil || name == root {
-			return err
-		}
-		rel := strings.TrimPrefix(name, root+"/")
-		if d.IsDir() {
-			_, err := zw.Create(rel + "/")
-			return err
-		}
-		b, err := sources.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		w, err := zw.Create(rel)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	})
-	if err == nil && (line == "2.3" || line == "3.0") {
-		// Finder's resource forks: junk a real installer must ignore.
-		for _, junk := range []string{"__MACOSX/", "__MACOSX/upload/", "__MACOSX/upload/._index.php", "__MACOSX/._install.xml"} {
-			w, cerr := zw.Create(junk)
-			if cerr != nil {
-				err = cerr
-				break
-			}
-			if !strings.HasSuffix(junk, "/") {
-				_, _ = w.Write([]byte{0, 5, 22, 7, 0, 2, 0, 0})
-			}
-		}
-	}
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
+// WritePackage writes the line's package of ocpay to p.
+func WritePackage(p, line string) error { return WriteVariantPackage(p, line, Default()) }
 
-// Files returns the extension's files for the line as they land in the
-// store, relative to the store's root (4.x: under extension/ocpay/), with
-// their contents. install.xml and install.json are not among them.
-func Files(line string) (map[string][]byte, error) {
-	root := "ext/" + line
-	out := map[string][]byte{}
-	err := fs.WalkDir(sources, root, func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel := strings.TrimPrefix(name, root+"/")
-		switch {
-		case strings.HasPrefix(rel, "upload/"):
-			rel = strings.TrimPrefix(rel, "upload/")
-		case strings.HasPrefix(rel, "admin/"), strings.HasPrefix(rel, "catalog/"):
-			rel = path.Join("extension", Code, rel)
-		default:
-			return nil
-		}
-		b, err := sources.ReadFile(name)
-		out[rel] = b
-		return err
-	})
-	return out, err
-}
+// Files returns ocpay's files for the line as they land in the store (see
+// FilesOf).
+func Files(line string) (map[string][]byte, error) { return FilesOf(line, Default()) }
 
-// Source returns one embedded file of the line's package (e.g. install.xml).
-func Source(line, name string) ([]byte, error) {
-	return sources.ReadFile("ext/" + line + "/" + name)
-}
+// Source returns one file of ocpay's package for the line (e.g.
+// install.xml).
+func Source(line, name string) ([]byte, error) { return SourceOf(line, Default(), name) }

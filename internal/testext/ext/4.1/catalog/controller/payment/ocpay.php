@@ -1,20 +1,20 @@
 <?php
-namespace Opencart\Catalog\Controller\Extension\Ocpay\Payment;
-class Ocpay extends \Opencart\System\Engine\Controller {
+namespace Opencart\Catalog\Controller\Extension\[[.Camel]]\[[if .Payment]]Payment[[else]]Module[[end]];
+class [[.Camel]] extends \Opencart\System\Engine\Controller {
+[[- if .Payment]]
 	// index renders the form a gateway module posts to its gateway.
 	public function index(): string {
-		$this->load->language('extension/ocpay/payment/ocpay');
+		$this->load->language('extension/[[.Code]]/payment/[[.Code]]');
 
-		$data['action'] = $this->url->link('extension/ocpay/payment/ocpay.confirm', 'language=' . $this->config->get('config_language'));
-		$data['merchant_id'] = $this->config->get('payment_ocpay_merchant_id');
+		$data['action'] = $this->url->link('extension/[[.Code]]/payment/[[.Code]].confirm', 'language=' . $this->config->get('config_language'));
 		$data['order_id'] = isset($this->session->data['order_id']) ? $this->session->data['order_id'] : 0;
 
-		return $this->load->view('extension/ocpay/payment/ocpay', $data);
+		return $this->load->view('extension/[[.Code]]/payment/[[.Code]]', $data);
 	}
 
 	// confirm records the payment of an order in the module's own table.
 	public function confirm(): void {
-		$this->load->language('extension/ocpay/payment/ocpay');
+		$this->load->language('extension/[[.Code]]/payment/[[.Code]]');
 
 		$json = [];
 
@@ -33,9 +33,9 @@ class Ocpay extends \Opencart\System\Engine\Controller {
 		if (!$order_info) {
 			$json['error'] = $this->language->get('error_order');
 		} else {
-			$this->load->model('extension/ocpay/payment/ocpay');
+			$this->load->model('extension/[[.Code]]/payment/[[.Code]]');
 
-			$json['transaction_id'] = $this->model_extension_ocpay_payment_ocpay->addTransaction($order_id, (float)$order_info['total']);
+			$json['transaction_id'] = $this->model_extension_[[.Code]]_payment_[[.Code]]->addTransaction($order_id, (float)$order_info['total']);
 			$json['success'] = $this->language->get('text_success');
 			$json['redirect'] = $this->url->link('checkout/success', 'language=' . $this->config->get('config_language'), true);
 		}
@@ -43,6 +43,12 @@ class Ocpay extends \Opencart\System\Engine\Controller {
 		$this->response->addHeader('Content-Type: application/json');
 		$this->response->setOutput(json_encode($json));
 	}
+[[- else]]
+	// index is the module's place in a layout: it shows nothing.
+	public function index(): string {
+		return '';
+	}
+[[- end]]
 
 	// history is the module's event on order history: nothing to do in a
 	// test module, but the event must point at a method that exists.

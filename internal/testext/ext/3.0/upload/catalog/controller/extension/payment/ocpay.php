@@ -1,19 +1,19 @@
 <?php
-class ControllerExtensionPaymentOcpay extends Controller {
+class ControllerExtension[[if .Payment]]Payment[[else]]Module[[end]][[.Camel]] extends Controller {
+[[- if .Payment]]
 	// index renders the form a gateway module posts to its gateway.
 	public function index() {
-		$this->load->language('extension/payment/ocpay');
+		$this->load->language('extension/payment/[[.Code]]');
 
-		$data['action'] = $this->url->link('extension/payment/ocpay/confirm', '', true);
-		$data['merchant_id'] = $this->config->get('payment_ocpay_merchant_id');
+		$data['action'] = $this->url->link('extension/payment/[[.Code]]/confirm', '', true);
 		$data['order_id'] = isset($this->session->data['order_id']) ? $this->session->data['order_id'] : 0;
 
-		return $this->load->view('extension/payment/ocpay', $data);
+		return $this->load->view('extension/payment/[[.Code]]', $data);
 	}
 
 	// confirm records the payment of an order in the module's own table.
 	public function confirm() {
-		$this->load->language('extension/payment/ocpay');
+		$this->load->language('extension/payment/[[.Code]]');
 
 		$json = array();
 
@@ -32,9 +32,9 @@ class ControllerExtensionPaymentOcpay extends Controller {
 		if (!$order_info) {
 			$json['error'] = $this->language->get('error_order');
 		} else {
-			$this->load->model('extension/payment/ocpay');
+			$this->load->model('extension/payment/[[.Code]]');
 
-			$json['transaction_id'] = $this->model_extension_payment_ocpay->addTransaction($order_id, $order_info['total']);
+			$json['transaction_id'] = $this->model_extension_payment_[[.Code]]->addTransaction($order_id, $order_info['total']);
 			$json['success'] = $this->language->get('text_success');
 			$json['redirect'] = $this->url->link('checkout/success', '', true);
 		}
@@ -42,6 +42,12 @@ class ControllerExtensionPaymentOcpay extends Controller {
 		$this->response->addHeader('Content-Type: application/json');
 		$this->response->setOutput(json_encode($json));
 	}
+[[- else]]
+	// index is the module's place in a layout: it shows nothing.
+	public function index() {
+		return '';
+	}
+[[- end]]
 
 	// history is the module's event on order history: nothing to do in a
 	// test module, but the event must point at a method that exists.

@@ -1,23 +1,24 @@
-<?php
-class ModelExtensionPaymentOcpay extends Model {
+[[if .Payment]]<?php
+class ModelExtensionPayment[[.Camel]] extends Model {
 	public function getMethod($address, $total) {
-		$this->load->language('extension/payment/ocpay');
+		$this->load->language('extension/payment/[[.Code]]');
 
-		if (!$this->config->get('payment_ocpay_status')) {
+		if (!$this->config->get('[[.Prefix]]status')) {
 			return array();
 		}
 
 		return array(
-			'code'       => 'ocpay',
+			'code'       => '[[.Code]]',
 			'title'      => $this->language->get('text_title'),
 			'terms'      => '',
-			'sort_order' => $this->config->get('payment_ocpay_sort_order')
+			'sort_order' => $this->config->get('[[.Prefix]]sort_order')
 		);
 	}
 
 	public function addTransaction($order_id, $amount) {
-		$this->db->query("INSERT INTO `" . DB_PREFIX . "ocpay_transaction` SET `order_id` = '" . (int)$order_id . "', `amount` = '" . (float)$amount . "', `created` = NOW()");
+		$this->db->query("INSERT INTO `" . DB_PREFIX . "[[.Code]]_transaction` SET `order_id` = '" . (int)$order_id . "', `amount` = '" . (float)$amount . "', `created` = NOW()");
 
 		return $this->db->getLastId();
 	}
 }
+[[end]]

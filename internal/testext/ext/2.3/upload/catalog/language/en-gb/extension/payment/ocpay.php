@@ -1,8 +1,9 @@
-<?php
+[[if .Payment]]<?php
 // Text
-$_['text_title']   = 'ocsetup Test Pay';
-$_['text_success'] = 'Payment recorded by ocsetup Test Pay.';
-$_['button_pay']   = 'Pay with ocsetup Test Pay';
+$_['text_title']   = '[[.Title]]';
+$_['text_success'] = 'Payment recorded by [[.Title]].';
+$_['button_pay']   = 'Pay with [[.Title]]';
 
 // Error
-$_['error_order']  = 'ocsetup Test Pay: no such order.';
+$_['error_order']  = '[[.Title]]: no such order.';
+[[end]]

@@ -1,5 +1,4 @@
-<form action="<?php echo $action; ?>" method="post" id="ocpay-form">
-  <input type="hidden" name="merchant_id" value="<?php echo $merchant_id; ?>" />
+[[if .Payment]]<form action="<?php echo $action; ?>" method="post" id="[[.Code]]-form">
   <input type="hidden" name="order_id" value="<?php echo $order_id; ?>" />
   <div class="buttons">
     <div class="pull-right">
@@ -7,3 +6,4 @@
     </div>
   </div>
 </form>
+[[end]]
