@@ -2,6 +2,8 @@ package settings_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/internal/testext"
 )
 
 // despatchForm is the Despatch Cloud module's form in the fixture admin;
@@ -59,19 +62,64 @@ func despatchPlan(t *testing.T, s *shop) *integrations.Plan {
 	return plan
 }
 
+// despatchVariant is a Despatch-Cloud-shaped module of our own for the
+// real stores: rename changes the order-prefix field's name, minKey is the
+// module's own rule for the key.
+func despatchVariant(rename string, minKey int) testext.Variant {
+	prefix := "order_prefix"
+	if rename != "" {
+		prefix = rename
+	}
+	return testext.Variant{Type: "module", Code: "despatch_cloud", Title: "Despatch Cloud", Fields: []testext.Field{
+		{Name: "status", Label: "Status", Kind: testext.Select},
+		{Name: "api_key", Label: "API key", Kind: testext.Password, Required: true, MinLength: minKey},
+		{Name: prefix, Label: "Order prefix", Kind: testext.Text},
+	}}
+}
+
+// putVariant lays the module's files into the real store, as a merchant
+// who uploaded it by hand (not installed yet).
+func putVariant(t *testing.T, s *shop, v testext.Variant) {
+	t.Helper()
+	files, err := testext.FilesOf(string(s.line), v)
+	must(t, err)
+	for rel, b := range files {
+		p := filepath.Join(s.Local, filepath.FromSlash(rel))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, b, 0o644))
+	}
+	must(t, testenv.ChownTree(s.Local, s.site.UID, s.site.GID))
+}
+
 // TestApplyThroughAdmin: with an admin session the extension is installed
 // by the store (its install() runs) and saved through its own form; with
-// a temporary account, the account is gone afterwards.
+// a temporary account, the account is gone afterwards. 1.5 runs against
+// the imitation of its admin (it cannot run on PHP 8.2); every other line
+// against its real admin, with a module of our own.
 func TestApplyThroughAdmin(t *testing.T) {
 	env := testenv.Get(t)
-	for _, v := range []string{"1.5.6.4", "2.3.0.2", "3.0.3.8", "4.1.0.4"} {
+	for _, v := range []string{"1.5.6.4", "2.3.0.2", "3.0.3.9", "4.0.2.3", "4.1.0.4"} {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
-			s := newAdminShop(t, env, v, adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("", 24)}})
+			var s *shop
+			var adminURL string
+			imitation := v == "1.5.6.4"
+			var fx *adminShop
+			if imitation {
+				fx = newAdminShop(t, env, v, adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("", 24)}})
+				s, adminURL = fx.shop, fx.admin.URL
+			} else {
+				s, adminURL = newRealShop(t, env, v)
+				putVariant(t, s, despatchVariant("", 24))
+			}
+			d, err := admin.DialectFor(s.line, v)
+			must(t, err)
 			ctx := ctxT(t)
 			dir := t.TempDir()
-			open := settings.TempAccountOpener(s.admin.URL, s.dialect, s.d, s.sc, admin.RecordPlace{DataDir: dir, Root: s.Remote}, admin.Options{})
-			res, err := settings.Apply(ctx, s.request(t, despatchPlan(t, s.shop), settings.Auto, open))
+			open := settings.TempAccountOpener(adminURL, d, s.d, s.sc, admin.RecordPlace{DataDir: dir, Root: s.Remote}, admin.Options{})
+			req := settings.Request{Plan: despatchPlan(t, s), Line: s.line, Mode: settings.Auto, OpenAdmin: open, DB: s.d, Schema: s.sc,
+				Direct: settings.DirectOptions{DataDir: t.TempDir(), ExtensionPaths: []string{"despatch_cloud"}}, Refresh: true}
+			res, err := settings.Apply(ctx, req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +134,11 @@ func TestApplyThroughAdmin(t *testing.T) {
 			if got[code+"_api_key"] != apiKey || got[code+"_order_prefix"] != "WEB-" || got[code+"_status"] != "1" {
 				t.Fatalf("rows %v", got)
 			}
-			if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("despatch_cloud_fixture_install")); n != 1 {
+			installed := "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '" + s.Table("despatch_cloud_transaction") + "'"
+			if imitation {
+				installed = "SELECT COUNT(*) FROM " + s.Table("despatch_cloud_fixture_install")
+			}
+			if n := s.count(t, installed); n != 1 {
 				t.Fatal("the extension's install() did not run")
 			}
 			if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("user")+" WHERE username LIKE 'ocsetup\\_%'"); n != 0 {
@@ -95,8 +147,12 @@ func TestApplyThroughAdmin(t *testing.T) {
 			if left, _ := admin.Leftovers(dir); len(left) != 0 {
 				t.Fatalf("records left %+v", left)
 			}
-			if refreshed := s.admin.Refreshes(t) == 1; refreshed != res.Refreshed || refreshed == s.line.In(store.Line15, store.Line40) {
-				t.Errorf("refreshed %v (%d)", res.Refreshed, s.admin.Refreshes(t))
+			// The lines with OCMOD refresh the modifications after the install.
+			if withOCMOD := !s.line.In(store.Line15, store.Line40); res.Refreshed != withOCMOD {
+				t.Errorf("refreshed %v on %s", res.Refreshed, s.line)
+			}
+			if imitation && fx.admin.Refreshes(t) != 0 {
+				t.Errorf("1.5 refreshed %d times", fx.admin.Refreshes(t))
 			}
 		})
 	}
@@ -108,27 +164,28 @@ func TestApplyAdminRefusals(t *testing.T) {
 	env := testenv.Get(t)
 	login := admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}
 	cases := []struct {
-		name  string
-		opt   adminfixture.Options
-		login admin.Login
-		mode  settings.Mode
-		check func(t *testing.T, err error)
+		name    string
+		opt     adminfixture.Options
+		variant testext.Variant
+		login   admin.Login
+		mode    settings.Mode
+		check   func(t *testing.T, err error)
 	}{
-		{"renamed field", adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("prefix", 24)}}, login, settings.Auto,
+		{"renamed field", adminfixture.Options{}, despatchVariant("prefix", 24), login, settings.Auto,
 			func(t *testing.T, err error) {
 				var me *settings.MissingFieldsError
 				if !errors.As(err, &me) || len(me.Fields) != 1 || !strings.HasSuffix(me.Fields[0], "_order_prefix") || !strings.Contains(err.Error(), "nothing was saved") {
 					t.Fatalf("got %v", err)
 				}
 			}},
-		{"store's own rule", adminfixture.Options{Extensions: []adminfixture.Extension{despatchForm("", 40)}}, login, settings.Auto,
+		{"store's own rule", adminfixture.Options{}, despatchVariant("", 40), login, settings.Auto,
 			func(t *testing.T, err error) {
 				var ve *admin.ValidationError
 				if !errors.As(err, &ve) || !strings.Contains(err.Error(), "API key: API key must be at least 40 characters") {
 					t.Fatalf("got %v", err)
 				}
 			}},
-		{"captcha", adminfixture.Options{Captcha: true, Extensions: []adminfixture.Extension{despatchForm("", 24)}}, login, settings.AdminOnly,
+		{"captcha", adminfixture.Options{Captcha: true, Extensions: []adminfixture.Extension{despatchForm("", 24)}}, testext.Variant{}, login, settings.AdminOnly,
 			func(t *testing.T, err error) {
 				var le *admin.LoginError
 				if !errors.As(err, &le) || le.Reason != admin.Captcha {
@@ -139,9 +196,28 @@ func TestApplyAdminRefusals(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			s := newAdminShop(t, env, "3.0.3.8", c.opt)
+			// The captcha is a third-party add-on's: only the imitation of
+			// the admin has it. The others run on the real 3.0 store, with
+			// a module of our own shaped as the case needs.
+			var s *shop
+			var adminURL string
+			if c.opt.Captcha {
+				fx := newAdminShop(t, env, "3.0.3.8", c.opt)
+				s, adminURL = fx.shop, fx.admin.URL
+			} else {
+				s, adminURL = newRealShop(t, env, "3.0.3.9")
+				putVariant(t, s, c.variant)
+			}
+			d, err := admin.DialectFor(s.line, s.Version)
+			must(t, err)
 			before := s.rowsOnly(t)
-			_, err := settings.Apply(ctxT(t), s.request(t, despatchPlan(t, s.shop), c.mode, settings.LoginOpener(s.admin.URL, s.dialect, c.login, admin.Options{})))
+			login := c.login
+			if !c.opt.Captcha {
+				login = s.adminLogin
+			}
+			req := settings.Request{Plan: despatchPlan(t, s), Line: s.line, Mode: c.mode, OpenAdmin: settings.LoginOpener(adminURL, d, login, admin.Options{}), DB: s.d, Schema: s.sc,
+				Direct: settings.DirectOptions{DataDir: t.TempDir(), ExtensionPaths: []string{"despatch_cloud"}}, Refresh: true}
+			_, err = settings.Apply(ctxT(t), req)
 			c.check(t, err)
 			if got := s.rows(t, "module_despatch_cloud"); len(got) != 0 {
 				t.Fatalf("settings written: %v", got)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/remote"
@@ -26,6 +27,8 @@ type shop struct {
 	d    db.DB
 	sc   *db.Schema
 	q    *sql.DB
+	// adminLogin is a real store's own administrator.
+	adminLogin admin.Login
 }
 
 func newShop(t *testing.T, env *testenv.Env, version string) *shop {
@@ -49,7 +52,7 @@ func newRealShop(t *testing.T, env *testenv.Env, version string) (s *shop, admin
 		DB: fixture.DB{Host: env.MySQL.Host, Port: env.MySQL.Port, User: rs.DBUser, Password: rs.DBPassword, Name: rs.Database}},
 		Remote: rs.RemoteRoot(ts), Local: rs.Root}
 	line, _ := store.LineOf(version)
-	s = &shop{Store: st, site: ts, line: line, q: st.StoreDB(t)}
+	s = &shop{Store: st, site: ts, line: line, q: st.StoreDB(t), adminLogin: admin.Login{Username: rs.AdminUser, Password: rs.AdminPassword}}
 	s.connect(t)
 	return s, rs.URL + rs.AdminDir + "/"
 }
