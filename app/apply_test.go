@@ -19,6 +19,7 @@ import (
 	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/internal/testext"
 )
 
 const testKey = "k3y-0123456789abcdefghijKLMNOP"
@@ -137,7 +138,21 @@ func TestApplyHelpPrintsACompleteExample(t *testing.T) {
 // the key is masked in the output.
 func TestApplyThroughTheAdmin(t *testing.T) {
 	env := testenv.Get(t)
-	s := newApplyShop(t, env, "3.0.3.8", adminfixture.Options{})
+	s := newRealApplyShop(t, env, "3.0.3.9")
+	// The module, uploaded by the merchant before (not installed): a
+	// Despatch-Cloud-shaped module of our own.
+	files, err := testext.FilesOf("3.0", testext.Variant{Type: "module", Code: "despatch_cloud", Title: "Despatch Cloud", Fields: []testext.Field{
+		{Name: "status", Label: "Status", Kind: testext.Select},
+		{Name: "api_key", Label: "API key", Kind: testext.Password, Required: true, MinLength: 24},
+		{Name: "order_prefix", Label: "Order prefix", Kind: testext.Text},
+	}})
+	must(t, err)
+	for rel, b := range files {
+		p := filepath.Join(s.Local, filepath.FromSlash(rel))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, b, 0o644))
+	}
+	must(t, testenv.ChownTree(s.Local, s.site.UID, s.site.GID))
 	file := s.setupFile(t, "integration: despatch_cloud\nsettings:\n  order_prefix: WEB-\n")
 	s.vars["OCSETUP_SECRET_API_KEY"] = testKey
 	code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new", "--json")
