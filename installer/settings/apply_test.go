@@ -336,60 +336,63 @@ func TestSaveReadBack(t *testing.T) {
 	}
 }
 
-// formFor is a fixture settings form with a text field for every entry a
-// plan posts (a box group for lists, a status list for statuses): the
-// form of an extension that takes exactly what ocsetup sends.
-func formFor(plan *integrations.Plan, code string) adminfixture.Extension {
-	var fields []adminfixture.Field
+// variantFor is a module of our own whose form has exactly the fields the
+// plan posts (a multi-select for lists, the order statuses for statuses):
+// an extension that takes exactly what ocsetup sends.
+func variantFor(plan *integrations.Plan, code string) testext.Variant {
+	var fields []testext.Field
 	for _, e := range plan.Post {
 		name, ok := strings.CutPrefix(strings.TrimSuffix(e.Name, "[]"), code+"_")
 		if !ok {
 			continue
 		}
-		f := adminfixture.Field{Name: name, Kind: adminfixture.Text, Label: name}
+		f := testext.Field{Name: name, Kind: testext.Text, Label: name}
 		switch {
 		case e.List:
-			f.Kind = adminfixture.Checkboxes
+			f.Kind = testext.MultiSelect
 			for _, v := range e.Values {
-				f.Options = append(f.Options, adminfixture.Option{Value: v, Label: v})
+				f.Options = append(f.Options, testext.Option{Value: v, Label: v})
 			}
 		case len(e.Status) > 0:
-			f.Kind = adminfixture.Select
-			f.Options = []adminfixture.Option{{Value: "5", Label: e.Status[0]}}
+			f.Kind = testext.Select
 		}
 		fields = append(fields, f)
 	}
 	ext := plan.Extension
-	return adminfixture.Extension{Type: ext.Type, Code: ext.Code, Folder: ext.Folder, Form: adminfixture.Form{Tabs: []adminfixture.Tab{{Title: "General", Fields: fields}}}}
+	return testext.Variant{Type: ext.Type, Code: ext.Code, Title: ext.Code, Fields: fields}
 }
 
 // TestNoticesFollowThePath: a notice about what only the admin's form
 // does (Amazon Payment Services' Mada and Meeza BIN lists) is given when
-// the settings went into the database, not after a save through the admin.
+// the settings went into the database, not after a save through the admin
+// (the real 3.0 admin, with a module of our own that has the plan's form).
 func TestNoticesFollowThePath(t *testing.T) {
 	env := testenv.Get(t)
 	p, _ := integrations.ByID("amazon_ps")
-	plan, err := p.Plan(integrations.Target{Line: store.Line30, StoreURL: "https://shop.example/"}, answers["amazon_ps"])
+	s, adminURL := newRealShop(t, env, "3.0.3.9")
+	plan, err := p.Plan(s.target(t), answers["amazon_ps"])
 	must(t, err)
-	s := newAdminShop(t, env, "3.0.3.8", adminfixture.Options{Extensions: []adminfixture.Extension{formFor(plan, "payment_amazon_ps")}})
-	plan, err = p.Plan(s.target(t), answers["amazon_ps"])
+	putVariant(t, s, variantFor(plan, "payment_amazon_ps"))
+	d, err := admin.DialectFor(s.line, s.Version)
 	must(t, err)
 	const bins = "Mada and Meeza BIN lists are not written"
-	login := admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}
-	res, err := settings.Apply(ctxT(t), s.request(t, plan, settings.AdminOnly, settings.LoginOpener(s.admin.URL, s.dialect, login, admin.Options{})))
+	req := settings.Request{Plan: plan, Line: s.line, Mode: settings.AdminOnly, OpenAdmin: settings.LoginOpener(adminURL, d, s.adminLogin, admin.Options{}), DB: s.d, Schema: s.sc,
+		Direct: settings.DirectOptions{DataDir: t.TempDir()}, Refresh: true}
+	res, err := settings.Apply(ctxT(t), req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Via != settings.ViaAdmin || strings.Contains(strings.Join(res.Notices, " "), bins) {
 		t.Fatalf("through the admin: via %s, notices %q", res.Via, res.Notices)
 	}
-	// The tables the real install() makes (the fixture admin's install()
-	// does not), so that the database path has nothing to refuse.
+	// The tables the real module's install() makes (ours makes its own),
+	// so that the database path has nothing to refuse.
 	for _, tb := range plan.Tables {
 		s.exec(t, strings.ReplaceAll(tb.Create, "{prefix}", s.sc.Prefix))
 	}
 	s.refresh(t)
-	res, err = settings.Apply(ctxT(t), s.request(t, plan, settings.DatabaseOnly, nil))
+	req.Mode, req.OpenAdmin, req.Schema = settings.DatabaseOnly, nil, s.sc
+	res, err = settings.Apply(ctxT(t), req)
 	if err != nil {
 		t.Fatal(err)
 	}
