@@ -14,10 +14,16 @@ import (
 	"github.com/ocsetup/ocsetup/app"
 	// Before Fyne's own init: see the package.
 	_ "github.com/ocsetup/ocsetup/internal/localefix"
+	"github.com/ocsetup/ocsetup/internal/winconsole"
 	"github.com/ocsetup/ocsetup/ui"
 )
 
 func main() {
+	if len(os.Args) > 1 {
+		// A command prints; on Windows the GUI build needs the shell's
+		// console for that. A double-click (no arguments) stays as it is.
+		winconsole.Attach()
+	}
 	dir, dirErr := app.DataDir(os.Getenv)
 	if dirErr == nil {
 		// A crash writes its stack into the data folder; the next start
