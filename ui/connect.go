@@ -35,9 +35,12 @@ type connectScreen struct {
 	win    fyne.Window
 
 	protocol   *widget.Select
+	preset     *widget.Select // hosting panel (hostingpresets.go)
+	presetHint *widget.Label
 	host, port *widget.Entry
 	user, pass *widget.Entry
 	keyFile    *widget.Entry
+	keyPick    *widget.Button // opens a file picker for keyFile (keyfile.go)
 	folder     *widget.Entry
 	allowPlain *widget.Check
 	connect    *widget.Button
@@ -53,6 +56,8 @@ type connectScreen struct {
 	// save keeps the site for next time (Main wires it to the saved sites).
 	save    *widget.Button
 	saveJob *job
+	// submit is what Enter in a field does (Main: the step's main button).
+	submit func()
 	// do runs a function on the UI goroutine: fyne.Do, or in tests a
 	// serialiser shared with the test's own actions (Fyne's test driver
 	// runs fyne.Do at once, on the calling goroutine).
@@ -61,6 +66,7 @@ type connectScreen struct {
 
 func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s := &connectScreen{wiz: wiz, win: win, do: fyne.Do}
+	s.submit = s.start
 	labels := make([]string, len(protocols))
 	for i, p := range protocols {
 		labels[i] = T(p.key)
@@ -75,7 +81,15 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s.folder = widget.NewEntry()
 	s.folder.SetPlaceHolder(T("connect.folder.placeholder"))
 	s.allowPlain = widget.NewCheck(T("connect.allow_plain"), nil)
+	s.keyPick = widget.NewButton(T("connect.key_file.choose"), s.chooseKey)
 	s.protocol = widget.NewSelect(labels, func(string) { s.protocolChanged() })
+	s.preset = s.newPresetSelect()
+	s.presetHint = widget.NewLabel("")
+	s.presetHint.Wrapping = fyne.TextWrapWord
+	s.presetHint.Hide()
+	for _, e := range []*widget.Entry{s.host, s.port, s.user, s.pass, s.keyFile, s.folder} {
+		e.OnSubmitted = func(string) { s.submit() }
+	}
 
 	s.connect = widget.NewButton(T("connect.start"), s.start)
 	s.connect.Importance = widget.HighImportance
@@ -109,18 +123,19 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s.save.Hide()
 
 	form := widget.NewForm(
+		widget.NewFormItem(T("connect.field.panel"), s.preset),
 		widget.NewFormItem(T("connect.field.protocol"), s.protocol),
 		widget.NewFormItem(T("connect.field.server"), s.host),
 		widget.NewFormItem(T("connect.field.port"), s.port),
 		widget.NewFormItem(T("connect.field.user"), s.user),
 		widget.NewFormItem(T("connect.field.password"), s.pass),
-		widget.NewFormItem(T("connect.field.private_key"), s.keyFile),
+		widget.NewFormItem(T("connect.field.private_key"), container.NewBorder(nil, nil, nil, s.keyPick, s.keyFile)),
 		widget.NewFormItem(T("connect.field.folder"), s.folder),
 	)
 	title := widget.NewLabelWithStyle(T("connect.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	intro := widget.NewLabel(T("connect.intro"))
 	intro.Wrapping = fyne.TextWrapWord
-	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, form, s.allowPlain,
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, form, s.presetHint, s.allowPlain,
 		container.NewHBox(s.connect, s.cancelBtn), s.progress, s.status, s.detailBox, s.stores,
 		container.NewHBox(s.save), s.saveJob.object())))
 	s.protocol.SetSelectedIndex(0)
@@ -141,8 +156,10 @@ func (s *connectScreen) protocolChanged() {
 	}
 	if p == remote.SFTP {
 		s.keyFile.Enable()
+		s.keyPick.Enable()
 	} else {
 		s.keyFile.Disable()
+		s.keyPick.Disable()
 	}
 }
 
@@ -255,6 +272,10 @@ func (s *connectScreen) askTrust(site remote.Site, re *remote.Error) {
 		}
 	}, s.win)
 	d.Resize(fyne.NewSize(560, 280))
+	// The form gives up the focus: Space on a dialog button sends its
+	// character after the dialog has closed, and it would land in the
+	// field that had the focus. Enter then goes on (keyboard.go).
+	s.win.Canvas().Unfocus()
 	d.Show()
 }
 

@@ -113,6 +113,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.welcome.demoBtn.OnTapped = m.startDemo
 	m.sites = app.NewSites(a.Preferences(), app.NewOSKeychain())
 	m.connect.save.OnTapped = m.saveSite
+	m.bindKeys()
 	m.welcome.showSites(m.sites, m.openSite)
 	w.SetOnClosed(m.close)
 	w.SetOnDropped(m.dropped)
