@@ -116,7 +116,11 @@ func Start(ctx context.Context, opts Options) (d *Demo, err error) {
 	}
 
 	d.storeURL = "http://" + webLn.Addr().String() + "/"
-	fx := fixture.Options{Version: version, Root: filepath.Join(d.AccountDir(), StoreFolder), URL: d.storeURL, Prefix: dbPrefix, DB: d.db}
+	// OpenCart's config.php holds the store's path with forward slashes on
+	// every system (its installer turns Windows' backslashes round, and a
+	// backslash would break the PHP), and Windows takes them as well.
+	root := filepath.ToSlash(filepath.Join(d.AccountDir(), StoreFolder))
+	fx := fixture.Options{Version: version, Root: root, URL: d.storeURL, Prefix: dbPrefix, DB: d.db}
 	if err := fixture.WriteFiles(fx); err != nil {
 		return d, fmt.Errorf("write the demo store's files: %w", err)
 	}
