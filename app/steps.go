@@ -105,7 +105,17 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	if err := deploy.CheckFit(pl); err != nil {
 		return nil, err
 	}
-	m, err := e.Upload(ctx, pl, p)
+	// An upload a crash interrupted: the same package finishes it, as
+	// apply and upload do; another one waits for its rollback.
+	m, err := resumableUpload(s.dataDir, e.Store, p)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		err = e.Resume(ctx, m, p)
+	} else {
+		m, err = e.Upload(ctx, pl, p)
+	}
 	if m != nil {
 		s.steps.mu.Lock()
 		s.steps.manifest = m
