@@ -490,7 +490,7 @@ func (r *applyRun) prepareUpload(ctx context.Context) error {
 	}
 	// So is one that an interrupted upload of another package is in the
 	// way of; the same package finishes that upload.
-	r.resume, err = resumableUpload(r.dir, deploy.Store{Site: r.pool.Site().String(), Root: r.st.Root}, p)
+	r.resume, err = resumableUpload(r.dir, r.pool.Site(), deploy.Store{Root: r.st.Root}, p)
 	return err
 }
 

@@ -120,7 +120,7 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 		rec.Failed = append(rec.Failed, err.Error())
 	}
 	for _, m := range pending {
-		if _, ok := ours(m.Store.Root); ok && m.Store.Site == site.String() {
+		if _, ok := ours(m.Store.Root); ok && sameSiteURL(m.Store.Site, site) {
 			rec.Pending = append(rec.Pending, m)
 		}
 	}
@@ -176,14 +176,14 @@ func connectStoreDB(pool *remote.Pool, opt db.Options) storeDBOpener {
 // interrupted, the same for the wizard's Package step, apply and upload:
 // the same package finishes it (returned, to Resume); any other upload
 // waits until it is finished or rolled back (the error says how).
-func resumableUpload(dataDir string, st deploy.Store, p *pkg.Package) (*deploy.Manifest, error) {
+func resumableUpload(dataDir string, site remote.Site, st deploy.Store, p *pkg.Package) (*deploy.Manifest, error) {
 	pending, err := deploy.Pending(dataDir)
 	if err != nil {
 		return nil, err
 	}
 	sum := deploy.Describe(p).SHA256
 	for _, m := range pending {
-		if m.Store.Site != st.Site || path.Clean(m.Store.Root) != path.Clean(st.Root) {
+		if !sameSiteURL(m.Store.Site, site) || path.Clean(m.Store.Root) != path.Clean(st.Root) {
 			continue
 		}
 		if m.State == deploy.StateInProgress && m.Package.SHA256 == sum {
@@ -210,4 +210,11 @@ func (r *Recovery) writeNotes(w io.Writer, site string) {
 	for _, j := range r.Interrupted {
 		fmt.Fprintf(w, "warning: %s Run apply again to complete it, or undo it with: %s uninstall SETUP_FILE --journal %s\n", InterruptedNotice(j), Name, j.ID)
 	}
+}
+
+// sameSiteURL reports whether a manifest's site (a URL, with or without
+// the folder the user gave) is the login site is.
+func sameSiteURL(u string, site remote.Site) bool {
+	s, err := remote.ParseURL(u)
+	return err == nil && db.SameSite(s, site)
 }
