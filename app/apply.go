@@ -195,7 +195,7 @@ type packageStep struct {
 	// Resumed: the upload finished one a killed run had begun.
 	Resumed bool `json:"resumed,omitempty"`
 	Sent    int  `json:"files_sent"`
-	Same     int    `json:"files_identical"`
+	Same    int  `json:"files_identical"`
 }
 
 type accessStep struct {
