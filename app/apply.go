@@ -504,6 +504,7 @@ func (r *applyRun) upload(ctx context.Context) error {
 	m := r.resume
 	var err error
 	if m != nil {
+		eng.Store.Site = m.Store.Site // the same login (resumableUpload)
 		err = eng.Resume(ctx, m, p)
 	} else {
 		m, err = eng.Upload(ctx, pl, p)

@@ -115,6 +115,8 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 		return nil, err
 	}
 	if m != nil {
+		// The same login, whichever way its site was written down.
+		e.Store.Site = m.Store.Site
 		err = e.Resume(ctx, m, p)
 	} else {
 		m, err = e.Upload(ctx, pl, p)
@@ -336,6 +338,10 @@ func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) e
 	e, err := s.engine(nil)
 	if err != nil {
 		return err
+	}
+	if sameSiteURL(m.Store.Site, s.Pool().Site()) {
+		// The same login, whichever way its site was written down.
+		e.Store.Site = m.Store.Site
 	}
 	return e.Rollback(ctx, m, false)
 }

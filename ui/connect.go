@@ -60,6 +60,8 @@ type connectScreen struct {
 	submit func()
 	// recovery is the dialog about what earlier runs left (recovery.go).
 	recovery *recoveryDialog
+	// uninstall reverses the newest setup on the store (uninstall.go).
+	uninstall *uninstaller
 	// do runs a function on the UI goroutine: fyne.Do, or in tests a
 	// serialiser shared with the test's own actions (Fyne's test driver
 	// runs fyne.Do at once, on the calling goroutine).
@@ -123,6 +125,8 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s.save = widget.NewButton(T("sites.save"), nil)
 	s.saveJob.busyOff = []*widget.Button{s.save}
 	s.save.Hide()
+	s.uninstall = newUninstaller(wiz, win, func(f func()) { s.do(f) })
+	s.uninstall.button.Hide()
 
 	form := widget.NewForm(
 		widget.NewFormItem(T("connect.field.panel"), s.preset),
@@ -139,7 +143,7 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	intro.Wrapping = fyne.TextWrapWord
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, form, s.presetHint, s.allowPlain,
 		container.NewHBox(s.connect, s.cancelBtn), s.progress, s.status, s.detailBox, s.stores,
-		container.NewHBox(s.save), s.saveJob.object())))
+		container.NewHBox(s.save, s.uninstall.button), s.saveJob.object())))
 	s.protocol.SetSelectedIndex(0)
 	return s
 }
@@ -292,6 +296,7 @@ func (s *connectScreen) succeeded(res *app.ConnectResult) {
 	s.stores.Refresh()
 	s.stores.Show()
 	s.save.Show()
+	s.uninstall.button.Show()
 	s.status.Importance = widget.SuccessImportance
 	if !res.Recovery.Empty() {
 		s.showRecovery(res)

@@ -17,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/ocsetup/ocsetup/app"
@@ -227,6 +228,9 @@ func TestStartAfterCrashBothFaces(t *testing.T) {
 	guiDir := t.TempDir()
 	cr = c.leaveCrash(t, guiDir)
 	m, ui := c.connectWizard(t, guiDir)
+	if m.connect.recovery == nil {
+		t.Fatal("the wizard said nothing about the crash")
+	}
 	shown := strings.Join(m.connect.recovery.text, "\n")
 	for _, want := range cr.messages() {
 		if !strings.Contains(shown, want) {
@@ -260,9 +264,16 @@ func (c *crashStore) connectWizard(t *testing.T, dataDir string) (*Main, *serial
 		test.Type(s.folder, c.root)
 		test.Tap(s.connect)
 	})
-	eventually(t, ui, "the host key dialog", func() bool { return findButton(m.Window.Canvas(), T("connect.trust.confirm")) != nil })
-	ui.do(func() { test.Tap(findButton(m.Window.Canvas(), T("connect.trust.confirm"))) })
-	eventually(t, ui, "the dialog about the crash", func() bool { return s.recovery != nil })
+	// The host key is asked for unless the data folder trusts it already.
+	eventually(t, ui, "the host key dialog or the stores", func() bool {
+		return findButton(m.Window.Canvas(), T("connect.trust.confirm")) != nil || s.stores.Visible()
+	})
+	ui.do(func() {
+		if b := findButton(m.Window.Canvas(), T("connect.trust.confirm")); b != nil {
+			test.Tap(b)
+		}
+	})
+	eventually(t, ui, "the store", func() bool { return s.stores.Visible() && s.stores.Selected != "" })
 	return m, ui
 }
 
@@ -270,5 +281,67 @@ func noErr(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStartAfterCrashUndoAndRollback: the dialog about a crash undoes the
+// interrupted setup (what it had changed goes back) and rolls the
+// interrupted upload back; the store's files are then as before the crash.
+func TestStartAfterCrashUndoAndRollback(t *testing.T) {
+	c := newCrashStore(t)
+	before := c.env.Tree(t, c.rs)
+	dir := t.TempDir()
+	cr := c.leaveCrash(t, dir)
+	// What the killed setup had changed after its journal began.
+	if _, err := c.sql.Exec("INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'payment_cheque', 'payment_cheque_payable', 'killed run', 0)"); err != nil {
+		t.Fatal(err)
+	}
+	m, ui := c.connectWizard(t, dir)
+	r := m.connect.recovery
+	if r == nil {
+		t.Fatal("the wizard said nothing about the crash")
+	}
+	ui.do(func() { test.Tap(r.undo[cr.journal.ID]) })
+	eventually(t, ui, "the undo", func() bool { return r.undo[cr.journal.ID].Text == T("connect.recovery.done") || r.job.status.Importance == widget.DangerImportance })
+	ui.mu.Lock()
+	if r.undo[cr.journal.ID].Text != T("connect.recovery.done") {
+		t.Fatalf("undo failed: %s\n%s", r.job.status.Text, r.job.details.Text)
+	}
+	if !strings.Contains(r.job.status.Text, "Uninstalled (setup "+cr.journal.ID+")") || !strings.Contains(r.job.status.Text, "put back as they were") {
+		t.Errorf("the undo says: %s", r.job.status.Text)
+	}
+	ui.mu.Unlock()
+	var n int
+	noErr(t, c.sql.QueryRow("SELECT COUNT(*) FROM oc_setting WHERE `key` = 'payment_cheque_payable'").Scan(&n))
+	if n != 0 {
+		t.Error("the killed setup's setting is still there")
+	}
+	js, _ := journal.List(dir)
+	for _, j := range js {
+		if j.ID == cr.journal.ID && j.State != journal.Undone {
+			t.Errorf("journal %s is %s", j.ID, j.State)
+		}
+	}
+
+	ui.do(func() { test.Tap(r.rollback[cr.manifest.ID]) })
+	eventually(t, ui, "the rollback", func() bool { return r.rollback[cr.manifest.ID].Text == T("connect.recovery.done") || r.job.status.Importance == widget.DangerImportance })
+	ui.mu.Lock()
+	if r.rollback[cr.manifest.ID].Text != T("connect.recovery.done") {
+		t.Fatalf("rollback failed: %s\n%s", r.job.status.Text, r.job.details.Text)
+	}
+	ui.mu.Unlock()
+	if pending, _ := deploy.Pending(dir); len(pending) != 0 {
+		t.Errorf("still pending: %+v", pending)
+	}
+	after := c.env.Tree(t, c.rs)
+	for p, h := range before {
+		if after[p] != h {
+			t.Errorf("%s changed", p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			t.Errorf("%s is left on the store", p)
+		}
 	}
 }
