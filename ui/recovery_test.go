@@ -302,7 +302,9 @@ func TestStartAfterCrashUndoAndRollback(t *testing.T) {
 		t.Fatal("the wizard said nothing about the crash")
 	}
 	ui.do(func() { test.Tap(r.undo[cr.journal.ID]) })
-	eventually(t, ui, "the undo", func() bool { return r.undo[cr.journal.ID].Text == T("connect.recovery.done") || r.job.status.Importance == widget.DangerImportance })
+	eventually(t, ui, "the undo", func() bool {
+		return r.undo[cr.journal.ID].Text == T("connect.recovery.done") || r.job.status.Importance == widget.DangerImportance
+	})
 	ui.mu.Lock()
 	if r.undo[cr.journal.ID].Text != T("connect.recovery.done") {
 		t.Fatalf("undo failed: %s\n%s", r.job.status.Text, r.job.details.Text)
@@ -324,7 +326,9 @@ func TestStartAfterCrashUndoAndRollback(t *testing.T) {
 	}
 
 	ui.do(func() { test.Tap(r.rollback[cr.manifest.ID]) })
-	eventually(t, ui, "the rollback", func() bool { return r.rollback[cr.manifest.ID].Text == T("connect.recovery.done") || r.job.status.Importance == widget.DangerImportance })
+	eventually(t, ui, "the rollback", func() bool {
+		return r.rollback[cr.manifest.ID].Text == T("connect.recovery.done") || r.job.status.Importance == widget.DangerImportance
+	})
 	ui.mu.Lock()
 	if r.rollback[cr.manifest.ID].Text != T("connect.recovery.done") {
 		t.Fatalf("rollback failed: %s\n%s", r.job.status.Text, r.job.details.Text)
