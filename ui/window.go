@@ -39,6 +39,8 @@ type Main struct {
 	settings *settingsScreen
 	// stopDemo ends the demo store, if one was started.
 	stopDemo func() error
+	// crash offers the last crash's log at start (crashreport.go).
+	crash *crashOffer
 	// finishUninstall is the Uninstall action at the end of the wizard.
 	finishUninstall *uninstaller
 	// sites are the saved sites (preferences, secrets in the keychain).
