@@ -10,6 +10,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
@@ -146,8 +147,12 @@ func PendingNotice(m *deploy.Manifest) string {
 // InterruptedNotice says what an interrupted setup is, in the same words
 // in both faces; each face adds how to complete or undo it.
 func InterruptedNotice(j *journal.Journal) string {
+	name := orDefault(j.Integration, "an integration")
+	if p, ok := integrations.ByID(j.Integration); ok {
+		name = p.Name
+	}
 	return fmt.Sprintf("The setup of %s on %s (journal %s, started %s) was interrupted before it finished.",
-		orDefault(j.Integration, "an integration"), j.Root, j.ID, j.Started.Local().Format("2006-01-02 15:04"))
+		name, j.Root, j.ID, j.Started.Local().Format("2006-01-02 15:04"))
 }
 
 // connectStoreDB reads a store's config.php and reaches its database by

@@ -19,8 +19,11 @@ type displayErrorsOffer struct {
 	wiz *app.Wizard
 	win fyne.Window
 	job *job
-	// note is the step's line about Display Errors.
-	note *widget.Label
+	// note is the step's line about Display Errors; switchBtn switches it
+	// off after all, once declined.
+	note      *widget.Label
+	switchBtn *widget.Button
+	object    fyne.CanvasObject
 	// found is what the storefront printed (zero when nothing).
 	found app.PHPMessages
 	// asked: the merchant answered once in this session.
@@ -33,6 +36,9 @@ func newDisplayErrorsOffer(wiz *app.Wizard, win fyne.Window, j *job) *displayErr
 	o.note = widget.NewLabel("")
 	o.note.Wrapping = fyne.TextWrapWord
 	o.note.Hide()
+	o.switchBtn = widget.NewButton(T("displayerrors.switch"), o.switchOff)
+	o.switchBtn.Hide()
+	o.object = container.NewVBox(o.note, container.NewHBox(o.switchBtn))
 	return o
 }
 
@@ -58,13 +64,19 @@ func (o *displayErrorsOffer) offer() {
 				o.switchOff()
 				return
 			}
-			o.say(T("displayerrors.declined"), widget.WarningImportance)
+			o.declined()
 		}, o.win)
 	o.dialog.Resize(fyne.NewSize(620, 440))
 	o.dialog.Show()
 }
 
+func (o *displayErrorsOffer) declined() {
+	o.say(T("displayerrors.declined"), widget.WarningImportance)
+	o.switchBtn.Show()
+}
+
 func (o *displayErrorsOffer) switchOff() {
+	o.switchBtn.Hide()
 	var out *app.DisplayErrorsOutcome
 	o.job.run(T("displayerrors.switching"), func(ctx context.Context) error {
 		var err error
@@ -73,7 +85,7 @@ func (o *displayErrorsOffer) switchOff() {
 	}, func(err error) {
 		switch {
 		case err != nil:
-			o.say(T("displayerrors.declined"), widget.WarningImportance)
+			o.declined()
 		case out.Reverted != "":
 			o.job.ok("")
 			o.say(out.Reverted, widget.WarningImportance)

@@ -114,8 +114,22 @@ func TestSettingsDisplayErrorsDeclined(t *testing.T) {
 	ui.do(func() { m.settings.loadFields() })
 	eventually(t, ui, "the form", func() bool { return !m.settings.job.bar.Visible() })
 	ui.mu.Lock()
-	defer ui.mu.Unlock()
 	if findButton(m.Window.Canvas(), T("displayerrors.switch")) != nil {
 		t.Error("asked again")
+	}
+	o := m.settings.displayErrors
+	ui.mu.Unlock()
+	// The merchant changes their mind: the step's button switches it off.
+	ui.do(func() {
+		if !o.switchBtn.Visible() {
+			t.Fatal("no way to switch Display Errors off after declining")
+		}
+		test.Tap(o.switchBtn)
+	})
+	eventually(t, ui, "the switch", func() bool { return o.note.Text != T("displayerrors.declined") && !m.settings.job.bar.Visible() })
+	ui.mu.Lock()
+	defer ui.mu.Unlock()
+	if o.note.Text != T("displayerrors.switched") || c.errorDisplay(t) != "0" {
+		t.Errorf("after the change of mind: %q, config_error_display %s", o.note.Text, c.errorDisplay(t))
 	}
 }

@@ -30,6 +30,7 @@ type recoveryDialog struct {
 	rollback map[string]*widget.Button
 	undo     map[string]*widget.Button
 	box      *fyne.Container
+	scroll   *container.Scroll
 }
 
 func (s *connectScreen) showRecovery(res *app.ConnectResult) {
@@ -72,14 +73,17 @@ func newRecoveryDialog(wiz *app.Wizard, win fyne.Window, do func(func()), res *a
 	if len(res.Pending)+len(res.Interrupted) > 0 {
 		title, dismiss = T("connect.recovery.interrupted_title"), T("common.later")
 	}
-	r.dialog = dialog.NewCustom(title, dismiss, container.NewVScroll(r.box), win)
-	r.dialog.Resize(fyne.NewSize(620, 420))
+	r.scroll = container.NewVScroll(r.box)
+	r.dialog = dialog.NewCustom(title, dismiss, r.scroll, win)
+	r.dialog.Resize(fyne.NewSize(640, 520))
 	r.dialog.Show()
 	return r
 }
 
 // busy disables every offer while one runs.
 func (r *recoveryDialog) busy(on bool) {
+	// The progress and the outcome are at the bottom.
+	defer r.scroll.ScrollToBottom()
 	for _, b := range r.rollback {
 		if on {
 			b.Disable()
@@ -140,6 +144,9 @@ func uninstallText(res *app.UninstallResult) string {
 	b.WriteString(TF("uninstall.done", Args{"Journal": res.Journal}))
 	for _, d := range res.Done {
 		b.WriteString("\n• " + d)
+	}
+	if len(res.Done)+len(res.Left) == 0 {
+		b.WriteString("\n" + T("uninstall.no_changes"))
 	}
 	if len(res.Left) > 0 {
 		b.WriteString("\n" + T("uninstall.left"))

@@ -45,7 +45,7 @@ func newSettingsScreen(wiz *app.Wizard, win fyne.Window) *settingsScreen {
 	s.displayErrors = newDisplayErrorsOffer(wiz, win, s.job)
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
 		screenTitle(T("settings.title"), T("settings.intro")),
-		s.displayErrors.note, s.load, s.body, s.apply, s.job.object(), s.out)))
+		s.displayErrors.object, s.load, s.body, s.apply, s.job.object(), s.out)))
 	return s
 }
 
