@@ -26,6 +26,8 @@ type Recovery struct {
 	// Removed names each leftover removed now ("temporary admin account
 	// ocsetup_1a2b", "database bridge /shop/ocsetup-bridge-….php").
 	Removed []string `json:"removed,omitempty"`
+	// removed are the items of Removed: what (kind) and which (name).
+	removed [][2]string
 	// Bridges are the database bridges among Removed.
 	Bridges []db.BridgeRecord `json:"-"`
 	// Failed says, for each leftover that could not be removed, why and
@@ -71,7 +73,7 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 	for _, l := range left {
 		switch {
 		case l.Removed:
-			rec.Removed = append(rec.Removed, "database bridge "+l.Record.Path)
+			rec.remove("database bridge", l.Record.Path)
 			rec.Bridges = append(rec.Bridges, l.Record)
 		case l.Err != nil:
 			rec.Failed = append(rec.Failed, fmt.Sprintf("A database bridge an earlier run left (%s) could not be removed: %v. Delete it by hand.", l.Record.Path, l.Err))
@@ -99,7 +101,7 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 	for _, a := range accounts {
 		switch {
 		case a.Removed:
-			rec.Removed = append(rec.Removed, "temporary admin account "+a.Record.Username)
+			rec.remove("temporary admin account", a.Record.Username)
 		case a.Err != nil:
 			rec.Failed = append(rec.Failed, fmt.Sprintf("The temporary admin account %s an earlier run left in the store %s could not be removed: %v. Delete that user in the store's admin (System > Users > Users).", a.Record.Username, a.Record.Place.Root, a.Err))
 		}
@@ -111,7 +113,7 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 	for _, a := range apiUsers {
 		switch {
 		case a.Removed:
-			rec.Removed = append(rec.Removed, "temporary API user "+a.Record.Username)
+			rec.remove("temporary API user", a.Record.Username)
 		case a.Err != nil:
 			rec.Failed = append(rec.Failed, fmt.Sprintf("The temporary API user %s an earlier check left in the store %s could not be removed: %v. Delete it in the store's admin (System > Users > API).", a.Record.Username, a.Record.Place.Root, a.Err))
 		}
@@ -135,6 +137,11 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 		}
 	}
 	return rec
+}
+
+func (r *Recovery) remove(kind, name string) {
+	r.removed = append(r.removed, [2]string{kind, name})
+	r.Removed = append(r.Removed, kind+" "+name)
 }
 
 // PendingNotice says what an interrupted upload is, in the same words in
@@ -203,8 +210,8 @@ func resumableUpload(dataDir string, site remote.Site, st deploy.Store, p *pkg.P
 // writeNotes tells a command's user what recoverSite did and found, a
 // line each (apply prints the same in its result).
 func (r *Recovery) writeNotes(w io.Writer, site string) {
-	for _, l := range r.Removed {
-		fmt.Fprintf(w, "Removed a %s an earlier run left on the store.\n", l)
+	for _, l := range r.removed {
+		fmt.Fprintf(w, "Removed a %s an earlier run left on the store: %s\n", l[0], l[1])
 	}
 	for _, l := range r.Failed {
 		fmt.Fprintf(w, "warning: %s\n", l)

@@ -41,6 +41,7 @@ func noisySettings(t *testing.T) (*crashStore, *Main, *serial, []byte, string) {
 	if _, err := m.wiz.Session.ReadCredentials(ctx); err != nil {
 		t.Fatal(err)
 	}
+	m.settings.job.do = ui.do
 	ui.do(func() { m.settings.loadFields() })
 	eventually(t, ui, "the question about Display Errors", func() bool { return findButton(m.Window.Canvas(), T("displayerrors.switch")) != nil })
 	return c, m, ui, defaultPHP, dir
@@ -109,6 +110,18 @@ func TestSettingsDisplayErrorsDeclined(t *testing.T) {
 	}
 	if js, _ := journal.List(dir); len(js) != 0 {
 		t.Errorf("a journal after declining: %+v", js)
+	}
+	// Saving now fails with the reason and the way out, and writes nothing
+	// (the 3.0 admin cannot log in behind the messages).
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	_, err := m.wiz.Session.ApplySettings(ctx, "custom", integrations.Values{"type": "payment", "code": "cheque",
+		"payment_cheque_payable": "ocsetup test", "payment_cheque_status": "1", "payment_cheque_order_status_id": "1"})
+	if err == nil || !strings.Contains(err.Error(), "Display Errors") {
+		t.Errorf("saving with Display Errors on: %v", err)
+	}
+	if n := c.count(t, "SELECT COUNT(*) FROM oc_setting WHERE `key` LIKE 'payment\\_cheque\\_%'"); n != 0 {
+		t.Errorf("%d cheque settings written", n)
 	}
 	// Asked once: opening the form again does not ask again.
 	ui.do(func() { m.settings.loadFields() })
