@@ -38,9 +38,6 @@ func newUninstaller(wiz *app.Wizard, win fyne.Window, do func(func())) *uninstal
 	return u
 }
 
-// setDo replaces the UI serialiser (tests).
-func (u *uninstaller) setDo(do func(func())) { u.job.do = do }
-
 func (u *uninstaller) ask() {
 	st, ok := u.wiz.Session.Store()
 	if !ok {
