@@ -51,5 +51,7 @@ func main() {
 	a := fyneapp.NewWithID(app.ID)
 	wiz := app.NewWizard(dir)
 	defer wiz.Session.Close()
-	ui.NewMain(a, wiz).Window.ShowAndRun()
+	m := ui.NewMain(a, wiz)
+	m.OfferCrashReports(dir)
+	m.Window.ShowAndRun()
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/admin"
-	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
@@ -172,6 +171,14 @@ type applyResult struct {
 	// Interrupted are journals of earlier runs on this store that were
 	// killed before they finished.
 	Interrupted []string `json:"interrupted,omitempty"`
+	// PendingUploads are uploads to this store a crash interrupted
+	// (manifest IDs), LeftoverErrors what an earlier run left that could
+	// not be removed (see Recovery).
+	PendingUploads []string `json:"pending_uploads,omitempty"`
+	LeftoverErrors []string `json:"leftover_errors,omitempty"`
+	// Earlier says what killed runs interrupted and how to finish or
+	// undo it.
+	Earlier []string `json:"earlier,omitempty"`
 }
 
 // displayErrorsStep is the Display Errors switch.
@@ -185,8 +192,10 @@ type displayErrorsStep struct {
 type packageStep struct {
 	Skipped  string `json:"skipped,omitempty"`
 	Manifest string `json:"manifest,omitempty"`
-	Sent     int    `json:"files_sent"`
-	Same     int    `json:"files_identical"`
+	// Resumed: the upload finished one a killed run had begun.
+	Resumed bool `json:"resumed,omitempty"`
+	Sent    int  `json:"files_sent"`
+	Same    int  `json:"files_identical"`
 }
 
 type accessStep struct {
@@ -226,10 +235,14 @@ type applyRun struct {
 	pkgInf  settings.PackageInfo
 	creates pkg.Creates // what the package's install() makes
 	journal *journal.Journal
+	// recovery is what killed runs left, from recoverSite.
+	recovery *Recovery
 	// The package, its plan and the engine, from prepareUpload.
 	pk  *pkg.Package
 	pl  *deploy.Plan
 	eng *deploy.Engine
+	// resume is an interrupted upload of the same package to finish.
+	resume *deploy.Manifest
 }
 
 func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.Mode, file *SetupFile) (*applyResult, error) {
@@ -345,27 +358,56 @@ func (r *applyRun) site(ctx context.Context) error {
 			return fmt.Errorf("db_routes: %w", err)
 		}
 	}
-	site := pool.Site()
-	left, _ := cleanupBridges(ctx, r.dir, pool)
-	for _, l := range left {
-		if l.Removed {
-			r.res.Removed = append(r.res.Removed, "database bridge "+l.Record.Path)
-		}
-	}
 	if r.creds, err = db.Read(ctx, pool, st); err != nil {
 		pool.Close()
 		return err
 	}
-	d, attempts, err := db.Connect(ctx, pool, r.creds, db.Options{Routes: routes, DataDir: r.dir, StoreURL: r.file.StoreURL})
-	if err != nil {
-		pool.Close()
-		return err
+	var dbErr error
+	connectDB := func(ctx context.Context) error {
+		if dbErr != nil {
+			return dbErr // tried once already, for a leftover
+		}
+		d, attempts, err := db.Connect(ctx, pool, r.creds, db.Options{Routes: routes, DataDir: r.dir, StoreURL: r.file.StoreURL})
+		if err != nil {
+			dbErr = err
+			return err
+		}
+		sc, err := d.Schema(ctx)
+		if err != nil {
+			d.Close()
+			dbErr = err
+			return err
+		}
+		r.d, r.sc, r.res.DBRoute = d, sc, attempts[len(attempts)-1].Route
+		return nil
 	}
-	r.d, r.res.DBRoute = d, attempts[len(attempts)-1].Route
-	if r.sc, err = d.Schema(ctx); err != nil {
-		d.Close()
-		pool.Close()
-		return err
+	// What killed runs left is removed (and what they interrupted named)
+	// the way the wizard does it; the database is opened for that only
+	// when a leftover needs it, and then kept for the run.
+	r.recovery = recoverSite(ctx, r.dir, pool, []store.Store{st}, func(ctx context.Context, _ store.Store) (db.DB, *db.Schema, func(), error) {
+		if r.d == nil {
+			if err := connectDB(ctx); err != nil {
+				return nil, nil, nil, err
+			}
+		}
+		return r.d, r.sc, nil, nil
+	})
+	r.res.Removed, r.res.LeftoverErrors = r.recovery.Removed, r.recovery.Failed
+	for _, m := range r.recovery.Pending {
+		r.res.PendingUploads = append(r.res.PendingUploads, m.ID)
+		r.res.Earlier = append(r.res.Earlier, PendingNotice(m)+" Run the setup again with the same package to finish it, or undo it with: "+
+			Name+" rollback "+r.file.Site+" --manifest "+m.ID)
+	}
+	for _, j := range r.recovery.Interrupted {
+		r.res.Interrupted = append(r.res.Interrupted, j.ID)
+		r.res.Earlier = append(r.res.Earlier, InterruptedNotice(j)+" Running the setup again completes it; or undo it with: "+
+			Name+" uninstall SETUP_FILE --journal "+j.ID)
+	}
+	if r.d == nil {
+		if err := connectDB(ctx); err != nil {
+			pool.Close()
+			return err
+		}
 	}
 	r.line = st.Line
 	if l := r.sc.Line(); l != "" {
@@ -375,24 +417,6 @@ func (r *applyRun) site(ctx context.Context) error {
 	if r.url == "" {
 		if urls := r.creds.StoreURLs(); len(urls) > 0 {
 			r.url = urls[0]
-		}
-	}
-	thisStore := func(_ context.Context, p admin.RecordPlace) (db.DB, *db.Schema, func(), error) {
-		if !db.SameSite(p.Site, site) || path.Clean(p.Root) != path.Clean(st.Root) {
-			return nil, nil, nil, admin.ErrSkipStore
-		}
-		return r.d, r.sc, nil, nil
-	}
-	accounts, _ := admin.CleanupLeftovers(ctx, r.dir, thisStore)
-	for _, a := range accounts {
-		if a.Removed {
-			r.res.Removed = append(r.res.Removed, "temporary admin account "+a.Record.Username)
-		}
-	}
-	apiUsers, _ := check.CleanupAPILeftovers(ctx, r.dir, thisStore)
-	for _, a := range apiUsers {
-		if a.Removed {
-			r.res.Removed = append(r.res.Removed, "temporary API user "+a.Record.Username)
 		}
 	}
 	return nil
@@ -461,7 +485,13 @@ func (r *applyRun) prepareUpload(ctx context.Context) error {
 	r.eng.AllowCoreFiles = r.flags.allowCore
 	// A package for another line is refused here, before anything on the
 	// store changes.
-	return deploy.CheckFit(r.pl)
+	if err := deploy.CheckFit(r.pl); err != nil {
+		return err
+	}
+	// So is one that an interrupted upload of another package is in the
+	// way of; the same package finishes that upload.
+	r.resume, err = resumableUpload(r.dir, r.pool.Site(), deploy.Store{Root: r.st.Root}, p)
+	return err
 }
 
 // upload sends the package prepared by prepareUpload with the deploy engine.
@@ -471,7 +501,14 @@ func (r *applyRun) upload(ctx context.Context) error {
 	}
 	p, pl, eng := r.pk, r.pl, r.eng
 	r.journal.Creates = r.creates
-	m, err := eng.Upload(ctx, pl, p)
+	m := r.resume
+	var err error
+	if m != nil {
+		eng.Store.Site = m.Store.Site // the same login (resumableUpload)
+		err = eng.Resume(ctx, m, p)
+	} else {
+		m, err = eng.Upload(ctx, pl, p)
+	}
 	if err != nil {
 		return err
 	}
@@ -479,7 +516,7 @@ func (r *applyRun) upload(ctx context.Context) error {
 	if err := r.journal.Save(); err != nil {
 		return err
 	}
-	step := &packageStep{Manifest: m.ID, Sent: pl.Counts[deploy.StatusNew] + pl.Counts[deploy.StatusChanged], Same: pl.Counts[deploy.StatusIdentical]}
+	step := &packageStep{Manifest: m.ID, Resumed: r.resume != nil, Sent: pl.Counts[deploy.StatusNew] + pl.Counts[deploy.StatusChanged], Same: pl.Counts[deploy.StatusIdentical]}
 	r.res.Package = step
 	if pl.Code != "" {
 		seen := map[string]bool{}
@@ -718,8 +755,11 @@ func (res *applyResult) print(w io.Writer, reveal bool) {
 	for _, l := range res.Removed {
 		row("removed", l+" (left by an earlier run)")
 	}
-	for _, id := range res.Interrupted {
-		row("earlier", "an earlier setup (journal "+id+") was interrupted; this run completes it, or undo it with: ocsetup uninstall SETUP_FILE --journal "+id)
+	for _, l := range res.LeftoverErrors {
+		row("warning", l)
+	}
+	for _, l := range res.Earlier {
+		row("earlier", l)
 	}
 	if res.Journal != "" {
 		row("undo", "ocsetup uninstall SETUP_FILE reverses this setup (journal "+res.Journal+")")
@@ -732,6 +772,9 @@ func (res *applyResult) print(w io.Writer, reveal bool) {
 		row("display", fmt.Sprintf("the store prints %d PHP messages into its home page (Display Errors is on); a live store should not: run apply with --display-errors-off to let ocsetup switch it off", res.PHPMessages))
 	}
 	if p := res.Package; p != nil {
+		if p.Resumed {
+			row("package", "finished the upload "+p.Manifest+" an earlier run began")
+		}
 		row("package", fmt.Sprintf("%d files sent, %d already there (manifest %s, rollback possible)", p.Sent, p.Same, p.Manifest))
 	}
 	if m := res.Modification; m != nil {

@@ -115,24 +115,14 @@ func Credentials(ctx context.Context, getenv func(string) string, pool *remote.P
 	site := pool.Site()
 	res = &credentialsResult{Protocol: site.Protocol, Host: site.Addr()}
 
-	left, err := cleanupBridges(ctx, dir, pool)
-	if err != nil {
-		fmt.Fprintf(notes, "warning: %v\n", err)
-	}
-	for _, l := range left {
-		switch {
-		case l.Removed:
-			res.Leftovers = append(res.Leftovers, l.Record)
-			fmt.Fprintf(notes, "Removed a database bridge an earlier run left on the store: %s\n", l.Record.Path)
-		case l.Err != nil:
-			fmt.Fprintf(notes, "warning: a database bridge an earlier run left could not be removed (%v); delete %s by hand\n", l.Err, l.Record.Path)
-		}
-	}
-
 	found, err := Detect(ctx, pool)
 	if err != nil {
 		return nil, nil, err
 	}
+	// What killed runs left is removed, as apply and the wizard do.
+	rec := recoverSite(ctx, dir, pool, found.Stores, connectStoreDB(pool, opt))
+	res.Leftovers = rec.Bridges
+	rec.writeNotes(notes, site.String())
 	if len(found.Stores) > 1 {
 		roots := make([]string, len(found.Stores))
 		for i, s := range found.Stores {

@@ -16,14 +16,8 @@ import (
 // beginJournal writes the setup journal before the first change: the
 // tracked tables as they are, and whether the extension is installed.
 func (r *applyRun) beginJournal(ctx context.Context) error {
-	// An earlier run that was killed left its journal "running": offer
-	// its undo (this run completes what it began).
-	earlier, _ := journalsFor(r.dir, r)
-	for _, e := range earlier {
-		if e.State == journal.Running {
-			r.res.Interrupted = append(r.res.Interrupted, e.ID)
-		}
-	}
+	// An earlier run that was killed left its journal "running": site()
+	// named it (recoverSite), and this run completes what it began.
 	j, err := journal.New(r.dir, r.pool.Site(), r.st.Root, r.file.Integration)
 	if err != nil {
 		return err

@@ -3,10 +3,11 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
+	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -37,12 +38,20 @@ type ConnectResult struct {
 	Site   remote.Site
 	Start  string
 	Stores []store.Store
-	// Cleaned lists what an earlier, interrupted run had left on this site
-	// and was removed now (temporary database bridges).
+	// Recovery is what earlier, killed runs left on this site and what
+	// connecting did about it: the same as every command that connects
+	// (recoverSite). Cleaned, Pending, Interrupted and Notes are its parts.
+	Recovery *Recovery
+	// Cleaned names what an earlier, interrupted run had left on this
+	// site and was removed now (database bridges, temporary admin
+	// accounts, temporary API users).
 	Cleaned []string
 	// Pending are uploads to this site that a crash interrupted: the user
 	// is offered to finish or roll them back.
 	Pending []*deploy.Manifest
+	// Interrupted are setups on this site that were killed before they
+	// finished: the user is offered to complete or undo them.
+	Interrupted []*journal.Journal
 	// Notes are things the user should know (a leftover that could not be
 	// removed).
 	Notes []string
@@ -92,32 +101,13 @@ func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) 
 	return out, nil
 }
 
-// cleanupLeftovers removes the temporary bridges an earlier, killed run
-// left on this site, and finds uploads a crash interrupted. Leftovers of
-// other sites stay recorded until ocsetup connects to them.
+// cleanupLeftovers removes what earlier, killed runs left on this site
+// and finds what they interrupted, exactly as apply does (recoverSite);
+// a store's database is opened only when a leftover is in it.
 func (s *Session) cleanupLeftovers(ctx context.Context, pool *remote.Pool, out *ConnectResult) {
-	site := pool.Site()
-	left, err := cleanupBridges(ctx, s.dataDir, pool)
-	if err != nil {
-		out.Notes = append(out.Notes, err.Error())
-	}
-	for _, l := range left {
-		switch {
-		case l.Removed:
-			out.Cleaned = append(out.Cleaned, "the database bridge "+l.Record.Path)
-		case l.Err != nil:
-			out.Notes = append(out.Notes, fmt.Sprintf("A database bridge an earlier run left (%s) could not be removed: %v. Delete it by hand.", l.Record.Path, l.Err))
-		}
-	}
-	pending, err := deploy.Pending(s.dataDir)
-	if err != nil {
-		out.Notes = append(out.Notes, err.Error())
-	}
-	for _, m := range pending {
-		if m.Store.Site == site.String() {
-			out.Pending = append(out.Pending, m)
-		}
-	}
+	rec := recoverSite(ctx, s.dataDir, pool, out.Stores, connectStoreDB(pool, db.Options{DataDir: s.dataDir}))
+	out.Recovery = rec
+	out.Cleaned, out.Notes, out.Pending, out.Interrupted = rec.Removed, rec.Failed, rec.Pending, rec.Interrupted
 }
 
 // Choose picks one of the stores found.

@@ -15,6 +15,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
@@ -52,6 +53,8 @@ type steps struct {
 	settings   *settings.Result
 	report     check.Report
 	reportPath string
+	// journal is the session's setup journal (wizardjournal.go).
+	journal *journal.Journal
 }
 
 var errNoStore = errors.New("connect to the hosting and choose a store first")
@@ -105,12 +108,25 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	if err := deploy.CheckFit(pl); err != nil {
 		return nil, err
 	}
-	m, err := e.Upload(ctx, pl, p)
+	// An upload a crash interrupted: the same package finishes it, as
+	// apply and upload do; another one waits for its rollback.
+	m, err := resumableUpload(s.dataDir, e.Files.Site(), e.Store, p)
+	if err != nil {
+		return nil, err
+	}
+	if m != nil {
+		// The same login, whichever way its site was written down.
+		e.Store.Site = m.Store.Site
+		err = e.Resume(ctx, m, p)
+	} else {
+		m, err = e.Upload(ctx, pl, p)
+	}
 	if m != nil {
 		s.steps.mu.Lock()
 		s.steps.manifest = m
 		s.steps.uploads = append(s.steps.uploads, m)
 		s.steps.mu.Unlock()
+		s.journalUpload(m.ID)
 	}
 	return m, err
 }
@@ -195,6 +211,9 @@ func (s *Session) ApplyAccess(ctx context.Context, user access.APIUser) (*access
 	}
 	if d == nil {
 		return nil, errNoDatabase
+	}
+	if err := s.journalChange(ctx, "", nil); err != nil {
+		return nil, err
 	}
 	res, err := access.EnsureAPIUser(ctx, d, sc, st.Line, user)
 	if err != nil {
@@ -320,6 +339,10 @@ func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) e
 	if err != nil {
 		return err
 	}
+	if sameSiteURL(m.Store.Site, s.Pool().Site()) {
+		// The same login, whichever way its site was written down.
+		e.Store.Site = m.Store.Site
+	}
 	return e.Rollback(ctx, m, false)
 }
 
@@ -386,6 +409,13 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 	if err != nil {
 		return nil, err
 	}
+	// The journal first, finished however the step ends: uninstall
+	// reverses what the settings did.
+	ext := plan.Extension
+	if err := s.journalChange(ctx, id, &ext); err != nil {
+		return nil, err
+	}
+	defer s.finishJournal(ctx)
 	st, _ := s.Store()
 	pool := s.Pool()
 	s.steps.mu.Lock()
@@ -448,6 +478,7 @@ func (s *Session) configureConnector(ctx context.Context, host, key string) erro
 		s.steps.manifest = m
 		s.steps.uploads = append(s.steps.uploads, m)
 		s.steps.mu.Unlock()
+		s.journalUpload(m.ID)
 	}
 	return err
 }

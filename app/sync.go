@@ -183,7 +183,8 @@ func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool
 	if err != nil {
 		return nil, err
 	}
-	removeLeftovers(ctx, dataDir, pool, notes)
+	// What killed runs left is removed, as apply and the wizard do.
+	recoverSite(ctx, dataDir, pool, []store.Store{st}, connectStoreDB(pool, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL})).writeNotes(notes, setup.Site)
 	creds, err := db.Read(ctx, pool, st)
 	if err != nil {
 		return nil, err
@@ -307,19 +308,6 @@ func fieldDefault(id, key string, st store.Store) string {
 		}
 	}
 	return ""
-}
-
-// removeLeftovers removes the bridges earlier runs left on this site.
-func removeLeftovers(ctx context.Context, dataDir string, pool *remote.Pool, notes io.Writer) {
-	left, err := cleanupBridges(ctx, dataDir, pool)
-	if err != nil {
-		fmt.Fprintf(notes, "warning: %v\n", err)
-	}
-	for _, l := range left {
-		if l.Err != nil {
-			fmt.Fprintf(notes, "warning: a database bridge an earlier run left could not be removed (%v); delete %s by hand\n", l.Err, l.Record.Path)
-		}
-	}
 }
 
 // syncPrinter prints polls and job runs, as text or JSON lines.

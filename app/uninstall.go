@@ -110,7 +110,14 @@ func runUninstall(ctx context.Context, x *cmdContext, f *applyFlags, file *Setup
 	}
 	defer r.pool.Close()
 	defer r.d.Close()
-	journals, err := journalsFor(dir, r)
+	return undoJournal(ctx, r, id)
+}
+
+// undoJournal reverses the journal id on r's store (the newest one not
+// yet undone when id is ""): `ocsetup uninstall` and the wizard's
+// Uninstall and Undo both run it.
+func undoJournal(ctx context.Context, r *applyRun, id string) (*uninstallResult, error) {
+	journals, err := journalsFor(r.dir, r)
 	if err != nil && len(journals) == 0 {
 		return nil, err
 	}
@@ -124,7 +131,7 @@ func runUninstall(ctx context.Context, x *cmdContext, f *applyFlags, file *Setup
 	res := &uninstallResult{}
 	switch {
 	case j == nil && id != "":
-		return nil, fmt.Errorf("no setup journal %s for %s %s (ocsetup keeps them in %s)", id, r.pool.Site(), r.st.Root, dir)
+		return nil, fmt.Errorf("no setup journal %s for %s %s (ocsetup keeps them in %s)", id, r.pool.Site(), r.st.Root, r.dir)
 	case j == nil:
 		res.Nothing = "Nothing to undo: no setup by ocsetup on this store is left to reverse; nothing was changed."
 		return res, nil

@@ -58,6 +58,10 @@ type connectScreen struct {
 	saveJob *job
 	// submit is what Enter in a field does (Main: the step's main button).
 	submit func()
+	// recovery is the dialog about what earlier runs left (recovery.go).
+	recovery *recoveryDialog
+	// uninstall reverses the newest setup on the store (uninstall.go).
+	uninstall *uninstaller
 	// do runs a function on the UI goroutine: fyne.Do, or in tests a
 	// serialiser shared with the test's own actions (Fyne's test driver
 	// runs fyne.Do at once, on the calling goroutine).
@@ -121,6 +125,8 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	s.save = widget.NewButton(T("sites.save"), nil)
 	s.saveJob.busyOff = []*widget.Button{s.save}
 	s.save.Hide()
+	s.uninstall = newUninstaller(wiz, win, func(f func()) { s.do(f) })
+	s.uninstall.button.Hide()
 
 	form := widget.NewForm(
 		widget.NewFormItem(T("connect.field.panel"), s.preset),
@@ -137,7 +143,7 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 	intro.Wrapping = fyne.TextWrapWord
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, form, s.presetHint, s.allowPlain,
 		container.NewHBox(s.connect, s.cancelBtn), s.progress, s.status, s.detailBox, s.stores,
-		container.NewHBox(s.save), s.saveJob.object())))
+		container.NewHBox(s.save, s.uninstall.button), s.saveJob.object())))
 	s.protocol.SetSelectedIndex(0)
 	return s
 }
@@ -290,8 +296,9 @@ func (s *connectScreen) succeeded(res *app.ConnectResult) {
 	s.stores.Refresh()
 	s.stores.Show()
 	s.save.Show()
+	s.uninstall.button.Show()
 	s.status.Importance = widget.SuccessImportance
-	if len(res.Cleaned) > 0 || len(res.Pending) > 0 || len(res.Notes) > 0 {
+	if !res.Recovery.Empty() {
 		s.showRecovery(res)
 	}
 	if len(res.Stores) == 1 {
@@ -312,57 +319,6 @@ func storeLabel(st store.Store) string {
 		l += "\n⚠ " + w.Message
 	}
 	return l
-}
-
-// showRecovery tells what an earlier, interrupted run left and what was
-// done about it; interrupted uploads are finished or rolled back from the
-// Package step (and `ocsetup rollback`).
-func (s *connectScreen) showRecovery(res *app.ConnectResult) {
-	var lines []string
-	for _, c := range res.Cleaned {
-		lines = append(lines, TF("connect.recovery.removed", Args{"Path": c}))
-	}
-	for _, m := range res.Pending {
-		lines = append(lines, TN("connect.recovery.pending", len(m.Entries), Args{"Package": m.Package.Name, "Store": m.Store.Root, "When": m.Created.Format("2 Jan 15:04")}))
-	}
-	lines = append(lines, res.Notes...)
-	text := widget.NewLabel(strings.Join(lines, "\n\n"))
-	text.Wrapping = fyne.TextWrapWord
-	if len(res.Pending) == 0 {
-		d := dialog.NewCustom(T("connect.recovery.leftover_title"), T("common.ok"), text, s.win)
-		d.Resize(fyne.NewSize(560, 260))
-		d.Show()
-		return
-	}
-	d := dialog.NewCustomConfirm(T("connect.recovery.interrupted_title"), T("connect.recovery.rollback"), T("common.later"), text, func(ok bool) {
-		if !ok {
-			return
-		}
-		pending := res.Pending
-		ctx, cancel := context.WithCancel(context.Background())
-		s.cancel = cancel
-		s.busy(true, T("connect.recovery.rolling_back"))
-		go func() {
-			var err error
-			for _, m := range pending {
-				if err = s.wiz.Session.RollbackInterrupted(ctx, m); err != nil {
-					break
-				}
-			}
-			cancel()
-			s.do(func() {
-				s.busy(false, "")
-				if err != nil {
-					s.showError(err)
-					return
-				}
-				s.status.Importance = widget.SuccessImportance
-				s.status.SetText(T("connect.recovery.rolled_back"))
-			})
-		}()
-	}, s.win)
-	d.Resize(fyne.NewSize(560, 260))
-	d.Show()
 }
 
 // prefill fills the form for a known site (the demo store).

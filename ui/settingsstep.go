@@ -29,6 +29,8 @@ type settingsScreen struct {
 	errs   map[string]*widget.Label
 	// entries are the text inputs by field key.
 	entries map[string]*widget.Entry
+	// displayErrors offers to switch Display Errors off (displayerrors.go).
+	displayErrors *displayErrorsOffer
 }
 
 func newSettingsScreen(wiz *app.Wizard, win fyne.Window) *settingsScreen {
@@ -40,21 +42,25 @@ func newSettingsScreen(wiz *app.Wizard, win fyne.Window) *settingsScreen {
 	s.body = container.NewVBox()
 	s.out = container.NewVBox()
 	s.job.busyOff = []*widget.Button{s.load, s.apply}
+	s.displayErrors = newDisplayErrorsOffer(wiz, win, s.job)
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
 		screenTitle(T("settings.title"), T("settings.intro")),
-		s.load, s.body, s.apply, s.job.object(), s.out)))
+		s.displayErrors.object, s.load, s.body, s.apply, s.job.object(), s.out)))
 	return s
 }
 
 func (s *settingsScreen) loadFields() {
 	var t integrations.Target
 	s.job.run(T("settings.reading"), func(ctx context.Context) (err error) {
-		t, err = s.wiz.Session.SettingsTarget(ctx)
+		if t, err = s.wiz.Session.SettingsTarget(ctx); err == nil {
+			s.displayErrors.look(ctx)
+		}
 		return err
 	}, func(err error) {
 		if err != nil {
 			return
 		}
+		defer s.displayErrors.offer()
 		p := s.wiz.Integration()
 		s.fields = p.Fields(t)
 		s.values, s.errs, s.entries = map[string]func() string{}, map[string]*widget.Label{}, map[string]*widget.Entry{}

@@ -39,6 +39,10 @@ type Main struct {
 	settings *settingsScreen
 	// stopDemo ends the demo store, if one was started.
 	stopDemo func() error
+	// crash offers the last crash's log at start (crashreport.go).
+	crash *crashOffer
+	// finishUninstall is the Uninstall action at the end of the wizard.
+	finishUninstall *uninstaller
 	// sites are the saved sites (preferences, secrets in the keychain).
 	sites *app.Sites
 }
@@ -110,6 +114,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.sync = newSyncScreen(wiz, w)
 	m.settings = newSettingsScreen(wiz, w)
 	m.finish = newFinishScreen(wiz, w)
+	m.addFinishUninstall()
 	m.welcome.demoBtn.OnTapped = m.startDemo
 	m.sites = app.NewSites(a.Preferences(), app.NewOSKeychain())
 	m.connect.save.OnTapped = m.saveSite

@@ -1,0 +1,232 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+
+	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/pkg"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
+)
+
+// Recovery is what earlier runs that were killed (a crash, a closed
+// window, SIGKILL) left on a site, and what the start of this run did
+// about it. The wizard's Connect and every command that connects build it
+// with recoverSite, so both faces remove the same leftovers and offer the
+// same unfinished work.
+type Recovery struct {
+	// Removed names each leftover removed now ("temporary admin account
+	// ocsetup_1a2b", "database bridge /shop/ocsetup-bridge-….php").
+	Removed []string `json:"removed,omitempty"`
+	// removed are the items of Removed: what (kind) and which (name).
+	removed [][2]string
+	// Bridges are the database bridges among Removed.
+	Bridges []db.BridgeRecord `json:"-"`
+	// Failed says, for each leftover that could not be removed, why and
+	// what to do.
+	Failed []string `json:"failed,omitempty"`
+	// Pending are uploads to these stores that a crash interrupted: the
+	// same package finishes them, or a rollback undoes them.
+	Pending []*deploy.Manifest `json:"-"`
+	// Interrupted are setups (journals) on these stores that were killed
+	// before they finished: completed by running the setup again, or
+	// undone by uninstall.
+	Interrupted []*journal.Journal `json:"-"`
+}
+
+// Empty reports whether there is nothing to tell.
+func (r *Recovery) Empty() bool {
+	return r == nil || len(r.Removed)+len(r.Failed)+len(r.Pending)+len(r.Interrupted) == 0
+}
+
+// storeDBOpener opens the database of one of the site's stores for the
+// cleanup; release is called when it is no longer needed.
+type storeDBOpener func(ctx context.Context, st store.Store) (d db.DB, sc *db.Schema, release func(), err error)
+
+// recoverSite runs at the start of every run that connects to a site,
+// before the run opens its own database route:
+//   - the database bridges earlier runs left on the site are removed
+//     (first: a bridge this run opens later must not be taken for one);
+//   - the temporary Administrator accounts and the checkout check's
+//     temporary API users that earlier runs left in a store's database are
+//     removed (open reaches the database, only when there is one);
+//   - uploads and setups a crash interrupted on these stores are listed,
+//     for the caller to offer.
+//
+// Leftovers of other sites and stores stay recorded until ocsetup
+// connects to them.
+func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores []store.Store, open storeDBOpener) *Recovery {
+	rec := &Recovery{}
+	site := pool.Site()
+	left, err := cleanupBridges(ctx, dataDir, pool)
+	if err != nil {
+		rec.Failed = append(rec.Failed, err.Error())
+	}
+	for _, l := range left {
+		switch {
+		case l.Removed:
+			rec.remove("database bridge", l.Record.Path)
+			rec.Bridges = append(rec.Bridges, l.Record)
+		case l.Err != nil:
+			rec.Failed = append(rec.Failed, fmt.Sprintf("A database bridge an earlier run left (%s) could not be removed: %v. Delete it by hand.", l.Record.Path, l.Err))
+		}
+	}
+	ours := func(root string) (store.Store, bool) {
+		for _, st := range stores {
+			if path.Clean(st.Root) == path.Clean(root) {
+				return st, true
+			}
+		}
+		return store.Store{}, false
+	}
+	thisSite := func(ctx context.Context, p admin.RecordPlace) (db.DB, *db.Schema, func(), error) {
+		st, ok := ours(p.Root)
+		if !db.SameSite(p.Site, site) || !ok || open == nil {
+			return nil, nil, nil, admin.ErrSkipStore
+		}
+		return open(ctx, st)
+	}
+	accounts, err := admin.CleanupLeftovers(ctx, dataDir, thisSite)
+	if err != nil {
+		rec.Failed = append(rec.Failed, err.Error())
+	}
+	for _, a := range accounts {
+		switch {
+		case a.Removed:
+			rec.remove("temporary admin account", a.Record.Username)
+		case a.Err != nil:
+			rec.Failed = append(rec.Failed, fmt.Sprintf("The temporary admin account %s an earlier run left in the store %s could not be removed: %v. Delete that user in the store's admin (System > Users > Users).", a.Record.Username, a.Record.Place.Root, a.Err))
+		}
+	}
+	apiUsers, err := check.CleanupAPILeftovers(ctx, dataDir, thisSite)
+	if err != nil {
+		rec.Failed = append(rec.Failed, err.Error())
+	}
+	for _, a := range apiUsers {
+		switch {
+		case a.Removed:
+			rec.remove("temporary API user", a.Record.Username)
+		case a.Err != nil:
+			rec.Failed = append(rec.Failed, fmt.Sprintf("The temporary API user %s an earlier check left in the store %s could not be removed: %v. Delete it in the store's admin (System > Users > API).", a.Record.Username, a.Record.Place.Root, a.Err))
+		}
+	}
+	pending, err := deploy.Pending(dataDir)
+	if err != nil {
+		rec.Failed = append(rec.Failed, err.Error())
+	}
+	for _, m := range pending {
+		if _, ok := ours(m.Store.Root); ok && sameSiteURL(m.Store.Site, site) {
+			rec.Pending = append(rec.Pending, m)
+		}
+	}
+	journals, err := journal.List(dataDir)
+	if err != nil {
+		rec.Failed = append(rec.Failed, err.Error())
+	}
+	for _, j := range journals {
+		if _, ok := ours(j.Root); ok && j.State == journal.Running && db.SameSite(j.Site, site) {
+			rec.Interrupted = append(rec.Interrupted, j)
+		}
+	}
+	return rec
+}
+
+func (r *Recovery) remove(kind, name string) {
+	r.removed = append(r.removed, [2]string{kind, name})
+	r.Removed = append(r.Removed, kind+" "+name)
+}
+
+// PendingNotice says what an interrupted upload is, in the same words in
+// both faces; each face adds how to act on it.
+func PendingNotice(m *deploy.Manifest) string {
+	return fmt.Sprintf("The upload %s of %s to %s (started %s) did not finish (%s).",
+		m.ID, m.Package.Name, m.Store.Root, m.Created.Local().Format("2006-01-02 15:04"), m.State)
+}
+
+// InterruptedNotice says what an interrupted setup is, in the same words
+// in both faces; each face adds how to complete or undo it.
+func InterruptedNotice(j *journal.Journal) string {
+	name := orDefault(j.Integration, "an integration")
+	if p, ok := integrations.ByID(j.Integration); ok {
+		name = p.Name
+	}
+	return fmt.Sprintf("The setup of %s on %s (journal %s, started %s) was interrupted before it finished.",
+		name, j.Root, j.ID, j.Started.Local().Format("2006-01-02 15:04"))
+}
+
+// connectStoreDB reads a store's config.php and reaches its database by
+// the first of opt's routes that works: the opener of the cleanup for
+// faces that have not opened the database yet (the wizard's Connect).
+func connectStoreDB(pool *remote.Pool, opt db.Options) storeDBOpener {
+	return func(ctx context.Context, st store.Store) (db.DB, *db.Schema, func(), error) {
+		creds, err := db.Read(ctx, pool, st)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		d, _, err := db.Connect(ctx, pool, creds, opt)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		sc, err := d.Schema(ctx)
+		if err != nil {
+			d.Close()
+			return nil, nil, nil, err
+		}
+		return d, sc, func() { d.Close() }, nil
+	}
+}
+
+// resumableUpload is the rule for an upload to a store that a crash
+// interrupted, the same for the wizard's Package step, apply and upload:
+// the same package finishes it (returned, to Resume); any other upload
+// waits until it is finished or rolled back (the error says how).
+func resumableUpload(dataDir string, site remote.Site, st deploy.Store, p *pkg.Package) (*deploy.Manifest, error) {
+	pending, err := deploy.Pending(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	sum := deploy.Describe(p).SHA256
+	for _, m := range pending {
+		if !sameSiteURL(m.Store.Site, site) || path.Clean(m.Store.Root) != path.Clean(st.Root) {
+			continue
+		}
+		if m.State == deploy.StateInProgress && m.Package.SHA256 == sum {
+			return m, nil
+		}
+		return nil, fmt.Errorf("%s Upload the same package again to finish it, or roll it back first (the wizard offers that when it connects; on the command line: %s rollback SITE --manifest %s)",
+			PendingNotice(m), Name, m.ID)
+	}
+	return nil, nil
+}
+
+// writeNotes tells a command's user what recoverSite did and found, a
+// line each (apply prints the same in its result).
+func (r *Recovery) writeNotes(w io.Writer, site string) {
+	for _, l := range r.removed {
+		fmt.Fprintf(w, "Removed a %s an earlier run left on the store: %s\n", l[0], l[1])
+	}
+	for _, l := range r.Failed {
+		fmt.Fprintf(w, "warning: %s\n", l)
+	}
+	for _, m := range r.Pending {
+		fmt.Fprintf(w, "warning: %s Upload the same package again to finish it, or undo it with: %s rollback %s --manifest %s\n", PendingNotice(m), Name, site, m.ID)
+	}
+	for _, j := range r.Interrupted {
+		fmt.Fprintf(w, "warning: %s Run apply again to complete it, or undo it with: %s uninstall SETUP_FILE --journal %s\n", InterruptedNotice(j), Name, j.ID)
+	}
+}
+
+// sameSiteURL reports whether a manifest's site (a URL, with or without
+// the folder the user gave) is the login site is.
+func sameSiteURL(u string, site remote.Site) bool {
+	s, err := remote.ParseURL(u)
+	return err == nil && db.SameSite(s, site)
+}
