@@ -188,3 +188,53 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// The test MariaDB that offers TLS (with a certificate no authority
+// signed): refused on first contact without consent, used over TLS once
+// its fingerprint is accepted and pinned, and a hard stop when the pin
+// names another certificate.
+func TestMySQLTLSMariaDBPinning(t *testing.T) {
+	env := testenv.Get(t)
+	m := env.MySQLTLS
+	if m.Port == 0 || m.CertSHA256 == "" {
+		t.Fatal("the test servers have no MariaDB with TLS: restart them with this version of testservers")
+	}
+	ctx := ctxT(t)
+	creds := &Credentials{Host: m.Host, Port: m.Port, User: m.User, Password: NewSecret(m.Password)}
+	tr := trustIn(t)
+
+	_, err := openDirect(ctx, creds, "127.0.0.1", tr)
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindCertificate || !strings.Contains(err.Error(), m.CertSHA256) || hardStop(err) {
+		t.Fatalf("first contact without consent: %v; want the route refused, naming %s, not a hard stop", err, m.CertSHA256)
+	}
+
+	tr.Accept = m.CertSHA256
+	r, err := openDirect(ctx, creds, "127.0.0.1", tr)
+	if err != nil {
+		t.Fatalf("accepted certificate: %v", err)
+	}
+	var name, cipher string
+	if err := r.db.QueryRowContext(ctx, "SHOW SESSION STATUS LIKE 'Ssl_cipher'").Scan(&name, &cipher); err != nil || cipher == "" {
+		t.Fatalf("Ssl_cipher %q (%v): the session is not under TLS", cipher, err)
+	}
+	r.close()
+
+	tr.Accept = ""
+	r, err = openDirect(ctx, creds, "127.0.0.1", tr)
+	if err != nil {
+		t.Fatalf("pinned certificate, no consent needed any more: %v", err)
+	}
+	r.close()
+
+	other := remote.FingerprintSHA256([]byte("another certificate"))
+	line := m.Addr() + " " + other + "\n"
+	if err := os.WriteFile(tr.KnownCerts, []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tr.TrustNew = true
+	_, err = openDirect(ctx, creds, "127.0.0.1", tr)
+	if !hardStop(err) || !strings.Contains(errString(err), other) || !strings.Contains(errString(err), m.CertSHA256) {
+		t.Fatalf("changed certificate: %v; want a hard stop naming %s and %s", err, other, m.CertSHA256)
+	}
+}
