@@ -163,6 +163,9 @@ type applyResult struct {
 	Settings     *settingsStep       `json:"settings,omitempty"`
 	Show         []integrations.Info `json:"show,omitempty"`
 	Notices      []string            `json:"notices,omitempty"`
+	// Warnings are the security warnings printed while running (plain
+	// HTTP), for --json.
+	Warnings []string `json:"warnings,omitempty"`
 	// PHPMessages counts the PHP messages the storefront's home page
 	// showed when ocsetup connected (Display Errors on).
 	PHPMessages   int                `json:"php_messages,omitempty"`
@@ -362,6 +365,12 @@ func (r *applyRun) site(ctx context.Context) error {
 		return err
 	}
 	r.d, r.res.DBRoute = d, attempts[len(attempts)-1].Route
+	if u := db.PlainHTTP(d); u != "" {
+		// Said before any secret goes through the bridge.
+		w := db.PlainHTTPWarning(u)
+		r.res.Warnings = append(r.res.Warnings, w)
+		fmt.Fprintf(r.x.Err, "warning:  %s\n", w)
+	}
 	if r.sc, err = d.Schema(ctx); err != nil {
 		d.Close()
 		pool.Close()
