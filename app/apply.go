@@ -652,6 +652,11 @@ func (r *applyRun) adminOpener(ctx context.Context, login *admin.Login) (setting
 			adminURL = r.url + r.st.AdminDir + "/"
 		}
 	}
+	if w := webguard.PlainAdminWarning(adminURL); w != "" {
+		// Said before the opener logs in with a password.
+		r.res.Warnings = append(r.res.Warnings, w)
+		fmt.Fprintf(r.x.Err, "warning:  %s\n", w)
+	}
 	switch {
 	case adminURL == "":
 		return nil, nil
