@@ -32,7 +32,10 @@ type steps struct {
 	pkgPath  string
 	pkg      *pkg.Package
 	plan     *deploy.Plan
-	manifest *deploy.Manifest
+	// coreConsent is the plan whose core files the user agreed to replace
+	// (the GUI's dialog); a new plan needs a new consent.
+	coreConsent *deploy.Plan
+	manifest    *deploy.Manifest
 	// uploads are every upload of the session, for the summary.
 	uploads  []*deploy.Manifest
 	creds    *db.Credentials
@@ -105,6 +108,9 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	if err := deploy.CheckFit(pl); err != nil {
 		return nil, err
 	}
+	s.steps.mu.Lock()
+	e.AllowCoreFiles = s.steps.coreConsent == pl
+	s.steps.mu.Unlock()
 	m, err := e.Upload(ctx, pl, p)
 	if m != nil {
 		s.steps.mu.Lock()
@@ -113,6 +119,27 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 		s.steps.mu.Unlock()
 	}
 	return m, err
+}
+
+// CoreFiles are the core files (config.php, index.php, .htaccess,
+// .user.ini, php.ini) the current plan replaces or adds. Upload refuses
+// such a plan until AllowCoreFiles was called for it.
+func (s *Session) CoreFiles() []string {
+	s.steps.mu.Lock()
+	defer s.steps.mu.Unlock()
+	if s.steps.plan == nil {
+		return nil
+	}
+	return deploy.CoreFiles(s.steps.plan)
+}
+
+// AllowCoreFiles records the user's explicit consent to the current
+// plan's core files (the GUI asks in a dialog; the CLI has
+// --allow-core-files). It holds for this plan only.
+func (s *Session) AllowCoreFiles() {
+	s.steps.mu.Lock()
+	s.steps.coreConsent = s.steps.plan
+	s.steps.mu.Unlock()
 }
 
 // Rollback undoes every upload of this session.
