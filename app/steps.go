@@ -28,10 +28,10 @@ import (
 
 // steps holds what the steps after Connect produced.
 type steps struct {
-	mu       sync.Mutex
-	pkgPath  string
-	pkg      *pkg.Package
-	plan     *deploy.Plan
+	mu      sync.Mutex
+	pkgPath string
+	pkg     *pkg.Package
+	plan    *deploy.Plan
 	// coreConsent is the plan whose core files the user agreed to replace
 	// (the GUI's dialog); a new plan needs a new consent.
 	coreConsent *deploy.Plan
