@@ -162,6 +162,9 @@ type applyResult struct {
 	Settings     *settingsStep       `json:"settings,omitempty"`
 	Show         []integrations.Info `json:"show,omitempty"`
 	Notices      []string            `json:"notices,omitempty"`
+	// Warnings are the security warnings printed while running (plain
+	// HTTP), for --json.
+	Warnings []string `json:"warnings,omitempty"`
 	// PHPMessages counts the PHP messages the storefront's home page
 	// showed when ocsetup connected (Display Errors on).
 	PHPMessages   int                `json:"php_messages,omitempty"`
@@ -379,6 +382,12 @@ func (r *applyRun) site(ctx context.Context) error {
 			return err
 		}
 		r.d, r.sc, r.res.DBRoute = d, sc, attempts[len(attempts)-1].Route
+		if u := db.PlainHTTP(d); u != "" {
+			// Said before any secret goes through the bridge.
+			w := db.PlainHTTPWarning(u)
+			r.res.Warnings = append(r.res.Warnings, w)
+			fmt.Fprintf(r.x.Err, "warning:  %s\n", w)
+		}
 		return nil
 	}
 	// What killed runs left is removed (and what they interrupted named)
@@ -679,6 +688,11 @@ func (r *applyRun) adminOpener(ctx context.Context, login *admin.Login) (setting
 		if adminURL == "" && r.url != "" {
 			adminURL = r.url + r.st.AdminDir + "/"
 		}
+	}
+	if w := webguard.PlainAdminWarning(adminURL); w != "" {
+		// Said before the opener logs in with a password.
+		r.res.Warnings = append(r.res.Warnings, w)
+		fmt.Fprintf(r.x.Err, "warning:  %s\n", w)
 	}
 	switch {
 	case adminURL == "":

@@ -209,7 +209,7 @@ func TestApplyBadInputs(t *testing.T) {
 			[]string{"Order-ID prefix:", "no quotes"}},
 		{"currency no profile supports", "integration: latitudepay\n", map[string]string{"OCSETUP_SECRET_API_KEY": testKey, "OCSETUP_SECRET_API_SECRET": testKey}, nil,
 			[]string{"default currency is USD", "AUD", "NZD", "11 April 2023"}},
-		{"wrong admin password", "integration: despatch_cloud\n", map[string]string{AdminPasswordVar: "wrong"}, []string{"--admin-user", fixture.AdminUser, "--settings-via", "admin"},
+		{"wrong admin password", "integration: despatch_cloud\n", map[string]string{AdminPasswordVar: "not-the-admin-password"}, []string{"--admin-user", fixture.AdminUser, "--settings-via", "admin"},
 			[]string{"refused the admin login", "user name or password is wrong"}},
 		{"captcha on the login form", "integration: despatch_cloud\n", nil, []string{"--settings-via", "admin"},
 			[]string{"captcha"}},

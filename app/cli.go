@@ -139,6 +139,10 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	if w := DataDirWarning(stdio.Getenv); w != "" {
 		fmt.Fprintf(stdio.Err, "%s: warning: %s\n", Name, w)
 	}
+	// Live output (progress, warnings, errors quoting a server) never
+	// shows a secret given to this run; stdout is the result, masked
+	// unless --reveal asks for the keys to hand over.
+	stdio.Err = newRedactingWriter(stdio.Err, secrets(stdio.Getenv, stdio.Getenv(AdminPasswordVar)))
 	err = cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: positional})
 	var ue usageError
 	var ee exitError

@@ -29,11 +29,14 @@ import (
 
 // steps holds what the steps after Connect produced.
 type steps struct {
-	mu       sync.Mutex
-	pkgPath  string
-	pkg      *pkg.Package
-	plan     *deploy.Plan
-	manifest *deploy.Manifest
+	mu      sync.Mutex
+	pkgPath string
+	pkg     *pkg.Package
+	plan    *deploy.Plan
+	// coreConsent is the plan whose core files the user agreed to replace
+	// (the GUI's dialog); a new plan needs a new consent.
+	coreConsent *deploy.Plan
+	manifest    *deploy.Manifest
 	// uploads are every upload of the session, for the summary.
 	uploads  []*deploy.Manifest
 	creds    *db.Credentials
@@ -110,6 +113,9 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	}
 	// An upload a crash interrupted: the same package finishes it, as
 	// apply and upload do; another one waits for its rollback.
+	s.steps.mu.Lock()
+	e.AllowCoreFiles = s.steps.coreConsent == pl
+	s.steps.mu.Unlock()
 	m, err := resumableUpload(s.dataDir, e.Files.Site(), e.Store, p)
 	if err != nil {
 		return nil, err
@@ -129,6 +135,27 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 		s.journalUpload(m.ID)
 	}
 	return m, err
+}
+
+// CoreFiles are the core files (config.php, index.php, .htaccess,
+// .user.ini, php.ini) the current plan replaces or adds. Upload refuses
+// such a plan until AllowCoreFiles was called for it.
+func (s *Session) CoreFiles() []string {
+	s.steps.mu.Lock()
+	defer s.steps.mu.Unlock()
+	if s.steps.plan == nil {
+		return nil
+	}
+	return deploy.CoreFiles(s.steps.plan)
+}
+
+// AllowCoreFiles records the user's explicit consent to the current
+// plan's core files (the GUI asks in a dialog; the CLI has
+// --allow-core-files). It holds for this plan only.
+func (s *Session) AllowCoreFiles() {
+	s.steps.mu.Lock()
+	s.steps.coreConsent = s.steps.plan
+	s.steps.mu.Unlock()
 }
 
 // Rollback undoes every upload of this session.

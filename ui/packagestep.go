@@ -165,6 +165,28 @@ func (s *packageScreen) makePlan() {
 }
 
 func (s *packageScreen) doUpload() {
+	// Replacing a core file can break the store or open it to attackers
+	// (an .htaccess in image/ can make uploads run as PHP): the plan's
+	// warning is not enough, the merchant says yes to these files here.
+	if core := s.wiz.Session.CoreFiles(); len(core) > 0 {
+		msg := fmt.Sprintf("This package replaces or adds core files of the store:\n\n%s\n\nA wrong one can break the store or let attackers run code on it. Upload them only if the extension's instructions ask for exactly these files.", strings.Join(core, "\n"))
+		d := dialog.NewConfirm("Replace core files?", msg, func(ok bool) {
+			if !ok {
+				s.job.ok("Nothing was uploaded: the package replaces core files, and you did not agree.")
+				return
+			}
+			s.wiz.Session.AllowCoreFiles()
+			s.startUpload()
+		}, s.win)
+		d.SetConfirmText("Replace them")
+		d.SetDismissText("Cancel")
+		d.Show()
+		return
+	}
+	s.startUpload()
+}
+
+func (s *packageScreen) startUpload() {
 	s.progress.SetValue(0)
 	s.progress.Show()
 	progress := func(p deploy.Progress) {

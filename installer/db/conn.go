@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -86,3 +87,28 @@ func (c *conn) Schema(ctx context.Context) (*Schema, error) {
 }
 
 func (c *conn) Close() error { return c.r.close() }
+
+// PlainHTTP is the bridge's address when d is the bridge answering over
+// plain http (the store has no working HTTPS), and "" otherwise. The
+// bridge's requests are signed, but what they carry (settings, API keys,
+// password hashes) can be read on the way: callers warn before they send
+// anything secret through it.
+func PlainHTTP(d DB) string {
+	c, ok := d.(*conn)
+	if !ok {
+		return ""
+	}
+	b, ok := c.r.(*bridgeRunner)
+	if !ok {
+		return ""
+	}
+	if u := b.currentURL(); strings.HasPrefix(strings.ToLower(u), "http://") {
+		return u
+	}
+	return ""
+}
+
+// PlainHTTPWarning is the warning for a bridge at url over plain http.
+func PlainHTTPWarning(url string) string {
+	return "The store has no working HTTPS, so the temporary database bridge (" + url + ") is used over plain HTTP: what goes through it, such as API keys and payment settings, can be read by anyone on the network path. Turn on HTTPS for the store (most hosts offer a free certificate), or allow remote MySQL or use SFTP so that ocsetup can reach the database without the bridge."
+}

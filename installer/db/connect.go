@@ -41,6 +41,28 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// OpTimeout bounds each Query and Tx; 0 means DefaultOpTimeout.
 	OpTimeout time.Duration
+	// Trust holds the pinned certificates (known_certs) the MySQL routes
+	// check a server's TLS certificate against, and whether the user
+	// accepts a new one. nil means the files channel's (*remote.Pool has
+	// one), or none: then only certificates a public authority signed
+	// pass.
+	Trust *remote.Trust
+}
+
+// trustOf is the files channel's trust store, if it has one.
+func trustOf(files Files) *remote.Trust {
+	if t, ok := files.(interface{ Trust() *remote.Trust }); ok {
+		return t.Trust()
+	}
+	return nil
+}
+
+// hardStop reports whether an attempt's failure must end Connect: a
+// database server whose pinned certificate changed, or that stopped
+// offering TLS, may be an interceptor, and the user decides first.
+func hardStop(err error) bool {
+	var re *remote.Error
+	return errors.As(err, &re) && (re.Kind == remote.KindChangedKey || re.Kind == remote.KindTLSStripped)
 }
 
 // Timeouts of Connect.
@@ -155,6 +177,9 @@ func Connect(ctx context.Context, files Files, creds *Credentials, opt Options) 
 	if routes == nil {
 		routes = AllRoutes()
 	}
+	if opt.Trust == nil {
+		opt.Trust = trustOf(files)
+	}
 	var attempts Attempts
 	for _, route := range routes {
 		start := time.Now()
@@ -177,7 +202,7 @@ func Connect(ctx context.Context, files Files, creds *Credentials, opt Options) 
 			}
 			return c, attempts, nil
 		}
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || hardStop(err) {
 			break
 		}
 	}
@@ -206,9 +231,9 @@ func tryRoute(ctx context.Context, route Route, files Files, creds *Credentials,
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		if route == RouteDirect {
-			return openDirect(ctx, creds, files.Site().Host)
+			return openDirect(ctx, creds, files.Site().Host, opt.Trust)
 		}
-		return openSSH(ctx, files, creds)
+		return openSSH(ctx, files, creds, opt.Trust)
 	case RouteBridge:
 		ctx, cancel := context.WithTimeout(ctx, bridgeConnectTimeout)
 		defer cancel()

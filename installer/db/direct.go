@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
 // Timeouts of the SQL routes.
@@ -52,15 +54,18 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// openDirect connects from this machine. TLS is "preferred": used when the
-// server offers it, without checking the certificate (shared hosts' MySQL
-// certificates are self-signed), and plain otherwise, as the mysql client
-// does by default.
-func openDirect(ctx context.Context, creds *Credentials, siteHost string) (*sqlRunner, error) {
+// openDirect connects from this machine. TLS is used when the server
+// offers it, with a certificate that verifies or is pinned; see
+// loginGuard for what is refused and why.
+func openDirect(ctx context.Context, creds *Credentials, siteHost string, trust *remote.Trust) (*sqlRunner, error) {
 	addr := directAddr(creds, siteHost)
+	host, _, _ := net.SplitHostPort(addr)
 	cfg := baseConfig(creds)
 	cfg.Net, cfg.Addr = "tcp", addr
-	cfg.TLSConfig = "preferred"
 	cfg.ReadTimeout, cfg.WriteTimeout = ioTimeout, ioTimeout
-	return openSQL(ctx, RouteDirect, cfg, addr)
+	guard, err := guardLogin(cfg, RouteDirect, trust, host, addr, false)
+	if err != nil {
+		return nil, &Error{Route: RouteDirect, Kind: KindOther, Addr: addr, Err: err}
+	}
+	return openSQL(ctx, RouteDirect, cfg, addr, guard)
 }

@@ -31,6 +31,7 @@ const (
 	KindForwardingDenied        // the SSH server does not forward connections
 	KindBridge                  // the bridge could not be set up or refused (Reason says why)
 	KindCanceled                // the user cancelled
+	KindCertificate             // the MySQL server's TLS certificate is not trusted, changed, or TLS went missing (Reason says why)
 )
 
 // Error is a failure to reach the database on one route. It never holds
@@ -72,7 +73,7 @@ func (e *Error) remoteAccessHelp() string {
 // Message is the failure in plain language, with what to do.
 func (e *Error) Message() string {
 	switch e.Kind {
-	case KindSkipped, KindBridge:
+	case KindSkipped, KindBridge, KindCertificate:
 		return e.Reason
 	case KindCanceled:
 		return "Cancelled."
@@ -146,6 +147,8 @@ func (e *Error) Short() string {
 		return "failed"
 	case KindCanceled:
 		return "cancelled"
+	case KindCertificate:
+		return "certificate not trusted"
 	}
 	return "failed"
 }

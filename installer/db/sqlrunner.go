@@ -19,7 +19,7 @@ type sqlRunner struct {
 
 // openSQL opens a pool over cfg and logs in once, so that a refused login
 // is reported by Connect and not by the first query.
-func openSQL(ctx context.Context, route Route, cfg *mysql.Config, addr string) (*sqlRunner, error) {
+func openSQL(ctx context.Context, route Route, cfg *mysql.Config, addr string, guard *loginGuard) (*sqlRunner, error) {
 	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, &Error{Route: route, Kind: KindOther, Addr: addr, Err: err}
@@ -33,7 +33,16 @@ func openSQL(ctx context.Context, route Route, cfg *mysql.Config, addr string) (
 	db.SetConnMaxIdleTime(time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		_ = db.Close()
+		if r := guard.refusal(err); r != nil {
+			return nil, r
+		}
 		return nil, classify(ctx, route, addr, err)
+	}
+	// Logged in: a first-contact certificate the user accepted is pinned
+	// now, so a wrong password never leaves a trusted certificate behind.
+	if err := guard.certs.Commit(); err != nil {
+		_ = db.Close()
+		return nil, &Error{Route: route, Kind: KindOther, Addr: addr, Err: err}
 	}
 	return &sqlRunner{db: db, route: route, addr: addr}, nil
 }

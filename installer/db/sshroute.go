@@ -35,7 +35,7 @@ func sshTarget(creds *Credentials) (network, addr string) {
 // connection is a channel of the SFTP site's SSH connection
 // (direct-tcpip, or direct-streamlocal for a socket), opened by sshd on
 // the server.
-func openSSH(ctx context.Context, files SSHFiles, creds *Credentials) (*sqlRunner, error) {
+func openSSH(ctx context.Context, files SSHFiles, creds *Credentials, trust *remote.Trust) (*sqlRunner, error) {
 	network, addr := sshTarget(creds)
 	cfg := baseConfig(creds)
 	cfg.Net, cfg.Addr = network, addr
@@ -60,13 +60,18 @@ func openSSH(ctx context.Context, files SSHFiles, creds *Credentials) (*sqlRunne
 		}
 		return nc, dialErr
 	}
-	if network == "tcp" {
-		// The SSH channel is encrypted up to the server; TLS also covers
-		// the hop from there when the database is on another machine.
-		cfg.TLSConfig = "preferred"
+	// The SSH host key is verified, so a database on the server itself (a
+	// socket, localhost) is reached through a verified tunnel: whoever
+	// answers is the hosting server, and TLS inside the tunnel would add
+	// nothing. A database on another machine is one more hop the SSH key
+	// does not cover, so it gets the same rules as the direct route.
+	host, _, _ := net.SplitHostPort(addr)
+	guard, err := guardLogin(cfg, RouteSSH, trust, host, addr, network == "unix" || isLoopback(host))
+	if err != nil {
+		return nil, &Error{Route: RouteSSH, Kind: KindOther, Addr: addr, Err: err}
 	}
 	// No ReadTimeout/WriteTimeout: SSH channels do not support deadlines
 	// (SetReadDeadline fails), so each call is bounded by its context,
 	// which the driver honours by closing the channel.
-	return openSQL(ctx, RouteSSH, cfg, addr)
+	return openSQL(ctx, RouteSSH, cfg, addr, guard)
 }

@@ -46,8 +46,11 @@ type Error struct {
 	Err   error
 	// Fingerprint is set for KindUnknownKey and KindChangedKey.
 	Fingerprint string
-	// KeyType is "host key" (SFTP) or "certificate" (FTPS).
+	// KeyType is "host key" (SFTP) or "certificate" (FTPS, MySQL).
 	KeyType string
+	// Trusted is the fingerprint trusted before, for KindChangedKey of a
+	// certificate, so the message names both.
+	Trusted string
 }
 
 func (e *Error) Error() string {
@@ -85,7 +88,11 @@ func (e *Error) Message() string {
 	case KindUnknownKey:
 		return fmt.Sprintf("This is the first connection to %s. Its %s fingerprint is %s. Check it with your hosting provider before you trust it.", e.Host, e.keyType(), e.Fingerprint)
 	case KindChangedKey:
-		return fmt.Sprintf("The %s of %s has CHANGED (now %s). This happens when the server was reinstalled, or when someone is intercepting the connection. ocsetup will not connect; ask your hosting provider whether the change is expected.", e.keyType(), e.Host, e.Fingerprint)
+		was := ""
+		if e.Trusted != "" {
+			was = ", trusted before: " + e.Trusted
+		}
+		return fmt.Sprintf("The %s of %s has CHANGED (now %s%s). This happens when the server was reinstalled, or when someone is intercepting the connection. ocsetup will not connect; ask your hosting provider whether the change is expected.", e.keyType(), e.Host, e.Fingerprint, was)
 	case KindPermission:
 		return "The server refused access to this path. The account may not have permission, or the path may be wrong."
 	case KindNotFound:

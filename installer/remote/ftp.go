@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -307,31 +306,15 @@ func ftpTLSConfig(site Site, trust *Trust, keyErr *error) *tls.Config {
 			if len(cs.PeerCertificates) == 0 {
 				return errors.New("the server sent no certificate")
 			}
-			leaf := cs.PeerCertificates[0]
-			inter := x509.NewCertPool()
-			for _, c := range cs.PeerCertificates[1:] {
-				inter.AddCert(c)
+			pin, err := trust.checkCert(site.Host, addr, "TLS", cs.PeerCertificates)
+			var re *Error
+			if errors.As(err, &re) {
+				*keyErr = re
 			}
-			if _, err := leaf.Verify(x509.VerifyOptions{DNSName: site.Host, Intermediates: inter}); err == nil {
-				return nil
+			if err == nil && pin != "" {
+				trust.later(func() error { return appendLine(trust.KnownCerts, addr+" "+pin) })
 			}
-			fp := FingerprintSHA256(leaf.Raw)
-			known, err := trust.certFor(addr)
-			if err != nil {
-				return err
-			}
-			switch {
-			case known == fp:
-				return nil
-			case known != "":
-				*keyErr = &Error{Kind: KindChangedKey, Op: "TLS", Host: addr, Fingerprint: fp, KeyType: "certificate"}
-			case trust.accepts(fp):
-				trust.later(func() error { return appendLine(trust.KnownCerts, addr+" "+fp) })
-				return nil
-			default:
-				*keyErr = &Error{Kind: KindUnknownKey, Op: "TLS", Host: addr, Fingerprint: fp, KeyType: "certificate"}
-			}
-			return *keyErr
+			return err
 		},
 	}
 }

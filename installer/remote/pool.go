@@ -342,3 +342,7 @@ func (p *Pool) RemoveDir(ctx context.Context, name string) error {
 func (p *Pool) Rename(ctx context.Context, from, to string) error {
 	return p.Do(ctx, func(c Conn) error { return c.Rename(ctx, from, to) })
 }
+
+// Trust is the trust store the pool's connections were checked with; the
+// database's direct route pins its MySQL certificate there too.
+func (p *Pool) Trust() *Trust { return p.trust }

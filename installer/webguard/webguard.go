@@ -213,3 +213,14 @@ func PreferHTTPS(ctx context.Context, client *http.Client, httpsURL, httpURL str
 	}
 	return httpURL, nil
 }
+
+// PlainAdminWarning is the warning for an admin reached at url over plain
+// http, "" when url is https: the login sends the admin password (the
+// merchant's, or the temporary account's) and the forms carry the
+// settings, all readable on the way.
+func PlainAdminWarning(url string) string {
+	if !strings.HasPrefix(strings.ToLower(url), "http://") {
+		return ""
+	}
+	return "The store's admin (" + url + ") has no working HTTPS, so ocsetup logs in over plain HTTP: the admin password and the settings it saves can be read by anyone on the network path. Turn on HTTPS for the store (most hosts offer a free certificate)."
+}

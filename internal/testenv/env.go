@@ -97,6 +97,9 @@ type MySQL struct {
 	User     string `json:"user"` // may create databases and users
 	Password string `json:"password"`
 	Socket   string `json:"socket"`
+	// CertSHA256 is the fingerprint of the TLS certificate the server
+	// offers (MySQLTLS only; the plain MariaDB offers no TLS).
+	CertSHA256 string `json:"cert_sha256,omitempty"`
 }
 
 // Addr is host:port.
@@ -125,7 +128,10 @@ type Env struct {
 	SSH   SSH             `json:"ssh"`
 	TLS   TLS             `json:"tls"`
 	MySQL MySQL           `json:"mysql"`
-	PHP   PHP             `json:"php"`
+	// MySQLTLS is a second, small MariaDB that offers TLS with the test
+	// certificate (TLS.CertSHA256), for the tests of certificate pinning.
+	MySQLTLS MySQL `json:"mysql_tls"`
+	PHP      PHP   `json:"php"`
 	// Stores are the real OpenCart stores by version; RealStoresMissing
 	// says why there are none.
 	Stores            map[string]RealStore `json:"stores,omitempty"`

@@ -100,8 +100,11 @@ func Start(ctx context.Context, base, releases string) (s *Servers, err error) {
 	if err := s.startSSH(ctx, accounts, home); err != nil {
 		return s, fmt.Errorf("sshd: %w", err)
 	}
-	if err := s.startMariaDB(ctx); err != nil {
+	if s.Env.MySQL, err = s.startMariaDB(ctx, "mysql", false); err != nil {
 		return s, fmt.Errorf("mariadb: %w", err)
+	}
+	if s.Env.MySQLTLS, err = s.startMariaDB(ctx, "mysql-tls", true); err != nil {
+		return s, fmt.Errorf("mariadb with TLS: %w", err)
 	}
 	if err := s.startPHP(ctx, accounts[storeUser]); err != nil {
 		return s, fmt.Errorf("php: %w", err)
@@ -632,24 +635,41 @@ func writeOpenSSHKey(path string, key ed25519.PrivateKey, phrase string) error {
 	return os.WriteFile(path, pem.EncodeToMemory(block), 0o600)
 }
 
-func (s *Servers) startMariaDB(ctx context.Context) error {
-	dir := filepath.Join(s.Env.Base, "mysql")
+// startMariaDB starts a MariaDB in Base/name. withTLS gives it the test
+// certificate (the FTP servers' one, copied for the mysql user), so it
+// offers TLS; the plain one does not, as before.
+func (s *Servers) startMariaDB(ctx context.Context, name string, withTLS bool) (MySQL, error) {
+	var started MySQL
+	dir := filepath.Join(s.Env.Base, name)
 	data := filepath.Join(dir, "data")
 	if err := os.MkdirAll(data, 0o755); err != nil {
-		return err
+		return started, err
+	}
+	tlsConf := ""
+	if withTLS {
+		for _, f := range []string{"ftp-cert.pem", "ftp-key.pem"} {
+			b, err := os.ReadFile(filepath.Join(s.Env.Base, "etc", f))
+			if err != nil {
+				return started, err
+			}
+			if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+				return started, err
+			}
+		}
+		tlsConf = fmt.Sprintf("ssl_cert=%s\nssl_key=%s\n", filepath.Join(dir, "ftp-cert.pem"), filepath.Join(dir, "ftp-key.pem"))
 	}
 	mysqlUser, err := user.Lookup("mysql")
 	if err != nil {
-		return err
+		return started, err
 	}
 	uid, _ := strconv.Atoi(mysqlUser.Uid)
 	gid, _ := strconv.Atoi(mysqlUser.Gid)
 	if err := ChownTree(dir, uid, gid); err != nil {
-		return err
+		return started, err
 	}
 	password := "db:" + RandomName(6) + "@/'"
 	socket := filepath.Join(dir, "mysqld.sock")
-	return startRetrying("mariadbd", func() error {
+	err = startRetrying("mariadbd", func() error {
 		port, err := freePort()
 		if err != nil {
 			return err
@@ -669,7 +689,7 @@ max-connections=500
 character-set-server=utf8mb4
 collation-server=utf8mb4_general_ci
 log-error=%s
-`, data, socket, filepath.Join(dir, "mysqld.pid"), port, filepath.Join(s.Env.Base, "logs", "mariadb-error.log"))
+%s`, data, socket, filepath.Join(dir, "mysqld.pid"), port, filepath.Join(s.Env.Base, "logs", strings.Replace(name, "mysql", "mariadb", 1)+"-error.log"), tlsConf)
 		cfg := filepath.Join(dir, "my.cnf")
 		if err := os.WriteFile(cfg, []byte(cnf), 0o644); err != nil {
 			return err
@@ -722,9 +742,13 @@ log-error=%s
 			s.forget(p)
 			return err
 		}
-		s.Env.MySQL = MySQL{Host: "127.0.0.1", Port: port, User: "ocadmin", Password: password, Socket: socket}
+		started = MySQL{Host: "127.0.0.1", Port: port, User: "ocadmin", Password: password, Socket: socket}
+		if withTLS {
+			started.CertSHA256 = s.Env.TLS.CertSHA256
+		}
 		return nil
 	})
+	return started, err
 }
 
 func quoteSQL(s string) string {
