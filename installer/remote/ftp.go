@@ -176,7 +176,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		}
 		tc := set.add(c)
 		if secure {
-			return tls.Client(tc, tlsConf), nil
+			return &tlsData{Conn: tls.Client(tc, tlsConf), raw: tc}, nil
 		}
 		return tc, nil
 	}
@@ -212,6 +212,37 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		fc.tlsConf = nil
 	}
 	return fc, nil
+}
+
+// tlsData is a TLS data connection that ends an upload gracefully. The
+// server may send TLS records on it that the client never reads during an
+// upload (TLS 1.3 session tickets); closing a socket with unread data sends
+// a reset instead of the end of the stream, and the server, whose last
+// bytes of the file were still in flight, then drops them and answers 426
+// "Failure reading network stream" (files of a few megabytes failed so on
+// vsftpd). So after an upload the close says "done" (close_notify and the
+// TCP half-close) and reads what the server still sends until it closes.
+type tlsData struct {
+	*tls.Conn
+	raw   *trackedConn
+	wrote bool
+}
+
+func (d *tlsData) Write(b []byte) (int, error) {
+	d.wrote = true
+	return d.Conn.Write(b)
+}
+
+func (d *tlsData) Close() error {
+	if d.wrote && d.Conn.CloseWrite() == nil {
+		type halfCloser interface{ CloseWrite() error }
+		if hc, ok := d.raw.Conn.(halfCloser); ok && hc.CloseWrite() == nil {
+			// Reads time out after the connection's idle limit
+			// (trackedConn), and a cancel closes it.
+			_, _ = io.Copy(io.Discard, d.Conn)
+		}
+	}
+	return d.Conn.Close()
 }
 
 // ftpControl opens the control connection and reads the greeting; for
