@@ -33,6 +33,7 @@ type ftpConn struct {
 	tlsConf *tls.Config
 	noSize  bool // learnt by a pipe: the server has no SIZE command
 	noStat  bool // learnt by ListMany: the server does not list with STAT
+	noListA bool // learnt by list: the server refuses "LIST -a"
 }
 
 // connSet tracks every TCP connection an FTP session opened, so that a
@@ -180,9 +181,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		}
 		return tc, nil
 	}
-	// LIST -a: vsftpd (and others) leave out hidden entries otherwise,
-	// and .htaccess files and our own temporary files are hidden.
-	opts := []ftp.DialOption{ftp.DialWithDialFunc(dial), ftp.DialWithShutTimeout(site.timeout()), ftp.DialWithForceListHidden(true)}
+	opts := []ftp.DialOption{ftp.DialWithDialFunc(dial), ftp.DialWithShutTimeout(site.timeout())}
 	if secure {
 		// Makes Login send PBSZ/PROT P; the TLS is done.
 		opts = append(opts, ftp.DialWithTLS(tlsConf))
@@ -483,12 +482,32 @@ func (f *ftpConn) List(ctx context.Context, dir string) ([]FileInfo, error) {
 	return out, nil
 }
 
+// list lists with MLSD where the server has it (it shows every entry),
+// else with "LIST -a": vsftpd, ProFTPD and Pure-FTPd leave hidden entries
+// out of a plain LIST, and .htaccess files and our own temporary files
+// are hidden. A server that refuses "-a" is asked once without it, and
+// then never with it on this connection.
 func (f *ftpConn) list(ctx context.Context, dir string) ([]FileInfo, error) {
 	var entries []*ftp.Entry
+	arg := dir
+	if !f.c.IsTimePreciseInList() && !f.noListA {
+		// jlaffaye/ftp sends "LIST " and the argument as given.
+		arg = "-a " + dir
+	}
 	err := f.do(ctx, "list "+dir, func() (err error) {
-		entries, err = f.c.List(dir)
+		entries, err = f.c.List(arg)
 		return err
 	})
+	var te *textproto.Error
+	if arg != dir && errors.As(err, &te) && te.Code >= 500 {
+		err = f.do(ctx, "list "+dir, func() (err error) {
+			entries, err = f.c.List(dir)
+			return err
+		})
+		if err == nil {
+			f.noListA = true
+		}
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -58,6 +58,7 @@ func Run(t *testing.T, tg Target) {
 		{"Overwrite", s.testOverwrite},
 		{"ListSizesModes", s.testList},
 		{"Names", s.testNames},
+		{"ListMany", s.testListMany},
 		{"Missing", s.testMissing},
 		{"Rename", s.testRename},
 		{"Mkdir", s.testMkdir},
@@ -306,6 +307,63 @@ func (s *suite) testList(t *testing.T) {
 	if fi := stat(t, c, path.Join(d, ".htaccess")); fi.IsDir() || fi.Size != 7 || fi.Name != ".htaccess" {
 		t.Errorf("stat of a hidden file: %+v", fi)
 	}
+}
+
+// testListMany: remote.ListMany, which bypasses List on FTP (pipelined
+// STAT on the control connection) and runs many requests at once on SFTP,
+// lists what List lists, hidden entries included. A missing folder is
+// KindNotFound or, over FTP's STAT, empty (documented in ListMany).
+func (s *suite) testListMany(t *testing.T) {
+	c := s.conn(t)
+	d := s.dir(t, c)
+	for _, sub := range []string{"a", "a/sub", "b", "empty"} {
+		if err := c.Mkdir(ctx(t), path.Join(d, sub)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"a/x.php", "a/.htaccess", "a/with space.txt", "a/sub/y.js", "b/.ocsetup-0123456789ab.tmp.php", "b/z.css"} {
+		store(t, c, path.Join(d, f), []byte(f+f))
+	}
+	dirs := []string{d, path.Join(d, "a"), path.Join(d, "a/sub"), path.Join(d, "b"), path.Join(d, "empty"), path.Join(d, "missing")}
+	lists, errs := remote.ListMany(ctx(t), c, dirs)
+	if len(lists) != len(dirs) || len(errs) != len(dirs) {
+		t.Fatalf("ListMany gave %d listings and %d errors for %d folders", len(lists), len(errs), len(dirs))
+	}
+	last := len(dirs) - 1
+	for i, dir := range dirs[:last] {
+		if errs[i] != nil {
+			t.Errorf("ListMany %s: %v", dir, errs[i])
+			continue
+		}
+		want, err := c.List(ctx(t), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := describe(lists[i]), describe(want); !slices.Equal(g, w) {
+			t.Errorf("ListMany %s: %q; List gives %q", dir, g, w)
+		}
+	}
+	if len(lists[last]) != 0 || errs[last] != nil && remote.KindOf(errs[last]) != remote.KindNotFound {
+		t.Errorf("ListMany of a missing folder: %+v, %v", lists[last], errs[last])
+	}
+	// The connection is still in step.
+	if l, err := c.List(ctx(t), path.Join(d, "a/sub")); err != nil || len(l) != 1 || l[0].Name != "y.js" {
+		t.Errorf("List after ListMany: %+v, %v", l, err)
+	}
+}
+
+// describe is a listing as sorted "name size kind" lines.
+func describe(list []remote.FileInfo) []string {
+	out := make([]string, 0, len(list))
+	for _, fi := range list {
+		kind := "file"
+		if fi.IsDir() {
+			kind = "dir"
+		}
+		out = append(out, fmt.Sprintf("%s %d %s", fi.Name, fi.Size, kind))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // testNames: spaces, non-ASCII letters and shell characters in names
