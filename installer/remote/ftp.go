@@ -217,25 +217,26 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 
 // tlsData is a TLS data connection that ends an upload gracefully. The
 // server may send TLS records on it that the client never reads during an
-// upload (TLS 1.3 session tickets); closing a socket with unread data sends
-// a reset instead of the end of the stream, and the server, whose last
-// bytes of the file were still in flight, then drops them and answers 426
-// "Failure reading network stream" (files of a few megabytes failed so on
-// vsftpd). So after an upload the close says "done" (close_notify and the
-// TCP half-close) and reads what the server still sends until it closes.
+// upload (after a TLS 1.3 handshake OpenSSL sends session tickets); closing
+// a socket with unread data sends a reset instead of the end of the
+// stream, and the server, whose last bytes of the file were still in
+// flight, then drops them and answers 426 "Failure reading network stream"
+// (uploads of a few megabytes failed so on vsftpd). So a connection that
+// was not read from (an upload) ends with close_notify and a TCP
+// half-close, and reads what the server still sends until it closes.
 type tlsData struct {
 	*tls.Conn
-	raw   *trackedConn
-	wrote bool
+	raw  *trackedConn
+	read bool
 }
 
-func (d *tlsData) Write(b []byte) (int, error) {
-	d.wrote = true
-	return d.Conn.Write(b)
+func (d *tlsData) Read(b []byte) (int, error) {
+	d.read = true
+	return d.Conn.Read(b)
 }
 
 func (d *tlsData) Close() error {
-	if d.wrote && d.Conn.CloseWrite() == nil {
+	if !d.read && d.ConnectionState().HandshakeComplete && d.Conn.CloseWrite() == nil {
 		type halfCloser interface{ CloseWrite() error }
 		if hc, ok := d.raw.Conn.(halfCloser); ok && hc.CloseWrite() == nil {
 			// Reads time out after the connection's idle limit

@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path"
@@ -65,6 +66,7 @@ func Run(t *testing.T, tg Target) {
 		{"Remove", s.testRemove},
 		{"RemoveDir", s.testRemoveDir},
 		{"WriteAtomic", s.testWriteAtomic},
+		{"FTPPipe", s.testFTPPipe},
 		{"ReaderWriterErrors", s.testReaderWriterErrors},
 		{"Concurrent", s.testConcurrent},
 		{"CancelledBefore", s.testCancelledBefore},
@@ -576,6 +578,87 @@ func (s *suite) testWriteAtomic(t *testing.T) {
 	list, err := c.List(ctx(t), d)
 	if err != nil || len(list) != 1 || list[0].Name != "config.php" {
 		t.Errorf("listing %+v, %v; want config.php alone (a temporary file left?)", list, err)
+	}
+}
+
+// testFTPPipe checks the FTP upload's fast path, which bypasses Conn:
+// the pipe lent by remote.FTPPipeOf creates folders and stores files
+// atomically, with the same results as Conn would give (large, empty and
+// binary files, hidden names, spaces, a replaced file), and gives the
+// connection back in step. Other channels have no pipe: skipped.
+func (s *suite) testFTPPipe(t *testing.T) {
+	c := s.conn(t)
+	d := s.dir(t, c)
+	if p, ok := remote.FTPPipeOf(c); !ok {
+		t.Skip("not an FTP connection: no pipelined upload")
+	} else {
+		_ = p.Close()
+	}
+	existing := path.Join(d, "a", "existing.php")
+	if err := c.Mkdir(ctx(t), path.Join(d, "a")); err != nil {
+		t.Fatal(err)
+	}
+	store(t, c, existing, []byte("old content, longer than the new"))
+	files := map[string][]byte{
+		existing:                              []byte("new"),
+		path.Join(d, "a", "x.php"):            []byte("<?php\n"),
+		path.Join(d, "a", ".htaccess"):        []byte("Deny from all\n"),
+		path.Join(d, "a", "empty"):            {},
+		path.Join(d, "a", "binary.bin"):       binary(),
+		path.Join(d, "a", "large.zip"):        random(s.large(), 4),
+		path.Join(d, "a", "b c", "ünï c.txt"): []byte("spaces"),
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	p, _ := remote.FTPPipeOf(c)
+	// Parents first; an existing folder is no error.
+	if err := p.Mkdirs(ctx(t), []string{path.Join(d, "a"), path.Join(d, "a", "b c")}); err != nil {
+		t.Fatalf("Mkdirs: %v", err)
+	}
+	next := 0
+	stored := map[string]error{}
+	err := p.StoreAtomic(ctx(t), func() (remote.PipeFile, bool) {
+		if next == len(names) {
+			return remote.PipeFile{}, false
+		}
+		n := names[next]
+		next++
+		data := files[n]
+		return remote.PipeFile{Temp: remote.TempName(n), Final: n, Size: int64(len(data)),
+			Open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }}, true
+	}, func(f remote.PipeFile, err error) { stored[f.Final] = err })
+	if err == nil {
+		err = p.Delete(ctx(t), []string{path.Join(d, "a", "x.php"), path.Join(d, "a", "missing.php")})
+	}
+	if cerr := p.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("the pipe failed: %v", err)
+	}
+	delete(files, path.Join(d, "a", "x.php"))
+	for n, data := range files {
+		if err, ok := stored[n]; !ok || err != nil {
+			t.Errorf("%s: stored %v, %v", n, ok, err)
+			continue
+		}
+		sameContent(t, "after the pipe "+n, retrieve(t, c, n), data)
+	}
+	gone(t, c, path.Join(d, "a", "x.php"))
+	list, err := c.List(ctx(t), path.Join(d, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fi := range list {
+		if remote.IsTempName(fi.Name) {
+			t.Errorf("a temporary file is left: %s", fi.Name)
+		}
+	}
+	if len(list) != 6 {
+		t.Errorf("after the pipe the folder lists %q", describe(list))
 	}
 }
 
