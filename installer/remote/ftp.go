@@ -501,6 +501,9 @@ func (f *ftpConn) list(ctx context.Context, dir string) ([]FileInfo, error) {
 	})
 	var te *textproto.Error
 	if arg != dir && errors.As(err, &te) && te.Code >= 500 {
+		// A complete reply: the connection is in step, although do
+		// gave up on it for an error of no known kind (501).
+		f.broken = false
 		err = f.do(ctx, "list "+dir, func() (err error) {
 			entries, err = f.c.List(dir)
 			return err
