@@ -369,15 +369,18 @@ func (c *conn) Store(ctx context.Context, p string, r io.Reader) error {
 	c.s.nodes[p] = f
 	c.s.mu.Unlock()
 	buf := make([]byte, chunk)
+	var data []byte
 	for {
 		if err := ctx.Err(); err != nil {
 			return &remote.Error{Kind: remote.KindCanceled, Op: "upload " + p, Host: host, Err: err}
 		}
 		k, err := r.Read(buf)
 		if k > 0 {
+			data = append(data, buf[:k]...)
 			c.s.mu.Lock()
-			// A new slice each time: Retrieve may hold the old one.
-			f.data = append(bytes.Clone(f.data), buf[:k]...)
+			// Capped: a Retrieve holding this slice never sees the
+			// bytes appended later, and nobody appends to it.
+			f.data = data[:len(data):len(data)]
 			f.mod = time.Now()
 			c.s.mu.Unlock()
 		}
