@@ -97,6 +97,8 @@ func TestLeanBinary(t *testing.T) {
 			strings.HasPrefix(p, "github.com/dolthub/"), strings.HasPrefix(p, "github.com/tetratelabs/wazero"),
 			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/internal/fixture"),
 			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/internal/testenv"),
+			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/installer/remote/remotetest"),
+			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/installer/remote/memconn"),
 			p == "github.com/ocsetup/ocsetup/installer/demo":
 			t.Errorf("ocsetup links %s", p)
 		}

@@ -7,15 +7,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/pkg"
-	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/internal/fixture"
-	"github.com/ocsetup/ocsetup/internal/testenv"
 )
 
 // cronPHP is shaped like OneBox's cron.php head (docs/
@@ -45,26 +42,25 @@ func oneboxPackage(t *testing.T) *pkg.Package {
 	return p
 }
 
+// TestOneBoxCronConfiguredAndUploaded: the configured cron.php is what
+// lands on the store, and the manifest records it. The channel is not the
+// subject: the store is in an in-memory account (remote.Conn's contract,
+// checked on every real server by remote's conformance suite).
 func TestOneBoxCronConfiguredAndUploaded(t *testing.T) {
-	env := testenv.Get(t)
-	ts := env.Site(t, testenv.SFTP)
-	st := fixture.New(t, env, ts, fixture.Options{Version: "2.3.0.2"})
+	srv, st := fixture.InMemory(t, fixture.Options{Version: "2.3.0.2"})
 	key, _ := keygen.Generate(32)
 	p, err := access.ConfigureOneBox(oneboxPackage(t), "https://shop.example/", key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	tr := remote.NewTrust(t.TempDir())
-	tr.TrustNew = true
-	pool, err := remote.Open(ctx, remote.Site{Protocol: remote.SFTP, Host: ts.Host, Port: ts.Port, User: ts.User,
-		Password: ts.Password, Timeout: 10 * time.Second}, tr, 2)
+	pool, err := srv.Pool(ctx, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
 	dataDir := t.TempDir()
-	e := &deploy.Engine{Files: pool, DataDir: dataDir, Trust: tr,
+	e := &deploy.Engine{Files: pool, DataDir: dataDir,
 		Store: deploy.Store{Site: pool.Site().String(), Root: st.Remote, Version: st.Version, AdminDir: "admin"}}
 	pl, err := e.Plan(ctx, p, deploy.PlanOptions{})
 	if err != nil {
@@ -74,7 +70,7 @@ func TestOneBoxCronConfiguredAndUploaded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := os.ReadFile(filepath.Join(st.Local, "catalog", "onebox", "cron.php"))
+	got, err := srv.ReadFile(st.Remote + "/catalog/onebox/cron.php")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocsetup/ocsetup/installer/remote/memconn"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
@@ -124,11 +125,11 @@ func checkFingerprints(t *testing.T, s *Schema, l store.Line) {
 // TestReadComputed: a config.php in the shapes seen on live shops
 // (getenv() for DB_HOSTNAME, DB_PREFIX in if/else) is read as far as the
 // file allows, and what only the server knows is reported, not guessed.
+// The subject is the reading of the files, not the protocol: the store is
+// in an in-memory account (TestReadEveryLine reads over SFTP and FTPS).
 func TestReadComputed(t *testing.T) {
-	env := testenv.Get(t)
-	ts := env.Site(t, testenv.SFTP)
-	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8", Wild: true})
-	c := readCreds(t, openPool(t, ts), st)
+	srv, st := fixture.InMemory(t, fixture.Options{Version: "3.0.3.8", Wild: true})
+	c := readCreds(t, memPool(t, srv), st)
 	if c.Usable() {
 		t.Fatalf("usable, problems %v", c.Problems)
 	}
@@ -150,11 +151,15 @@ func TestReadComputed(t *testing.T) {
 }
 
 // TestReadMissing: a folder without config.php is an error that says so.
+// It rests on the files channel's KindNotFound for a missing file, which
+// remote's conformance suite checks on every server; here the folder is in
+// an in-memory account.
 func TestReadMissing(t *testing.T) {
-	env := testenv.Get(t)
-	ts := env.Site(t, testenv.SFTP)
-	_, dir := env.TempDir(t, ts)
-	_, err := Read(ctxT(t), openPool(t, ts), store.Store{Root: dir, AdminDir: "admin"})
+	srv := memconn.New("/home/test")
+	if err := srv.MkdirAll("/home/test/public_html"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Read(ctxT(t), memPool(t, srv), store.Store{Root: "/home/test/public_html", AdminDir: "admin"})
 	if err == nil || !strings.Contains(err.Error(), "config.php does not exist") {
 		t.Fatalf("err = %v", err)
 	}

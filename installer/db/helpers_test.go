@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/remote/memconn"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
@@ -28,6 +29,17 @@ func openPool(t testing.TB, ts testenv.Site) *remote.Pool {
 	tr := remote.NewTrust(t.TempDir())
 	tr.TrustNew = true
 	pool, err := remote.Open(context.Background(), siteOf(ts), tr, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	return pool
+}
+
+// memPool opens a pool on an in-memory account, closed when the test ends.
+func memPool(t testing.TB, srv *memconn.Server) *remote.Pool {
+	t.Helper()
+	pool, err := srv.Pool(ctxT(t), 2)
 	if err != nil {
 		t.Fatal(err)
 	}

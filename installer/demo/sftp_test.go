@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/demo"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/remote/remotetest"
 )
 
 // TestFilesRoundTrip: the operations an upload makes (folders, an atomic
@@ -183,4 +184,25 @@ func TestSFTPOnly(t *testing.T) {
 		tc.Close()
 		t.Fatal("a tunnel to the database was opened")
 	}
+}
+
+// TestConformance runs remote.Conn's conformance suite against the demo's
+// SFTP server (pkg/sftp's request server over the account's folder), as
+// installer/remote runs it against OpenSSH and vsftpd.
+func TestConformance(t *testing.T) {
+	d := start(t, "")
+	trust := remote.NewTrust(t.TempDir())
+	trust.Accept = d.Site().Fingerprint
+	site := d.Site().Remote()
+	site.Timeout = 10 * time.Second
+	dir := "/conformance"
+	if err := os.Mkdir(filepath.Join(d.AccountDir(), "conformance"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	remotetest.Run(t, remotetest.Target{
+		Dial:  func(ctx context.Context) (remote.Conn, error) { return remote.Dial(ctx, site, trust) },
+		Dir:   dir,
+		Local: filepath.Join(d.AccountDir(), "conformance"),
+		Start: "/",
+	})
 }

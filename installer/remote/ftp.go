@@ -32,6 +32,7 @@ type ftpConn struct {
 	tlsConf *tls.Config
 	noSize  bool // learnt by a pipe: the server has no SIZE command
 	noStat  bool // learnt by ListMany: the server does not list with STAT
+	noListA bool // learnt by list: the server refuses "LIST -a"
 }
 
 // connSet tracks every TCP connection an FTP session opened, so that a
@@ -175,7 +176,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		}
 		tc := set.add(c)
 		if secure {
-			return tls.Client(tc, tlsConf), nil
+			return &tlsData{Conn: tls.Client(tc, tlsConf), raw: tc}, nil
 		}
 		return tc, nil
 	}
@@ -211,6 +212,38 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		fc.tlsConf = nil
 	}
 	return fc, nil
+}
+
+// tlsData is a TLS data connection that ends an upload gracefully. The
+// server may send TLS records on it that the client never reads during an
+// upload (after a TLS 1.3 handshake OpenSSL sends session tickets); closing
+// a socket with unread data sends a reset instead of the end of the
+// stream, and the server, whose last bytes of the file were still in
+// flight, then drops them and answers 426 "Failure reading network stream"
+// (uploads of a few megabytes failed so on vsftpd). So a connection that
+// was not read from (an upload) ends with close_notify and a TCP
+// half-close, and reads what the server still sends until it closes.
+type tlsData struct {
+	*tls.Conn
+	raw  *trackedConn
+	read bool
+}
+
+func (d *tlsData) Read(b []byte) (int, error) {
+	d.read = true
+	return d.Conn.Read(b)
+}
+
+func (d *tlsData) Close() error {
+	if !d.read && d.ConnectionState().HandshakeComplete && d.Conn.CloseWrite() == nil {
+		type halfCloser interface{ CloseWrite() error }
+		if hc, ok := d.raw.Conn.(halfCloser); ok && hc.CloseWrite() == nil {
+			// Reads time out after the connection's idle limit
+			// (trackedConn), and a cancel closes it.
+			_, _ = io.Copy(io.Discard, d.Conn)
+		}
+	}
+	return d.Conn.Close()
 }
 
 // ftpControl opens the control connection and reads the greeting; for
@@ -377,6 +410,10 @@ func ftpError(ctx context.Context, op, host string, err error, mode Protocol) er
 
 // do runs one call with cancellation and classification.
 func (f *ftpConn) do(ctx context.Context, op string, call func() error) error {
+	if err := ctx.Err(); err != nil {
+		// Nothing was sent: the connection stays usable.
+		return &Error{Kind: KindCanceled, Op: op, Host: f.host, Err: err}
+	}
 	if f.broken {
 		return &Error{Kind: KindReset, Op: op, Host: f.host, Err: errors.New("connection is no longer usable")}
 	}
@@ -411,12 +448,53 @@ func (f *ftpConn) Getwd(ctx context.Context) (string, error) {
 	return dir, err
 }
 
+// List lists a folder. vsftpd lists a missing folder as empty, so an
+// empty listing is checked against the parent's (one more listing, only
+// for empty folders): a missing folder is KindNotFound, as over SFTP.
 func (f *ftpConn) List(ctx context.Context, dir string) ([]FileInfo, error) {
+	out, err := f.list(ctx, dir)
+	if err != nil || len(out) > 0 || path.Clean(dir) == "/" {
+		return out, err
+	}
+	fi, err := f.Stat(ctx, dir)
+	switch {
+	case err != nil:
+		return nil, err
+	case !fi.IsDir():
+		return nil, &Error{Kind: KindOther, Op: "list " + dir, Host: f.host, Reply: "not a folder"}
+	}
+	return out, nil
+}
+
+// list lists with MLSD where the server has it (it shows every entry),
+// else with "LIST -a": vsftpd, ProFTPD and Pure-FTPd leave hidden entries
+// out of a plain LIST, and .htaccess files and our own temporary files
+// are hidden. A server that refuses "-a" is asked once without it, and
+// then never with it on this connection.
+func (f *ftpConn) list(ctx context.Context, dir string) ([]FileInfo, error) {
 	var entries []*ftp.Entry
+	arg := dir
+	if !f.c.IsTimePreciseInList() && !f.noListA {
+		// jlaffaye/ftp sends "LIST " and the argument as given.
+		arg = "-a " + dir
+	}
 	err := f.do(ctx, "list "+dir, func() (err error) {
-		entries, err = f.c.List(dir)
+		entries, err = f.c.List(arg)
 		return err
 	})
+	var te *textproto.Error
+	if arg != dir && errors.As(err, &te) && te.Code >= 500 {
+		// A complete reply: the connection is in step, although do
+		// gave up on it for an error of no known kind (501).
+		f.broken = false
+		err = f.do(ctx, "list "+dir, func() (err error) {
+			entries, err = f.c.List(dir)
+			return err
+		})
+		if err == nil {
+			f.noListA = true
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -449,7 +527,7 @@ func (f *ftpConn) Stat(ctx context.Context, p string) (FileInfo, error) {
 	if p == "/" {
 		return FileInfo{Name: "/", Mode: fs.ModeDir | 0o755}, nil
 	}
-	list, err := f.List(ctx, path.Dir(p))
+	list, err := f.list(ctx, path.Dir(p))
 	if err != nil {
 		return FileInfo{}, err
 	}
@@ -476,32 +554,61 @@ func (f *ftpConn) Retrieve(ctx context.Context, p string, w io.Writer) error {
 }
 
 func (f *ftpConn) Store(ctx context.Context, p string, r io.Reader) error {
-	return f.do(ctx, "upload "+p, func() error { return f.c.Stor(p, r) })
+	err := f.do(ctx, "upload "+p, func() error { return f.c.Stor(p, r) })
+	return f.notFound(ctx, err, path.Dir(p))
 }
 
 func (f *ftpConn) Mkdir(ctx context.Context, p string) error {
-	return f.do(ctx, "create folder "+p, func() error { return f.c.MakeDir(p) })
+	err := f.do(ctx, "create folder "+p, func() error { return f.c.MakeDir(p) })
+	return f.notFound(ctx, err, path.Dir(p))
+}
+
+// notFound tells a missing path from a refusal: FTP servers answer both
+// with the same 550 or 553 ("Delete operation failed"), and the engine
+// takes KindNotFound for "already gone". When the server refused and
+// missing is not there, the error becomes KindNotFound. It costs a
+// listing on failures only.
+func (f *ftpConn) notFound(ctx context.Context, err error, missing string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindPermission {
+		return err
+	}
+	if _, serr := f.Stat(ctx, missing); KindOf(serr) == KindNotFound {
+		e.Kind = KindNotFound
+	}
+	return err
 }
 
 // Rename replaces an existing target: RNTO over an existing file works on
 // vsftpd, ProFTPD and Pure-FTPd (it is rename(2) underneath); a server that
-// refuses gets the target removed first, which is the best FTP can do.
+// refuses gets the target removed first, which is the best FTP can do. The
+// target is removed only when the source and the target's folder exist:
+// a missing source is KindNotFound and leaves the target alone.
 func (f *ftpConn) Rename(ctx context.Context, from, to string) error {
 	err := f.do(ctx, "rename "+from, func() error { return f.c.Rename(from, to) })
-	if KindOf(err) == KindPermission {
-		if rerr := f.Remove(ctx, to); rerr == nil {
-			err = f.do(ctx, "rename "+from, func() error { return f.c.Rename(from, to) })
-		}
+	if KindOf(err) != KindPermission {
+		return err
+	}
+	if err := f.notFound(ctx, err, from); KindOf(err) == KindNotFound {
+		return err
+	}
+	if err := f.notFound(ctx, err, path.Dir(to)); KindOf(err) == KindNotFound {
+		return err
+	}
+	if rerr := f.Remove(ctx, to); rerr == nil {
+		err = f.do(ctx, "rename "+from, func() error { return f.c.Rename(from, to) })
 	}
 	return err
 }
 
 func (f *ftpConn) Remove(ctx context.Context, p string) error {
-	return f.do(ctx, "delete "+p, func() error { return f.c.Delete(p) })
+	err := f.do(ctx, "delete "+p, func() error { return f.c.Delete(p) })
+	return f.notFound(ctx, err, p)
 }
 
 func (f *ftpConn) RemoveDir(ctx context.Context, p string) error {
-	return f.do(ctx, "remove folder "+p, func() error { return f.c.RemoveDir(p) })
+	err := f.do(ctx, "remove folder "+p, func() error { return f.c.RemoveDir(p) })
+	return f.notFound(ctx, err, p)
 }
 
 func (f *ftpConn) Alive(ctx context.Context) error {

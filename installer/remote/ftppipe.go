@@ -461,8 +461,14 @@ func (p *FTPPipe) copyData(data net.Conn, f PipeFile) (srcErr, netErr error) {
 	_ = data.SetDeadline(time.Now().Add(p.timeout + time.Duration(f.Size/(64<<10))*time.Second))
 	rc, err := f.Open()
 	if err == nil {
-		_, err = io.Copy(data, srcReader{rc})
+		var n int64
+		n, err = io.Copy(data, srcReader{rc})
 		_ = rc.Close()
+		if h, ok := data.(interface{ Handshake() error }); ok && n == 0 && err == nil {
+			// An empty file writes nothing, so the TLS handshake the
+			// server waits for would never happen.
+			err = h.Handshake()
+		}
 	}
 	var se srcError
 	switch {
@@ -546,7 +552,7 @@ func (p *FTPPipe) dialData(ctx context.Context, addr string) (net.Conn, error) {
 	}
 	tc := p.conns.add(c)
 	if p.tlsConf != nil {
-		return tls.Client(tc, p.tlsConf), nil
+		return &tlsData{Conn: tls.Client(tc, p.tlsConf), raw: tc}, nil
 	}
 	return tc, nil
 }

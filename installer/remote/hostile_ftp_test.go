@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -145,5 +146,50 @@ func TestCorruptKnownHostsNamed(t *testing.T) {
 	}
 	if k := remote.KindOf(err); k == remote.KindProtocol || k == remote.KindUnknownKey {
 		t.Errorf("kind %v: misleading", k)
+	}
+}
+
+// TestListWithoutDashA: a server that refuses "LIST -a" (which shows hidden
+// entries on vsftpd, ProFTPD and Pure-FTPd) is asked once more without the
+// option, and never again with it on that connection; the connection stays
+// usable.
+func TestListWithoutDashA(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.FTPNoTLS)
+	h := startHostileFTP(t, ts.Addr(), false, false)
+	h.refuseListA = true
+	site := siteOf(ts)
+	site.Host, site.Port, site.AllowPlain = "127.0.0.1", h.port(), true
+	ctx := context.Background()
+	c, err := remote.Dial(ctx, site, remote.NewTrust(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	local, dir := env.TempDir(t, ts)
+	for _, name := range []string{"a.php", "b.php"} {
+		if err := os.WriteFile(filepath.Join(local, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		list, err := c.List(ctx, dir)
+		if err != nil || len(list) != 2 {
+			t.Fatalf("list: %+v, %v", list, err)
+		}
+	}
+	if fi, err := c.Stat(ctx, path.Join(dir, "b.php")); err != nil || fi.Size != 5 {
+		t.Fatalf("stat after the fallback: %+v, %v", fi, err)
+	}
+	n := 0
+	h.mu.Lock()
+	for _, cmd := range h.commands {
+		if strings.HasPrefix(strings.ToUpper(cmd), "LIST -A") {
+			n++
+		}
+	}
+	h.mu.Unlock()
+	if n != 1 {
+		t.Errorf("LIST -a sent %d times, want once", n)
 	}
 }

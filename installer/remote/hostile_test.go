@@ -21,6 +21,9 @@ type hostileFTP struct {
 	stripTLS bool
 	// redirectPASV announces 127.0.0.2 in every 227 reply.
 	redirectPASV bool
+	// refuseListA answers 501 to "LIST -a", as a server without LIST
+	// options may.
+	refuseListA bool
 
 	mu       sync.Mutex
 	commands []string // every command line the client sent
@@ -116,6 +119,9 @@ func (h *hostileFTP) serve(t *testing.T, c net.Conn) {
 			continue
 		case h.redirectPASV && strings.HasPrefix(up, "EPSV"):
 			toClient("500 EPSV not understood.\r\n")
+			continue
+		case h.refuseListA && strings.HasPrefix(up, "LIST -A"):
+			toClient("501 Unknown option.\r\n")
 			continue
 		}
 		if _, err := io.WriteString(s, line); err != nil {

@@ -21,9 +21,8 @@ import (
 // pool's connections (FTP's pipelined uploads too, remote.FTPPipeOf) rather
 // than open their own, so the host never sees more than Size at once.
 type Pool struct {
-	site  Site
-	trust *Trust
-	dial  func(context.Context) (Conn, error)
+	site Site
+	dial func(context.Context) (Conn, error)
 
 	tokens chan struct{} // one per connection that may exist
 	mu     sync.Mutex
@@ -54,21 +53,33 @@ const (
 // reported now, not on the first transfer) and returns a pool of up to n
 // connections (0 means DefaultConnections).
 func Open(ctx context.Context, site Site, trust *Trust, n int) (*Pool, error) {
+	p, err := OpenWith(ctx, site, n, func(ctx context.Context) (Conn, error) { return Dial(ctx, site, trust) })
+	if err != nil {
+		return nil, err
+	}
+	// Once trusted, a key is no longer "new" for the other connections.
+	trust.TrustNew = false
+	return p, nil
+}
+
+// OpenWith is Open over connections that dial makes: another Conn than
+// FTP's and SFTP's, such as the in-memory one engine tests use
+// (installer/remote/memconn). site names the place in errors and is what
+// Site returns; dial is called once now and whenever the pool needs a
+// connection.
+func OpenWith(ctx context.Context, site Site, n int, dial func(context.Context) (Conn, error)) (*Pool, error) {
 	if n == 0 {
 		n = DefaultConnections
 	}
 	if n < 1 || n > MaxConnections {
 		return nil, fmt.Errorf("connections must be 1 to %d, not %d", MaxConnections, n)
 	}
-	p := &Pool{site: site, trust: trust, tokens: make(chan struct{}, n),
+	p := &Pool{site: site, tokens: make(chan struct{}, n), dial: dial,
 		Retries: 3, Backoff: 300 * time.Millisecond, AliveAfter: 5 * time.Second}
-	p.dial = func(ctx context.Context) (Conn, error) { return Dial(ctx, p.site, p.trust) }
 	c, err := p.dial(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// Once trusted, a key is no longer "new" for the other connections.
-	trust.TrustNew = false
 	p.put(c)
 	return p, nil
 }

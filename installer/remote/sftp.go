@@ -281,6 +281,10 @@ func sshError(ctx context.Context, op, host string, err error) error {
 }
 
 func (s *sftpConn) do(ctx context.Context, op string, call func() error) error {
+	if err := ctx.Err(); err != nil {
+		// Nothing was sent: the connection stays usable.
+		return &Error{Kind: KindCanceled, Op: op, Host: s.host, Err: err}
+	}
 	stop := watch(ctx, s.ssh)
 	err := call()
 	if stop() {
@@ -391,8 +395,20 @@ func (s *sftpConn) Rename(ctx context.Context, from, to string) error {
 	})
 }
 
+// Remove deletes a file and refuses a folder, as FTP's DELE does:
+// pkg/sftp's Remove would delete an empty folder too. The check costs a
+// round trip; Remove is not on the upload's fast path.
 func (s *sftpConn) Remove(ctx context.Context, p string) error {
-	return s.do(ctx, "delete "+p, func() error { return s.c.Remove(p) })
+	return s.do(ctx, "delete "+p, func() error {
+		fi, err := s.c.Lstat(p)
+		if err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			return &Error{Kind: KindOther, Op: "delete " + p, Host: s.host, Reply: "it is a folder; Remove deletes files only"}
+		}
+		return s.c.Remove(p)
+	})
 }
 
 func (s *sftpConn) RemoveDir(ctx context.Context, p string) error {
