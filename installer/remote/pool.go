@@ -23,6 +23,8 @@ import (
 type Pool struct {
 	site Site
 	dial func(context.Context) (Conn, error)
+	// trust is what the connections were checked with (nil for OpenWith).
+	trust *Trust
 
 	tokens chan struct{} // one per connection that may exist
 	mu     sync.Mutex
@@ -57,6 +59,7 @@ func Open(ctx context.Context, site Site, trust *Trust, n int) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.trust = trust
 	// Once trusted, a key is no longer "new" for the other connections.
 	trust.TrustNew = false
 	return p, nil
