@@ -176,6 +176,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		}
 		tc := set.add(c)
 		if secure {
+			tc.linger = true // see FTPPipe.dialData
 			return tls.Client(tc, tlsConf), nil
 		}
 		return tc, nil

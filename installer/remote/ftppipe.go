@@ -546,6 +546,13 @@ func (p *FTPPipe) dialData(ctx context.Context, addr string) (net.Conn, error) {
 	}
 	tc := p.conns.add(c)
 	if p.tlsConf != nil {
+		// A TLS 1.3 server sends session tickets on the data connection
+		// that nobody reads; closing with them unread makes the kernel
+		// send a reset, and a server still reading the upload's last
+		// bytes fails it ("426 Failure reading network stream", seen
+		// with vsftpd for files of a few hundred KB). Waiting for the
+		// server's close reads them.
+		tc.linger = true
 		return tls.Client(tc, p.tlsConf), nil
 	}
 	return tc, nil
