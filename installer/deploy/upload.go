@@ -136,12 +136,29 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 	sort.SliceStable(q.tasks, func(i, j int) bool { return q.tasks[i].size > q.tasks[j].size })
 	tr := newTracker(e.Progress, PhaseUpload, len(q.tasks), bytes)
 	var markErr error
-	err = t.put(ctx, q, func(tk *task) {
+	placed := func(tk *task) {
 		if err := m.markDone(tk.index); err != nil && markErr == nil {
 			markErr = err
 		}
 		tr.done(tk.rel, tk.size)
-	})
+	}
+	e.Fast = FastPath{}
+	if e.FastPath && len(q.tasks) > 0 {
+		e.Fast.Tried = true
+		rest, ferr := e.extract(ctx, t, q.tasks, placed)
+		var fb *fallback
+		switch {
+		case ferr == nil:
+		case errors.As(ferr, &fb) && ctx.Err() == nil:
+			e.Fast.Reason = fb.reason
+		default:
+			return ferr
+		}
+		e.Fast.Files = len(q.tasks) - len(rest)
+		e.Fast.Used = e.Fast.Files > 0
+		q.tasks = rest
+	}
+	err = t.put(ctx, q, placed)
 	if err != nil {
 		return err
 	}
