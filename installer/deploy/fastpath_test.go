@@ -97,12 +97,20 @@ func checkFast(t *testing.T, ctx context.Context, e *deploy.Engine, m *deploy.Ma
 // is in the store, or a record of one in the data folder.
 func noFastLeftovers(t *testing.T, root, data string) {
 	t.Helper()
+	noExtractor(t, root, data, true)
+}
+
+// noExtractor is noFastLeftovers that, without temps, lets the per-file
+// upload's temporary files be (an interrupted upload leaves them for the
+// resume or the rollback to remove).
+func noExtractor(t *testing.T, root, data string, temps bool) {
+	t.Helper()
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		n := d.Name()
-		if strings.HasPrefix(n, "ocsetup-extract-") || strings.HasPrefix(n, "ocsetup-archive-") || strings.HasPrefix(n, ".ocsetup-") {
+		if strings.HasPrefix(n, "ocsetup-extract-") || strings.HasPrefix(n, "ocsetup-archive-") || temps && strings.HasPrefix(n, ".ocsetup-") {
 			t.Errorf("left on the store: %s", p)
 		}
 		return nil

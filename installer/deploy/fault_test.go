@@ -133,7 +133,7 @@ func TestCutConnections(t *testing.T) {
 					}); err != nil {
 						t.Fatal(err)
 					}
-					noFastLeftovers(t, st.Local, data)
+					noExtractor(t, st.Local, data, false)
 				}
 				pend, err := deploy.Pending(data)
 				if err != nil {
