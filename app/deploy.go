@@ -50,6 +50,10 @@ the warnings for this OpenCart line. Exit status 0.`,
 		details: `Writes a manifest, backs up every file it replaces, creates the folders, uploads the
 files under temporary names and renames each into place, then verifies sizes (and
 hashes over SFTP with a shell) and, with --store-url, that PHP runs there.
+With --store-url the files go as one archive that a temporary, signed PHP file
+unpacks on the server (each file under a temporary name, renamed into place),
+where PHP has zip support and writes files as the account's owner; otherwise,
+or with --per-file, file by file, and the reason is printed.
 An upload that was interrupted is finished when the same package is uploaded again.`,
 		run: func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, true) }})
 	c.add(&command{name: "rollback", args: "URL", summary: "undo an upload (or an interrupted one) from its manifest",
