@@ -68,7 +68,7 @@ type extractorReply struct {
 // removed before extract returns. It returns the tasks still to send (all
 // of them, or those the extractor did not place) and, when it did not
 // place them all, why.
-func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, done func(*task)) ([]*task, error) {
+func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, build func() (*archive, error), done func(*task)) ([]*task, error) {
 	base, err := url.Parse(strings.TrimSuffix(e.StoreURL, "/") + "/")
 	if err != nil || base.Scheme != "http" && base.Scheme != "https" {
 		return tasks, fallbackf("the store address %q is not an http(s) URL", e.StoreURL)
@@ -79,34 +79,9 @@ func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, done f
 	arName := "ocsetup-archive-" + randHex(12) + ".zip"
 	exAbs, arAbs := e.Store.abs(exName), e.Store.abs(arName)
 
-	// The archive: one entry per task, named by its index.
-	var zbuf bytes.Buffer
-	zw := zip.NewWriter(&zbuf)
-	// The fastest level: PHP source shrinks to about a third even so, and
-	// the CPU of a busy desktop is not what the user should wait for.
-	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
-	type wireFile = [5]any
-	files := make([]wireFile, 0, len(tasks))
-	root := path.Clean(e.Store.Root)
-	rel := func(abs string) string { return strings.TrimPrefix(strings.TrimPrefix(abs, root), "/") }
-	for _, tk := range tasks {
-		b, err := readContent(tk)
-		if err != nil {
-			return tasks, err // a local fault: the per-file path would meet it too
-		}
-		name := strconv.Itoa(tk.index)
-		w, err := zw.Create(name)
-		if err != nil {
-			return tasks, err
-		}
-		if _, err := w.Write(b); err != nil {
-			return tasks, err
-		}
-		sum := sha256.Sum256(b)
-		files = append(files, wireFile{tk.index, name, hex.EncodeToString(sum[:]), rel(tk.temp), rel(tk.abs)})
-	}
-	if err := zw.Close(); err != nil {
-		return tasks, err
+	ar, err := build()
+	if err != nil {
+		return tasks, err // a local fault: the per-file path would meet it too
 	}
 
 	// Recorded before the upload, so a killed run leaves a record that
@@ -149,7 +124,7 @@ func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, done f
 	for i, f := range []struct {
 		abs  string
 		data []byte
-	}{{exAbs, []byte(src)}, {arAbs, zbuf.Bytes()}} {
+	}{{exAbs, []byte(src)}, {arAbs, ar.zip}} {
 		q.tasks = append(q.tasks, &task{index: -1 - i, rel: path.Base(f.abs), abs: f.abs, temp: remote.TempName(f.abs),
 			size: int64(len(f.data)), from: "the fast path's " + path.Base(f.abs),
 			open: func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(f.data)), nil }})
@@ -161,7 +136,7 @@ func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, done f
 		return tasks, fallbackf("the archive or the extractor could not be uploaded (%v)", err)
 	}
 
-	body, err := json.Marshal(map[string]any{"archive": arName, "files": files})
+	body, err := json.Marshal(map[string]any{"archive": arName, "files": ar.files})
 	if err != nil {
 		return tasks, err
 	}
@@ -192,6 +167,47 @@ func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, done f
 		return rest, fallbackf("the extractor placed %d of %d files", len(tasks)-len(rest), len(tasks))
 	}
 	return nil, nil
+}
+
+// archive is the fast path's zip and the request's list of its files:
+// index, entry, SHA-256, temporary and final name (store-relative).
+type archive struct {
+	zip   []byte
+	files [][5]any
+}
+
+// buildArchive zips the tasks' files, each entry named by its index. It
+// runs while the backups are made and the folders created.
+func buildArchive(storeRoot string, tasks []*task) (*archive, error) {
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	// The fastest level: PHP source shrinks to about a third even so, and
+	// the CPU of a busy desktop is not what the user should wait for.
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, flate.BestSpeed) })
+	ar := &archive{files: make([][5]any, 0, len(tasks))}
+	root := path.Clean(storeRoot)
+	rel := func(abs string) string { return strings.TrimPrefix(strings.TrimPrefix(abs, root), "/") }
+	for _, tk := range tasks {
+		b, err := readContent(tk)
+		if err != nil {
+			return nil, err
+		}
+		name := strconv.Itoa(tk.index)
+		w, err := zw.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Write(b); err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		ar.files = append(ar.files, [5]any{tk.index, name, hex.EncodeToString(sum[:]), rel(tk.temp), rel(tk.abs)})
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	ar.zip = zbuf.Bytes()
+	return ar, nil
 }
 
 // callExtractor sends the signed request and checks the signed reply. Any
