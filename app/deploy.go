@@ -25,6 +25,8 @@ type deployFlags struct {
 	force    bool
 	// allowCore is consent to replacing core files (config.php, .htaccess…).
 	allowCore bool
+	// perFile turns the one-archive fast path off.
+	perFile bool
 }
 
 func (f *deployFlags) define(fs *flag.FlagSet) {
@@ -33,6 +35,7 @@ func (f *deployFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&f.storeURL, "store-url", "", "the shop's address (http://…/), for the check that PHP runs in the package's folder")
 	fs.StringVar(&f.manifest, "manifest", "", "rollback: the manifest ID (default: the latest of this store)")
 	fs.BoolVar(&f.force, "force", false, "rollback: even when a later upload changed the same files")
+	fs.BoolVar(&f.perFile, "per-file", false, "upload: send every file over FTP/SFTP, never one archive unpacked by a temporary PHP extractor (the fast path, tried when --store-url is given)")
 	fs.BoolVar(&f.allowCore, "allow-core-files", false, "upload: let the package replace core files (config.php, index.php, .htaccess, .user.ini, php.ini), which the plan warns about")
 }
 
@@ -47,6 +50,10 @@ the warnings for this OpenCart line. Exit status 0.`,
 		details: `Writes a manifest, backs up every file it replaces, creates the folders, uploads the
 files under temporary names and renames each into place, then verifies sizes (and
 hashes over SFTP with a shell) and, with --store-url, that PHP runs there.
+With --store-url the files go as one archive that a temporary, signed PHP file
+unpacks on the server (each file under a temporary name, renamed into place),
+where PHP has zip support and writes files as the account's owner; otherwise,
+or with --per-file, file by file, and the reason is printed.
 An upload that was interrupted is finished when the same package is uploaded again.`,
 		run: func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, true) }})
 	c.add(&command{name: "rollback", args: "URL", summary: "undo an upload (or an interrupted one) from its manifest",
@@ -98,8 +105,11 @@ func (f *deployFlags) openStore(ctx context.Context, x *cmdContext, rawURL strin
 		pool.Close()
 		return nil, nil, store.Store{}, nil, err
 	}
+	// Extractors, bridges and probes a killed run left on this site go first.
+	_, _ = cleanupBridges(ctx, dir, pool)
 	e := &deploy.Engine{Files: pool, DataDir: dir, Trust: remote.NewTrust(dir),
-		Store: deploy.Store{Site: pool.Site().String(), Root: st.Root, Version: st.Version, AdminDir: st.AdminDir}}
+		Store:    deploy.Store{Site: pool.Site().String(), Root: st.Root, Version: st.Version, AdminDir: st.AdminDir},
+		StoreURL: f.storeURL, FastPath: f.storeURL != "" && !f.perFile}
 	if !f.json {
 		e.Progress = textProgress(x.Err)
 	}
@@ -142,6 +152,7 @@ type uploadResult struct {
 	Verify   *deploy.Report   `json:"verify,omitempty"`
 	Counts   map[string]int   `json:"counts,omitempty"`
 	Pending  []pendingSummary `json:"pending,omitempty"`
+	FastPath *deploy.FastPath `json:"fast_path,omitempty"`
 }
 
 type pendingSummary struct {
@@ -226,6 +237,20 @@ func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool)
 }
 
 func (f *deployFlags) finish(ctx context.Context, x *cmdContext, e *deploy.Engine, m *deploy.Manifest, res *uploadResult) error {
+	if e.Fast.Tried {
+		fp := e.Fast
+		res.FastPath = &fp
+		if !f.json {
+			switch {
+			case fp.Reason == "":
+				fmt.Fprintf(x.Err, "fast path: %d files sent as one archive and unpacked on the server\n", fp.Files)
+			case fp.Used:
+				fmt.Fprintf(x.Err, "fast path: %d files unpacked on the server, the rest sent one by one: %s\n", fp.Files, fp.Reason)
+			default:
+				fmt.Fprintf(x.Err, "fast path not used, files sent one by one: %s\n", fp.Reason)
+			}
+		}
+	}
 	rep, err := e.Verify(ctx, m, f.storeURL)
 	if err != nil {
 		return err

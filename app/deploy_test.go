@@ -70,6 +70,10 @@ func TestDeployCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "php:      runs in") || !strings.Contains(out, "3 created") {
 		t.Fatalf("upload: exit %d\n%s\n%s", code, out, errOut)
 	}
+	// PHP runs as the site's account here: the fast path placed the files.
+	if !strings.Contains(errOut, "fast path: 3 files sent as one archive and unpacked on the server") {
+		t.Fatalf("upload did not take the fast path:\n%s", errOut)
+	}
 	code, out, errOut = runDeploy(t, vars, "upload", url, pkgDir, "--json")
 	if code != 0 || !strings.Contains(out, `"identical": 3`) {
 		t.Fatalf("second upload: exit %d\n%s\n%s", code, out, errOut)

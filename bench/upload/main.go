@@ -28,6 +28,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"path"
@@ -48,7 +49,7 @@ const oneWay = 25 * time.Millisecond // 50 ms round trip
 const pasvPorts = 40
 
 var (
-	toolsFlag  = flag.String("tools", "ocsetup,lftp,rclone", "tools to run, comma-separated")
+	toolsFlag  = flag.String("tools", "ocsetup,ocsetup-fast,lftp,rclone", "tools to run, comma-separated (ocsetup-fast: the one-archive fast path, --store-url)")
 	protosFlag = flag.String("protos", "ftp,sftp", "protocols to run, comma-separated")
 	runsFlag   = flag.Int("runs", 3, "rounds; each runs every tool once, and the table shows the median")
 	verbose    = flag.Bool("v", false, "show ocsetup's progress lines, each with the seconds since its start")
@@ -77,7 +78,7 @@ func run() error {
 	}
 	tools, protos := strings.Split(*toolsFlag, ","), strings.Split(*protosFlag, ",")
 	for _, tool := range tools {
-		if tool != "ocsetup" {
+		if !strings.HasPrefix(tool, "ocsetup") {
 			if _, err := exec.LookPath(tool); err != nil {
 				return fmt.Errorf("%w (apt-get install %s)", err, tool)
 			}
@@ -89,7 +90,7 @@ func run() error {
 	}
 	defer os.RemoveAll(work)
 	bin := filepath.Join(work, "ocsetup")
-	if slices.Contains(tools, "ocsetup") {
+	if slices.Contains(tools, "ocsetup") || slices.Contains(tools, "ocsetup-fast") {
 		// The command a user runs, built from this checkout.
 		if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 			return fmt.Errorf("build ocsetup (run the bench from the repository root): %v\n%s", err, out)
@@ -115,6 +116,17 @@ func run() error {
 		return err
 	}
 	defer sshProxy.Close()
+	// The store's web server behind the same delay line, for the fast
+	// path's extractor and the PHP probe of its verification.
+	phpURL, err := url.Parse(env.PHP.URL)
+	if err != nil {
+		return err
+	}
+	phpProxy, err := startDelayProxy("127.0.0.1:0", phpURL.Host, oneWay, false)
+	if err != nil {
+		return err
+	}
+	defer phpProxy.Close()
 
 	results := map[string][]result{} // by proto/tool, successful runs
 	failed := map[string]error{}
@@ -143,7 +155,13 @@ func run() error {
 					start := time.Now()
 					switch tool {
 					case "ocsetup":
-						err = runOcsetup(bin, data, site, proto, port, remoteDir, filepath.Dir(tree))
+						err = runOcsetup(bin, data, site, proto, port, remoteDir, filepath.Dir(tree), "")
+					case "ocsetup-fast":
+						var storeURL string
+						if storeURL, err = env.PHP.URLFor(local); err == nil {
+							storeURL = strings.Replace(storeURL, phpURL.Host, phpProxy.l.Addr().String(), 1) + "/"
+							err = runOcsetup(bin, data, site, proto, port, remoteDir, filepath.Dir(tree), storeURL)
+						}
 					case "lftp":
 						err = runLftp(site, proto, port, remoteDir, tree)
 					case "rclone":
@@ -193,7 +211,7 @@ func printTable(tools, protos []string, results map[string][]result, failed map[
 	for _, t := range tools {
 		fmt.Printf(" %s |", t)
 	}
-	fmt.Printf(" ocsetup / lftp (target) |\n|---|")
+	fmt.Printf(" ocsetup / lftp (target) | ocsetup-fast / lftp (target) |\n|---|---|")
 	for range tools {
 		fmt.Printf("---|")
 	}
@@ -237,7 +255,19 @@ func printTable(tools, protos []string, results map[string][]result, failed map[
 				}
 				ratio = fmt.Sprintf("**%.2f** (≤ %.2f: %s)", o/l, targets[proto+"/"+pass], verdict)
 			}
-			fmt.Printf(" %s |\n", ratio)
+			fast := "n/a"
+			if o, l := secs["ocsetup-fast"], secs["lftp"]; o > 0 && l > 0 {
+				target := 0.15
+				if pass == "again" {
+					target = targets[proto+"/"+pass]
+				}
+				verdict := "met"
+				if o > target*l {
+					verdict = "missed"
+				}
+				fast = fmt.Sprintf("**%.2f** (≤ %.2f: %s)", o/l, target, verdict)
+			}
+			fmt.Printf(" %s | %s |\n", ratio, fast)
 		}
 	}
 }
@@ -468,11 +498,15 @@ func freePort(host string) (int, error) {
 // runOcsetup runs `ocsetup upload` as a user does: login, discovery, plan,
 // upload and verification, each run a process of its own. data is its data
 // folder (manifests, known hosts), kept between the upload and the re-upload.
-// The PHP probe is left out (--store-url): the test PHP server is not
-// behind the proxy.
-func runOcsetup(bin, data string, s testenv.Site, proto string, port int, remoteDir, pkgDir string) error {
-	url := fmt.Sprintf("%s://%s@127.0.0.1:%d%s", proto, s.User, port, remoteDir)
-	cmd := exec.Command(bin, "upload", url, pkgDir, "--connections", "2", "--trust-new", "--allow-plain")
+// With storeURL (the store's PHP server behind the delay line) the upload
+// takes the one-archive fast path and the verification runs the PHP probe;
+// without it, neither.
+func runOcsetup(bin, data string, s testenv.Site, proto string, port int, remoteDir, pkgDir, storeURL string) error {
+	site := fmt.Sprintf("%s://%s@127.0.0.1:%d%s", proto, s.User, port, remoteDir)
+	cmd := exec.Command(bin, "upload", site, pkgDir, "--connections", "2", "--trust-new", "--allow-plain")
+	if storeURL != "" {
+		cmd.Args = append(cmd.Args, "--store-url", storeURL)
+	}
 	cmd.Env = append(os.Environ(), "OCSETUP_PASSWORD="+s.Password, "OCSETUP_HOME="+data)
 	var out bytes.Buffer
 	cmd.Stdout = &out

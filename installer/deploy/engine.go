@@ -51,6 +51,16 @@ type Engine struct {
 	// replaces core files (config.php, index.php, .htaccess…); without it
 	// Upload refuses such a plan with a *CoreFilesError.
 	AllowCoreFiles bool
+	// FastPath asks for the one-archive fast path (fastpath.go): the
+	// files go up as one archive that a temporary signed PHP extractor,
+	// fetched at StoreURL, unpacks. Where that cannot work (no zip in PHP,
+	// PHP writing as another owner, no web access, an HTTP error) the
+	// per-file upload runs instead, and Fast says why.
+	FastPath bool
+	// StoreURL is the store's web address (http(s)://…/), for the fast path.
+	StoreURL string
+	// Fast is what the fast path did in the last Upload or Resume.
+	Fast FastPath
 }
 
 // Store identifies the store: the site (its URL without a password) and

@@ -3,11 +3,13 @@ package deploy_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
@@ -30,12 +32,22 @@ func TestCutConnections(t *testing.T) {
 	cases := []struct {
 		site   string
 		lo, hi int64 // N from inside the login to past the upload
+		// fast: the one-archive fast path, its HTTP request through a
+		// proxy in front of PHP that cuts after N bytes too (a cut reply
+		// means the extractor may have placed files nobody heard of).
+		fast bool
 	}{
-		{testenv.FTPNoTLS, 300, 3000},
-		{testenv.SFTP, 16000, 40000},
+		{testenv.FTPNoTLS, 300, 3000, false},
+		{testenv.SFTP, 16000, 40000, false},
+		{testenv.FTPNoTLS, 200, 3000, true},
+		{testenv.SFTP, 8000, 40000, true},
 	}
 	for _, c := range cases {
-		t.Run(c.site, func(t *testing.T) {
+		name := c.site
+		if c.fast {
+			name += "/fast"
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ts := env.Site(t, c.site)
 			version := "3.0.3.8"
@@ -75,11 +87,22 @@ func TestCutConnections(t *testing.T) {
 			pool.Backoff = 10 * time.Millisecond
 			e := &deploy.Engine{Files: pool, Trust: trust, DataDir: data, Backoff: 10 * time.Millisecond,
 				Store: deploy.Store{Root: st.Remote, Version: version, AdminDir: "admin"}}
+			storeURL, httpCut := "", (*testenv.Proxy)(nil)
+			if c.fast {
+				u, err := url.Parse(st.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				httpCut = testenv.StartProxy(t, u.Host)
+				u.Host = "127.0.0.1:" + itoa(httpCut.Port())
+				storeURL = u.String()
+			}
 			// The old state: version 1, installed through the proxy too, so
 			// that its manifest belongs to the same site address.
 			if _, err := upload(ctx, e, p1); err != nil {
 				t.Fatal(err)
 			}
+			extracted := 0 // trials in which the extractor placed files
 			// trial cuts every connection of one upload after n bytes from
 			// the server, checks that no final path is partial, then does
 			// what the next start offers: finish, verify, roll back.
@@ -89,9 +112,29 @@ func TestCutConnections(t *testing.T) {
 					t.Fatal(err)
 				}
 				proxy.CutAfter(n)
-				cutErr = cutUpload(ctx, site, trust, st, data, pl, p2)
+				if httpCut != nil {
+					httpCut.CutAfter(n)
+				}
+				var fp deploy.FastPath
+				fp, cutErr = cutUpload(ctx, site, trust, st, data, pl, p2, storeURL)
+				if fp.Used {
+					extracted++
+				}
 				placed = checkNoPartial(t, st, version, files1, files2)
 				proxy.CutAfter(0)
+				if httpCut != nil {
+					httpCut.CutAfter(0)
+				}
+				if c.fast {
+					// What the next start does first: remove the
+					// extractor and the archive a failed run left.
+					if _, err := db.CleanupLeftovers(ctx, data, func(context.Context, remote.Site) (db.FileRemover, func(), error) {
+						return pool, nil, nil
+					}); err != nil {
+						t.Fatal(err)
+					}
+					noExtractor(t, st.Local, data, false)
+				}
 				pend, err := deploy.Pending(data)
 				if err != nil {
 					t.Fatal(err)
@@ -163,7 +206,10 @@ func TestCutConnections(t *testing.T) {
 					midway++
 				}
 			}
-			t.Logf("%d trials (N up to %d), %d of them cut in the middle of the upload", i+trials, hi, midway)
+			t.Logf("%d trials (N up to %d), %d of them cut in the middle of the upload, %d with files placed by the extractor", i+trials, hi, midway, extracted)
+			if c.fast && extracted < 5 {
+				t.Errorf("the extractor placed files in only %d trials: the cuts miss the fast path", extracted)
+			}
 			if midway < 8 {
 				t.Errorf("only %d trials cut the upload half-way; the range of N misses the upload", midway)
 			}
@@ -173,19 +219,20 @@ func TestCutConnections(t *testing.T) {
 
 // cutUpload uploads through the cutting proxy on connections of its own;
 // it may fail anywhere.
-func cutUpload(ctx context.Context, site remote.Site, trust *remote.Trust, st *fixture.Store, data string, pl *deploy.Plan, p2 *pkg.Package) error {
+func cutUpload(ctx context.Context, site remote.Site, trust *remote.Trust, st *fixture.Store, data string, pl *deploy.Plan, p2 *pkg.Package, storeURL string) (deploy.FastPath, error) {
 	pool, err := remote.Open(ctx, site, trust, 2)
 	if err != nil {
-		return err
+		return deploy.FastPath{}, err
 	}
 	defer pool.Close()
 	// No retries: a cut stops the upload as a crash would, leaving the
 	// manifest for the next start.
 	pool.Retries = 0
 	e := &deploy.Engine{Files: pool, Trust: trust, DataDir: data, Retries: -1,
-		Store: deploy.Store{Root: st.Remote, Version: st.Version, AdminDir: "admin"}}
+		Store:    deploy.Store{Root: st.Remote, Version: st.Version, AdminDir: "admin"},
+		FastPath: storeURL != "", StoreURL: storeURL}
 	_, err = e.Upload(ctx, pl, p2)
-	return err
+	return e.Fast, err
 }
 
 // checkNoPartial fails the test if a final path holds anything but the old

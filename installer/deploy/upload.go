@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/pkg"
@@ -98,6 +100,41 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 	if err := m.setState(StateInProgress, nil); err != nil {
 		return fmt.Errorf("save the manifest: %w", err)
 	}
+	e.Fast = FastPath{}
+	r, _ := e.retries()
+	q := &queue{maxTries: r + 1}
+	var bytes int64
+	for i, en := range m.Entries {
+		if en.Done || (en.Action != ActCreate && en.Action != ActReplace) {
+			continue
+		}
+		f, ok := p.File(en.Source)
+		if !ok {
+			return fmt.Errorf("%w: the package has no %s", ErrStale, en.Source)
+		}
+		q.tasks = append(q.tasks, packageTask(i, en.Path, e.Store.abs(en.Path), en.Temp, f))
+		bytes += f.Size
+	}
+	// Larger files first: the tail of the upload is then many small files
+	// that keep every connection busy.
+	sort.SliceStable(q.tasks, func(i, j int) bool { return q.tasks[i].size > q.tasks[j].size })
+	// The fast path's archive is built while the backups are made and
+	// the folders created.
+	var build func() (*archive, error)
+	if e.FastPath && len(q.tasks) > 0 {
+		type built struct {
+			ar  *archive
+			err error
+		}
+		ch := make(chan built, 1)
+		tasks := slices.Clone(q.tasks)
+		go func() {
+			ar, err := buildArchive(e.Store.Root, tasks)
+			ch <- built{ar, err}
+		}()
+		build = sync.OnceValues(func() (*archive, error) { b := <-ch; return b.ar, b.err })
+		defer func() { _, _ = build() }() // the goroutine ends before execute returns
+	}
 	if err := e.backup(ctx, m); err != nil {
 		return err
 	}
@@ -117,31 +154,30 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 		}
 		tr.done(m.Folders[len(m.Folders)-1], 0)
 	}
-	r, _ := e.retries()
-	q := &queue{maxTries: r + 1}
-	var bytes int64
-	for i, en := range m.Entries {
-		if en.Done || (en.Action != ActCreate && en.Action != ActReplace) {
-			continue
-		}
-		f, ok := p.File(en.Source)
-		if !ok {
-			return fmt.Errorf("%w: the package has no %s", ErrStale, en.Source)
-		}
-		q.tasks = append(q.tasks, packageTask(i, en.Path, e.Store.abs(en.Path), en.Temp, f))
-		bytes += f.Size
-	}
-	// Larger files first: the tail of the upload is then many small files
-	// that keep every connection busy.
-	sort.SliceStable(q.tasks, func(i, j int) bool { return q.tasks[i].size > q.tasks[j].size })
 	tr := newTracker(e.Progress, PhaseUpload, len(q.tasks), bytes)
 	var markErr error
-	err = t.put(ctx, q, func(tk *task) {
+	placed := func(tk *task) {
 		if err := m.markDone(tk.index); err != nil && markErr == nil {
 			markErr = err
 		}
 		tr.done(tk.rel, tk.size)
-	})
+	}
+	if e.FastPath && len(q.tasks) > 0 {
+		e.Fast.Tried = true
+		rest, ferr := e.extract(ctx, t, q.tasks, build, placed)
+		var fb *fallback
+		switch {
+		case ferr == nil:
+		case errors.As(ferr, &fb) && ctx.Err() == nil:
+			e.Fast.Reason = fb.reason
+		default:
+			return ferr
+		}
+		e.Fast.Files = len(q.tasks) - len(rest)
+		e.Fast.Used = e.Fast.Files > 0
+		q.tasks = rest
+	}
+	err = t.put(ctx, q, placed)
 	if err != nil {
 		return err
 	}
