@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -15,6 +16,8 @@ import (
 // found and the one chosen. The GUI and the CLI both work through it.
 type Session struct {
 	dataDir string
+	// reg is the integrations the session can set up.
+	reg *integrations.Registry
 
 	mu     sync.Mutex
 	site   remote.Site
@@ -29,8 +32,14 @@ type Session struct {
 	steps steps
 }
 
-// NewSession keeps trusted keys and certificates in dataDir.
-func NewSession(dataDir string) *Session { return &Session{dataDir: dataDir} }
+// NewSession keeps trusted keys and certificates in dataDir and sets up
+// reg's integrations.
+func NewSession(dataDir string, reg *integrations.Registry) *Session {
+	return &Session{dataDir: dataDir, reg: reg}
+}
+
+// Integrations are the integrations the session can set up.
+func (s *Session) Integrations() *integrations.Registry { return s.reg }
 
 // ConnectResult is what a connection attempt found.
 type ConnectResult struct {
