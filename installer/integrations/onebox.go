@@ -8,6 +8,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/check"
@@ -123,10 +124,12 @@ func (oneboxProfile) Checks(c CheckContext) []check.ProfileCheck {
 	}
 }
 
-// Sync: the connector's catalog/onebox/log.txt, and cron.php every hour.
+// Sync: the connector's catalog/onebox/log.txt, and cron.php over HTTP
+// every hour, as the crontab line the connector's guide asks for would.
 func (oneboxProfile) Sync(c SyncContext) SyncSpec {
 	return SyncSpec{Log: ocsync.PoolLog{Pool: c.Files}, LogPath: path.Join(c.Store.Root, "catalog/onebox/log.txt"),
-		Jobs: []ocsync.Job{ocsync.OneBoxCron(c.HTTP, c.StoreURL)}}
+		Jobs: []ocsync.Job{{Name: "onebox-cron", Title: "OneBox cron.php", Period: time.Hour,
+			Run: ocsync.HTTPJob(c.HTTP, strings.TrimRight(c.StoreURL, "/")+"/"+phpconf.OneBoxCronPath)}}}
 }
 
 func oneboxCron(ctx context.Context, env *check.Env, host, key string) check.Result {
