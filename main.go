@@ -12,6 +12,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	// Before Fyne's own init: see the package.
 	_ "github.com/ocsetup/ocsetup/internal/localefix"
 	"github.com/ocsetup/ocsetup/internal/winconsole"
@@ -49,7 +50,7 @@ func main() {
 		os.Exit(1)
 	}
 	a := fyneapp.NewWithID(app.ID)
-	wiz := app.NewWizard(dir)
+	wiz := app.NewWizard(dir, integrations.Builtin())
 	defer wiz.Session.Close()
 	m := ui.NewMain(a, wiz)
 	m.OfferCrashReports(dir)

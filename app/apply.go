@@ -69,7 +69,7 @@ Exit status 0 when everything was applied, 1 otherwise.
 
 A complete setup file:
 
-` + ExampleSetupFile + applyProfilesHelp(),
+` + ExampleSetupFile + applyProfilesHelp(c.reg),
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
 				return usageError{"apply takes one setup file"}
@@ -78,7 +78,7 @@ A complete setup file:
 			if err != nil {
 				return usageError{"--settings-via " + err.Error()}
 			}
-			file, err := LoadSetupFile(x.args[0])
+			file, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {
 				return err
 			}
@@ -112,11 +112,11 @@ A complete setup file:
 
 // applyProfilesHelp lists each integration's settings, generated from the
 // profiles so that it never drifts from what apply accepts.
-func applyProfilesHelp() string {
+func applyProfilesHelp(reg *integrations.Registry) string {
 	var b strings.Builder
 	b.WriteString("\nSettings of each integration (for OpenCart 3.0; lines differ a little; secret ones only in the environment):\n")
 	t := integrations.Target{Line: store.Line30, Currency: "AUD", StoreURL: "https://shop.example.com/"}
-	for _, p := range integrations.All() {
+	for _, p := range reg.All() {
 		fmt.Fprintf(&b, "\n  integration: %s   # %s\n", p.ID, p.Name)
 		if p.Closed != "" {
 			fmt.Fprintf(&b, "  # %s\n", p.Closed)
@@ -249,7 +249,7 @@ type applyRun struct {
 }
 
 func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.Mode, file *SetupFile) (*applyResult, error) {
-	profile, _ := integrations.ByID(file.Integration) // LoadSetupFile checked it
+	profile := file.Profile() // LoadSetupFile found it
 	r := &applyRun{x: x, flags: f, file: file, res: &applyResult{Integration: profile.ID}}
 	dir, err := DataDir(x.Getenv)
 	if err != nil {

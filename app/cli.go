@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // IO is where a command reads and writes; tests pass buffers.
@@ -55,6 +57,8 @@ type cmdContext struct {
 	IO
 	flags *flag.FlagSet
 	args  []string
+	// reg is the CLI's integrations: setup and fleet files name theirs.
+	reg *integrations.Registry
 }
 
 // usageError makes the command print its usage and exit with status 2.
@@ -77,11 +81,29 @@ type CLI struct {
 	// keys is the keychain of commands that read saved sites' secrets
 	// (nil: the OS keychain); tests set their own.
 	keys Keychain
+	// reg is the integrations setup files may name.
+	reg *integrations.Registry
 }
 
-// NewCLI registers every command.
-func NewCLI() *CLI {
+// CLIOption configures a CLI.
+type CLIOption func(*CLI)
+
+// WithIntegrations makes the CLI know reg's integrations instead of the
+// built-in ones (a test adds a profile of its own).
+func WithIntegrations(reg *integrations.Registry) CLIOption {
+	return func(c *CLI) { c.reg = reg }
+}
+
+// NewCLI registers every command, for the built-in integrations unless an
+// option says otherwise.
+func NewCLI(opts ...CLIOption) *CLI {
 	c := &CLI{commands: map[string]*command{}, flagSets: map[string]func(*flag.FlagSet){}}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.reg == nil {
+		c.reg = integrations.Builtin()
+	}
 	c.add(&command{name: "help", args: "[COMMAND]", summary: "show this help, or the help of one command",
 		run: c.runHelp})
 	c.add(&command{name: "version", summary: "print the version",
@@ -143,7 +165,7 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	// shows a secret given to this run; stdout is the result, masked
 	// unless --reveal asks for the keys to hand over.
 	stdio.Err = newRedactingWriter(stdio.Err, secrets(stdio.Getenv, stdio.Getenv(AdminPasswordVar)))
-	err = cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: positional})
+	err = cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: positional, reg: c.reg})
 	var ue usageError
 	var ee exitError
 	switch {

@@ -72,6 +72,10 @@ func startDemo(ctx context.Context, program, line string) (info *DemoInfo, p *de
 	return info, p, nil
 }
 
+// DemoIntegration is the integration the demo sets up: the sample package
+// imitates OneBox CRM's API files.
+const DemoIntegration = "onebox"
+
 // demoSetupFile sets up OneBox CRM on the demo store: the sample package
 // imitates its API files. The connector runs on the store's own server
 // (here 127.0.0.1) and logs in with a key only, which 3.0 files under the
@@ -82,7 +86,7 @@ func demoSetupFile(info *DemoInfo) SetupFile {
 		Fingerprint: info.Site.Fingerprint,
 		Store:       info.StoreRoot,
 		StoreURL:    info.StoreURL,
-		Integration: "onebox",
+		Integration: DemoIntegration,
 		Package:     filepath.Base(info.Package),
 		DBRoutes:    "direct",
 		Access:      Access{APIUser: "Default", IPs: []string{"127.0.0.1"}, Cron: "app"},

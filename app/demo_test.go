@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"io"
 	"net"
 	"net/url"
@@ -213,7 +214,7 @@ func TestDemoStorefront(t *testing.T) {
 // package, and holds no secret.
 func TestDemoSetupFile(t *testing.T) {
 	info := startTestDemo(t, "2.3")
-	f, err := LoadSetupFile(info.SetupFile)
+	f, err := LoadSetupFile(info.SetupFile, integrations.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}

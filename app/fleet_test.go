@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"io"
 	"maps"
 	"net"
@@ -354,7 +355,7 @@ func TestFleetTestManyStores(t *testing.T) {
 	// Two of the 20 are real stores: 4.1 over SFTP (host 0), 3.0 over FTP (host 1).
 	ff := newFleetFixture(t, env, fleetSpec{stores: 20, hosts: 7, delay: 5 * time.Millisecond, broken: broken,
 		real: map[int]string{0: "4.1.0.4", 1: "3.0.3.9"}})
-	fleet, err := LoadFleetFile(ff.file)
+	fleet, err := LoadFleetFile(ff.file, integrations.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -582,7 +583,7 @@ func TestFleetResumesAfterSIGKILL(t *testing.T) {
 	if !killed {
 		t.Fatalf("the child ended before 3 stores were done:\n%s", strings.Join(seen, "\n"))
 	}
-	fleet, err := LoadFleetFile(ff.file)
+	fleet, err := LoadFleetFile(ff.file, integrations.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -735,7 +736,7 @@ func TestFleetFileErrors(t *testing.T) {
 	if err := os.WriteFile(p, []byte(`[{"id":"a","site":"sftp://u@h/","integration":"onebox","connections":1}]`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f, err := LoadFleetFile(p)
+	f, err := LoadFleetFile(p, integrations.Builtin())
 	if err != nil || len(f.Stores) != 1 || f.Stores[0].Connections != 1 || f.Stores[0].SavedSite != "a" {
 		t.Fatalf("JSON list: %+v %v", f, err)
 	}
@@ -803,7 +804,7 @@ func BenchmarkFleetTest(b *testing.B) {
 	env := testenv.Get(b)
 	const stores = 20
 	ff := newFleetFixture(b, env, fleetSpec{stores: stores, hosts: stores, delay: 25 * time.Millisecond})
-	fleet, err := LoadFleetFile(ff.file)
+	fleet, err := LoadFleetFile(ff.file, integrations.Builtin())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -868,7 +869,7 @@ func TestFleetHelp(t *testing.T) {
 	if err := os.WriteFile(p, []byte(ExampleFleetFile), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if f, err := LoadFleetFile(p); err != nil || len(f.Stores) != 2 {
+	if f, err := LoadFleetFile(p, integrations.Builtin()); err != nil || len(f.Stores) != 2 {
 		t.Fatalf("the example does not load: %v", err)
 	}
 }
@@ -890,7 +891,7 @@ func TestFleetStateCarriesOn(t *testing.T) {
 		if err := os.WriteFile(file, []byte(b), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		f, err := LoadFleetFile(file)
+		f, err := LoadFleetFile(file, integrations.Builtin())
 		if err != nil {
 			t.Fatal(err)
 		}

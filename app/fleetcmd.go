@@ -89,7 +89,7 @@ the run was interrupted, 2 for bad usage.`,
 			if f.report != "" && fleetReportWriter(f.report, FleetReport{}) == nil {
 				return usageError{"--report: name the file .md, .html or .json"}
 			}
-			fleet, err := LoadFleetFile(x.args[1])
+			fleet, err := LoadFleetFile(x.args[1], x.reg)
 			if err != nil {
 				return err
 			}

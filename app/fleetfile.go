@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -50,8 +51,9 @@ type fleetDoc struct {
 var fleetIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
 // LoadFleetFile reads and checks a fleet file (.yaml, .yml or .json): a
-// list of stores, or a mapping with a stores: list.
-func LoadFleetFile(path string) (*Fleet, error) {
+// list of stores, or a mapping with a stores: list. Their integrations
+// must be reg's.
+func LoadFleetFile(path string, reg *integrations.Registry) (*Fleet, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -83,7 +85,7 @@ func LoadFleetFile(path string) (*Fleet, error) {
 			return nil, fmt.Errorf("%s: ids %q and %q name the same variables (OCSETUP_%s_…): make them differ in more than case or - and _", path, other, s.ID, key)
 		}
 		seen[key] = s.ID
-		if err := s.check(); err != nil {
+		if err := s.check(reg); err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", path, where, err)
 		}
 		if s.Connections < 0 || s.Connections > remote.MaxConnections {

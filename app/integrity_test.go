@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
@@ -69,7 +70,8 @@ func TestUsesStoreAPI(t *testing.T) {
 		{"nosuch", "Default", false},
 	} {
 		f := &SetupFile{Integration: c.integration, Access: Access{APIUser: c.apiUser}}
-		if got := usesStoreAPI(f); got != c.want {
+		p, _ := integrations.ByID(c.integration)
+		if got := usesStoreAPI(p, f); got != c.want {
 			t.Errorf("%s with api_user %q: %v, want %v", c.integration, c.apiUser, got, c.want)
 		}
 	}

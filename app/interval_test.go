@@ -2,7 +2,9 @@ package app
 
 import (
 	"testing"
+	"time"
 
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -10,8 +12,10 @@ import (
 // Services' status check at the interval the Settings form proposes.
 func TestOneSourceForTheStatusCheckInterval(t *testing.T) {
 	st := store.Store{Line: store.Line30, Version: "3.0.3.8"}
-	if got := fieldDefault("amazon_ps", "check_status_cron_duration", st); got != "15" {
-		t.Fatalf("default interval %q, want the form's 15", got)
+	p, _ := integrations.ByID("amazon_ps")
+	jobs := p.Sync(integrations.SyncContext{Store: st, StoreURL: "https://shop.example.com/"}).Jobs
+	if len(jobs) != 1 || jobs[0].Period != 15*time.Minute {
+		t.Fatalf("jobs %+v, want the status check at the form's 15 minutes", jobs)
 	}
 }
 

@@ -166,7 +166,8 @@ func TestAPSChecks(t *testing.T) {
 
 func TestLatitudeClosureWarns(t *testing.T) {
 	f := &SetupFile{Integration: "latitudepay"}
-	checks := profileChecks(f, func(string) string { return "" })
+	p, _ := integrations.ByID(f.Integration)
+	checks := profileChecks(p, f, func(string) string { return "" })
 	if len(checks) == 0 || checks[0].ID != "service" {
 		t.Fatalf("%+v", checks)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/internal/testenv"
@@ -111,7 +112,7 @@ func TestInterruptedUploadRuleBothFaces(t *testing.T) {
 	defer cancel()
 	site := remote.Site{Protocol: remote.SFTP, Host: s.site.Host, Port: s.site.Port, User: s.site.User, Password: s.site.Password,
 		Path: s.rs.RemoteRoot(s.site), Timeout: 10 * time.Second}
-	sess := NewSession(dir)
+	sess := NewSession(dir, integrations.Builtin())
 	defer sess.Close()
 	_, err := sess.Connect(ctx, site, "")
 	var re *remote.Error

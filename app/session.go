@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -16,6 +17,8 @@ import (
 // found and the one chosen. The GUI and the CLI both work through it.
 type Session struct {
 	dataDir string
+	// reg is the integrations the session can set up.
+	reg *integrations.Registry
 
 	mu     sync.Mutex
 	site   remote.Site
@@ -30,8 +33,14 @@ type Session struct {
 	steps steps
 }
 
-// NewSession keeps trusted keys and certificates in dataDir.
-func NewSession(dataDir string) *Session { return &Session{dataDir: dataDir} }
+// NewSession keeps trusted keys and certificates in dataDir and sets up
+// reg's integrations.
+func NewSession(dataDir string, reg *integrations.Registry) *Session {
+	return &Session{dataDir: dataDir, reg: reg}
+}
+
+// Integrations are the integrations the session can set up.
+func (s *Session) Integrations() *integrations.Registry { return s.reg }
 
 // ConnectResult is what a connection attempt found.
 type ConnectResult struct {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"os"
 	"path"
 	"strings"
@@ -52,7 +53,7 @@ func TestConnectRemovesLeftoverBridge(t *testing.T) {
 		t.Fatalf("the bridge is not on the store: %v", err)
 	}
 
-	s := NewSession(dataDir)
+	s := NewSession(dataDir, integrations.Builtin())
 	defer s.Close()
 	res, err := s.Connect(ctx, site, "")
 	if err != nil {
@@ -79,7 +80,7 @@ func TestTrustHoldsAfterFailedLogin(t *testing.T) {
 	dataDir := t.TempDir()
 	site := remote.Site{Protocol: remote.SFTP, Host: ts.Host, Port: ts.Port, User: ts.User, Password: "wrong", Path: st.Remote, Timeout: 10 * time.Second}
 	ctx := context.Background()
-	s := NewSession(dataDir)
+	s := NewSession(dataDir, integrations.Builtin())
 	defer s.Close()
 	_, err := s.Connect(ctx, site, "")
 	var re *remote.Error
@@ -91,7 +92,7 @@ func TestTrustHoldsAfterFailedLogin(t *testing.T) {
 		t.Fatalf("wrong password after trusting: %v", err)
 	}
 	// A fresh session would ask again: nothing was saved.
-	if _, err := NewSession(dataDir).Connect(ctx, site, ""); !errors.As(err, &re) || re.Kind != remote.KindUnknownKey {
+	if _, err := NewSession(dataDir, integrations.Builtin()).Connect(ctx, site, ""); !errors.As(err, &re) || re.Kind != remote.KindUnknownKey {
 		t.Fatalf("the key was saved before a login worked: %v", err)
 	}
 	site.Password = ts.Password

@@ -29,8 +29,8 @@ type SetupFile struct {
 	// StoreURL is the storefront's address when config.php's is not the
 	// one to use (a store behind a proxy, say).
 	StoreURL string `yaml:"store_url,omitempty" json:"store_url,omitempty"`
-	// Integration is a profile id: amazon_ps, latitudepay, despatch_cloud,
-	// onebox or custom.
+	// Integration is the ID of a profile of the registry the file is
+	// loaded with (ocsetup's own: see 'ocsetup help apply').
 	Integration string `yaml:"integration" json:"integration"`
 	// Package is the extension to upload (.ocmod.zip, .zip or folder),
 	// relative to the setup file.
@@ -46,7 +46,14 @@ type SetupFile struct {
 	PaymentMethod string `yaml:"payment_method,omitempty" json:"payment_method,omitempty"`
 
 	dir string // folder of the file, for relative paths
+	// profile is the integration, found in the registry the file was
+	// checked with.
+	profile integrations.Profile
 }
+
+// Profile is the file's integration (zero until the file is checked
+// against a registry).
+func (f *SetupFile) Profile() integrations.Profile { return f.profile }
 
 // Access is the integration's access to the store.
 type Access struct {
@@ -71,8 +78,9 @@ func SecretVar(field string) string {
 // secretLooking are setting names that must not be in a setup file.
 var secretLooking = regexp.MustCompile(`(?i)(password|passwd|secret|phrase|token|api_?key|access_code|private)`)
 
-// LoadSetupFile reads and checks a setup file (.yaml, .yml or .json).
-func LoadSetupFile(path string) (*SetupFile, error) {
+// LoadSetupFile reads and checks a setup file (.yaml, .yml or .json); its
+// integration must be one of reg's.
+func LoadSetupFile(path string, reg *integrations.Registry) (*SetupFile, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -92,26 +100,24 @@ func LoadSetupFile(path string) (*SetupFile, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	f.dir = filepath.Dir(path)
-	if err := f.check(); err != nil {
+	if err := f.check(reg); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &f, nil
 }
 
-func (f *SetupFile) check() error {
+func (f *SetupFile) check(reg *integrations.Registry) error {
 	if f.Site == "" {
 		return fmt.Errorf("site is missing (for example site: sftp://user@host/public_html)")
 	}
 	if _, err := remote.ParseURL(f.Site); err != nil {
 		return fmt.Errorf("site: %w", err)
 	}
-	if _, ok := integrations.ByID(f.Integration); !ok {
-		ids := []string{}
-		for _, p := range integrations.All() {
-			ids = append(ids, p.ID)
-		}
-		return fmt.Errorf("integration %q is not one of %s", f.Integration, strings.Join(ids, ", "))
+	p, ok := reg.ByID(f.Integration)
+	if !ok {
+		return fmt.Errorf("integration %q is not one of %s", f.Integration, strings.Join(reg.IDs(), ", "))
 	}
+	f.profile = p
 	var leaked []string
 	for k, v := range f.Settings {
 		// A secret setting may be named with an empty value: its value

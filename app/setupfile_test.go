@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 func TestSetupFileExampleLoads(t *testing.T) {
@@ -12,7 +14,7 @@ func TestSetupFileExampleLoads(t *testing.T) {
 	if err := os.WriteFile(p, []byte(ExampleSetupFile), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f, err := LoadSetupFile(p)
+	f, err := LoadSetupFile(p, integrations.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func TestSetupFileRefusals(t *testing.T) {
 		if err := os.WriteFile(p, []byte(c.body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := LoadSetupFile(p); err == nil || !strings.Contains(err.Error(), c.want) {
+		if _, err := LoadSetupFile(p, integrations.Builtin()); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v (want %q)", name, err, c.want)
 		}
 	}

@@ -275,12 +275,13 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	s.steps.mu.Lock()
 	values := s.steps.values
 	s.steps.mu.Unlock()
-	if prof, ok := integrations.ByID(integrationID); ok && !prof.Needs().APIUser {
+	prof, known := s.reg.ByID(integrationID)
+	if known && !prof.Needs().APIUser {
 		// The API checks cannot apply to an integration that does not use
 		// the store's API: they are not run.
 		user, key, ips = "", "", nil
 	}
-	answers := &SetupFile{Integration: integrationID, Settings: map[string]string{}, Access: Access{Cron: "app", APIUser: user, IPs: ips}}
+	answers := &SetupFile{Integration: integrationID, Settings: map[string]string{}, Access: Access{Cron: "app", APIUser: user, IPs: ips}, profile: prof}
 	for k, v := range values {
 		answers.Settings[k] = v
 	}
@@ -294,8 +295,8 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		}
 		return ""
 	}
-	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: extensionOf(integrationID),
-		Profile: profileChecks(answers, getenv), RecordUpload: recordUpload(s.dataDir, pool.Site(), nil)}
+	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: prof.Extension(),
+		Profile: profileChecks(prof, answers, getenv), RecordUpload: recordUpload(s.dataDir, pool.Site(), nil)}
 	if creds != nil {
 		setup.StoreURL = preferredStoreURL(creds)
 	}
@@ -312,7 +313,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		return d, c, err
 	}
 	secret := []string{key}
-	if prof, ok := integrations.ByID(integrationID); ok {
+	if known {
 		for _, f := range prof.Fields(integrations.Target{Line: st.Line, Version: st.Version}) {
 			if f.IsSecret() {
 				secret = append(secret, values[f.Key])
@@ -326,7 +327,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	if err != nil {
 		return rep, err
 	}
-	if prof, ok := integrations.ByID(integrationID); ok {
+	if known {
 		rep.Integration = prof.Name
 	}
 	// The report is kept where the Finish step says; failing to keep it
@@ -383,7 +384,8 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 		return nil, errNoStore
 	}
 	s.steps.mu.Lock()
-	setup := &SetupFile{Site: pool.Site().String(), Store: st.Root, Integration: integrationID,
+	prof, _ := s.reg.ByID(integrationID)
+	setup := &SetupFile{Site: pool.Site().String(), Store: st.Root, Integration: integrationID, profile: prof,
 		Access: Access{APIUser: s.steps.apiUser, IPs: s.steps.ips}, Settings: map[string]string{}}
 	// The answers of the Settings step: the job intervals come from there.
 	for k, v := range s.steps.values {
@@ -424,7 +426,7 @@ func (s *Session) SettingsTarget(ctx context.Context) (integrations.Target, erro
 // and after a crash at the next start), or, when the admin cannot be used,
 // by writing what the extension's install and save would write.
 func (s *Session) ApplySettings(ctx context.Context, id string, values integrations.Values) (*settings.Result, error) {
-	prof, ok := integrations.ByID(id)
+	prof, ok := s.reg.ByID(id)
 	if !ok {
 		return nil, fmt.Errorf("unknown integration %q", id)
 	}

@@ -10,9 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path"
 	"path/filepath"
-	"strconv"
 	stdsync "sync"
 	"time"
 
@@ -89,7 +87,7 @@ func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) 
 	default:
 		return usageError{"--jobs takes auto, on or off"}
 	}
-	setup, err := LoadSetupFile(x.args[0])
+	setup, err := LoadSetupFile(x.args[0], x.reg)
 	if err != nil {
 		return err
 	}
@@ -269,7 +267,7 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 		HistoryPath: filepath.Join(dataDir, "sync", hex.EncodeToString(sum[:8])+".db"),
 		Identity:    identity,
 		APIUser:     setup.Access.APIUser,
-		NoAPIUser:   !usesStoreAPI(setup),
+		NoAPIUser:   !usesStoreAPI(setup.Profile(), setup),
 	}
 	storeURL := setup.StoreURL
 	if urls := creds.StoreURLs(); storeURL == "" && len(urls) > 0 {
@@ -279,35 +277,14 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 	if storeURL != "" {
 		cfg.Probe = ocsync.HTTPProbe(client, storeURL)
 	}
-	switch setup.Integration {
-	case "onebox":
-		cfg.Log, cfg.LogPath = ocsync.PoolLog{Pool: pool}, path.Join(st.Root, "catalog/onebox/log.txt")
-		if runJobs && storeURL != "" {
-			cfg.Jobs = append(cfg.Jobs, ocsync.OneBoxCron(client, storeURL))
-		}
-	case "amazon_ps":
-		if runJobs && storeURL != "" {
-			minutes, err := strconv.Atoi(setup.Settings["check_status_cron_duration"])
-			if err != nil || minutes <= 0 {
-				// The Settings form's default, so both say the same interval.
-				minutes, _ = strconv.Atoi(fieldDefault(setup.Integration, "check_status_cron_duration", st))
-			}
-			cfg.Jobs = append(cfg.Jobs, ocsync.APSStatusCheck(client, storeURL, time.Duration(minutes)*time.Minute))
-		}
+	spec := setup.Profile().Sync(integrations.SyncContext{Store: st, StoreURL: storeURL, Settings: setup.Settings, Files: pool, HTTP: client})
+	cfg.Log, cfg.LogPath = spec.Log, spec.LogPath
+	// The jobs call the store: without its address, or where the server's
+	// cron runs them, the app does not.
+	if runJobs && storeURL != "" {
+		cfg.Jobs = spec.Jobs
 	}
 	return cfg
-}
-
-// fieldDefault is the default of a profile's field for the store, the one
-// source of that value for the Settings form and the Sync step.
-func fieldDefault(id, key string, st store.Store) string {
-	p, _ := integrations.ByID(id)
-	for _, f := range p.Fields(integrations.Target{Line: st.Line, Version: st.Version}) {
-		if f.Key == key {
-			return f.Default
-		}
-	}
-	return ""
 }
 
 // syncPrinter prints polls and job runs, as text or JSON lines.

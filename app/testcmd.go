@@ -55,7 +55,7 @@ Exit status 0 when no check failed, 1 otherwise.`,
 			if len(x.args) != 1 {
 				return usageError{"test takes one setup file"}
 			}
-			f, err := LoadSetupFile(x.args[0])
+			f, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {
 				return err
 			}
@@ -169,7 +169,7 @@ func openSite(stdio IO, f *SetupFile, trustNew bool, conns int) func(context.Con
 // `ocsetup test`. open connects to the setup's site (with the connection
 // flags); a failure there is the first check's result, not an error.
 func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Context) (*remote.Pool, error), progress func(check.Result)) (check.Report, error) {
-	profile, _ := integrations.ByID(f.Integration)
+	profile := f.Profile()
 	rep := check.Report{Integration: profile.Name, Generated: time.Now()}
 	site, err := remote.ParseURL(f.Site)
 	if err != nil {
@@ -189,9 +189,9 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		}
 		return keyFromFile
 	}
-	p, _ := integrations.ByID(f.Integration)
-	s := &check.Setup{Extension: extensionOf(f.Integration), Profile: profileChecks(f, getenv), KeyOnlyLogin: p.Needs().KeyOnlyLogin}
-	if usesStoreAPI(f) {
+	p := profile
+	s := &check.Setup{Extension: p.Extension(), Profile: profileChecks(p, f, getenv), KeyOnlyLogin: p.Needs().KeyOnlyLogin}
+	if usesStoreAPI(p, f) {
 		s.APIUser, s.APIKey, s.ProviderIPs = f.Access.APIUser, stdio.Getenv(SecretVar(APIKeyField)), f.Access.IPs
 		if s.APIUser == "" && s.KeyOnlyLogin {
 			s.APIUser = KeyOnlyUser // as apply chose it
@@ -210,7 +210,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
 		s.RecordUpload = recordUpload(dir, pool.Site(), &inFlight)
-		if kf := p.Needs().KeyFile; kf != "" && s.APIKey == "" && s.StoreErr == nil && usesStoreAPI(f) {
+		if kf := p.Needs().KeyFile; kf != "" && s.APIKey == "" && s.StoreErr == nil && usesStoreAPI(p, f) {
 			if src, err := pool.ReadFile(ctx, path.Join(s.Store.Root, kf), 1<<20); err == nil {
 				if key, err := phpconf.OneBoxCronKey(src); err == nil {
 					keyFromFile, s.APIKey = key, key
@@ -347,9 +347,8 @@ func packageCreates(p string) pkg.Creates {
 // asks for an API user and the integration has no api_key of its own. An
 // integration's own API key (LatitudePay's, Despatch Cloud's) is not an
 // OpenCart API key, so it is never tried against the store's API login.
-func usesStoreAPI(f *SetupFile) bool {
-	p, ok := integrations.ByID(f.Integration)
-	if !ok {
+func usesStoreAPI(p integrations.Profile, f *SetupFile) bool {
+	if p.Impl == nil {
 		return false
 	}
 	if p.StoreAPI {
@@ -364,18 +363,4 @@ func usesStoreAPI(f *SetupFile) bool {
 		}
 	}
 	return true
-}
-
-// extensionOf is the module a profile installs, for the registration and
-// enabled checks; OneBox installs API files, not an extension.
-func extensionOf(id string) *check.Extension {
-	switch id {
-	case "amazon_ps":
-		return &check.Extension{Type: "payment", Code: "amazon_ps", Folder: "amazon_ps"}
-	case "latitudepay":
-		return &check.Extension{Type: "payment", Code: "latitudepay", Folder: "latitudepay"}
-	case "despatch_cloud":
-		return &check.Extension{Type: "module", Code: "despatch_cloud", Folder: "despatch_cloud"}
-	}
-	return nil
 }

@@ -43,7 +43,7 @@ Exit status 0 when everything was undone, 1 otherwise.`,
 			if len(x.args) != 1 {
 				return usageError{"uninstall takes one setup file"}
 			}
-			file, err := LoadSetupFile(x.args[0])
+			file, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {
 				return err
 			}

@@ -84,8 +84,13 @@ type Wizard struct {
 }
 
 // NewWizard starts at the Welcome step; dataDir holds trusted keys and
-// the other files the app keeps.
-func NewWizard(dataDir string) *Wizard { return &Wizard{Session: NewSession(dataDir)} }
+// the other files the app keeps; reg is the integrations it offers.
+func NewWizard(dataDir string, reg *integrations.Registry) *Wizard {
+	return &Wizard{Session: NewSession(dataDir, reg)}
+}
+
+// Integrations are the integrations the wizard offers.
+func (w *Wizard) Integrations() *integrations.Registry { return w.Session.reg }
 
 // OnChange registers a function called after every state change.
 func (w *Wizard) OnChange(f func()) { w.onChange = append(w.onChange, f) }
@@ -107,7 +112,7 @@ func (w *Wizard) Integration() integrations.Profile { return w.integration }
 
 // ChooseIntegration records the choice on the Welcome step.
 func (w *Wizard) ChooseIntegration(id string) bool {
-	p, ok := integrations.ByID(id)
+	p, ok := w.Session.reg.ByID(id)
 	if !ok {
 		return false
 	}

@@ -3,10 +3,12 @@ package app
 import (
 	"slices"
 	"testing"
+
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 func TestWizardNextOnlyWhenStepDone(t *testing.T) {
-	w := NewWizard(t.TempDir())
+	w := NewWizard(t.TempDir(), integrations.Builtin())
 	changes := 0
 	w.OnChange(func() { changes++ })
 	if w.CanNext() || w.Next() {
@@ -47,7 +49,7 @@ func TestPathFollowsTheIntegration(t *testing.T) {
 		"despatch_cloud": {StepWelcome, StepConnect, StepPackage, StepCredentials, StepSettings, StepTest, StepFinish},
 	}
 	for id, path := range want {
-		w := NewWizard(t.TempDir())
+		w := NewWizard(t.TempDir(), integrations.Builtin())
 		w.ChooseIntegration(id)
 		if got := w.Path(); !slices.Equal(got, path) {
 			t.Errorf("%s: path %v, want %v", id, got, path)
@@ -74,7 +76,7 @@ func TestPathFollowsTheIntegration(t *testing.T) {
 // TestSideBarRevisitsDoneSteps: done steps open from the side bar; a step
 // after one that is not done does not.
 func TestSideBarRevisitsDoneSteps(t *testing.T) {
-	w := NewWizard(t.TempDir())
+	w := NewWizard(t.TempDir(), integrations.Builtin())
 	if w.GoTo(StepConnect) {
 		t.Fatal("Connect opened before an integration was chosen")
 	}

@@ -33,7 +33,7 @@ func TestWizardSetupUninstalls(t *testing.T) {
 	must(t, err)
 	pool.Close()
 
-	w := NewWizard(dir)
+	w := NewWizard(dir, integrations.Builtin())
 	defer w.Session.Close()
 	if _, err := w.Session.Connect(ctx, site, ""); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
@@ -83,7 +84,7 @@ func TestConnectScreenFindsStore(t *testing.T) {
 	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
 
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	ui := &serial{}
@@ -129,7 +130,7 @@ func TestConnectScreenWrongPassword(t *testing.T) {
 	env := testenv.Get(t)
 	ts := env.Site(t, testenv.SFTP)
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	m := NewMain(a, wiz)
 	ui := &serial{}
 	c := newConnectScreen(wiz, m.Window)

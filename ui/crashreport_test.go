@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // TestCrashLogOfferedOnce: a crash log the last run left in the data
@@ -28,7 +29,7 @@ func TestCrashLogOfferedOnce(t *testing.T) {
 	defer rec.Close()
 
 	a := test.NewTempApp(t)
-	m := NewMain(a, app.NewWizard(dir))
+	m := NewMain(a, app.NewWizard(dir, integrations.Builtin()))
 	m.OfferCrashReports(dir)
 	if m.crash == nil || len(m.crash.paths) != 1 {
 		t.Fatal("the crash was not offered")
@@ -54,7 +55,7 @@ func TestCrashLogOfferedOnce(t *testing.T) {
 	}
 
 	// The next start: nothing to offer.
-	m2 := NewMain(test.NewTempApp(t), app.NewWizard(dir))
+	m2 := NewMain(test.NewTempApp(t), app.NewWizard(dir, integrations.Builtin()))
 	m2.OfferCrashReports(dir)
 	if m2.crash != nil {
 		t.Fatalf("offered again: %v", m2.crash.paths)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/demoprog"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
 
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 func TestTryDemoStore(t *testing.T) {
 	useDemoProgram(t)
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	defer m.close()

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // TestDropPackageOnWindow: a package dropped on the window fills the
@@ -17,7 +18,7 @@ import (
 // files are ignored.
 func TestDropPackageOnWindow(t *testing.T) {
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	m := NewMain(a, wiz)
 	dir := t.TempDir()
 	zip, txt := filepath.Join(dir, "amazon_ps.ocmod.zip"), filepath.Join(dir, "notes.txt")

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -18,7 +19,7 @@ import (
 // still change what it filled; "Other" fills nothing.
 func TestHostingPresetFillsConnectForm(t *testing.T) {
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	m.Window.Resize(fyne.NewSize(1024, 700))

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // keys types on a window the way Fyne's desktop driver hands keys out
@@ -110,7 +111,7 @@ func within(parent, obj fyne.CanvasObject) bool {
 // back the same way (Fyne walks the same tree backwards).
 func TestConnectTabOrder(t *testing.T) {
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	m.Window.Resize(fyne.NewSize(1024, 700))
@@ -171,7 +172,7 @@ func TestKeyboardOnlyWelcomeToConnect(t *testing.T) {
 	site := demo.Site.Remote()
 
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	ui := &serial{}
@@ -238,7 +239,7 @@ func TestKeyboardOnlyWelcomeToConnect(t *testing.T) {
 // chosen yet it does nothing.
 func TestEnterWithNothingFocused(t *testing.T) {
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	kb := keyboardOf(t, m.Window)

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // firstOf finds the first object of type T drawn in o.
@@ -107,7 +108,7 @@ func TestPrivateKeyFieldOpensFilePicker(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(home, "notes.txt"), nil, 0o600))
 
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	m.Window.Resize(fyne.NewSize(1024, 700))

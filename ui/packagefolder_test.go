@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // TestPackageChooserRemembersFolder: the package chooser opens in
@@ -27,7 +28,7 @@ func TestPackageChooserRemembersFolder(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(elsewhere, "amazon_ps.ocmod.zip"), []byte("PK"), 0o644))
 
 	a := test.NewTempApp(t)
-	first := NewMain(a, app.NewWizard(t.TempDir()))
+	first := NewMain(a, app.NewWizard(t.TempDir(), integrations.Builtin()))
 	first.Window.Resize(fyne.NewSize(1024, 700))
 	first.pkg.choose()
 	if _, names := fileDialogNames(t, first.Window); !slices.Contains(names, "onebox.ocmod") {
@@ -39,7 +40,7 @@ func TestPackageChooserRemembersFolder(t *testing.T) {
 	first.pkg.setPath(filepath.Join(elsewhere, "amazon_ps.ocmod.zip"))
 	first.Window.Close()
 
-	again := NewMain(a, app.NewWizard(t.TempDir()))
+	again := NewMain(a, app.NewWizard(t.TempDir(), integrations.Builtin()))
 	again.Window.Resize(fyne.NewSize(1024, 700))
 	if again.pkg.path.Text != "" {
 		t.Fatalf("the new window starts with path %q", again.pkg.path.Text)

@@ -24,6 +24,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
@@ -247,7 +248,7 @@ func TestStartAfterCrashBothFaces(t *testing.T) {
 func (c *crashStore) connectWizard(t *testing.T, dataDir string) (*Main, *serial) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(dataDir)
+	wiz := app.NewWizard(dataDir, integrations.Builtin())
 	t.Cleanup(wiz.Session.Close)
 	m := NewMain(a, wiz)
 	ui := &serial{}

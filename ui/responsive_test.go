@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -225,7 +226,7 @@ func TestConnectStaysResponsiveOnSlowServer(t *testing.T) {
 	proxy := testenv.StartProxy(t, ts.Addr())
 
 	test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	win := test.NewTempWindow(t, widget.NewLabel(""))
 	ui := newUILoop(t)

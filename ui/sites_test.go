@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // TestSaveAndReopenSite: after connecting to the demo store the site can
@@ -18,7 +19,7 @@ func TestSaveAndReopenSite(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus") // no keychain
 	useDemoProgram(t)
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	defer wiz.Session.Close()
 	m := NewMain(a, wiz)
 	defer m.close()

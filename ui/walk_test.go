@@ -42,7 +42,7 @@ var walkSize = fyne.NewSize(1366, 768)
 
 func newWalker(t *testing.T) *walker {
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	t.Cleanup(func() { wiz.Session.Close() })
 	m := NewMain(a, wiz)
 	w := &walker{t: t, ui: &serial{}, m: m, wiz: wiz}

@@ -19,11 +19,12 @@ type welcomeScreen struct {
 	job     *job
 	saved   *widget.Select
 	savedBx *fyne.Container
+	reg     *integrations.Registry
 }
 
 func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
-	s := &welcomeScreen{}
-	profiles := integrations.All()
+	s := &welcomeScreen{reg: wiz.Integrations()}
+	profiles := s.reg.All()
 	names := make([]string, len(profiles))
 	for i, p := range profiles {
 		names[i] = IntegrationName(p)
@@ -71,7 +72,7 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 
 // selectID chooses an integration by its id, whatever the language.
 func (s *welcomeScreen) selectID(id string) {
-	if p, ok := integrations.ByID(id); ok {
+	if p, ok := s.reg.ByID(id); ok {
 		s.choices.SetSelected(IntegrationName(p))
 	}
 }

@@ -209,7 +209,7 @@ func (m *Main) startDemo() {
 		}
 		m.stopDemo = stop
 		m.welcome.job.ok(TF("welcome.demo.running", Args{"Version": info.Version, "URL": info.StoreURL}))
-		m.welcome.selectID("onebox")
+		m.welcome.selectID(app.DemoIntegration)
 		m.connect.prefill(info.Site.Remote(), info.StoreRoot)
 		m.pkg.path.SetText(info.Package)
 		m.wiz.Next()

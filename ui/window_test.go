@@ -6,11 +6,12 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 func TestWelcomeChoiceEnablesNext(t *testing.T) {
 	a := test.NewTempApp(t)
-	wiz := app.NewWizard(t.TempDir())
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	m := NewMain(a, wiz)
 	defer m.Window.Close()
 

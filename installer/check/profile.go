@@ -2,6 +2,7 @@ package check
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 
 	"github.com/ocsetup/ocsetup/installer/db"
@@ -45,4 +46,25 @@ func (st *state) profileChecks() []Check {
 		}})
 	}
 	return out
+}
+
+// URLAnswers is a check that a URL the provider calls is not a 404 (the
+// module's files missing, or a wrong store address). Any other answer
+// passes: the URL exists, whatever it says to a call without the
+// provider's data.
+func URLAnswers(ctx context.Context, env *Env, u string) Result {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return Failed("The URL is not valid.", "Check the store address.", err.Error())
+	}
+	resp, err := env.HTTP.Do(req)
+	if err != nil {
+		return Failed("The URL does not answer.", "Check that the store is online.", err.Error())
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusNotFound {
+		return Failed(fmt.Sprintf("%s answers 404: the provider's calls would get \"not found\".", u),
+			"Upload the module's files (Package step) and check the store address.", "HTTP 404")
+	}
+	return Passed(fmt.Sprintf("HTTP %d from %s.", resp.StatusCode, u))
 }

@@ -1,12 +1,23 @@
 package integrations
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/store"
+	ocsync "github.com/ocsetup/ocsetup/installer/sync"
 )
+
+// AmazonPS is the Amazon Payment Services profile.
+func AmazonPS() Profile {
+	return Profile{ID: "amazon_ps", Name: "Amazon Payment Services",
+		Summary: "Card, installments, Apple Pay, KNET, NAPS and valU payments (formerly PayFort).", Impl: apsProfile{}}
+}
 
 // Amazon Payment Services has two plugin generations
 // (docs/integrations.md §1):
@@ -380,4 +391,56 @@ func apsNotices(v Values) []string {
 		out = append(out, "The plugin's form posts the SAR minimum for installments under a key its controller does not read (…_installments_order_sar_min_value); the plugin itself then uses its default of 1000.")
 	}
 	return out
+}
+
+// Extension: the registration and enabled checks look for amazon_ps.
+func (apsProfile) Extension() *check.Extension {
+	return &check.Extension{Type: "payment", Code: "amazon_ps", Folder: "amazon_ps"}
+}
+
+// Needs: Amazon Payment Services talks to the store through its own
+// callback URLs signed with the SHA phrases, never the store's API; its
+// status check is a job the Sync step can run.
+func (apsProfile) Needs() Needs { return Needs{Sync: true} }
+
+// Checks: the request signature against the official test vector, and the
+// host-to-host URL the gateway calls.
+func (apsProfile) Checks(c CheckContext) []check.ProfileCheck {
+	return []check.ProfileCheck{
+		{ID: "aps-signature", Title: "Request signature self-test", Run: func(context.Context, *check.Env) check.Result {
+			if err := APSSelfTest(); err != nil {
+				return check.Failed("The request signature does not match the official test vector.", "Report this to the ocsetup developers.", err.Error())
+			}
+			return check.Passed("The official test vector signs to its published SHA-256.")
+		}},
+		{ID: "aps-endpoint", Title: "Host-to-host URL answers", NeedsDB: true, Run: func(ctx context.Context, env *check.Env) check.Result {
+			pl, err := c.Plan(ctx, env)
+			if err != nil {
+				return check.Failed("The host-to-host URL cannot be worked out.", "Fix the settings first.", err.Error())
+			}
+			for _, info := range pl.Show {
+				if strings.HasPrefix(info.Label, "Host-to-host") {
+					return check.URLAnswers(ctx, env, info.Value)
+				}
+			}
+			return check.Failed("The profile gives no host-to-host URL.", "Report this to the ocsetup developers.", "")
+		}},
+	}
+}
+
+// Sync: the status check of pending payments, every
+// check_status_cron_duration minutes (the Settings form's default when the
+// setup names none, so both say the same interval).
+func (p apsProfile) Sync(c SyncContext) SyncSpec {
+	minutes, err := strconv.Atoi(c.Settings["check_status_cron_duration"])
+	if err != nil || minutes <= 0 {
+		for _, f := range p.Fields(Target{Line: c.Store.Line, Version: c.Store.Version}) {
+			if f.Key == "check_status_cron_duration" {
+				minutes, _ = strconv.Atoi(f.Default)
+			}
+		}
+	}
+	// The route its cron setting names (OpenCart 2.3 and 3.0).
+	return SyncSpec{Jobs: []ocsync.Job{{Name: "aps-status-check", Title: "Amazon Payment Services status check", Period: time.Duration(minutes) * time.Minute,
+		Run: ocsync.HTTPJob(c.HTTP, strings.TrimRight(c.StoreURL, "/")+"/index.php?route=extension/payment/amazon_ps/checkPaymentStatus")}}}
 }

@@ -13,6 +13,16 @@ import (
 // what an unknown extension's install() and save do.
 type customProfile struct{}
 
+// Custom is the profile for any extension package.
+func Custom() Profile {
+	return Profile{ID: "custom", Name: "Custom extension",
+		Summary: "Any OpenCart extension package: upload, install and fill its own settings form.", Impl: customProfile{}}
+}
+
+// Needs: the settings go through the extension's own form only, so the
+// test has no rows to compare them with.
+func (customProfile) Needs() Needs { return Needs{FormOnly: true} }
+
 func (customProfile) Fields(Target) []Field {
 	return []Field{
 		{Key: "type", Label: "Extension type", Kind: OneOf, Default: "payment",

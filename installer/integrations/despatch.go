@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -15,6 +16,12 @@ import (
 // names are ocsetup's assumption — the "code" setting changes the code,
 // and the admin form, when reachable, is what counts.
 type despatchProfile struct{}
+
+// DespatchCloud is the Despatch Cloud profile.
+func DespatchCloud() Profile {
+	return Profile{ID: "despatch_cloud", Name: "Despatch Cloud",
+		Summary: "Order fulfilment: the module, an API key and the URL to paste into Despatch Cloud.", Impl: despatchProfile{}}
+}
 
 // DespatchDefaultCode is the module code assumed for Despatch Cloud.
 const DespatchDefaultCode = "despatch_cloud"
@@ -82,4 +89,11 @@ func (p despatchProfile) Plan(t Target, in Values) (*Plan, error) {
 		plan.Notices = append(plan.Notices, "On OpenCart 4 the module is assumed in the extension folder "+ext.Folder+"/.")
 	}
 	return plan, nil
+}
+
+// Extension: the registration and enabled checks look for the module's
+// assumed code. Despatch Cloud's key is a setting of its module (the
+// Settings step), not an API user, so it declares no Needs.
+func (despatchProfile) Extension() *check.Extension {
+	return &check.Extension{Type: "module", Code: DespatchDefaultCode, Folder: DespatchDefaultCode}
 }

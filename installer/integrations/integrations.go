@@ -1,15 +1,20 @@
 // Package integrations describes the integrations ocsetup can set up. Each
-// profile has its own file with its fields, validation, defaults and
-// per-line setting keys, and turns the user's answers into a Plan: what
-// the extension's form gets, and the rows that reproduce the extension's
-// install() and save when no admin session is possible. This file is the
-// list the wizard and the CLI start from.
+// profile has its own file that declares everything about it: its fields,
+// validation, defaults and per-line setting keys, the Plan it turns the
+// user's answers into (what the extension's form gets, and the rows that
+// reproduce the extension's install() and save when no admin session is
+// possible), the extension it installs, its own checks for the test, its
+// sync jobs and log, and which steps of the setup it needs. Nothing outside
+// a profile's file switches on its ID: the wizard and the CLI take a
+// Registry and ask the profiles.
 package integrations
 
 import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/check"
 )
 
 // Profile is one integration the wizard offers.
@@ -26,11 +31,13 @@ type Profile struct {
 	// nothing for them.
 	StoreAPI bool
 
-	impl profile
+	// Impl is the integration's behaviour. It may also implement the
+	// optional interfaces ExtensionDecl, NeedsDecl, Checker and Syncer.
+	Impl Impl
 }
 
-// profile is what each integration's file provides.
-type profile interface {
+// Impl is what each integration's file provides.
+type Impl interface {
 	// Fields are what the wizard asks for a store.
 	Fields(t Target) []Field
 	// Plan checks the answers and works out the changes. An *InputError
@@ -38,49 +45,46 @@ type profile interface {
 	Plan(t Target, v Values) (*Plan, error)
 }
 
-// All returns the built-in profiles in the order the wizard shows them.
-func All() []Profile {
-	return []Profile{
-		{ID: "amazon_ps", Name: "Amazon Payment Services",
-			Summary: "Card, installments, Apple Pay, KNET, NAPS and valU payments (formerly PayFort).", impl: apsProfile{}},
-		{ID: "latitudepay", Name: "LatitudePay / Genoapay",
-			Summary: "Buy now, pay later for AUD (LatitudePay) and NZD (Genoapay) stores.",
-			Closed:  "LatitudePay and Genoapay closed on 11 April 2023; the module can be configured or removed, but it can no longer take payments.",
-			impl:    latitudeProfile{}},
-		{ID: "despatch_cloud", Name: "Despatch Cloud",
-			Summary: "Order fulfilment: the module, an API key and the URL to paste into Despatch Cloud.", impl: despatchProfile{}},
-		{ID: "onebox", Name: "OneBox CRM",
-			Summary: "CRM connector: API files, the store's API user, cron.php and an hourly job.", StoreAPI: true, impl: oneboxProfile{}},
-		{ID: "custom", Name: "Custom extension",
-			Summary: "Any OpenCart extension package: upload, install and fill its own settings form.", impl: customProfile{}},
-	}
+// ExtensionDecl is implemented by integrations that install an OpenCart
+// extension the test can find registered and enabled.
+type ExtensionDecl interface {
+	Extension() *check.Extension
 }
 
-// ByID finds a profile.
-func ByID(id string) (Profile, bool) {
-	for _, p := range All() {
-		if p.ID == id {
-			return p, true
-		}
-	}
-	return Profile{}, false
+// NeedsDecl is implemented by integrations that use parts of the setup
+// beyond the package and the settings (see Needs).
+type NeedsDecl interface {
+	Needs() Needs
+}
+
+// Checker is implemented by integrations with checks of their own for the
+// test (their URLs, their connector file, their schedule).
+type Checker interface {
+	Checks(c CheckContext) []check.ProfileCheck
+}
+
+// Syncer is implemented by integrations whose connector writes a log the
+// Sync step follows, or that have jobs the app runs where the server has
+// no cron.
+type Syncer interface {
+	Sync(c SyncContext) SyncSpec
 }
 
 // Fields are what the profile asks for the store t.
 func (p Profile) Fields(t Target) []Field {
-	if p.impl == nil {
+	if p.Impl == nil {
 		return nil
 	}
-	return p.impl.Fields(t)
+	return p.Impl.Fields(t)
 }
 
 // Plan checks the answers for the store t and works out every change,
 // before anything is changed.
 func (p Profile) Plan(t Target, v Values) (*Plan, error) {
-	if p.impl == nil {
+	if p.Impl == nil {
 		return nil, fmt.Errorf("integration %q has no settings", p.ID)
 	}
-	plan, err := p.impl.Plan(t, v)
+	plan, err := p.Impl.Plan(t, v)
 	if err != nil {
 		return nil, err
 	}
@@ -89,3 +93,104 @@ func (p Profile) Plan(t Target, v Values) (*Plan, error) {
 	}
 	return plan, nil
 }
+
+// Extension is the module the profile installs, for the registration and
+// enabled checks; nil when it installs none (OneBox's API files, or a
+// custom extension the profile cannot name in advance).
+func (p Profile) Extension() *check.Extension {
+	if d, ok := p.Impl.(ExtensionDecl); ok {
+		return d.Extension()
+	}
+	return nil
+}
+
+// Needs are the profile's parts of the setup; none beyond the package and
+// the settings unless the profile declares them.
+func (p Profile) Needs() Needs {
+	if d, ok := p.Impl.(NeedsDecl); ok {
+		return d.Needs()
+	}
+	return Needs{}
+}
+
+// Checks are the profile's own checks for the test (besides the settings
+// check every profile with stored settings gets).
+func (p Profile) Checks(c CheckContext) []check.ProfileCheck {
+	if d, ok := p.Impl.(Checker); ok {
+		c.ID = p.ID
+		return d.Checks(c)
+	}
+	return nil
+}
+
+// Sync is the log and jobs of the profile's connector.
+func (p Profile) Sync(c SyncContext) SyncSpec {
+	if d, ok := p.Impl.(Syncer); ok {
+		return d.Sync(c)
+	}
+	return SyncSpec{}
+}
+
+// Registry is the set of profiles the wizard offers and setup files may
+// name. The app uses Builtin(); a test can make its own with one more.
+type Registry struct {
+	profiles []Profile
+}
+
+// NewRegistry lists profiles in the order the wizard shows them. IDs must
+// be unique and non-empty, and every profile needs its Impl.
+func NewRegistry(profiles ...Profile) (*Registry, error) {
+	seen := map[string]bool{}
+	for _, p := range profiles {
+		switch {
+		case p.ID == "":
+			return nil, fmt.Errorf("integration %q has no ID", p.Name)
+		case seen[p.ID]:
+			return nil, fmt.Errorf("integration %q is listed twice", p.ID)
+		case p.Impl == nil:
+			return nil, fmt.Errorf("integration %q has no Impl", p.ID)
+		}
+		seen[p.ID] = true
+	}
+	return &Registry{profiles: slices.Clone(profiles)}, nil
+}
+
+// Builtin is the registry of the integrations ocsetup ships.
+func Builtin() *Registry {
+	return &Registry{profiles: []Profile{AmazonPS(), LatitudePay(), DespatchCloud(), OneBox(), Custom()}}
+}
+
+// With is a copy of the registry with more profiles after its own.
+func (r *Registry) With(profiles ...Profile) (*Registry, error) {
+	return NewRegistry(append(r.All(), profiles...)...)
+}
+
+// All lists the profiles in the order the wizard shows them.
+func (r *Registry) All() []Profile { return slices.Clone(r.profiles) }
+
+// ByID finds a profile.
+func (r *Registry) ByID(id string) (Profile, bool) {
+	for _, p := range r.profiles {
+		if p.ID == id {
+			return p, true
+		}
+	}
+	return Profile{}, false
+}
+
+// IDs are the profiles' IDs, in order.
+func (r *Registry) IDs() []string {
+	out := make([]string, 0, len(r.profiles))
+	for _, p := range r.profiles {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+// All returns the built-in profiles: a shortcut for tests and tools that
+// need only those; the app takes a Registry instead.
+func All() []Profile { return Builtin().All() }
+
+// ByID finds a built-in profile: a shortcut for tests and tools that need
+// only the built-ins; the app takes a Registry instead.
+func ByID(id string) (Profile, bool) { return Builtin().ByID(id) }

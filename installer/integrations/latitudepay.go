@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -17,6 +18,14 @@ const LatitudeClosed = "LatitudePay and Genoapay closed on 11 April 2023: they t
 // and the 2.3 variant (IP-CAM/Latitudepay-Genoapay-Extension-for-Opencart-v.2.3.x)
 // whose keys have no payment_ prefix and whose environment is 1/0.
 type latitudeProfile struct{}
+
+// LatitudePay is the LatitudePay / Genoapay profile.
+func LatitudePay() Profile {
+	return Profile{ID: "latitudepay", Name: "LatitudePay / Genoapay",
+		Summary: "Buy now, pay later for AUD (LatitudePay) and NZD (Genoapay) stores.",
+		Closed:  "LatitudePay and Genoapay closed on 11 April 2023; the module can be configured or removed, but it can no longer take payments.",
+		Impl:    latitudeProfile{}}
+}
 
 // latitudeCode picks the extension from the store's currency: the
 // extension's own admin page refuses any other currency
@@ -177,4 +186,9 @@ func (p latitudeProfile) Plan(t Target, in Values) (*Plan, error) {
 	plan.Notices = append(plan.Notices, LatitudeClosed)
 	plan.Show = append(plan.Show, Info{Label: name + " callback URL", Value: t.StoreURL + "index.php?route=extension/payment/" + code + "/callback"})
 	return plan, nil
+}
+
+// Extension: the registration and enabled checks look for latitudepay.
+func (latitudeProfile) Extension() *check.Extension {
+	return &check.Extension{Type: "payment", Code: "latitudepay", Folder: "latitudepay"}
 }

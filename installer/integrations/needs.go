@@ -1,7 +1,5 @@
 package integrations
 
-import "github.com/ocsetup/ocsetup/installer/phpconf"
-
 // Needs says which parts of the setup an integration uses, so the wizard
 // shows only those steps and the test runs only those checks.
 type Needs struct {
@@ -25,22 +23,8 @@ type Needs struct {
 	// Sync: the integration exchanges data with the store that the Sync
 	// step watches, or has a job to run where the server has no cron.
 	Sync bool
-}
-
-// Needs are the profile's parts of the setup.
-func (p Profile) Needs() Needs {
-	switch p.ID {
-	case "onebox":
-		return Needs{APIUser: true, ProviderIPs: true, APIUserName: "ocsetup OneBox", KeyOnlyLogin: true, KeyFile: phpconf.OneBoxCronPath, Sync: true}
-	case "amazon_ps":
-		// Amazon Payment Services talks to the store through its own
-		// callback URLs signed with the SHA phrases, never the store's API;
-		// its status check is a job the Sync step can run.
-		return Needs{Sync: true}
-	default:
-		// Despatch Cloud's key is a setting of its module (the Settings
-		// step), not an API user; LatitudePay and custom extensions need
-		// no API access either.
-		return Needs{}
-	}
+	// FormOnly: the settings go through the extension's own form only;
+	// ocsetup does not know the rows its save writes, so the test cannot
+	// compare them (a custom extension).
+	FormOnly bool
 }

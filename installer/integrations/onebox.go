@@ -1,13 +1,22 @@
 package integrations
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
+	"path"
 	"strconv"
+	"strings"
+	"time"
 
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
+	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
+	ocsync "github.com/ocsetup/ocsetup/installer/sync"
 )
 
 // oneboxProfile sets up OneBox CRM's "API files" (docs/integrations.md §4): they
@@ -16,6 +25,18 @@ import (
 // $apiKey, an hourly job, and the store's database login handed over to
 // OneBox with a grant for its address.
 type oneboxProfile struct{}
+
+// OneBox is the OneBox CRM profile.
+func OneBox() Profile {
+	return Profile{ID: "onebox", Name: "OneBox CRM",
+		Summary: "CRM connector: API files, the store's API user, cron.php and an hourly job.", StoreAPI: true, Impl: oneboxProfile{}}
+}
+
+// Needs: OneBox logs in to the store's API with the key alone, from its
+// own address, and cron.php is a job the Sync step can run.
+func (oneboxProfile) Needs() Needs {
+	return Needs{APIUser: true, ProviderIPs: true, APIUserName: "ocsetup OneBox", KeyOnlyLogin: true, KeyFile: phpconf.OneBoxCronPath, Sync: true}
+}
 
 func (oneboxProfile) Fields(t Target) []Field {
 	min := keygen.MinStoreAPI
@@ -81,4 +102,86 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 		plan.Notices = append(plan.Notices, "OpenCart 1.5 has no API users: OneBox's files for 1.5 use the REST API module's key instead.")
 	}
 	return plan, nil
+}
+
+// Checks: cron.php on the store with the setup's host and key, and its
+// hourly job.
+func (oneboxProfile) Checks(c CheckContext) []check.ProfileCheck {
+	return []check.ProfileCheck{
+		{ID: "onebox-cron", Title: "OneBox cron.php reachable, host and key match", NeedsDB: true, Run: func(ctx context.Context, env *check.Env) check.Result {
+			pl, err := c.Plan(ctx, env)
+			if err != nil {
+				return check.Failed("The OneBox settings cannot be worked out.", "Fix the settings first.", err.Error())
+			}
+			if pl.Access == nil {
+				return check.Failed("The OneBox profile names no connector file.", "Report this to the ocsetup developers.", "")
+			}
+			return oneboxCron(ctx, env, pl.Access.CronHost, pl.Access.APIKey)
+		}},
+		{ID: "onebox-schedule", Title: "The hourly job is scheduled", Run: func(ctx context.Context, env *check.Env) check.Result {
+			return oneboxSchedule(ctx, env, c.Cron, c.ID)
+		}},
+	}
+}
+
+// Sync: the connector's catalog/onebox/log.txt, and cron.php over HTTP
+// every hour, as the crontab line the connector's guide asks for would.
+func (oneboxProfile) Sync(c SyncContext) SyncSpec {
+	return SyncSpec{Log: ocsync.PoolLog{Pool: c.Files}, LogPath: path.Join(c.Store.Root, "catalog/onebox/log.txt"),
+		Jobs: []ocsync.Job{{Name: "onebox-cron", Title: "OneBox cron.php", Period: time.Hour,
+			Run: ocsync.HTTPJob(c.HTTP, strings.TrimRight(c.StoreURL, "/")+"/"+phpconf.OneBoxCronPath)}}}
+}
+
+func oneboxCron(ctx context.Context, env *check.Env, host, key string) check.Result {
+	name := path.Join(env.Store.Root, phpconf.OneBoxCronPath)
+	src, err := env.Files.ReadFile(ctx, name, 1<<20)
+	if err != nil {
+		return check.Failed("catalog/onebox/cron.php is not on the store.", "Upload OneBox's API files (Package step).", err.Error())
+	}
+	// Setting the same values again changes nothing exactly when they are
+	// already there: a token-aware comparison, quotes and spacing aside.
+	same, err := phpconf.SetOneBoxCron(src, host, key)
+	if err != nil {
+		return check.Failed("cron.php's $host and $apiKey cannot be read.", "Upload OneBox's original cron.php again and rerun the Access step.", err.Error())
+	}
+	if string(same) != string(src) {
+		return check.Failed("cron.php's host or key differ from the setup.", "Run the Access step again: it writes both into cron.php.", "")
+	}
+	u := strings.TrimRight(env.StoreURL, "/") + "/" + phpconf.OneBoxCronPath
+	if r := check.URLAnswers(ctx, env, u); r.Status == check.Fail {
+		return r
+	}
+	return check.Passed("cron.php answers and holds the store's address and the API key.")
+}
+
+// oneboxSchedule finds the hourly job: the app's, none, or the crontab
+// line the Access step added (marked with the profile's ID).
+func oneboxSchedule(ctx context.Context, env *check.Env, cron, id string) check.Result {
+	switch cron {
+	case "app":
+		return check.Passed("ocsetup runs cron.php every hour while its sync view is open.")
+	case "none":
+		return check.Warned("No hourly job is set up for cron.php.", "Add an hourly cron job on the server, or let ocsetup run it (cron: app).", "")
+	}
+	pool, ok := env.Files.(*remote.Pool)
+	if !ok || pool.Site().Protocol != remote.SFTP {
+		return check.Failed("The crontab cannot be read over FTP.", "Use cron: app, or check the hosting panel's cron jobs.", "")
+	}
+	var tab string
+	err := pool.Do(ctx, func(c remote.Conn) error {
+		client, ok := remote.SSHClient(c)
+		if !ok {
+			return errors.New("no SSH connection")
+		}
+		out, _, _, err := access.SSHRunner{Client: client}.Run(ctx, "crontab -l", nil)
+		tab = string(out)
+		return err
+	})
+	if err != nil {
+		return check.Failed("The crontab cannot be read.", "Check that the account has a shell, or use cron: app.", err.Error())
+	}
+	if !strings.Contains(tab, "# ocsetup:"+id+":") {
+		return check.Failed("The crontab has no ocsetup job for cron.php.", "Run the Access step again (it adds the hourly line once).", "")
+	}
+	return check.Passed("The hourly crontab line is in place.")
 }

@@ -189,6 +189,17 @@ func (p *Plan) SaveGroups(post Post) []SettingGroup {
 	return p.save(post)
 }
 
+// SaveWith sets the extension's save handler: the editSetting() calls it
+// makes for a post (see EditSetting). Without one, the settings go in only
+// through the extension's own form in the admin.
+func (p *Plan) SaveWith(save func(Post) []SettingGroup) { p.save = save }
+
+// EditSetting is OpenCart's editSetting($code, $post) on the line, for a
+// save handler (SaveWith).
+func EditSetting(line store.Line, code string, post Post) SettingGroup {
+	return editSetting(line, code, post)
+}
+
 // Merge returns p's entries over the entries of prev that p lacks (a form
 // posts every field it shows, also those the user did not touch).
 func (p Post) Merge(prev Post) Post {

@@ -12,9 +12,9 @@ import (
 	"unicode/utf8"
 )
 
-// Job is a task the app runs itself because the server has no cron: the
-// OneBox connector's cron.php every hour, the Amazon Payment Services
-// status check at its configured period.
+// Job is a task the app runs itself because the server has no cron (an
+// integration's profile declares its jobs: OneBox's cron.php every hour,
+// the Amazon Payment Services status check at its configured period).
 type Job struct {
 	Name   string // unique: "onebox-cron"
 	Title  string // as the user reads it
@@ -59,21 +59,6 @@ type jobRecord struct {
 	Last     *JobRun `json:"last,omitempty"`
 	Runs     int64   `json:"runs"`
 	Failures int64   `json:"failures"`
-}
-
-// OneBoxCron runs the OneBox connector's cron.php over HTTP every hour, as
-// the crontab line the connector's guide asks for would.
-func OneBoxCron(client *http.Client, storeURL string) Job {
-	return Job{Name: "onebox-cron", Title: "OneBox cron.php", Period: time.Hour,
-		Run: HTTPJob(client, strings.TrimRight(storeURL, "/")+"/catalog/onebox/cron.php")}
-}
-
-// APSStatusCheck runs Amazon Payment Services' check of pending payments
-// (the route its cron setting names, OpenCart 2.3 and 3.0) every period
-// (check_status_cron_duration: 15 to 120 minutes).
-func APSStatusCheck(client *http.Client, storeURL string, period time.Duration) Job {
-	return Job{Name: "aps-status-check", Title: "Amazon Payment Services status check", Period: period,
-		Run: HTTPJob(client, strings.TrimRight(storeURL, "/")+"/index.php?route=extension/payment/amazon_ps/checkPaymentStatus")}
 }
 
 // phpErrorRE finds PHP's own error output, which many hosts send with
