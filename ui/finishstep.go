@@ -114,6 +114,10 @@ func (s *finishScreen) show() {
 	if sum.Settings != nil {
 		para("• " + T("finish.undo.settings"))
 	}
+	// The complete undo (the extension's own uninstall, every row, setting
+	// and file recorded) is the command line's: it reads the setup file
+	// apply wrote its journal for.
+	para("• " + T("finish.undo.command"))
 
 	section(T("finish.report"))
 	if sum.Report != "" {

@@ -222,6 +222,10 @@ func (w *walker) finish() {
 		if fmt.Sprint(w.visits) != fmt.Sprint(path) {
 			w.t.Errorf("visited %v, the path is %v", w.visits, path)
 		}
+		// How to undo names the complete undo, the uninstall command.
+		if texts := strings.Join(labelTexts(w.m.finish.body), "\n"); !strings.Contains(texts, "ocsetup uninstall SETUP_FILE") {
+			w.t.Errorf("Finish does not name the uninstall command:\n%s", texts)
+		}
 	})
 }
 
