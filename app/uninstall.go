@@ -283,9 +283,18 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 			errs = append(errs, err)
 		}
 	}
+	// Newest upload first: each rollback expects the files as the upload
+	// after it found them.
 	if j.Manifest != "" {
-		if err := u.rollbackFiles(ctx); err != nil {
-			errs = append(errs, err)
+		ids := []string{j.Manifest}
+		for i := len(j.Earlier) - 1; i >= 0; i-- {
+			ids = append(ids, j.Earlier[i])
+		}
+		for _, id := range ids {
+			if err := u.rollbackFiles(ctx, id); err != nil {
+				errs = append(errs, err)
+				break
+			}
 		}
 	}
 	if len(errs) > 0 {
@@ -295,11 +304,11 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 	return j.Save()
 }
 
-// rollbackFiles rolls the setup's upload back from its manifest.
-func (u *undoRun) rollbackFiles(ctx context.Context) error {
-	m, err := deploy.LoadManifest(u.dir, u.j.Manifest)
+// rollbackFiles rolls one of the setup's uploads back from its manifest.
+func (u *undoRun) rollbackFiles(ctx context.Context, id string) error {
+	m, err := deploy.LoadManifest(u.dir, id)
 	if err != nil {
-		return fmt.Errorf("the upload's manifest %s: %w", u.j.Manifest, err)
+		return fmt.Errorf("the upload's manifest %s: %w", id, err)
 	}
 	if m.State == deploy.StateRolledBack {
 		return nil

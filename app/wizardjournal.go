@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"context"
 	"errors"
 	"fmt"
@@ -75,6 +76,9 @@ func (s *Session) journalUpload(id string) {
 	s.steps.mu.Lock()
 	defer s.steps.mu.Unlock()
 	if j := s.steps.journal; j != nil && j.Manifest != id {
+		if j.Manifest != "" && !slices.Contains(j.Earlier, j.Manifest) {
+			j.Earlier = append(j.Earlier, j.Manifest)
+		}
 		j.Manifest = id
 		_ = j.Save()
 	}

@@ -426,13 +426,17 @@ func TestWalkOneBox(t *testing.T) {
 		t.Errorf("%d values typed, want 5 (host, user, password, package, the provider's IP)", w.typed)
 	}
 	sy.close()
-	// The undo the Finish step names: Roll back removes what the session
-	// uploaded, the configured cron.php included.
-	if err := w.wiz.Session.Rollback(context.Background(), nil); err != nil {
-		t.Fatalf("roll back: %v", err)
+	// The undo the Finish step names: Uninstall removes everything the
+	// session uploaded — the package and the configured cron.php, which
+	// went up again as a second upload — and puts the rows back.
+	res, err := w.wiz.Session.Uninstall(context.Background())
+	if err != nil {
+		t.Fatalf("uninstall: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(st.Local, "catalog", "onebox", "cron.php")); !os.IsNotExist(err) {
-		t.Errorf("cron.php after the rollback: %v", err)
+	for _, f := range []string{"catalog/onebox/cron.php", "catalog/controller/api/oneboxsync.php", "admin/controller/extension/module/onebox.php"} {
+		if _, err := os.Stat(filepath.Join(st.Local, filepath.FromSlash(f))); !os.IsNotExist(err) {
+			t.Errorf("%s after uninstall: %v (%+v)", f, err, res)
+		}
 	}
 	if after := apiUsers(t, st); after != usersBefore {
 		t.Errorf("the store's API users changed (Default's key must be kept):\nbefore %s\nafter %s", usersBefore, after)

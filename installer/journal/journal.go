@@ -64,6 +64,10 @@ type Journal struct {
 	ExtensionWasInstalled bool `json:"extension_was_installed"`
 	// Manifest is the upload's manifest ID, "" when nothing was uploaded.
 	Manifest string `json:"manifest,omitempty"`
+	// Earlier are the run's earlier uploads, oldest first, when it uploaded
+	// more than once (the wizard sends OneBox's configured cron.php as a
+	// second upload): undo rolls Manifest back first, then these.
+	Earlier []string `json:"earlier_manifests,omitempty"`
 	// DisplayErrors is the undo record of the Display Errors switch.
 	DisplayErrors string `json:"display_errors,omitempty"`
 	// Creates is what the package's install() makes.
