@@ -1,12 +1,12 @@
 package app
 
 import (
-	"slices"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
