@@ -47,6 +47,10 @@ type Variant struct {
 	// XMLEdit is what install.xml changes; nil means a comment added to
 	// the storefront footer's controller.
 	XMLEdit *XMLEdit
+	// InstallStatuses are order statuses install() adds, in every
+	// language, unless the store has one of that name (LatitudePay's adds
+	// "Partial Refunded"); uninstall() leaves them, as the vendor's does.
+	InstallStatuses []string
 }
 
 // XMLEdit is one operation of an install.xml: in the file at Path (as the
@@ -127,6 +131,11 @@ func (v Variant) check(line string) error {
 	}
 	if v.Type != "payment" && v.Type != "module" {
 		return fmt.Errorf("testext: variant %s: type %q, want payment or module", v.Code, v.Type)
+	}
+	for _, st := range v.InstallStatuses {
+		if strings.TrimSpace(st) == "" || strings.ContainsAny(st, `'\<>&"`) {
+			return fmt.Errorf("testext: variant %s: order status %q must be plain text without quotes", v.Code, st)
+		}
 	}
 	if strings.TrimSpace(v.Title) == "" || strings.ContainsAny(v.Title+v.HiddenAlert, `'\<>&"`) {
 		return fmt.Errorf("testext: variant %s: title %q and hidden alert %q must be plain text without quotes", v.Code, v.Title, v.HiddenAlert)

@@ -29,7 +29,8 @@ func shipModule() Variant {
 // with an install.xml that edits a storefront template.
 func termsPayment() Variant {
 	return Variant{Type: "payment", Code: "ocpay_terms", Title: "ocsetup Terms Pay", HiddenAlert: "Pick at least one term!", InstallXML: true,
-		XMLEdit: &XMLEdit{Path: "catalog/view/theme/*/template/checkout/cart.twig", Search: "{{ content_top }}", Add: "<!-- ocpay_terms -->"},
+		InstallStatuses: []string{"Partially Paid"},
+		XMLEdit:         &XMLEdit{Path: "catalog/view/theme/*/template/checkout/cart.twig", Search: "{{ content_top }}", Add: "<!-- ocpay_terms -->"},
 		Fields: []Field{
 			{Name: "status", Kind: Select},
 			{Name: "product", Kind: Select, Options: []Option{{"BASIC", "Basic"}, {"PLUS", "Plus"}}},
@@ -82,6 +83,11 @@ func TestVariantShapes(t *testing.T) {
 		for rel, b := range files {
 			if strings.Contains(rel, "admin/view/") {
 				view = string(b)
+			}
+		}
+		for rel, b := range files {
+			if strings.Contains(rel, "admin/controller/") && !strings.Contains(string(b), "$this->addOrderStatus('Partially Paid');") {
+				t.Errorf("%s: install() does not add the order status", line)
 			}
 		}
 		if !strings.Contains(view, "<style>") || !strings.Contains(view, ".ocpay_terms-hidden-alert { display: none; }") || strings.Contains(view, "display:none") {

@@ -78,6 +78,10 @@ class ControllerExtension[[if .Payment]]Payment[[else]]Module[[end]][[.Camel]] e
 
 		$this->model_extension_event->deleteEvent('[[.Code]]');
 		$this->model_extension_event->addEvent('[[.Code]]', 'catalog/model/checkout/order/addOrderHistory/after', 'extension/[[.Type]]/[[.Code]]/history');
+[[- range .InstallStatuses]]
+
+		$this->addOrderStatus('[[.]]');
+[[- end]]
 	}
 
 	public function uninstall() {
@@ -101,4 +105,28 @@ class ControllerExtension[[if .Payment]]Payment[[else]]Module[[end]][[.Camel]] e
 
 		return !$this->error;
 	}
+[[- if .InstallStatuses]]
+
+	// addOrderStatus adds an order status of that name in every language
+	// unless the store has one.
+	private function addOrderStatus($name) {
+		$query = $this->db->query("SELECT order_status_id FROM `" . DB_PREFIX . "order_status` WHERE name = '" . $this->db->escape($name) . "'");
+
+		if ($query->num_rows) {
+			return;
+		}
+
+		$query = $this->db->query("SELECT MAX(order_status_id) AS id FROM `" . DB_PREFIX . "order_status`");
+
+		$id = (int)$query->row['id'] + 1;
+
+		$languages = $this->db->query("SELECT language_id FROM `" . DB_PREFIX . "language`");
+
+		foreach ($languages->rows as $language) {
+			$this->db->query("INSERT INTO `" . DB_PREFIX . "order_status` SET order_status_id = '" . $id . "', language_id = '" . (int)$language['language_id'] . "', name = '" . $this->db->escape($name) . "'");
+		}
+
+		$this->cache->delete('order_status');
+	}
+[[- end]]
 }
