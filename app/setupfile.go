@@ -39,7 +39,7 @@ type SetupFile struct {
 	DBRoutes string `yaml:"db_routes,omitempty" json:"db_routes,omitempty"`
 	Access   Access `yaml:"access,omitempty" json:"access,omitempty"`
 	// Settings are the profile's fields that are not secret.
-	Settings map[string]string `yaml:"settings,omitempty" json:"settings,omitempty"`
+	Settings SettingValues `yaml:"settings,omitempty" json:"settings,omitempty"`
 	// PaymentMethod is the payment method's code whose checkout `test`
 	// proves through the store's API; "" means the integration's own
 	// payment extension, if it has one; "none" switches the check off.
@@ -64,6 +64,77 @@ type Access struct {
 	// Cron is how the connector's job runs: auto (crontab when the account
 	// has a shell, else the app), crontab, app, or none.
 	Cron string `yaml:"cron,omitempty" json:"cron,omitempty"`
+}
+
+// SettingValues are a setup file's settings. A field that takes several
+// values (LatitudePay's payment terms) may be written as a list, which is
+// read as the comma-separated string the profiles take: payment_terms:
+// [6, 12] is payment_terms: "6,12".
+type SettingValues map[string]string
+
+// UnmarshalYAML reads scalars as they are and lists of scalars joined.
+func (sv *SettingValues) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: settings must be a map of names to values", n.Line)
+	}
+	out := SettingValues{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		switch v.Kind {
+		case yaml.ScalarNode:
+			if v.Tag == "!!null" {
+				out[k.Value] = ""
+			} else {
+				out[k.Value] = v.Value
+			}
+		case yaml.SequenceNode:
+			var parts []string
+			for _, e := range v.Content {
+				if e.Kind != yaml.ScalarNode {
+					return fmt.Errorf("line %d: settings.%s: a list of plain values is expected", e.Line, k.Value)
+				}
+				parts = append(parts, e.Value)
+			}
+			out[k.Value] = strings.Join(parts, ",")
+		default:
+			return fmt.Errorf("line %d: settings.%s: a value or a list of values is expected", v.Line, k.Value)
+		}
+	}
+	*sv = out
+	return nil
+}
+
+// UnmarshalJSON reads strings as they are and arrays of strings or
+// numbers joined.
+func (sv *SettingValues) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("settings must be an object of names to values: %w", err)
+	}
+	out := SettingValues{}
+	for k, v := range raw {
+		var one string
+		if err := json.Unmarshal(v, &one); err == nil {
+			out[k] = one
+			continue
+		}
+		var list []json.Number
+		if err := json.Unmarshal(v, &list); err == nil {
+			parts := make([]string, len(list))
+			for i, n := range list {
+				parts[i] = n.String()
+			}
+			out[k] = strings.Join(parts, ",")
+			continue
+		}
+		var strs []string
+		if err := json.Unmarshal(v, &strs); err != nil {
+			return fmt.Errorf("settings.%s: a string or a list of strings is expected", k)
+		}
+		out[k] = strings.Join(strs, ",")
+	}
+	*sv = out
+	return nil
 }
 
 // SecretVarPrefix names the environment variables of a profile's secrets:
