@@ -93,7 +93,7 @@ func (s *realScene) exec(t *testing.T, query string, args ...any) {
 }
 
 // tempAPIRows counts what the check's temporary API users left: users,
-// allowed addresses, sessions and 4.1's call history.
+// allowed addresses, sessions, 4.1's call history and cart rows.
 func (s *realScene) tempAPIRows(t *testing.T) string {
 	t.Helper()
 	nameCol := "username"
@@ -109,10 +109,10 @@ func (s *realScene) tempAPIRows(t *testing.T) string {
 		out = append(out, fmt.Sprintf("%d API users", n))
 	}
 	// Rows of any API user that no longer exists (ours are the only ones
-	// created and deleted during the test).
-	for _, tbl := range []string{"oc_api_ip", "oc_api_session", "oc_api_history"} {
+	// created and deleted during the test), the test cart's among them.
+	for _, tbl := range []string{"oc_api_ip", "oc_api_session", "oc_api_history", "oc_cart"} {
 		var exists int
-		_ = s.sql.QueryRow("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?", tbl).Scan(&exists)
+		_ = s.sql.QueryRow("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = 'api_id'", tbl).Scan(&exists)
 		if exists == 0 {
 			continue
 		}

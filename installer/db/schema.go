@@ -33,7 +33,7 @@ type Schema struct {
 
 // fingerprintTables are the tables whose columns are read.
 var fingerprintTables = []string{"setting", "api", "api_ip", "api_session", "api_history", "extension",
-	"extension_install", "extension_path", "modification", "event", "customer"}
+	"extension_install", "extension_path", "modification", "event", "customer", "cart"}
 
 // querier is what readSchema needs.
 type querier interface {
