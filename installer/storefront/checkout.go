@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"golang.org/x/net/html"
+
 	"github.com/ocsetup/ocsetup/installer/phpmsg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -394,7 +396,7 @@ func methodsOf(raw json.RawMessage) (map[string]PaymentMethod, error) {
 		if title == "" {
 			title = v.Name
 		}
-		pm := PaymentMethod{Code: k, Title: strings.NewReplacer("<b>", "", "</b>", "").Replace(title)}
+		pm := PaymentMethod{Code: k, Title: plainText(title)}
 		opts := make([]string, 0, len(v.Option))
 		for o := range v.Option {
 			opts = append(opts, o)
@@ -412,6 +414,36 @@ func methodsOf(raw json.RawMessage) (map[string]PaymentMethod, error) {
 		out[k] = pm
 	}
 	return out, nil
+}
+
+// plainText is a method title as a person reads it: modules put HTML in
+// their titles (Amazon Payment Services appends <img> card logos, others
+// wrap words in <b>), which a report must not print as markup.
+func plainText(s string) string {
+	if !strings.ContainsAny(s, "<&") {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	var b strings.Builder
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.Join(strings.Fields(b.String()), " ")
+		case html.TextToken:
+			if skip == 0 {
+				b.Write(z.Text())
+			}
+		case html.StartTagToken:
+			if name, _ := z.TagName(); string(name) == "script" || string(name) == "style" {
+				skip++
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); (string(name) == "script" || string(name) == "style") && skip > 0 {
+				skip--
+			}
+		}
+	}
 }
 
 // Confirm chooses the payment method in the API session (up to 4.0) and
