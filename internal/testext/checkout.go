@@ -220,7 +220,9 @@ func addAPIUser(ctx context.Context, db *sql.DB, line, p string) (*apiUser, erro
 }
 
 func (u *apiUser) remove(ctx context.Context, db *sql.DB) error {
-	tables := []string{"api_ip", "api_session", "api"}
+	// The cart goes too: 2.3 keeps the API session's cart rows after the
+	// order, and a list-only checkout orders nothing.
+	tables := []string{"cart", "api_ip", "api_session", "api"}
 	if u.line == "4.1" {
 		tables = []string{"api_ip", "api_history", "api"}
 	}

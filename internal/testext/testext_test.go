@@ -121,6 +121,11 @@ func TestOcpayWorksOnEachLine(t *testing.T) {
 			if n := count(t, db, "SELECT COUNT(*) FROM oc_api WHERE `key` = ?", res.apiKey); n != 0 {
 				t.Errorf("the temporary API user is still there")
 			}
+			if line != "4.1" {
+				if n := count(t, db, "SELECT COUNT(*) FROM oc_cart WHERE api_id <> 0 AND api_id NOT IN (SELECT api_id FROM oc_api)"); n != 0 {
+					t.Errorf("the checkout left %d cart rows of its API user", n)
+				}
+			}
 
 			// uninstall() undoes install().
 			if err := a.UninstallExtension(ctx); err != nil {
