@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
 // TestSettingLists: a multi-value setting may be written as a list in YAML
@@ -29,7 +31,7 @@ func TestSettingLists(t *testing.T) {
 		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		f, err := LoadSetupFile(p)
+		f, err := LoadSetupFile(p, integrations.Builtin())
 		if c.err != "" {
 			if err == nil || !strings.Contains(err.Error(), c.err) {
 				t.Errorf("%q: err %v, want one naming %s", c.body, err, c.err)
@@ -50,7 +52,7 @@ func TestSettingLists(t *testing.T) {
 	if err := os.WriteFile(p, []byte(`{"site": "sftp://u@127.0.0.1/shop", "integration": "latitudepay", "settings": {"payment_terms": [6, 12], "names": ["a", "b"], "product": "LPAY"}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f, err := LoadSetupFile(p)
+	f, err := LoadSetupFile(p, integrations.Builtin())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func TestSettingLists(t *testing.T) {
 		t.Errorf("JSON settings: %v", f.Settings)
 	}
 	if err := os.WriteFile(p, []byte(`{"site": "sftp://u@127.0.0.1/shop", "integration": "latitudepay", "settings": {"payment_terms": {"a": 1}}}`), 0o600); err == nil {
-		if _, err := LoadSetupFile(p); err == nil || !strings.Contains(err.Error(), "settings.payment_terms") {
+		if _, err := LoadSetupFile(p, integrations.Builtin()); err == nil || !strings.Contains(err.Error(), "settings.payment_terms") {
 			t.Errorf("a nested JSON setting: %v", err)
 		}
 	}

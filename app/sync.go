@@ -277,7 +277,7 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 	if storeURL != "" {
 		cfg.Probe = ocsync.HTTPProbe(client, storeURL)
 	}
-	spec := setup.Profile().Sync(integrations.SyncContext{Store: st, StoreURL: storeURL, Settings: setup.Settings, Files: pool, HTTP: client})
+	spec := setup.Profile().Sync(integrations.SyncContext{Store: st, StoreURL: storeURL, Settings: integrations.Values(setup.Settings), Files: pool, HTTP: client})
 	cfg.Log, cfg.LogPath = spec.Log, spec.LogPath
 	// The jobs call the store: without its address, or where the server's
 	// cron runs them, the app does not.
