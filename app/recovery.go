@@ -10,7 +10,6 @@ import (
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
-	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
@@ -154,10 +153,9 @@ func PendingNotice(m *deploy.Manifest) string {
 // InterruptedNotice says what an interrupted setup is, in the same words
 // in both faces; each face adds how to complete or undo it.
 func InterruptedNotice(j *journal.Journal) string {
+	// The journal's integration ID: the words need no registry, so both
+	// faces (and a run with another registry) say the same.
 	name := orDefault(j.Integration, "an integration")
-	if p, ok := integrations.ByID(j.Integration); ok {
-		name = p.Name
-	}
 	return fmt.Sprintf("The setup of %s on %s (journal %s, started %s) was interrupted before it finished.",
 		name, j.Root, j.ID, j.Started.Local().Format("2006-01-02 15:04"))
 }

@@ -151,7 +151,7 @@ func TestRunCommandOpensWindow(t *testing.T) {
 		quiet time.Duration // how long the screen must stay unchanged
 	}{
 		{"2-connect.png", func() { x.click(288, 451) }, 500 * time.Millisecond},      // Try a demo store
-		{"3-trust.png", func() { x.click(322, 378) }, 500 * time.Millisecond},        // Connect and find the store
+		{"3-trust.png", func() { x.click(322, 418) }, 500 * time.Millisecond},        // Connect and find the store
 		{"", func() { x.click(767, 486) }, 500 * time.Millisecond},                   // Trust and connect
 		{"", func() { next(); x.wait(); x.click(312, 202) }, 500 * time.Millisecond}, // Package: check what will change
 		{"4-package.png", func() { x.click(439, 202) }, time.Second},                 // Upload
