@@ -188,24 +188,24 @@ func must(t *testing.T, err error) {
 }
 
 // TestLoginFailures: each way a login fails gives its reason, in words.
+// The wrong passwords of 1.5 and 2.2 are the imitation's (those lines do
+// not run on PHP 8.2); the captcha is on the real stores' login form, put
+// there by a module of ours as a security add-on would.
 func TestLoginFailures(t *testing.T) {
 	env := testenv.Get(t)
 	cases := []struct {
 		name, version string
-		opt           adminfixture.Options
 		login         admin.Login
 		want          admin.LoginReason
 		words         string
 	}{
-		{"wrong password 2.2", "2.2.0.0", adminfixture.Options{}, admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "user name or password is wrong"},
-		{"wrong password 1.5", "1.5.6.4", adminfixture.Options{}, admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "No match for Username"},
-		{"captcha 3.0", "3.0.3.8", adminfixture.Options{Captcha: true}, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Captcha, "does not solve captchas"},
-		{"captcha 4.1", "4.1.0.4", adminfixture.Options{Captcha: true}, admin.Login{Username: fixture.AdminUser, Password: fixture.AdminPassword}, admin.Captcha, "g-recaptcha"},
+		{"wrong password 2.2", "2.2.0.0", admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "user name or password is wrong"},
+		{"wrong password 1.5", "1.5.6.4", admin.Login{Username: fixture.AdminUser, Password: "nope"}, admin.WrongLogin, "No match for Username"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			s := newStore(t, env, c.version, c.opt, fixture.Options{})
+			s := newStore(t, env, c.version, adminfixture.Options{}, fixture.Options{})
 			_, err := admin.Open(ctxT(t), s.admin.URL, s.dialect, c.login, admin.Options{})
 			var le *admin.LoginError
 			if !errors.As(err, &le) || le.Reason != c.want || !strings.Contains(err.Error(), c.words) {
@@ -213,10 +213,22 @@ func TestLoginFailures(t *testing.T) {
 			}
 		})
 	}
+	for _, v := range []string{"2.3.0.2", "3.0.3.9", "4.1.0.4"} {
+		t.Run("captcha "+v, func(t *testing.T) {
+			t.Parallel()
+			rs := env.Store(t, v)
+			env.AddLoginCaptcha(t, rs)
+			_, err := admin.Open(ctxT(t), rs.URL+rs.AdminDir+"/", realDialect(t, rs), admin.Login{Username: rs.AdminUser, Password: rs.AdminPassword}, admin.Options{})
+			var le *admin.LoginError
+			if !errors.As(err, &le) || le.Reason != admin.Captcha || !strings.Contains(err.Error(), "g-recaptcha") || !strings.Contains(err.Error(), "does not solve captchas") {
+				t.Fatalf("got %v, want %s naming the g-recaptcha widget", err, admin.Captcha)
+			}
+		})
+	}
 	t.Run("not an admin", func(t *testing.T) {
 		t.Parallel()
-		s := newStore(t, env, "3.0.3.8", adminfixture.Options{}, fixture.Options{})
-		_, err := admin.Open(ctxT(t), s.URL+"catalog/", s.dialect, admin.Login{Username: "a", Password: "b"}, admin.Options{})
+		rs := env.Store(t, "3.0.3.9")
+		_, err := admin.Open(ctxT(t), rs.URL, realDialect(t, rs), admin.Login{Username: "a", Password: "b"}, admin.Options{})
 		var le *admin.LoginError
 		if !errors.As(err, &le) || le.Reason != admin.NoLoginForm {
 			t.Fatalf("got %v", err)
@@ -265,7 +277,10 @@ func TestHiddenAlertOnEveryLine(t *testing.T) {
 	env := testenv.Get(t)
 	ext := fixtureExt
 	ext.HiddenAlert = "You have to set at least one value for Payment Terms!"
-	for _, v := range []string{"1.5.6.4", "2.3.0.2", "3.0.3.8", "4.1.0.4"} {
+	// 1.5 does not run on PHP 8.2: its admin is our imitation. The real
+	// lines' pages carry the same hidden block (the test extension's):
+	// TestRealInstallSaveUninstall.
+	for _, v := range []string{"1.5.6.4"} {
 		t.Run(v, func(t *testing.T) {
 			t.Parallel()
 			s := newStore(t, env, v, adminfixture.Options{Extensions: []adminfixture.Extension{ext}}, fixture.Options{})

@@ -79,6 +79,9 @@ func TestRealLogin(t *testing.T) {
 				t.Fatalf("noisy %s: %v", v, err)
 			}
 			defer sess.Close(ctx)
+			if n, _ := sess.PHPMessages(); n == 0 {
+				t.Errorf("noisy %s: the admin printed no PHP messages (the noise module is not loaded there)", v)
+			}
 		})
 	}
 }

@@ -4,9 +4,11 @@ package testenv
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -43,30 +45,55 @@ func (rs RealStore) makeNoisy(ctx context.Context, m MySQL) error {
 		return err
 	}
 	defer db.Close()
+	if _, err := db.ExecContext(ctx, "UPDATE `"+rs.Database+"`.oc_setting SET value = '1' WHERE `key` = 'config_error_display' AND store_id = 0"); err != nil {
+		return err
+	}
+	if rs.Line == "2.3" {
+		return nil
+	}
+	return rs.addEventModule(ctx, db, NoiseCode, noiseBody, map[string]string{
+		"catalog/controller/*/before": "noise",
+		"admin/controller/*/before":   "noise",
+	})
+}
+
+// addEventModule writes a module of ours named code into the store, with
+// methods (PHP source inside the controller class) in a controller of the
+// catalog and of the admin, and hooks them to events: trigger -> method.
+// 2.3 and 3.0 load extension/module/<code> from the applications'
+// controller folders; 4.x loads an extension folder's classes once the
+// folder is registered (see below).
+func (rs RealStore) addEventModule(ctx context.Context, db *sql.DB, code, methods string, events map[string]string) error {
 	q := func(query string, args ...any) error {
 		_, err := db.ExecContext(ctx, strings.ReplaceAll(query, "DB.", "`"+rs.Database+"`."), args...)
 		return err
 	}
-	if err := q("UPDATE DB.oc_setting SET value = '1' WHERE `key` = 'config_error_display' AND store_id = 0"); err != nil {
-		return err
-	}
+	camel := strings.ToUpper(code[:1]) + code[1:]
 	files := map[string]string{}
-	var action string
+	var action func(method string) string
 	switch rs.Line {
-	case "2.3":
-		return nil
-	case "3.0":
+	case "2.3", "3.0":
 		for _, app := range []string{"catalog", "admin"} {
-			files[app+"/controller/extension/module/"+NoiseCode+".php"] = "<?php\nclass ControllerExtensionModuleOcnoise extends Controller {" + noiseBody + "}\n"
+			files[app+"/controller/extension/module/"+code+".php"] = "<?php\nclass ControllerExtensionModule" + camel + " extends Controller {" + methods + "}\n"
 		}
-		action = "extension/module/" + NoiseCode + "/noise"
+		action = func(method string) string { return "extension/module/" + code + "/" + method }
 	default: // 4.x: an extension folder, registered so that its namespace loads
 		for _, app := range []string{"catalog", "admin"} {
-			ns := "Opencart\\" + strings.ToUpper(app[:1]) + app[1:] + "\\Controller\\Extension\\Ocnoise\\Module"
-			files["extension/"+NoiseCode+"/"+app+"/controller/module/"+NoiseCode+".php"] = "<?php\nnamespace " + ns + ";\nclass Ocnoise extends \\Opencart\\System\\Engine\\Controller {" + noiseBody + "}\n"
+			ns := "Opencart\\" + strings.ToUpper(app[:1]) + app[1:] + "\\Controller\\Extension\\" + camel + "\\Module"
+			files["extension/"+code+"/"+app+"/controller/module/"+code+".php"] = "<?php\nnamespace " + ns + ";\nclass " + camel + " extends \\Opencart\\System\\Engine\\Controller {" + methods + "}\n"
 		}
-		action = "extension/" + NoiseCode + "/module/" + NoiseCode + ".noise"
-		if err := q("INSERT INTO DB.oc_extension (extension, type, code) VALUES (?, 'module', ?)", NoiseCode, NoiseCode); err != nil {
+		action = func(method string) string { return "extension/" + code + "/module/" + code + "." + method }
+		// The storefront loads extension folders from oc_extension, the
+		// admin from oc_extension_install (as the extension installer
+		// leaves them).
+		if err := q("INSERT INTO DB.oc_extension (extension, type, code) VALUES (?, 'module', ?)", code, code); err != nil {
+			return err
+		}
+		cols, vals := "extension_id, extension_download_id, name, code, version, author, link, status, date_added", "0, 0, ?, ?, '1.0', 'ocsetup', '', 1, NOW()"
+		if rs.Line == "4.1" {
+			cols, vals = cols+", description", vals+", ''"
+		}
+		if err := q("INSERT INTO DB.oc_extension_install ("+cols+") VALUES ("+vals+")", code, code); err != nil {
 			return err
 		}
 	}
@@ -82,12 +109,22 @@ func (rs RealStore) makeNoisy(ctx context.Context, m MySQL) error {
 			return err
 		}
 	}
-	cols, vals := "code, `trigger`, action, status, sort_order", "?, ?, ?, 1, 0"
-	if rs.Line != "3.0" {
-		cols, vals = "code, description, `trigger`, action, status, sort_order", "?, 'ocsetup test noise', ?, ?, 1, 0"
+	var cols, vals string
+	switch rs.Line {
+	case "2.3":
+		cols, vals = "code, `trigger`, action, status, date_added", "?, ?, ?, 1, NOW()"
+	case "3.0":
+		cols, vals = "code, `trigger`, action, status, sort_order", "?, ?, ?, 1, 0"
+	default:
+		cols, vals = "code, description, `trigger`, action, status, sort_order", "?, 'ocsetup test module', ?, ?, 1, 0"
 	}
-	for _, app := range []string{"catalog", "admin"} {
-		if err := q(fmt.Sprintf("INSERT INTO DB.oc_event (%s) VALUES (%s)", cols, vals), NoiseCode, app+"/controller/*/before", action); err != nil {
+	triggers := make([]string, 0, len(events))
+	for trigger := range events {
+		triggers = append(triggers, trigger)
+	}
+	sort.Strings(triggers)
+	for _, trigger := range triggers {
+		if err := q(fmt.Sprintf("INSERT INTO DB.oc_event (%s) VALUES (%s)", cols, vals), code, trigger, action(events[trigger])); err != nil {
 			return err
 		}
 	}
