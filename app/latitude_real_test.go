@@ -12,43 +12,6 @@ import (
 	"github.com/ocsetup/ocsetup/internal/testext"
 )
 
-// latitudeTerms is the text of the LatitudePay page's always-present
-// alert (docs/integration-correctness.md).
-const latitudeTerms = "You have to set at least one value for Payment Terms!"
-
-// latitudeVariant is our own module with the shapes of the LatitudePay
-// module for OpenCart 3 (Latitude-Financial/opencart-latitudepay-genoapay):
-// the extension code latitudepay, its setting keys and form (a select of
-// products, payment terms required unless the product is LPAY), an alert
-// that is always on the page and hidden by a <style> rule, and an
-// install.xml that edits the cart template. None of the vendor's code is
-// in it.
-func latitudeVariant() testext.Variant {
-	orderStatus := func(name string) testext.Field { return testext.Field{Name: name, Kind: testext.Select} }
-	yesNo := []testext.Option{{Value: "1", Label: "Yes"}, {Value: "0", Label: "No"}}
-	return testext.Variant{Type: "payment", Code: "latitudepay", Title: "LatitudePay", HiddenAlert: latitudeTerms, InstallXML: true,
-		InstallStatuses: []string{"Complete", "Cancelled", "Partial Refunded", "Refunded"},
-		XMLEdit:         &testext.XMLEdit{Path: "catalog/view/theme/*/template/checkout/cart.twig", Search: "{{ content_top }}", Add: "<div class=\"latitudepay-cart-info\"></div>"},
-		Fields: []testext.Field{
-			{Name: "status", Kind: testext.Select},
-			{Name: "environment", Kind: testext.Select, Options: []testext.Option{{Value: "production", Label: "Production"}, {Value: "sandbox", Label: "Sandbox"}}},
-			{Name: "production_api_key", Kind: testext.Text},
-			{Name: "production_api_secret", Kind: testext.Password},
-			{Name: "sandbox_api_key", Kind: testext.Text},
-			{Name: "sandbox_api_secret", Kind: testext.Password},
-			{Name: "product", Kind: testext.Select, Options: []testext.Option{{Value: "LPAY", Label: "LatitudePay"}, {Value: "LPAYPLUS", Label: "LatitudePay+"}, {Value: "LPAY,LPAYPLUS", Label: "Co-presentment"}}},
-			{Name: "payment_terms", Kind: testext.MultiSelect, Options: []testext.Option{{Value: "6", Label: "6 months"}, {Value: "12", Label: "12 months"}, {Value: "18", Label: "18 months"}, {Value: "24", Label: "24 months"}},
-				RequiredUnless: []string{"product", "LPAY"}},
-			{Name: "debug", Kind: testext.Select, Options: yesNo},
-			{Name: "sort_order", Kind: testext.Text},
-			{Name: "images_api_url", Label: "Images API URL", Kind: testext.Text},
-			orderStatus("order_completed_status_id"),
-			orderStatus("order_failed_status_id"),
-			orderStatus("order_partial_refunded_status_id"),
-			orderStatus("order_refunded_status_id"),
-		}}
-}
-
 // switchToAUD adds the Australian dollar and makes it the store's default
 // currency, as a merchant would under System > Localisation > Currencies
 // and System > Settings.
@@ -72,7 +35,7 @@ func switchToAUD(t *testing.T, s *realShop) {
 func TestLatitudePayRealStore(t *testing.T) {
 	env := testenv.Get(t)
 	s := newRealShop(t, env, "3.0.3.9", testenv.SFTP)
-	v := latitudeVariant()
+	v := testext.LatitudePay()
 	body := "integration: latitudepay\npackage: " + testext.PackageOf(t, "3.0", v) + "\nsettings:\n  environment: sandbox\n  product: LPAY\n"
 	s.vars[SecretVar("api_key")] = "latitude-sandbox-key"
 	s.vars[SecretVar("api_secret")] = "latitude-sandbox-secret"
@@ -134,7 +97,7 @@ func TestLatitudePayRealStore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(page.Body, latitudeTerms) || !strings.Contains(page.Body, ".latitudepay-hidden-alert { display: none; }") || strings.Contains(page.Body, `style="display:none"`) {
+		if !strings.Contains(page.Body, testext.LatitudePayTerms) || !strings.Contains(page.Body, ".latitudepay-hidden-alert { display: none; }") || strings.Contains(page.Body, `style="display:none"`) {
 			t.Errorf("the settings page lacks the alert hidden by a <style> rule:\n%.3000s", page.Body)
 		}
 

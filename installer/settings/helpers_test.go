@@ -29,6 +29,8 @@ type shop struct {
 	q    *sql.DB
 	// adminLogin is a real store's own administrator.
 	adminLogin admin.Login
+	// real is the real store of the test environment, when it is one.
+	real testenv.RealStore
 }
 
 func newShop(t *testing.T, env *testenv.Env, version string) *shop {
@@ -52,7 +54,7 @@ func newRealShop(t *testing.T, env *testenv.Env, version string) (s *shop, admin
 		DB: fixture.DB{Host: env.MySQL.Host, Port: env.MySQL.Port, User: rs.DBUser, Password: rs.DBPassword, Name: rs.Database}},
 		Remote: rs.RemoteRoot(ts), Local: rs.Root}
 	line, _ := store.LineOf(version)
-	s = &shop{Store: st, site: ts, line: line, q: st.StoreDB(t), adminLogin: admin.Login{Username: rs.AdminUser, Password: rs.AdminPassword}}
+	s = &shop{Store: st, site: ts, line: line, q: st.StoreDB(t), adminLogin: admin.Login{Username: rs.AdminUser, Password: rs.AdminPassword}, real: rs}
 	s.connect(t)
 	return s, rs.URL + rs.AdminDir + "/"
 }

@@ -53,6 +53,43 @@ type Variant struct {
 	InstallStatuses []string
 }
 
+// LatitudePayTerms is the text of the LatitudePay page's always-present
+// alert (docs/integration-correctness.md).
+const LatitudePayTerms = "You have to set at least one value for Payment Terms!"
+
+// LatitudePay is our own module with the shapes of the LatitudePay
+// module for OpenCart 3 (Latitude-Financial/opencart-latitudepay-genoapay):
+// the extension code latitudepay, its setting keys and form (a select of
+// products, payment terms required unless the product is LPAY), an alert
+// that is always on the page and hidden by a <style> rule, and an
+// install.xml that edits the cart template. None of the vendor's code is
+// in it.
+func LatitudePay() Variant {
+	orderStatus := func(name string) Field { return Field{Name: name, Kind: Select} }
+	yesNo := []Option{{Value: "1", Label: "Yes"}, {Value: "0", Label: "No"}}
+	return Variant{Type: "payment", Code: "latitudepay", Title: "LatitudePay", HiddenAlert: LatitudePayTerms, InstallXML: true,
+		InstallStatuses: []string{"Complete", "Cancelled", "Partial Refunded", "Refunded"},
+		XMLEdit:         &XMLEdit{Path: "catalog/view/theme/*/template/checkout/cart.twig", Search: "{{ content_top }}", Add: "<div class=\"latitudepay-cart-info\"></div>"},
+		Fields: []Field{
+			{Name: "status", Kind: Select},
+			{Name: "environment", Kind: Select, Options: []Option{{Value: "production", Label: "Production"}, {Value: "sandbox", Label: "Sandbox"}}},
+			{Name: "production_api_key", Kind: Text},
+			{Name: "production_api_secret", Kind: Password},
+			{Name: "sandbox_api_key", Kind: Text},
+			{Name: "sandbox_api_secret", Kind: Password},
+			{Name: "product", Kind: Select, Options: []Option{{Value: "LPAY", Label: "LatitudePay"}, {Value: "LPAYPLUS", Label: "LatitudePay+"}, {Value: "LPAY,LPAYPLUS", Label: "Co-presentment"}}},
+			{Name: "payment_terms", Kind: MultiSelect, Options: []Option{{Value: "6", Label: "6 months"}, {Value: "12", Label: "12 months"}, {Value: "18", Label: "18 months"}, {Value: "24", Label: "24 months"}},
+				RequiredUnless: []string{"product", "LPAY"}},
+			{Name: "debug", Kind: Select, Options: yesNo},
+			{Name: "sort_order", Kind: Text},
+			{Name: "images_api_url", Label: "Images API URL", Kind: Text},
+			orderStatus("order_completed_status_id"),
+			orderStatus("order_failed_status_id"),
+			orderStatus("order_partial_refunded_status_id"),
+			orderStatus("order_refunded_status_id"),
+		}}
+}
+
 // XMLEdit is one operation of an install.xml: in the file at Path (as the
 // modification names it), Add is inserted after the line holding Search.
 type XMLEdit struct {
@@ -82,6 +119,10 @@ type Field struct {
 	// RequiredUnless[0] is posted as RequiredUnless[1] (LatitudePay's
 	// payment terms are optional with the product LPAY only).
 	RequiredUnless []string
+	// Dropped fields are on the form and pass validation, but the
+	// module's save leaves them out of what it stores and still says
+	// "Success" (a module with a bug, or one whose key was renamed).
+	Dropped bool
 }
 
 // Option is a choice of a select.

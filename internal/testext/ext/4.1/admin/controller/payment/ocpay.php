@@ -63,7 +63,10 @@ class [[.Camel]] extends \Opencart\System\Engine\Controller {
 		if (!$json) {
 			$this->load->model('setting/setting');
 
-			$this->model_setting_setting->editSetting('[[.Setting]]', $this->request->post);
+			$post = $this->request->post;
+			[[- range .Fields]][[if .Dropped]]
+			unset($post['[[$.Prefix]][[.Name]]']);[[end]][[end]]
+			$this->model_setting_setting->editSetting('[[.Setting]]', $post);
 
 			$json['success'] = $this->language->get('text_success');
 		}

@@ -15,7 +15,10 @@ class ControllerExtension[[if .Payment]]Payment[[else]]Module[[end]][[.Camel]] e
 		$this->load->model('setting/setting');
 
 		if (($this->request->server['REQUEST_METHOD'] == 'POST') && $this->validate()) {
-			$this->model_setting_setting->editSetting('[[.Setting]]', $this->request->post);
+			$post = $this->request->post;
+			[[- range .Fields]][[if .Dropped]]
+			unset($post['[[$.Prefix]][[.Name]]']);[[end]][[end]]
+			$this->model_setting_setting->editSetting('[[.Setting]]', $post);
 
 			$this->session->data['success'] = $this->language->get('text_success');
 
