@@ -16,7 +16,6 @@ import (
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
-	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 	"github.com/ocsetup/ocsetup/internal/testext"
@@ -38,32 +37,14 @@ func runApplyCLI(t *testing.T, vars map[string]string, args ...string) (int, str
 	return code, o.String(), e.String()
 }
 
-// applyShop is a fixture store with the fixture admin, on the SFTP site.
+// applyShop is a real store of the test environment in the shape of a
+// fixture store, on the SFTP site.
 type applyShop struct {
 	*fixture.Store
-	site  testenv.Site
-	admin *adminfixture.Admin
-	vars  map[string]string
-}
-
-func despatchExtension() adminfixture.Extension {
-	return adminfixture.Extension{Type: "module", Code: "despatch_cloud", Folder: "despatch_cloud", Form: adminfixture.Form{Tabs: []adminfixture.Tab{{
-		Title: "General", Fields: []adminfixture.Field{
-			{Name: "status", Kind: adminfixture.Checkbox, Label: "Status"},
-			{Name: "api_key", Kind: adminfixture.Password, Label: "API key", Required: true, MinLength: 24},
-			{Name: "order_prefix", Kind: adminfixture.Text, Label: "Order prefix"},
-		}}}}}
-}
-
-func newApplyShop(t *testing.T, env *testenv.Env, version string, o adminfixture.Options) *applyShop {
-	t.Helper()
-	ts := env.Site(t, testenv.SFTP)
-	st := fixture.New(t, env, ts, fixture.Options{Version: version})
-	if o.Extensions == nil {
-		o.Extensions = []adminfixture.Extension{despatchExtension()}
-	}
-	a := adminfixture.Install(t, ts, st, o)
-	return &applyShop{Store: st, site: ts, admin: a, vars: map[string]string{PasswordVar: ts.Password, DataDirVar: t.TempDir()}}
+	site testenv.Site
+	vars map[string]string
+	// real is the real store of the test environment, when it is one.
+	real testenv.RealStore
 }
 
 // newRealApplyShop is a real store of the test environment (restored to
@@ -76,7 +57,30 @@ func newRealApplyShop(t *testing.T, env *testenv.Env, version string) *applyShop
 	st := &fixture.Store{Options: fixture.Options{Version: version, Root: rs.Root, URL: rs.URL, Prefix: "oc_", AdminDir: rs.AdminDir,
 		DB: fixture.DB{Host: env.MySQL.Host, Port: env.MySQL.Port, User: rs.DBUser, Password: rs.DBPassword, Name: rs.Database}},
 		Remote: rs.RemoteRoot(ts), Local: rs.Root}
-	return &applyShop{Store: st, site: ts, vars: map[string]string{PasswordVar: ts.Password, DataDirVar: t.TempDir()}}
+	return &applyShop{Store: st, site: ts, real: rs, vars: map[string]string{PasswordVar: ts.Password, DataDirVar: t.TempDir()}}
+}
+
+// despatchVariant is a Despatch-Cloud-shaped module of our own.
+func despatchVariant() testext.Variant {
+	return testext.Variant{Type: "module", Code: "despatch_cloud", Title: "Despatch Cloud", Fields: []testext.Field{
+		{Name: "status", Label: "Status", Kind: testext.Select},
+		{Name: "api_key", Label: "API key", Kind: testext.Password, Required: true, MinLength: 24},
+		{Name: "order_prefix", Label: "Order prefix", Kind: testext.Text},
+	}}
+}
+
+// putModule lays a module's files into the real store as a merchant who
+// uploaded it by hand (not installed).
+func (s *applyShop) putModule(t *testing.T, v testext.Variant) {
+	t.Helper()
+	files, err := testext.FilesOf(s.real.Line, v)
+	must(t, err)
+	for rel, b := range files {
+		p := filepath.Join(s.Local, filepath.FromSlash(rel))
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, b, 0o644))
+	}
+	must(t, testenv.ChownTree(s.Local, s.site.UID, s.site.GID))
 }
 
 // setupFile writes a setup file for the shop.
@@ -139,20 +143,8 @@ func TestApplyHelpPrintsACompleteExample(t *testing.T) {
 func TestApplyThroughTheAdmin(t *testing.T) {
 	env := testenv.Get(t)
 	s := newRealApplyShop(t, env, "3.0.3.9")
-	// The module, uploaded by the merchant before (not installed): a
-	// Despatch-Cloud-shaped module of our own.
-	files, err := testext.FilesOf("3.0", testext.Variant{Type: "module", Code: "despatch_cloud", Title: "Despatch Cloud", Fields: []testext.Field{
-		{Name: "status", Label: "Status", Kind: testext.Select},
-		{Name: "api_key", Label: "API key", Kind: testext.Password, Required: true, MinLength: 24},
-		{Name: "order_prefix", Label: "Order prefix", Kind: testext.Text},
-	}})
-	must(t, err)
-	for rel, b := range files {
-		p := filepath.Join(s.Local, filepath.FromSlash(rel))
-		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		must(t, os.WriteFile(p, b, 0o644))
-	}
-	must(t, testenv.ChownTree(s.Local, s.site.UID, s.site.GID))
+	// The module, uploaded by the merchant before (not installed).
+	s.putModule(t, despatchVariant())
 	file := s.setupFile(t, "integration: despatch_cloud\nsettings:\n  order_prefix: WEB-\n")
 	s.vars["OCSETUP_SECRET_API_KEY"] = testKey
 	code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new", "--json")
@@ -217,13 +209,11 @@ func TestApplyBadInputs(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			// The captcha is a third-party add-on's: only the imitation
-			// of the admin has it. Every other case runs on the real store.
-			var s *applyShop
+			// The real store; the captcha is a security add-on's, put on
+			// the login form by a module of ours.
+			s := newRealApplyShop(t, env, "3.0.3.9")
 			if strings.Contains(c.name, "captcha") {
-				s = newApplyShop(t, env, "3.0.3.8", adminfixture.Options{Captcha: true})
-			} else {
-				s = newRealApplyShop(t, env, "3.0.3.9")
+				env.AddLoginCaptcha(t, s.real)
 			}
 			before := s.fingerprint(t)
 			for k, v := range c.vars {

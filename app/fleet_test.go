@@ -28,7 +28,6 @@ import (
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
-	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 	"github.com/ocsetup/ocsetup/internal/testext"
@@ -631,17 +630,21 @@ func TestFleetResumesAfterSIGKILL(t *testing.T) {
 	}
 }
 
-// TestFleetApply sets up two stores through their admin; a third, not
-// where the file says, fails alone and is not changed; exit status 1.
-// fleet uninstall then reverses the two setups.
+// TestFleetApply sets up two real stores (3.0 and 4.0) through their
+// admin; a third (4.1), not where the file says, fails alone and is not
+// changed; exit status 1. fleet uninstall then reverses the two setups.
 func TestFleetApply(t *testing.T) {
 	env := testenv.Get(t)
 	vars := map[string]string{DataDirVar: t.TempDir()}
 	var b strings.Builder
 	b.WriteString("stores:\n")
 	var shops []*applyShop
-	for i := range 3 {
-		s := newApplyShop(t, env, "3.0.3.8", adminfixture.Options{})
+	for i, v := range []string{"3.0.3.9", "4.0.2.3", "4.1.0.4"} {
+		s := newRealApplyShop(t, env, v)
+		if i < 2 {
+			// Uploaded by the merchant before, not installed.
+			s.putModule(t, despatchVariant())
+		}
 		shops = append(shops, s)
 		id := fmt.Sprintf("shop-%d", i)
 		fmt.Fprintf(&b, "  - id: %s\n    site: %s\n    integration: despatch_cloud\n    settings:\n      order_prefix: WEB-\n", id, siteURL(s.site, s.Remote))
@@ -670,7 +673,7 @@ func TestFleetApply(t *testing.T) {
 	}
 	for i, s := range shops[:2] {
 		row, _ := rep.Store(fmt.Sprintf("shop-%d", i))
-		if row.Result != check.Pass || row.Version != "3.0.3.8" {
+		if row.Result != check.Pass || row.Version != ocVersion(t, s.real) {
 			t.Errorf("shop-%d: %+v", i, row)
 		}
 		if n := s.count(t, "SELECT COUNT(*) FROM "+s.Table("setting")+" WHERE `key` = 'module_despatch_cloud_order_prefix' AND value = 'WEB-'"); n != 1 {

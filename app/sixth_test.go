@@ -17,7 +17,6 @@ import (
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
-	"github.com/ocsetup/ocsetup/internal/adminfixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
 
@@ -111,7 +110,7 @@ func TestASixthIntegration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newApplyShop(t, env, "3.0.3.8", adminfixture.Options{})
+	s := newRealApplyShop(t, env, "3.0.3.9")
 	file := s.setupFile(t, "integration: parcelbird\nsettings:\n  region: au\naccess:\n  cron: app\n")
 
 	// The built-in registry refuses the file before connecting.

@@ -49,11 +49,6 @@ func newAdminShop(t *testing.T, env *testenv.Env, version string, o adminfixture
 	return &adminShop{shop: s, admin: a, dialect: d}
 }
 
-func (s *adminShop) request(t *testing.T, plan *integrations.Plan, mode settings.Mode, open settings.SessionOpener) settings.Request {
-	return settings.Request{Plan: plan, Line: s.line, Mode: mode, OpenAdmin: open, DB: s.d, Schema: s.sc,
-		Direct: settings.DirectOptions{DataDir: t.TempDir(), ExtensionPaths: []string{"despatch_cloud"}}, Refresh: true}
-}
-
 func despatchPlan(t *testing.T, s *shop) *integrations.Plan {
 	t.Helper()
 	p, _ := integrations.ByID("despatch_cloud")
