@@ -91,5 +91,6 @@ require (
 
 tool (
 	fyne.io/fyne/v2/cmd/fyne
+	github.com/josephspurrier/goversioninfo/cmd/goversioninfo
 	honnef.co/go/tools/cmd/staticcheck
 )

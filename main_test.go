@@ -84,8 +84,9 @@ func TestCrashNotice(t *testing.T) {
 	}
 }
 
-// TestLeanBinary: the binary links no test code and not the demo's
-// database engine, which lives in cmd/ocsetup-demo (see installer/demoprog).
+// TestLeanBinary: the binary links no test code, not the demo's database
+// engine, which lives in cmd/ocsetup-demo (see installer/demoprog), and not
+// the GUI toolkit, which lives in cmd/ocsetup-gui.
 func TestLeanBinary(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {
@@ -99,7 +100,8 @@ func TestLeanBinary(t *testing.T) {
 			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/internal/testenv"),
 			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/installer/remote/remotetest"),
 			strings.HasPrefix(p, "github.com/ocsetup/ocsetup/installer/remote/memconn"),
-			p == "github.com/ocsetup/ocsetup/installer/demo":
+			p == "github.com/ocsetup/ocsetup/installer/demo",
+			strings.HasPrefix(p, "fyne.io/"), p == "github.com/ocsetup/ocsetup/ui":
 			t.Errorf("ocsetup links %s", p)
 		}
 	}
@@ -124,6 +126,40 @@ func TestNoPrivateCitations(t *testing.T) {
 		if i := bytes.Index(b, private); i >= 0 {
 			line := bytes.Count(b[:i], []byte("\n")) + 1
 			t.Errorf("%s:%d cites %s; put the fact into docs/ and point there", name, line, private)
+		}
+	}
+}
+
+// TestOpensTheWindow: ocsetup without arguments becomes the window program
+// (here a script standing in for ocsetup-gui), with the same environment;
+// without that program it says where it looked and how to get it, and
+// exits 1.
+func TestOpensTheWindow(t *testing.T) {
+	bin := build(t)
+	dir := t.TempDir()
+	gui := filepath.Join(dir, "ocsetup-gui")
+	if err := os.WriteFile(gui, []byte("#!/bin/sh\necho \"window $# $OCSETUP_PROBE\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), guiProgramVar+"="+gui, "OCSETUP_PROBE=passed-on")
+	out, err := cmd.CombinedOutput()
+	if err != nil || string(out) != "window 0 passed-on\n" {
+		t.Fatalf("ocsetup without arguments: %v: %q", err, out)
+	}
+
+	cmd = exec.Command(bin)
+	cmd.Env = append(os.Environ(), guiProgramVar+"=")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("no window program: %v", err)
+	}
+	for _, want := range []string{"ocsetup-gui", filepath.Dir(bin), "go build -o", "./cmd/ocsetup-gui", "ocsetup help"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("the message lacks %q: %s", want, stderr.String())
 		}
 	}
 }

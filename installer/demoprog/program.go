@@ -11,12 +11,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/store"
+	"github.com/ocsetup/ocsetup/internal/sibling"
 )
 
 // ProgramVar names the demo program's path when it is not beside ocsetup
@@ -27,13 +27,11 @@ const ProgramVar = "OCSETUP_DEMO_PROGRAM"
 // before it kills it.
 const stopTimeout = 30 * time.Second
 
+// program is the demo program as it ships beside ocsetup.
+var program = sibling.Program{Name: "ocsetup-demo", EnvVar: ProgramVar, What: "the demo store", Package: "./cmd/ocsetup-demo"}
+
 // Name is the demo program's file name on this system.
-func Name() string {
-	if runtime.GOOS == "windows" {
-		return "ocsetup-demo.exe"
-	}
-	return "ocsetup-demo"
-}
+func Name() string { return sibling.Exe(program.Name) }
 
 // Ready is what the demo program prints, as one JSON line, once its store
 // answers.
@@ -53,29 +51,7 @@ type Ready struct {
 // Find returns the demo program: $OCSETUP_DEMO_PROGRAM when set, else
 // ocsetup-demo in the folder of the running executable, where scripts/run
 // and the release put it.
-func Find(getenv func(string) string) (string, error) {
-	if p := getenv(ProgramVar); p != "" {
-		if fi, err := os.Stat(p); err != nil || fi.IsDir() {
-			return "", fmt.Errorf("%s is %q, which is not a program: unset it, or point it at %s", ProgramVar, p, Name())
-		}
-		return p, nil
-	}
-	exe, err := os.Executable()
-	if err == nil {
-		exe, err = filepath.EvalSymlinks(exe)
-	}
-	if err != nil {
-		return "", fmt.Errorf("find the demo program: cannot tell where ocsetup itself is: %w", err)
-	}
-	dir := filepath.Dir(exe)
-	p := filepath.Join(dir, Name())
-	if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
-		return p, nil
-	}
-	return "", fmt.Errorf("the demo store comes with ocsetup as a second program, %s, which is not in %s: "+
-		"reinstall ocsetup, or build it there with `go build -o %s ./cmd/ocsetup-demo`, or set %s to its path",
-		Name(), dir, dir, ProgramVar)
-}
+func Find(getenv func(string) string) (string, error) { return program.Find(getenv) }
 
 // Process is a running demo program.
 type Process struct {

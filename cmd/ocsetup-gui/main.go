@@ -1,0 +1,41 @@
+// ocsetup-gui is ocsetup's window: the setup wizard merchants use.
+// `ocsetup` without arguments starts it (it ships beside ocsetup, like the
+// demo store's program), so that the commands support engineers run do
+// not load a GUI toolkit they never use (docs/architecture.md).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	// Before Fyne's own init: see the package.
+	_ "github.com/ocsetup/ocsetup/internal/localefix"
+	"github.com/ocsetup/ocsetup/ui"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		fmt.Fprintln(os.Stderr, "ocsetup-gui opens the setup window and takes no arguments; the commands are ocsetup's (ocsetup help).")
+		os.Exit(2)
+	}
+	dir, err := app.DataDir(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ocsetup:", err)
+		os.Exit(1)
+	}
+	// A crash writes its stack into the data folder; the next start tells
+	// the user (the wizard for itself, ocsetup for a command).
+	if crashes, err := app.RecordCrashes(dir); err == nil {
+		defer crashes.Close()
+	}
+	a := fyneapp.NewWithID(app.ID)
+	wiz := app.NewWizard(dir, integrations.Builtin())
+	defer wiz.Session.Close()
+	m := ui.NewMain(a, wiz)
+	m.OfferCrashReports(dir)
+	m.Window.ShowAndRun()
+}
