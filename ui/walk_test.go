@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,13 +16,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/integrations"
-	"github.com/ocsetup/ocsetup/installer/store"
-	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/internal/testext"
 )
 
 // walker drives the main window as a merchant does, counting what is typed,
@@ -151,16 +153,16 @@ func (w *walker) upload(path string) {
 
 // database reads config.php and reaches the database; the password shows
 // only when asked for.
-func (w *walker) database(st *fixture.Store) {
+func (w *walker) database(name, password string) {
 	cr := w.m.creds
 	w.ui.do(func() { test.Tap(cr.read) })
 	w.waitDone(app.StepCredentials, cr.job, "the database")
 	w.ui.do(func() {
-		if cr.database.Text != st.DB.Name || strings.Contains(cr.password.Text, st.DB.Password) {
+		if cr.database.Text != name || strings.Contains(cr.password.Text, password) {
 			w.t.Errorf("credentials shown: %q, password %q", cr.database.Text, cr.password.Text)
 		}
 		test.Tap(cr.reveal)
-		if cr.password.Text != st.DB.Password {
+		if cr.password.Text != password {
 			w.t.Errorf("revealed password %q", cr.password.Text)
 		}
 		test.Tap(cr.reveal)
@@ -248,59 +250,204 @@ func writePackage(t *testing.T, name string, files map[string]string) string {
 	return p
 }
 
-// apiUsers dumps the store's API users, every column, in id order.
-func apiUsers(t *testing.T, st *fixture.Store) string {
+// realWalkStore is the real OpenCart 3.0.3.9 store of the test
+// environment on the SFTP site, fresh for the walk, with a connection to
+// its database to look at what the walk changed.
+type realWalkStore struct {
+	env  *testenv.Env
+	rs   testenv.RealStore
+	site testenv.Site
+	root string // the store's folder as the site's account sees it
+	sql  *sql.DB
+}
+
+func newRealWalkStore(t *testing.T) *realWalkStore {
 	t.Helper()
-	rows, err := st.StoreDB(t).Query("SELECT * FROM " + st.Table("api") + " ORDER BY api_id")
+	env := testenv.Get(t)
+	s := &realWalkStore{env: env, rs: env.Store(t, "3.0.3.9"), site: env.Site(t, testenv.SFTP)}
+	s.root = s.rs.RemoteRoot(s.site)
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = s.rs.DBUser, s.rs.DBPassword, "tcp", env.MySQL.Addr(), s.rs.Database
+	q, err := sql.Open("mysql", cfg.FormatDSN())
 	must(t, err)
-	defer rows.Close()
-	cols, _ := rows.Columns()
+	t.Cleanup(func() { q.Close() })
+	s.sql = q
+	return s
+}
+
+// apiUsers dumps the store's API users and their allowed addresses (the
+// oc_api and oc_api_ip rows), every column, in id order.
+func (s *realWalkStore) apiUsers(t *testing.T) string {
+	t.Helper()
 	var b strings.Builder
-	for rows.Next() {
-		vals := make([]sql.RawBytes, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
+	for _, q := range []string{"SELECT * FROM oc_api ORDER BY api_id", "SELECT * FROM oc_api_ip ORDER BY api_ip_id"} {
+		rows, err := s.sql.Query(q)
+		must(t, err)
+		cols, _ := rows.Columns()
+		fmt.Fprintf(&b, "%s\n", q)
+		for rows.Next() {
+			vals := make([]sql.RawBytes, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			must(t, rows.Scan(ptrs...))
+			for i, v := range vals {
+				fmt.Fprintf(&b, "%s=%q ", cols[i], v)
+			}
+			b.WriteString("\n")
 		}
-		must(t, rows.Scan(ptrs...))
-		for i, v := range vals {
-			fmt.Fprintf(&b, "%s=%q ", cols[i], v)
-		}
-		b.WriteString("\n")
+		must(t, rows.Err())
+		rows.Close()
 	}
 	return b.String()
 }
 
+// value is one value the query selects.
+func (s *realWalkStore) value(t *testing.T, query string, args ...any) string {
+	t.Helper()
+	var v sql.NullString
+	if err := s.sql.QueryRow(query, args...).Scan(&v); err != nil && err != sql.ErrNoRows {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return v.String
+}
+
+// yesNo is the Yes/No select of a vendor's settings form.
+var yesNo = options("1", "Yes", "0", "No")
+
+func options(pairs ...string) []testext.Option {
+	var out []testext.Option
+	for i := 0; i+1 < len(pairs); i += 2 {
+		out = append(out, testext.Option{Value: pairs[i], Label: pairs[i+1]})
+	}
+	return out
+}
+
+// apsVariant is an extension of ours shaped like Amazon Payment Services'
+// amazon_ps 2.4.0 for OpenCart 3: payment code amazon_ps, the settings
+// form's keys (payment_amazon_ps_…) as the vendor's form posts them, the
+// four credentials required by its validation, the sub-methods its save
+// installs and fills (amazon_ps_installments, …), and the URL the gateway
+// calls back (response) and the one its status cron calls.
+func apsVariant() testext.Variant {
+	sha := options("sha256", "SHA-256", "sha512", "SHA-512", "hmac256", "HMAC-256", "hmac512", "HMAC-512")
+	f := func(name string, kind testext.Kind, opts ...testext.Option) testext.Field {
+		return testext.Field{Name: name, Kind: kind, Options: opts}
+	}
+	req := func(name string, kind testext.Kind) testext.Field {
+		return testext.Field{Name: name, Kind: kind, Required: true}
+	}
+	fields := []testext.Field{
+		f("card", testext.Text), // a hidden 1 in the vendor's form
+		f("status", testext.Select),
+		req("merchant_identifier", testext.Text), req("access_code", testext.Password),
+		req("request_sha_phrase", testext.Password), req("response_sha_phrase", testext.Password),
+		f("sha_type", testext.Select, sha...),
+		f("command", testext.Select, options("PURCHASE", "Purchase", "AUTHORIZATION", "Authorization")...),
+		f("sandbox_mode", testext.Select, yesNo...),
+		f("gateway_currency", testext.Select, options("base", "Base", "front", "Front")...),
+		f("debug", testext.Select, yesNo...),
+		f("check_status_cron_duration", testext.Select, options("15", "15", "30", "30", "45", "45", "60", "60", "120", "120")...),
+		f("cc_status", testext.Select, yesNo...),
+		f("cc_integration_type", testext.Select, options("redirection", "Redirection", "standard_checkout", "Standard checkout", "hosted_checkout", "Hosted checkout")...),
+	}
+	for _, n := range []string{"cc_tokenization", "cc_hide_delete_token", "cc_show_mada_branding", "cc_show_meeza_branding"} {
+		fields = append(fields, f(n, testext.Select, yesNo...))
+	}
+	fields = append(fields, f("cc_sort_order", testext.Text),
+		f("installments_status", testext.Select, yesNo...),
+		f("installments_integration_type", testext.Select, options("redirection", "Redirection", "standard_checkout", "Standard checkout", "hosted_checkout", "Hosted checkout", "embedded_hosted_checkout", "Embedded hosted checkout")...),
+		// The vendor's form posts the SAR minimum under this key.
+		f("installments_aed_order_min_value", testext.Text), f("installments_egp_order_min_value", testext.Text), f("installments_order_sar_min_value", testext.Text),
+		f("installments_issuer_name", testext.Select, yesNo...), f("installments_issuer_logo", testext.Select, yesNo...),
+		f("installments_sort_order", testext.Text))
+	for _, n := range []string{"naps_status", "knet_status", "tabby_status", "valu_status", "valu_down_payment_status"} {
+		fields = append(fields, f(n, testext.Select, yesNo...))
+	}
+	fields = append(fields, f("valu_down_payment_value", testext.Text), f("valu_order_min_value", testext.Text),
+		f("visa_checkout_status", testext.Select, yesNo...),
+		f("visa_checkout_integration_type", testext.Select, options("redirection", "Redirection", "hosted_checkout", "Hosted checkout")...),
+		f("visa_checkout_api_key", testext.Password), f("visa_checkout_profile_name", testext.Text))
+	for _, m := range []string{"naps", "knet", "tabby", "valu", "visa_checkout"} {
+		fields = append(fields, f(m+"_sort_order", testext.Text))
+	}
+	fields = append(fields,
+		f("apple_pay_status", testext.Select, yesNo...), f("apple_pay_product_page", testext.Select, yesNo...), f("apple_pay_cart_page", testext.Select, yesNo...),
+		f("apple_pay_sha_type", testext.Select, sha...),
+		f("apple_pay_btn_type", testext.Select, options("apple-pay-buy", "Buy", "apple-pay-plain", "Plain", "apple-pay-check-out", "Check out", "apple-pay-book", "Book", "apple-pay-order", "Order")...),
+		f("apple_pay_access_code", testext.Password), f("apple_pay_request_sha_phrase", testext.Password), f("apple_pay_response_sha_phrase", testext.Password),
+		f("apple_pay_domain_name", testext.Text), f("apple_pay_display_name", testext.Text),
+		f("apple_pay_supported_network", testext.MultiSelect, options("amex", "American Express", "visa", "Visa", "masterCard", "Mastercard", "mada", "mada")...),
+		f("apple_pay_production_key", testext.Password), f("apple_pay_sort_order", testext.Text))
+	return testext.Variant{Type: "payment", Code: "amazon_ps", Title: "Amazon Payment Services", Fields: fields,
+		Callbacks:  []string{"response", "checkPaymentStatus"},
+		SubMethods: []string{"installments", "visa_checkout", "knet", "tabby", "naps", "valu", "apple_pay"}}
+}
+
+// oneboxCron is a connector of ours shaped like OneBox's cron.php: the
+// head holds the store's address and the OpenCart API key; it works only
+// once OneBox has put category.json beside it, logs in to the store's API
+// with the key alone (as OneBox's does) and appends what happened to
+// log.txt.
+const oneboxCron = `<?php
+$languages = array('ru');
+$host = '';
+$track = 'catalog/onebox/';
+$apiKey = '';
+
+$dir = dirname(__FILE__) . '/';
+if (!file_exists($dir . 'category.json')) {
+	exit;
+}
+$context = stream_context_create(array('http' => array(
+	'method' => 'POST',
+	'header' => "Content-Type: application/x-www-form-urlencoded\r\n",
+	'content' => http_build_query(array('key' => $apiKey)),
+	'ignore_errors' => true,
+	'timeout' => 20,
+)));
+$answer = (string)@file_get_contents($host . 'index.php?route=api/login', false, $context);
+$json = json_decode($answer, true);
+if (is_array($json) && (!empty($json['api_token']) || !empty($json['token']))) {
+	$line = 'login ok';
+} else {
+	$line = 'login failed: ' . substr($answer, 0, 300);
+}
+file_put_contents($dir . 'log.txt', date('c') . ' ' . $line . "\n", FILE_APPEND);
+echo $line;
+`
+
+// oneboxVariant is OneBox's "API files" beside a module of ours: the
+// connector cron.php, the API controller and model the connector calls.
+func oneboxVariant() testext.Variant {
+	return testext.Variant{Type: "module", Code: "onebox", Title: "OneBox", Files: map[string]string{
+		"catalog/onebox/cron.php": oneboxCron,
+		"catalog/controller/api/oneboxsync.php": "<?php\nclass ControllerApiOneboxsync extends Controller {\n\tpublic function category() {\n" +
+			"\t\t$this->response->addHeader('Content-Type: application/json');\n\t\t$this->response->setOutput(json_encode(array()));\n\t}\n}\n",
+		"catalog/model/oneboxsync/oneboxsync.php": "<?php\nclass ModelOneboxsyncOneboxsync extends Model {\n}\n",
+	}}
+}
+
 // TestWalkAmazonPaymentServices: a merchant sets up Amazon Payment
-// Services from Welcome to Finish with eight typed values, no step twice,
-// no API access step, and the store's API users untouched; the window and
-// the side bar keep their size at every step.
+// Services on the real OpenCart 3.0.3.9 store from Welcome to Finish with
+// eight typed values, no step twice, no API access step; the store's
+// admin installs the extension (its install() runs), Test ends pass or
+// warn, and the store's API users are byte for byte as they were; the
+// window and the side bar keep their size at every step.
 func TestWalkAmazonPaymentServices(t *testing.T) {
-	env := testenv.Get(t)
-	ts := env.Site(t, testenv.SFTP)
-	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
-	pkg := writePackage(t, "amazon_ps.ocmod.zip", map[string]string{
-		"upload/admin/controller/extension/payment/amazon_ps.php":     "<?php class ControllerExtensionPaymentAmazonPs extends Controller {}\n",
-		"upload/admin/language/en-gb/extension/payment/amazon_ps.php": "<?php $_['heading_title'] = 'Amazon Payment Services';\n",
-		"upload/catalog/controller/extension/payment/amazon_ps.php":   "<?php class ControllerExtensionPaymentAmazonPs extends Controller {}\n",
-		"upload/catalog/model/extension/payment/amazon_ps.php":        "<?php class ModelExtensionPaymentAmazonPs extends Model {}\n",
-	})
-	usersBefore := apiUsers(t, st)
-	// The fixture store has no admin that runs an extension's install(),
-	// and without it ocsetup refuses to save settings whose tables are
-	// missing: the extension's tables are created as its install() would,
-	// as if the merchant had installed it once (a real store's admin runs
-	// install() itself; see the real-store tests).
-	installTables(t, st, "amazon_ps")
+	s := newRealWalkStore(t)
+	pkg := testext.PackageOf(t, "3.0", apsVariant())
+	usersBefore := s.apiUsers(t)
 
 	w := newWalker(t)
 	w.ui.do(func() { w.m.welcome.selectID("amazon_ps") })
 	w.next(app.StepConnect)
-	w.connect(ts, st.Remote)
+	w.connect(s.site, s.root)
 	w.next(app.StepPackage)
 	w.upload(pkg)
 	w.next(app.StepCredentials)
-	w.database(st)
+	w.database(s.rs.Database, s.rs.DBPassword)
 	w.next(app.StepSettings) // no API access step
 	w.settings(map[string]string{
 		"merchant_identifier": "MxvOupuG", "access_code": "Zx8jkpDsGbKL2aNqJ6Vr",
@@ -311,12 +458,25 @@ func TestWalkAmazonPaymentServices(t *testing.T) {
 			t.Errorf("%d values marked required, want the host-to-host URL", n)
 		}
 	})
-	// The fixture store has no catalog (no products, countries or zones),
-	// so no checkout can be tried on it: the real-store tests prove the
-	// checkout; here it is switched off as payment_method: none does.
-	w.wiz.Session.SetPaymentMethod(app.NoPaymentMethod)
+	// Through the store's admin: its install() made its table and event,
+	// and the save stored what was typed.
+	if s.value(t, "SELECT COUNT(*) FROM oc_extension WHERE type = 'payment' AND code = 'amazon_ps'") != "1" ||
+		s.value(t, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'oc_amazon_ps_transaction'") != "1" ||
+		s.value(t, "SELECT COUNT(*) FROM oc_event WHERE code = 'amazon_ps'") != "1" {
+		t.Errorf("the extension was not installed by the store's admin")
+	}
+	if got := s.value(t, "SELECT value FROM oc_setting WHERE `key` = 'payment_amazon_ps_merchant_identifier'"); got != "MxvOupuG" {
+		t.Errorf("merchant identifier saved as %q", got)
+	}
 	w.next(app.StepTest)
-	w.test()
+	rep := w.test()
+	checkout := false
+	for _, r := range rep.Results {
+		checkout = checkout || (strings.Contains(r.ID, "checkout") && r.Status == check.Pass)
+	}
+	if !checkout {
+		t.Errorf("the checkout did not offer Amazon Payment Services: %+v", rep.Results)
+	}
 	w.next(app.StepSync)
 	w.next(app.StepFinish)
 	w.finish()
@@ -332,43 +492,42 @@ func TestWalkAmazonPaymentServices(t *testing.T) {
 	if w.typed != 8 {
 		t.Errorf("%d values typed, want 8", w.typed)
 	}
-	if after := apiUsers(t, st); after != usersBefore {
+	if after := s.apiUsers(t); after != usersBefore {
 		t.Errorf("the store's API users changed:\n%s\n%s", usersBefore, after)
 	}
 }
 
-// TestWalkOneBox: OneBox asks for the provider's IP, creates its own API
-// user beside the store's (which stay as they were), and its API login
-// passes; the sync view starts on the same store.
+// TestWalkOneBox: on the real OpenCart 3.0.3.9 store OneBox asks for the
+// provider's IP and uses the store's API user "Default", whose key it
+// keeps: OneBox's cron.php sends the key alone, which 3.0 checks against
+// "Default" only. Test's API login passes, and so does the connector's own
+// login through cron.php; Uninstall puts the API users back byte for byte.
 func TestWalkOneBox(t *testing.T) {
-	env := testenv.Get(t)
-	ts := env.Site(t, testenv.SFTP)
-	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
-	pkg := writePackage(t, "onebox.ocmod.zip", map[string]string{
-		"upload/catalog/onebox/cron.php":                      "<?php\n$host = '';\n$apiKey = '';\n",
-		"upload/catalog/controller/api/oneboxsync.php":        "<?php class ControllerApiOneboxsync extends Controller {}\n",
-		"upload/catalog/model/oneboxsync/oneboxsync.php":      "<?php class ModelOneboxsyncOneboxsync extends Model {}\n",
-		"upload/admin/language/en-gb/extension/onebox.php":    "<?php $_['heading_title'] = 'OneBox';\n",
-		"upload/admin/controller/extension/module/onebox.php": "<?php class ControllerExtensionModuleOnebox extends Controller {}\n",
-	})
-	usersBefore := apiUsers(t, st)
+	s := newRealWalkStore(t)
+	v := oneboxVariant()
+	pkg := testext.PackageOf(t, "3.0", v)
+	files, err := testext.FilesOf("3.0", v)
+	must(t, err)
+	usersBefore := s.apiUsers(t)
+	defaultKey := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'")
+	if len(defaultKey) < 64 {
+		t.Fatalf("the store's Default API user has no key: %q", defaultKey)
+	}
 
 	w := newWalker(t)
 	w.ui.do(func() { w.m.welcome.selectID("onebox") })
 	w.next(app.StepConnect)
-	w.connect(ts, st.Remote)
+	w.connect(s.site, s.root)
 	w.next(app.StepPackage)
 	w.upload(pkg)
 	w.next(app.StepCredentials)
-	w.database(st)
+	w.database(s.rs.Database, s.rs.DBPassword)
 	w.next(app.StepAccess)
 	ac := w.m.access
-	// OneBox's cron.php sends the key alone, which OpenCart 3.0 checks
-	// against "Default": the connector's user is Default, whose key is kept.
 	eventually(t, w.ui, "the store's API users", func() bool { return !ac.apply.Disabled() })
 	w.ui.do(func() {
-		if !ac.ipsBox.Visible() || len(ac.key.Text) != 64 || ac.ownName != app.KeyOnlyUser || !ac.keyOnly.Visible() {
-			t.Fatalf("access screen: IPs shown %v, key %d, own user %q, key-only note shown %v", ac.ipsBox.Visible(), len(ac.key.Text), ac.ownName, ac.keyOnly.Visible())
+		if !ac.ipsBox.Visible() || ac.ownName != app.KeyOnlyUser || !ac.keyOnly.Visible() {
+			t.Fatalf("access screen: IPs shown %v, own user %q, key-only note shown %v", ac.ipsBox.Visible(), ac.ownName, ac.keyOnly.Visible())
 		}
 		// No address: refused before anything is written.
 		test.Tap(ac.apply)
@@ -384,6 +543,12 @@ func TestWalkOneBox(t *testing.T) {
 			t.Errorf("status %q", ac.job.status.Text)
 		}
 	})
+	if got := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'"); got != defaultKey {
+		t.Fatal("the Access step replaced the Default API user's key")
+	}
+	if s.value(t, "SELECT COUNT(*) FROM oc_api_ip i JOIN oc_api a USING (api_id) WHERE a.username = 'Default' AND i.ip = '127.0.0.1'") != "1" {
+		t.Fatal("the provider's address was not allowed for Default")
+	}
 	w.next(app.StepSettings)
 	// The provider's address comes over from the API access step.
 	w.ui.do(func() { test.Tap(w.m.settings.load) })
@@ -395,10 +560,10 @@ func TestWalkOneBox(t *testing.T) {
 		test.Tap(w.m.settings.apply)
 	})
 	w.waitDone(app.StepSettings, w.m.settings.job, "the saved settings")
-	cron, err := os.ReadFile(filepath.Join(st.Local, "catalog", "onebox", "cron.php"))
-	defaultKey := apiKeyOf(t, st, "Default")
-	if err != nil || !strings.Contains(string(cron), st.URL) || !strings.Contains(string(cron), "'"+defaultKey+"'") {
-		t.Fatalf("cron.php not configured: %q %v", cron, err)
+	cronPath := filepath.Join(s.rs.Root, "catalog", "onebox", "cron.php")
+	cron, err := os.ReadFile(cronPath)
+	if err != nil || !strings.Contains(string(cron), "$host = '"+s.rs.URL+"';") || !strings.Contains(string(cron), "$apiKey = '"+defaultKey+"';") {
+		t.Fatalf("cron.php not configured with the store's address and Default's key: %q %v", cron, err)
 	}
 	w.next(app.StepTest)
 	rep := w.test()
@@ -409,6 +574,19 @@ func TestWalkOneBox(t *testing.T) {
 	if !login {
 		t.Errorf("the API login did not pass: %+v", rep.Results)
 	}
+	// The connector's own login: OneBox has sent its first category.json,
+	// and cron.php logs in with the key alone from the allowed address.
+	jsonPath := filepath.Join(filepath.Dir(cronPath), "category.json")
+	must(t, os.WriteFile(jsonPath, []byte("[]"), 0o644))
+	must(t, testenv.ChownTree(jsonPath, s.site.UID, s.site.GID))
+	resp, err := http.Get(s.rs.URL + "catalog/onebox/cron.php")
+	must(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "login ok" {
+		t.Errorf("the connector's login through cron.php: %q", body)
+	}
+	must(t, os.Remove(jsonPath))
 	w.next(app.StepSync)
 	sy := w.m.sync
 	w.ui.do(func() { test.Tap(sy.start) })
@@ -418,8 +596,8 @@ func TestWalkOneBox(t *testing.T) {
 	w.finish()
 	w.ui.do(func() {
 		sum := w.wiz.Session.Summary()
-		if sum.Uploaded == nil || sum.Uploaded.Created != 5 || sum.Uploaded.Replaced != 0 || sum.APIUser == nil || sum.APIUser.Created || !sum.APIUser.KeptKey {
-			t.Errorf("summary: %+v %+v", sum.Uploaded, sum.APIUser)
+		if sum.Uploaded == nil || sum.Uploaded.Created != len(files) || sum.Uploaded.Replaced != 0 || sum.APIUser == nil || sum.APIUser.Created || !sum.APIUser.KeptKey {
+			t.Errorf("summary: %+v %+v (the package has %d files)", sum.Uploaded, sum.APIUser, len(files))
 		}
 	})
 	if w.typed != 5 {
@@ -429,26 +607,23 @@ func TestWalkOneBox(t *testing.T) {
 	// The undo the Finish step names: Uninstall removes everything the
 	// session uploaded — the package and the configured cron.php, which
 	// went up again as a second upload — and puts the rows back.
+	// The connector's log.txt is OneBox's, not the upload's: its folder
+	// stays, and Uninstall says so.
 	res, err := w.wiz.Session.Uninstall(context.Background())
-	if err != nil {
+	if err != nil && !strings.Contains(err.Error(), "catalog/onebox") {
 		t.Fatalf("uninstall: %v", err)
 	}
-	for _, f := range []string{"catalog/onebox/cron.php", "catalog/controller/api/oneboxsync.php", "admin/controller/extension/module/onebox.php"} {
-		if _, err := os.Stat(filepath.Join(st.Local, filepath.FromSlash(f))); !os.IsNotExist(err) {
+	if _, lerr := os.Stat(filepath.Join(filepath.Dir(cronPath), "log.txt")); err == nil || lerr != nil {
+		t.Errorf("uninstall with the connector's log.txt in catalog/onebox: %v; the log: %v", err, lerr)
+	}
+	for f := range files {
+		if _, err := os.Stat(filepath.Join(s.rs.Root, filepath.FromSlash(f))); !os.IsNotExist(err) {
 			t.Errorf("%s after uninstall: %v (%+v)", f, err, res)
 		}
 	}
-	if after := apiUsers(t, st); after != usersBefore {
+	if after := s.apiUsers(t); after != usersBefore {
 		t.Errorf("the store's API users changed (Default's key must be kept):\nbefore %s\nafter %s", usersBefore, after)
 	}
-}
-
-// apiKeyOf is the key of the store's API user name.
-func apiKeyOf(t *testing.T, st *fixture.Store, name string) string {
-	t.Helper()
-	var key string
-	must(t, st.StoreDB(t).QueryRow("SELECT `key` FROM "+st.Table("api")+" WHERE username = ?", name).Scan(&key))
-	return key
 }
 
 func must(t *testing.T, err error) {
@@ -472,21 +647,4 @@ func countLabels(o fyne.CanvasObject, text string) int {
 		}
 	}
 	return n
-}
-
-// installTables creates the tables an integration's install() creates.
-func installTables(t *testing.T, st *fixture.Store, id string) {
-	t.Helper()
-	p, _ := integrations.ByID(id)
-	line, _ := store.LineOf(st.Version)
-	plan, err := p.Plan(integrations.Target{Line: line, Version: st.Version, Currency: "USD", StoreURL: st.URL}, integrations.Values{
-		"merchant_identifier": "x", "access_code": "x", "request_sha_phrase": "x", "response_sha_phrase": "x"})
-	must(t, err)
-	q := st.StoreDB(t)
-	for _, tb := range plan.Tables {
-		create := strings.ReplaceAll(tb.Create, "{prefix}", strings.TrimSuffix(st.Table(tb.Name), tb.Name))
-		if _, err := q.Exec(create); err != nil {
-			t.Fatalf("%s: %v", create, err)
-		}
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,19 @@ type Variant struct {
 	// language, unless the store has one of that name (LatitudePay's adds
 	// "Partial Refunded"); uninstall() leaves them, as the vendor's does.
 	InstallStatuses []string
+	// Callbacks are further methods of a payment variant's catalog
+	// controller, each answering HTTP 200 with a small JSON body, as the
+	// URLs a gateway calls back do (Amazon Payment Services' response).
+	Callbacks []string
+	// SubMethods are further payment codes <code>_<sub> the save installs
+	// and gives the posted keys containing <sub>, as Amazon Payment
+	// Services' save does (amazon_ps_installments, …). 3.0 only.
+	SubMethods []string
+	// Files are further files of the package, by their path in the store
+	// (catalog/onebox/cron.php), with their contents: files a vendor ships
+	// beside the extension. 2.3 and 3.0 only, where a package's upload/
+	// lands at the store's root.
+	Files map[string]string
 }
 
 // LatitudePayTerms is the text of the LatitudePay page's always-present
@@ -183,6 +197,24 @@ func (v Variant) check(line string) error {
 	}
 	if _, err := fs.Stat(sources, "ext/"+line); err != nil {
 		return fmt.Errorf("testext: no sources for OpenCart %s", line)
+	}
+	for _, c := range v.Callbacks {
+		if !codeShape.MatchString(strings.ToLower(c)) || slices.Contains([]string{"index", "confirm", "history"}, c) || v.Type != "payment" {
+			return fmt.Errorf("testext: variant %s: callback %q must be a fresh method name of a payment variant", v.Code, c)
+		}
+	}
+	for _, m := range v.SubMethods {
+		if !codeShape.MatchString(m) || v.Type != "payment" || line != "3.0" {
+			return fmt.Errorf("testext: variant %s: sub-method %q: a payment variant's, lower-case, on 3.0 only", v.Code, m)
+		}
+	}
+	for p := range v.Files {
+		if line != "2.3" && line != "3.0" {
+			return fmt.Errorf("testext: variant %s: further files exist on 2.3 and 3.0 only, not %s", v.Code, line)
+		}
+		if clean := path.Clean(p); clean != p || path.IsAbs(p) || strings.HasPrefix(p, "../") || p == ".." {
+			return fmt.Errorf("testext: variant %s: file %q is not a clean path inside the store", v.Code, p)
+		}
 	}
 	seen := map[string]bool{}
 	for _, f := range v.Fields {
@@ -387,7 +419,16 @@ func render(line string, v Variant) (map[string][]byte, error) {
 		out[strings.Join(parts, "/")] = b.Bytes()
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	for p, body := range v.Files {
+		if _, dup := out["upload/"+p]; dup {
+			return nil, fmt.Errorf("testext: variant %s: file %s is one of the extension's own", v.Code, p)
+		}
+		out["upload/"+p] = []byte(body)
+	}
+	return out, nil
 }
 
 func cdata(s string) string {

@@ -1,6 +1,7 @@
 package testext
 
 import (
+	"archive/zip"
 	"context"
 	"net/url"
 	"os"
@@ -111,6 +112,92 @@ func keys(m map[string][]byte) []string {
 	return out
 }
 
+// TestVariantCallbacksAndFiles: a payment variant's further callbacks are
+// methods of its catalog controller on every line; further files land at
+// their store paths on 2.3 and 3.0, beside the extension's; what cannot be
+// built is refused with the reason.
+func TestVariantCallbacksAndFiles(t *testing.T) {
+	v := Variant{Type: "payment", Code: "ocpay_cb", Title: "ocsetup Callback Pay", Callbacks: []string{"response"}}
+	for _, line := range Lines {
+		files, err := FilesOf(line, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		catalog := "catalog/controller/extension/payment/ocpay_cb.php"
+		if line == "4.0" || line == "4.1" {
+			catalog = "extension/ocpay_cb/catalog/controller/payment/ocpay_cb.php"
+		}
+		if src := string(files[catalog]); !strings.Contains(src, "public function response(") || !strings.Contains(src, "public function confirm()") {
+			t.Errorf("%s: the catalog controller lacks the callback or confirm:\n%s", line, src)
+		}
+		if plain, _ := FilesOf(line, Variant{Type: "payment", Code: "ocpay_cb", Title: "ocsetup Callback Pay"}); strings.Contains(string(plain[catalog]), "function response") {
+			t.Errorf("%s: a callback without asking for one", line)
+		}
+	}
+	subs := Variant{Type: "payment", Code: "ocpay_cb", Title: "ocsetup Callback Pay", SubMethods: []string{"installments", "apple_pay"}}
+	files, err := FilesOf("3.0", subs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src := string(files["admin/controller/extension/payment/ocpay_cb.php"]); !strings.Contains(src, "$this->saveSubMethods();") || !strings.Contains(src, "array('installments', 'apple_pay')") {
+		t.Errorf("3.0: the save does not install the sub-methods:\n%s", src)
+	}
+	if php, err := exec.LookPath("php"); err == nil {
+		p := filepath.Join(t.TempDir(), "admin.php")
+		if err := os.WriteFile(p, files["admin/controller/extension/payment/ocpay_cb.php"], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command(php, "-l", p).CombinedOutput(); err != nil {
+			t.Errorf("sub-methods: %v: %s", err, out)
+		}
+	}
+	if _, err := FilesOf("2.3", subs); err == nil {
+		t.Error("sub-methods built on 2.3")
+	}
+	withFiles := Variant{Type: "module", Code: "onebox", Title: "OneBox", Files: map[string]string{"catalog/onebox/cron.php": "<?php\n$apiKey = '';\n"}}
+	for _, line := range []string{"2.3", "3.0"} {
+		files, err := FilesOf(line, withFiles)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(files["catalog/onebox/cron.php"]) != "<?php\n$apiKey = '';\n" || files["admin/controller/extension/module/onebox.php"] == nil {
+			t.Errorf("%s: files %v", line, keys(files))
+		}
+		p := filepath.Join(t.TempDir(), withFiles.PackageName())
+		if err := WriteVariantPackage(p, line, withFiles); err != nil {
+			t.Fatal(err)
+		}
+		zr, err := zip.OpenReader(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, f := range zr.File {
+			names = append(names, f.Name)
+		}
+		zr.Close()
+		if !slices.Contains(names, "upload/catalog/onebox/cron.php") || !slices.Contains(names, "upload/catalog/onebox/") {
+			t.Errorf("%s: the package holds %v", line, names)
+		}
+	}
+	for name, bad := range map[string]struct {
+		line string
+		v    Variant
+	}{
+		"files on 4.x":        {"4.0", withFiles},
+		"a path out":          {"3.0", Variant{Type: "module", Code: "x", Title: "X", Files: map[string]string{"../etc/passwd": ""}}},
+		"an absolute path":    {"3.0", Variant{Type: "module", Code: "x", Title: "X", Files: map[string]string{"/etc/passwd": ""}}},
+		"an extension's file": {"3.0", Variant{Type: "module", Code: "x", Title: "X", Files: map[string]string{"admin/controller/extension/module/x.php": ""}}},
+		"a module's callback": {"3.0", Variant{Type: "module", Code: "x", Title: "X", Callbacks: []string{"response"}}},
+		"confirm again":       {"3.0", Variant{Type: "payment", Code: "x", Title: "X", Callbacks: []string{"confirm"}}},
+		"not a method name":   {"3.0", Variant{Type: "payment", Code: "x", Title: "X", Callbacks: []string{"a-b"}}},
+	} {
+		if _, err := FilesOf(bad.line, bad.v); err == nil {
+			t.Errorf("%s: built", name)
+		}
+	}
+}
+
 // TestVariantSourcesParse runs php -l over every PHP source of the other
 // variants.
 func TestVariantSourcesParse(t *testing.T) {
@@ -121,7 +208,9 @@ func TestVariantSourcesParse(t *testing.T) {
 		}
 		t.Skip("php is not installed")
 	}
-	for _, v := range []Variant{shipModule(), termsPayment()} {
+	callbacks := termsPayment()
+	callbacks.Code, callbacks.Callbacks = "ocpay_cb", []string{"response", "checkPaymentStatus"}
+	for _, v := range []Variant{shipModule(), termsPayment(), callbacks} {
 		for _, line := range Lines {
 			files, err := FilesOf(line, v)
 			if err != nil {

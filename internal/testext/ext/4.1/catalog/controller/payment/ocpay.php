@@ -54,4 +54,13 @@ class [[.Camel]] extends \Opencart\System\Engine\Controller {
 	// test module, but the event must point at a method that exists.
 	public function history(string &$route, array &$args, mixed &$output): void {
 	}
+[[- range .Callbacks]]
+
+	// [[.]] answers a provider's call to the store, as a gateway's
+	// callback URL does.
+	public function [[.]](): void {
+		$this->response->addHeader('Content-Type: application/json');
+		$this->response->setOutput(json_encode(array('received' => true)));
+	}
+[[- end]]
 }

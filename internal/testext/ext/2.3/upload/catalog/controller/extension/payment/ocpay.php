@@ -54,4 +54,13 @@ class ControllerExtension[[if .Payment]]Payment[[else]]Module[[end]][[.Camel]] e
 	// test module, but the event must point at a method that exists.
 	public function history($route, $args, $output = null) {
 	}
+[[- range .Callbacks]]
+
+	// [[.]] answers a provider's call to the store, as a gateway's
+	// callback URL does.
+	public function [[.]]() {
+		$this->response->addHeader('Content-Type: application/json');
+		$this->response->setOutput(json_encode(array('received' => true)));
+	}
+[[- end]]
 }

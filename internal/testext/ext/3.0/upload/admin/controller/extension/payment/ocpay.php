@@ -19,6 +19,10 @@ class ControllerExtension[[if .Payment]]Payment[[else]]Module[[end]][[.Camel]] e
 			[[- range .Fields]][[if .Dropped]]
 			unset($post['[[$.Prefix]][[.Name]]']);[[end]][[end]]
 			$this->model_setting_setting->editSetting('[[.Setting]]', $post);
+[[- if .SubMethods]]
+
+			$this->saveSubMethods();
+[[- end]]
 
 			$this->session->data['success'] = $this->language->get('text_success');
 
@@ -88,8 +92,50 @@ class ControllerExtension[[if .Payment]]Payment[[else]]Module[[end]][[.Camel]] e
 		$this->load->model('setting/event');
 
 		$this->model_setting_event->deleteEventByCode('[[.Code]]');
+[[- if .SubMethods]]
+
+		$this->load->model('setting/extension');
+		$this->load->model('setting/setting');
+
+		foreach (array([[range $i, $m := .SubMethods]][[if $i]], [[end]]'[[$m]]'[[end]]) as $sub) {
+			$this->model_setting_extension->uninstall('[[.Type]]', '[[.Code]]_' . $sub);
+			$this->model_setting_setting->deleteSetting('[[.Setting]]_' . $sub);
+		}
+[[- end]]
 	}
 
+[[- if .SubMethods]]
+	// saveSubMethods does what a vendor's save does for its sub-methods
+	// (Amazon Payment Services' installPaymentMethods()): each one is
+	// installed as an extension of its own, with the permissions of the
+	// user's group, and gets the posted keys that contain its name as its
+	// own settings.
+	private function saveSubMethods() {
+		$this->load->model('setting/extension');
+		$this->load->model('user/user_group');
+
+		$installed = $this->model_setting_extension->getInstalled('[[.Type]]');
+
+		foreach (array([[range $i, $m := .SubMethods]][[if $i]], [[end]]'[[$m]]'[[end]]) as $sub) {
+			if (!in_array('[[.Code]]_' . $sub, $installed)) {
+				$this->model_setting_extension->install('[[.Type]]', '[[.Code]]_' . $sub);
+				$this->model_user_user_group->addPermission($this->user->getGroupId(), 'access', 'extension/[[.Type]]/[[.Code]]_' . $sub);
+				$this->model_user_user_group->addPermission($this->user->getGroupId(), 'modify', 'extension/[[.Type]]/[[.Code]]_' . $sub);
+			}
+
+			$settings = array();
+
+			foreach ($this->request->post as $key => $value) {
+				if (strpos($key, $sub) !== false) {
+					$settings[$key] = $value;
+				}
+			}
+
+			$this->model_setting_setting->editSetting('[[.Setting]]_' . $sub, $settings);
+		}
+	}
+
+[[- end]]
 	protected function validate() {
 		if (!$this->user->hasPermission('modify', '[[.Route]]')) {
 			$this->error['warning'] = $this->language->get('error_permission');
