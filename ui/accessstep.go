@@ -21,11 +21,15 @@ import (
 // user named after the integration, or, when the merchant picks one, an
 // existing user, changed only after the merchant has seen what changes.
 type accessScreen struct {
-	object   fyne.CanvasObject
-	wiz      *app.Wizard
-	win      fyne.Window
-	title    *widget.Label
-	key      *widget.Entry
+	object fyne.CanvasObject
+	wiz    *app.Wizard
+	win    fyne.Window
+	title  *widget.Label
+	intro  *widget.Label
+	key    *widget.Entry
+	// keyBox holds the key and its controls: hidden while the key the
+	// user already has is kept (3.0's "Default"), as no new key is used.
+	keyBox   *fyne.Container
 	entropy  *widget.Label
 	choice   *widget.RadioGroup
 	existing *widget.Select
@@ -82,13 +86,13 @@ func newAccessScreen(wiz *app.Wizard, win fyne.Window) *accessScreen {
 	keyLabel := widget.NewLabelWithStyle(T("access.key.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	userLabel := widget.NewLabelWithStyle(T("access.user.label"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	intro := widget.NewLabel(T("access.intro"))
-	intro.Wrapping = fyne.TextWrapWord
+	s.intro = widget.NewLabel(T("access.intro"))
+	s.intro.Wrapping = fyne.TextWrapWord
+	s.keyBox = container.NewVBox(keyLabel, container.NewBorder(nil, nil, nil, container.NewHBox(generate, copyBtn), s.key), s.entropy)
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
-		s.title, intro,
+		s.title, s.intro,
 		userLabel, s.choice, s.existing, s.keyOnly,
-		keyLabel, container.NewBorder(nil, nil, nil, container.NewHBox(generate, copyBtn), s.key), s.entropy,
-		s.ipsBox, s.apply, s.job.object())))
+		s.keyBox, s.ipsBox, s.apply, s.job.object())))
 	return s
 }
 
@@ -107,9 +111,15 @@ func (s *accessScreen) prepare() {
 	s.ownName = app.DefaultAPIUser(p, s.wiz.Session.StoreLine())
 	s.title.SetText(TF("access.title", Args{"Integration": IntegrationName(p)}))
 	own, other := TF("access.user.own", Args{"Name": s.ownName}), T("access.user.existing")
+	s.intro.SetText(T("access.intro"))
+	if s.keepsKey() {
+		own = TF("access.user.default", Args{"Name": s.ownName})
+		s.intro.SetText(TF("access.intro.keyonly", Args{"Name": s.ownName}))
+	}
 	s.choice.Options = []string{own, other}
 	s.choice.SetSelected(own)
 	s.choice.Refresh()
+	s.choiceChanged()
 	if s.key.Text == "" {
 		s.generateKey()
 	}
@@ -151,16 +161,30 @@ func (s *accessScreen) generateKey() {
 	}
 }
 
+// keepsKey says that the screen's own user is the store's, whose key is
+// kept: OpenCart 3.0 checks a key a connector sends alone against
+// "Default", so the connector must use that user's key.
+func (s *accessScreen) keepsKey() bool {
+	return s.ownName == app.KeyOnlyUser && s.wiz.Integration().Needs().KeyOnlyLogin && s.wiz.Session.StoreLine() == store.Line30
+}
+
 // ownChosen reports whether the merchant keeps ocsetup's own user.
 func (s *accessScreen) ownChosen() bool {
 	return len(s.choice.Options) == 0 || s.choice.Selected == s.choice.Options[0]
 }
 
 func (s *accessScreen) choiceChanged() {
-	if s.ownChosen() {
+	s.keyBox.Show()
+	switch {
+	case s.ownChosen() && s.keepsKey():
+		// The user keeps its key: a new one would not be used.
+		s.existing.Disable()
+		s.keyBox.Hide()
+		s.apply.SetText(TF("access.apply.default", Args{"Name": s.ownName}))
+	case s.ownChosen():
 		s.existing.Disable()
 		s.apply.SetText(T("access.apply.own"))
-	} else {
+	default:
 		s.existing.Enable()
 		s.apply.SetText(T("access.apply.review"))
 	}

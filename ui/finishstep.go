@@ -105,6 +105,8 @@ func (s *finishScreen) show() {
 	}
 
 	section(T("finish.undo"))
+	// The whole undo is the Uninstall button below this screen.
+	para("• " + TF("finish.undo.gui", Args{"Button": T("uninstall.button")}))
 	if sum.Uploaded != nil {
 		para("• " + T("finish.undo.upload"))
 	}

@@ -224,9 +224,15 @@ func (w *walker) finish() {
 		if fmt.Sprint(w.visits) != fmt.Sprint(path) {
 			w.t.Errorf("visited %v, the path is %v", w.visits, path)
 		}
-		// How to undo names the complete undo, the uninstall command.
-		if texts := strings.Join(labelTexts(w.m.finish.body), "\n"); !strings.Contains(texts, "ocsetup uninstall SETUP_FILE") {
-			w.t.Errorf("Finish does not name the uninstall command:\n%s", texts)
+		// How to undo names the complete undo: the Uninstall button below
+		// the summary, and the uninstall command.
+		texts := strings.Join(labelTexts(w.m.finish.body), "\n")
+		undo := TF("finish.undo.gui", Args{"Button": T("uninstall.button")})
+		if !strings.Contains(texts, "ocsetup uninstall SETUP_FILE") || !strings.Contains(texts, undo) || !strings.Contains(undo, w.m.finishUninstall.button.Text) {
+			w.t.Errorf("Finish does not name the Uninstall button and the uninstall command:\n%s", texts)
+		}
+		if b := w.m.finishUninstall.button; !b.Visible() || b.Disabled() || !holds(w.m.finish.object, b) {
+			w.t.Errorf("no Uninstall button on the Finish screen")
 		}
 	})
 }
@@ -529,6 +535,22 @@ func TestWalkOneBox(t *testing.T) {
 		if !ac.ipsBox.Visible() || ac.ownName != app.KeyOnlyUser || !ac.keyOnly.Visible() {
 			t.Fatalf("access screen: IPs shown %v, own user %q, key-only note shown %v", ac.ipsBox.Visible(), ac.ownName, ac.keyOnly.Visible())
 		}
+		// The screen says what happens: the store's "Default" is used and
+		// keeps its key, so no new key is shown; picking another user
+		// shows the key it would get.
+		want := TF("access.user.default", Args{"Name": "Default"})
+		if ac.choice.Selected != want || ac.keyBox.Visible() || ac.apply.Text != TF("access.apply.default", Args{"Name": "Default"}) ||
+			ac.intro.Text != TF("access.intro.keyonly", Args{"Name": "Default"}) || strings.Contains(strings.Join(ac.choice.Options, " "), "Create") {
+			t.Errorf("access screen for Default: choice %q (options %q), key shown %v, button %q, intro %q", ac.choice.Selected, ac.choice.Options, ac.keyBox.Visible(), ac.apply.Text, ac.intro.Text)
+		}
+		ac.choice.SetSelected(ac.choice.Options[1])
+		if !ac.keyBox.Visible() || ac.apply.Text != T("access.apply.review") {
+			t.Errorf("another user: key shown %v, button %q", ac.keyBox.Visible(), ac.apply.Text)
+		}
+		ac.choice.SetSelected(want)
+		if ac.keyBox.Visible() {
+			t.Error("the key is shown again for Default")
+		}
 		// No address: refused before anything is written.
 		test.Tap(ac.apply)
 		if ac.job.status.Importance != widget.DangerImportance || w.wiz.Done(app.StepAccess) {
@@ -631,6 +653,21 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// holds says whether o is target or has it among its containers' objects.
+func holds(o, target fyne.CanvasObject) bool {
+	if o == target {
+		return true
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, child := range c.Objects {
+			if holds(child, target) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // countLabels counts the labels under o that read text.
