@@ -75,10 +75,21 @@ func (w *walker) typeIn(e *widget.Entry, v string) {
 	test.Type(e, v)
 }
 
-// measure checks that the window and the side bar kept their size.
+// measure checks that the window and the side bar kept their size, and
+// that the window's content still fits the screen: a real window grows to
+// its content's minimum size by itself (the test driver's does not), so a
+// content wider or taller than the screen is a window that resizes.
 func (w *walker) measure() {
 	w.t.Helper()
 	w.ui.do(func() {
+		if min := w.m.Window.Content().MinSize(); min.Width > walkSize.Width || min.Height > walkSize.Height {
+			w.t.Errorf("at %v the window's content needs %v, more than the screen's %v: the window would grow", w.wiz.Current(), min, walkSize)
+		}
+		// The page holds its content at a fixed minimum (pageArea): a
+		// content wider than the page would be cut off at the right.
+		if need, have := w.m.content.MinSize().Width, w.m.content.Size().Width; need > have {
+			w.t.Errorf("at %v the page's content needs %v wide, the page is %v: it is cut off", w.wiz.Current(), need, have)
+		}
 		win, side := w.m.Window.Canvas().Size(), w.m.side.Size()
 		if win != w.window || side != w.side {
 			w.t.Errorf("at %v the window is %v and the side bar %v; at the start %v and %v", w.wiz.Current(), win, side, w.window, w.side)
@@ -110,6 +121,9 @@ func (w *walker) waitDone(step app.Step, j *job, what string) {
 			w.t.Fatalf("%s: %s %s", what, j.status.Text, j.details.Text)
 		}
 	})
+	// The step's work filled the screen (long URLs, settings, results):
+	// the window and the side bar keep their size.
+	w.measure()
 }
 
 // connect fills the Connect screen and trusts the host key. The port and
@@ -209,12 +223,14 @@ func (w *walker) test() check.Report {
 			w.t.Errorf("headline %q (%v) for %s; %d rows for %d results", ts.job.status.Text, ts.job.status.Importance, rep.Overall, len(ts.list.Items), len(rep.Results))
 		}
 	})
+	w.measure()
 	return rep
 }
 
 // finish checks the visits: every step of the path once, in order.
 func (w *walker) finish() {
 	w.t.Helper()
+	w.measure()
 	w.ui.do(func() {
 		if w.wiz.Current() != app.StepFinish {
 			w.t.Fatalf("at %v, not Finish", w.wiz.Current())
