@@ -59,6 +59,12 @@ type SettingsSummary struct {
 	// ViaAdmin: through the store's admin (the module's own save ran);
 	// otherwise written the way its install and save would.
 	ViaAdmin bool
+	// NoModule: the integration configures no extension (OneBox's files):
+	// no module settings were saved.
+	NoModule bool
+	// ConnectorFile is the connector's file filled in with the store's
+	// address and the key (OneBox's cron.php), "" when none.
+	ConnectorFile string
 }
 
 // Summary gathers what this session did.
@@ -89,7 +95,7 @@ func (s *Session) Summary() Summary {
 		out.APIUser = &APIUserSummary{Name: s.steps.apiUser, Created: r.Created, Updated: r.Updated, KeptKey: r.KeptKey, IPsAdded: r.IPsAdded}
 	}
 	if r := s.steps.settings; r != nil {
-		out.Settings = &SettingsSummary{ViaAdmin: r.Via == settings.ViaAdmin}
+		out.Settings = &SettingsSummary{ViaAdmin: r.Via == settings.ViaAdmin, NoModule: r.Via == settings.ViaNone, ConnectorFile: s.steps.connectorFile}
 		for _, i := range r.Show {
 			if i.Required {
 				out.Required = append(out.Required, i)

@@ -52,10 +52,13 @@ type steps struct {
 	// file's payment_method: "" the integration's own, "none" no checkout.
 	paymentMethod string
 	// What the steps did, for the Finish step's summary.
-	apiResult  *access.APIResult
-	settings   *settings.Result
-	report     check.Report
-	reportPath string
+	apiResult *access.APIResult
+	settings  *settings.Result
+	// connectorFile is the connector's file the Settings step filled in
+	// (OneBox's cron.php), "" when none.
+	connectorFile string
+	report        check.Report
+	reportPath    string
 	// journal is the session's setup journal (wizardjournal.go).
 	journal *journal.Journal
 }
@@ -459,6 +462,9 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 		if err := s.configureConnector(ctx, plan.Access.CronHost, plan.Access.APIKey); err != nil {
 			return nil, err
 		}
+		s.steps.mu.Lock()
+		s.steps.connectorFile = plan.Access.ConfigFile
+		s.steps.mu.Unlock()
 	}
 	s.steps.mu.Lock()
 	s.steps.values = values

@@ -288,6 +288,9 @@ func (s *accessScreen) write(u access.APIUser) {
 			msg = TF("access.done.created", Args{"Name": u.Name})
 		case res.Updated:
 			msg = TF("access.done.updated", Args{"Name": u.Name})
+		case len(res.IPsAdded) > 0:
+			// Only addresses were added: "nothing changed" would be untrue.
+			msg = TF("access.done.ipsonly", Args{"Name": u.Name})
 		default:
 			msg = TF("access.done.unchanged", Args{"Name": u.Name})
 		}

@@ -80,10 +80,16 @@ func (s *finishScreen) show() {
 		}
 	}
 	if st := sum.Settings; st != nil {
-		if st.ViaAdmin {
+		switch {
+		case st.NoModule:
+			// Nothing of a module was saved: only the connector's file.
+		case st.ViaAdmin:
 			changed = append(changed, T("finish.changed.settings.admin"))
-		} else {
+		default:
 			changed = append(changed, T("finish.changed.settings.database"))
+		}
+		if st.ConnectorFile != "" {
+			changed = append(changed, TF("finish.changed.connector", Args{"File": st.ConnectorFile}))
 		}
 	}
 	if len(changed) == 0 {
@@ -113,7 +119,7 @@ func (s *finishScreen) show() {
 	if u := sum.APIUser; u != nil && u.Created {
 		para("• " + TF("finish.undo.apiuser", Args{"Name": u.Name}))
 	}
-	if sum.Settings != nil {
+	if sum.Settings != nil && !sum.Settings.NoModule {
 		para("• " + T("finish.undo.settings"))
 	}
 	// The complete undo (the extension's own uninstall, every row, setting

@@ -507,6 +507,10 @@ func TestWalkAmazonPaymentServices(t *testing.T) {
 		if len(sum.Required) == 0 || !strings.Contains(sum.Required[0].Value, "amazon_ps/response") || sum.APIUser != nil || sum.Report == "" {
 			t.Errorf("summary: %+v", sum)
 		}
+		texts := strings.Join(labelTexts(w.m.finish.body), "\n")
+		if sum.Settings == nil || !sum.Settings.ViaAdmin || sum.Settings.NoModule || !strings.Contains(texts, T("finish.changed.settings.admin")) || strings.Contains(texts, "cron.php") {
+			t.Errorf("Finish for Amazon Payment Services (%+v):\n%s", sum.Settings, texts)
+		}
 		if _, err := os.Stat(sum.Report); err != nil {
 			t.Errorf("the report: %v", err)
 		}
@@ -577,7 +581,7 @@ func TestWalkOneBox(t *testing.T) {
 	})
 	w.waitDone(app.StepAccess, ac.job, "the API user")
 	w.ui.do(func() {
-		if !strings.Contains(ac.job.status.Text, "Default") || !strings.Contains(ac.job.status.Text, "keeps its key") || !strings.Contains(ac.job.status.Text, "127.0.0.1") {
+		if !strings.HasPrefix(ac.job.status.Text, TF("access.done.ipsonly", Args{"Name": "Default"})) || !strings.Contains(ac.job.status.Text, "keeps its key") || !strings.Contains(ac.job.status.Text, "127.0.0.1") {
 			t.Errorf("status %q", ac.job.status.Text)
 		}
 	})
@@ -636,6 +640,14 @@ func TestWalkOneBox(t *testing.T) {
 		sum := w.wiz.Session.Summary()
 		if sum.Uploaded == nil || sum.Uploaded.Created != len(files) || sum.Uploaded.Replaced != 0 || sum.APIUser == nil || sum.APIUser.Created || !sum.APIUser.KeptKey {
 			t.Errorf("summary: %+v %+v (the package has %d files)", sum.Uploaded, sum.APIUser, len(files))
+		}
+		// OneBox configures no module: Finish names the connector's file it
+		// filled in, and no module settings to save or to undo.
+		texts := strings.Join(labelTexts(w.m.finish.body), "\n")
+		if sum.Settings == nil || !sum.Settings.NoModule || sum.Settings.ConnectorFile != "catalog/onebox/cron.php" ||
+			!strings.Contains(texts, TF("finish.changed.connector", Args{"File": "catalog/onebox/cron.php"})) ||
+			strings.Contains(texts, T("finish.changed.settings.database")) || strings.Contains(texts, T("finish.changed.settings.admin")) || strings.Contains(texts, T("finish.undo.settings")) {
+			t.Errorf("Finish for OneBox (%+v):\n%s", sum.Settings, texts)
 		}
 	})
 	if w.typed != 5 {
