@@ -230,6 +230,7 @@ func (c *CLI) printUsage(w io.Writer) {
 	}
 	fmt.Fprintf(w, "\nRun '%s help COMMAND' for the details of one command.\n", Name)
 	fmt.Fprint(w, connectionHelp)
+	fmt.Fprint(w, dataFolderHelp)
 }
 
 // connectionHelp documents what every command that connects shares.

@@ -9,6 +9,21 @@ import (
 // DataDirVar overrides where ocsetup keeps its files (tests, portable use).
 const DataDirVar = "OCSETUP_HOME"
 
+// dataFolderHelp tells where the data folder is and which of its files
+// keep secrets (the way back must hold what the setup replaced).
+const dataFolderHelp = `
+Data folder ($` + DataDirVar + `, else ocsetup/ in your user config folder; only you may read it, 0700):
+  known_hosts, known_certs   the host keys and certificates you trusted
+  deploy/                    the uploads' manifests; deploy/<manifest>/ holds the backups of the
+                             files an upload replaced (config.php keeps the database password)
+  journals/                  setup journals for uninstall: the rows and settings as they were and as
+                             the setup wrote them (API keys, payment secrets)
+  settings-backups/          the settings as they were before a setup changed them
+  modcache/                  the store's modification files as they were
+  sync/                      what sync saw (counts, marks, alerts)
+  Backups and journals hold secrets: they are written 0600; copy them only to a private place.
+`
+
 // DataDir is the folder for known hosts and certificates, manifests,
 // backups and sync history: $OCSETUP_HOME, else the user's config folder.
 // It holds trust decisions, backups of config files and leftover records,

@@ -1,0 +1,215 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/internal/testext"
+)
+
+// secretForms are the ways a secret could be written down: the forms the
+// redaction knows (plain, URL-, JSON- and HTML-escaped) and base64 and hex,
+// which nothing should hide because nothing should write them.
+func secretForms(secret string) []string {
+	forms := check.SecretForms(secret)
+	b := []byte(secret)
+	return append(forms,
+		base64.StdEncoding.EncodeToString(b), base64.RawStdEncoding.EncodeToString(b),
+		base64.URLEncoding.EncodeToString(b), base64.RawURLEncoding.EncodeToString(b),
+		hex.EncodeToString(b), strings.ToUpper(hex.EncodeToString(b)))
+}
+
+// secretScan collects every byte a run wrote and finds the secrets in it.
+type secretScan struct {
+	secrets map[string]string // name → value
+	texts   map[string][]byte // where → what was written
+}
+
+func (s *secretScan) add(where string, b []byte) {
+	s.texts[where] = append(s.texts[where], b...)
+}
+
+// leaks lists each secret found, with its form and where.
+func (s *secretScan) leaks() []string {
+	var out []string
+	for where, text := range s.texts {
+		for name, secret := range s.secrets {
+			for _, f := range secretForms(secret) {
+				if i := bytes.Index(text, []byte(f)); i >= 0 {
+					lo, hi := max(0, i-80), min(len(text), i+len(f)+40)
+					out = append(out, fmt.Sprintf("%s (as %q) in %s: …%s…", name, f, where, text[lo:hi]))
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// runCLIEnv runs a command with the process environment (the secrets are
+// OCSETUP_SECRET_* variables there, as a merchant's shell has them).
+func runCLIEnv(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	cli := NewCLI()
+	var o, e bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	code := cli.Run(ctx, args, IO{In: strings.NewReader(""), Out: &o, Err: &e, Getenv: os.Getenv})
+	return code, o.String(), e.String()
+}
+
+// TestNoSecretInAnyOutput is issue 16's scan: a full apply, test (with
+// reports in Markdown, HTML and JSON), sync and uninstall of a payment
+// extension and the store's API user on a real OpenCart 3.0 store, with
+// distinctive secrets: the hosting password, the store's database
+// password (read from its config.php), the admin password, the payment
+// secret, the API user's new and old keys. No secret may appear, in any
+// form, in stdout, stderr, a report or a file of the data folder, but in
+// backups and undo records of the data folder, which must be 0600.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "3.0.3.9", testenv.SFTP)
+	dataDir, reports := t.TempDir(), t.TempDir()
+	// OpenCart 3.0 stores form input HTML-escaped, so the secret has
+	// only characters that URL-escaping changes.
+	paySecret := "Pay-7f3e+9c/2a=x@k"
+	t.Setenv(PasswordVar, s.site.Password)
+	t.Setenv(DataDirVar, dataDir)
+	t.Setenv(AdminPasswordVar, s.rs.AdminPassword)
+	t.Setenv(SecretVar(testext.Prefix(s.rs.Line)+"secret"), paySecret)
+	oldKey := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'")
+
+	file := s.setupFile(t, ocpaySetup(t, s.rs.Line)+"access:\n  api_user: Default\n  ips: [203.0.113.7]\n")
+	scan := &secretScan{texts: map[string][]byte{}}
+	run := func(args ...string) string {
+		t.Helper()
+		code, out, errOut := runCLIEnv(t, args...)
+		name := strings.Join(args[:1], " ")
+		scan.add(name+" stdout", []byte(out))
+		scan.add(name+" stderr", []byte(errOut))
+		if code != 0 {
+			t.Fatalf("%s: exit %d\n%s\n%s", strings.Join(args, " "), code, out, errOut)
+		}
+		return out
+	}
+	run("apply", file, "--trust-new", "--admin-user", s.rs.AdminUser)
+	newKey := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'")
+	if newKey == oldKey || len(newKey) < 16 {
+		t.Fatalf("apply did not give the Default API user a new key (%q)", newKey)
+	}
+	if got := s.setting(t, testext.Prefix(s.rs.Line)+"secret"); got != paySecret {
+		t.Fatalf("the payment secret in the store is %q, want %q: the scan would prove nothing", got, paySecret)
+	}
+	for _, ext := range []string{"md", "html", "json"} {
+		run("test", file, "--trust-new", "--report", filepath.Join(reports, "report."+ext))
+	}
+	run("test", file, "--trust-new", "--json")
+	run("sync", file, "--trust-new", "--once")
+	run("sync", file, "--trust-new", "--once", "--json")
+	run("uninstall", file, "--trust-new", "--admin-user", s.rs.AdminUser)
+
+	// A package that replaces config.php (with consent): its backup holds
+	// the database password, so it must be private; rollback restores it.
+	config, err := os.ReadFile(filepath.Join(s.rs.Root, "config.php"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := filepath.Join(t.TempDir(), "pkg")
+	must(t, os.MkdirAll(filepath.Join(pkg, "upload"), 0o755))
+	must(t, os.WriteFile(filepath.Join(pkg, "upload", "config.php"), append(config, "\n// ocsetup scan\n"...), 0o644))
+	site := siteURL(s.site, s.rs.RemoteRoot(s.site))
+	run("upload", site, pkg, "--trust-new", "--allow-core-files")
+	run("rollback", site, "--trust-new")
+	if after, err := os.ReadFile(filepath.Join(s.rs.Root, "config.php")); err != nil || !bytes.Equal(after, config) {
+		t.Fatalf("config.php not restored by rollback (%v)", err)
+	}
+	code, help, _ := runCLIEnv(t, "help")
+	if code != 0 {
+		t.Fatalf("help: exit %d", code)
+	}
+
+	scan.secrets = map[string]string{
+		"hosting password":        s.site.Password,
+		"store database password": s.rs.DBPassword,
+		"admin password":          s.rs.AdminPassword,
+		"payment secret":          paySecret,
+		"new API key":             newKey,
+		"old API key":             oldKey,
+	}
+	kept := map[string][]byte{} // the data folder's sub-folder → what its secret keepers hold
+	for _, dir := range []string{reports, dataDir} {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dir, p)
+			if dir == reports {
+				rel = "report " + rel
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			if info.Mode().Perm()&0o077 != 0 {
+				t.Errorf("%s is readable by others (%v)", p, info.Mode())
+			}
+			if dir == dataDir && secretKeeper(rel) {
+				kept[strings.Split(filepath.ToSlash(rel), "/")[0]] = append(kept[strings.Split(filepath.ToSlash(rel), "/")[0]], b...)
+				if info.Mode().Perm() != 0o600 {
+					t.Errorf("%s keeps secrets but is not 0600 (%v)", p, info.Mode())
+				}
+				return nil
+			}
+			scan.add(rel, b)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(scan.texts) < 12 {
+		t.Fatalf("only %d outputs scanned: %v", len(scan.texts), scan.texts)
+	}
+	for _, l := range scan.leaks() {
+		t.Error(l)
+	}
+	// The backup of config.php is there and holds what it must; every
+	// folder that keeps secrets is named in the help.
+	if !bytes.Contains(kept["deploy"], []byte(s.rs.DBPassword)) {
+		t.Errorf("no backup of config.php with the database password in the data folder's deploy/")
+	}
+	for dir := range kept {
+		if !strings.Contains(help, dir+"/") {
+			t.Errorf("ocsetup help does not say that %s/ in the data folder keeps secrets:\n%s", dir, help)
+		}
+	}
+}
+
+// secretKeeper tells the data folder's files that must hold secrets to
+// do their job: backups of replaced files (config files) and the
+// journal's undo values (the API user's old key to put back).
+func secretKeeper(rel string) bool {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	switch parts[0] {
+	case "journals", "settings-backups", "modcache":
+		return true
+	case "deploy": // deploy/<manifest>.json is the list; deploy/<manifest>/… the backups
+		return len(parts) > 2
+	}
+	return false
+}
