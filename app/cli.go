@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
@@ -164,7 +165,10 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	// Live output (progress, warnings, errors quoting a server) never
 	// shows a secret given to this run; stdout is the result, masked
 	// unless --reveal asks for the keys to hand over.
-	stdio.Err = newRedactingWriter(stdio.Err, secrets(stdio.Getenv, stdio.Getenv(AdminPasswordVar)))
+	// The store's database password joins them once config.php was read.
+	red := NewRedactor(secrets(stdio.Getenv, stdio.Getenv(AdminPasswordVar))...)
+	stdio.Err = red.Writer(stdio.Err)
+	ctx = db.WithSecretObserver(ctx, red.Hide)
 	err = cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: positional, reg: c.reg})
 	var ue usageError
 	var ee exitError

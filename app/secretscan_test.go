@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,9 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 	"github.com/ocsetup/ocsetup/internal/testext"
 )
@@ -212,4 +217,80 @@ func secretKeeper(rel string) bool {
 		return len(parts) > 2
 	}
 	return false
+}
+
+// TestSessionHidesStoreSecrets: the wizard's texts go through the same
+// redaction as the CLI's live output, and once config.php was read the
+// store's database password is among the hidden values, in every form
+// (the GUI shows errors that quote servers; a server may quote it).
+func TestSessionHidesStoreSecrets(t *testing.T) {
+	env := testenv.Get(t)
+	rs := env.Store(t, "3.0.3.9")
+	ts := env.Site(t, testenv.SFTP)
+	site := remote.Site{Protocol: remote.SFTP, Host: ts.Host, Port: ts.Port, User: ts.User, Password: ts.Password, Path: rs.RemoteRoot(ts), Timeout: 10 * time.Second}
+	ctx := ctxT(t)
+	s := NewSession(t.TempDir(), integrations.Builtin())
+	defer s.Close()
+	_, err := s.Connect(ctx, site, "")
+	var re *remote.Error
+	if !errors.As(err, &re) || re.Kind != remote.KindUnknownKey {
+		t.Fatalf("first contact: %v", err)
+	}
+	res, err := s.Connect(ctx, site, re.Fingerprint)
+	if err != nil || len(res.Stores) != 1 || !s.Choose(res.Stores[0].Root) {
+		t.Fatalf("connect: %v %+v", err, res)
+	}
+	text := func(secret string) string {
+		return strings.Join(secretForms(secret)[:len(check.SecretForms(secret))], " | ")
+	}
+	if got := s.Redact(text(ts.Password)); strings.Contains(got, ts.Password) || !strings.Contains(got, "[hidden]") {
+		t.Fatalf("the hosting password is shown: %s", got)
+	}
+	if got := s.Redact(text(rs.DBPassword)); got != text(rs.DBPassword) {
+		t.Fatalf("the database password was hidden before config.php was read, so the test proves nothing: %s", got)
+	}
+	if _, err := s.ReadCredentials(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Redact("the server said: " + text(rs.DBPassword))
+	for _, f := range check.SecretForms(rs.DBPassword) {
+		if strings.Contains(got, f) {
+			t.Errorf("the database password is shown (as %q): %s", f, got)
+		}
+	}
+}
+
+// TestCLIHidesStoreDBPassword: under the CLI's context, reading
+// config.php makes the store's database password one of the secrets
+// the live output hides.
+func TestCLIHidesStoreDBPassword(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "3.0.3.9", testenv.SFTP)
+	site, err := remote.ParseURL(siteURL(s.site, s.rs.RemoteRoot(s.site)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Password = s.site.Password
+	trust := remote.NewTrust(s.vars[DataDirVar])
+	trust.TrustNew = true
+	pool, err := remote.Open(ctxT(t), site, trust, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	var out bytes.Buffer
+	red := NewRedactor(s.site.Password)
+	w := red.Writer(&out)
+	ctx := db.WithSecretObserver(ctxT(t), red.Hide)
+	found, err := Detect(ctx, pool)
+	if err != nil || len(found.Stores) != 1 {
+		t.Fatalf("detect: %v", err)
+	}
+	if _, err := db.Read(ctx, pool, found.Stores[0]); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(w, "error: Access denied (password %s, %s)\n", s.rs.DBPassword, url.QueryEscape(s.rs.DBPassword))
+	if strings.Contains(out.String(), s.rs.DBPassword) || strings.Contains(out.String(), url.QueryEscape(s.rs.DBPassword)) || !strings.Contains(out.String(), "[hidden]") {
+		t.Fatalf("the store's database password is in the live output: %s", out.String())
+	}
 }

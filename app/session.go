@@ -31,12 +31,30 @@ type Session struct {
 	accepted map[string]string
 
 	steps steps
+
+	// redact hides the secrets the session has seen (the hosting
+	// password, the store's database password, API keys, secret settings)
+	// in the texts the GUI shows; the CLI uses the same Redactor.
+	redact *Redactor
 }
 
 // NewSession keeps trusted keys and certificates in dataDir and sets up
 // reg's integrations.
 func NewSession(dataDir string, reg *integrations.Registry) *Session {
-	return &Session{dataDir: dataDir, reg: reg}
+	return &Session{dataDir: dataDir, reg: reg, redact: NewRedactor()}
+}
+
+// Redact hides every secret the session has seen in text shown to the
+// user (status lines, errors, details).
+func (s *Session) Redact(text string) string { return s.redact.Clean(text) }
+
+// Hide adds secrets to what Redact hides (a value typed into the GUI).
+func (s *Session) Hide(secrets ...string) { s.redact.Hide(secrets...) }
+
+// watch makes the store's database password, once read from config.php
+// under ctx, one of the hidden secrets.
+func (s *Session) watch(ctx context.Context) context.Context {
+	return db.WithSecretObserver(ctx, s.redact.Hide)
 }
 
 // Integrations are the integrations the session can set up.
@@ -73,6 +91,8 @@ func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) 
 	if site.Host == "" || site.User == "" {
 		return nil, errors.New("enter the server name and the user name")
 	}
+	ctx = s.watch(ctx)
+	s.Hide(site.Password, site.KeyPassphrase)
 	s.mu.Lock()
 	if accept != "" {
 		if s.accepted == nil {

@@ -203,6 +203,7 @@ type CredentialsResult struct {
 // ReadCredentials reads config.php and reaches the database by the first
 // route that works; the connection stays open for the next steps.
 func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, error) {
+	ctx = s.watch(ctx)
 	st, ok := s.Store()
 	pool := s.Pool()
 	if !ok || pool == nil {
@@ -245,10 +246,12 @@ func (s *Session) ApplyAccess(ctx context.Context, user access.APIUser) (*access
 	if err := s.journalChange(ctx, "", nil); err != nil {
 		return nil, err
 	}
+	s.Hide(user.Key)
 	res, err := access.EnsureAPIUser(ctx, d, sc, st.Line, user)
 	if err != nil {
 		return nil, err
 	}
+	s.Hide(res.Key)
 	s.steps.mu.Lock()
 	s.steps.apiUser, s.steps.apiKey, s.steps.ips, s.steps.apiResult = user.Name, res.Key, user.IPs, res
 	s.steps.mu.Unlock()
@@ -266,6 +269,7 @@ func (s *Session) SetPaymentMethod(method string) {
 
 // RunTest runs "Test integration" on what the session set up.
 func (s *Session) RunTest(ctx context.Context, integrationID string, progress func(check.Result)) (check.Report, error) {
+	ctx = s.watch(ctx)
 	st, ok := s.Store()
 	pool := s.Pool()
 	rep := check.Report{Integration: integrationID}
@@ -366,6 +370,7 @@ func (s *Session) closeSteps() {
 // ConnectResult.Pending), restoring what it replaced and removing what it
 // created, temporary files included.
 func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) error {
+	ctx = s.watch(ctx)
 	e, err := s.engine(nil)
 	if err != nil {
 		return err
@@ -381,6 +386,7 @@ func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) e
 // sync` does for a setup file; run its Engine.Run in a goroutine and
 // Close it when the view goes away.
 func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.Writer) (*SyncSession, error) {
+	ctx = s.watch(ctx)
 	st, ok := s.Store()
 	pool := s.Pool()
 	if !ok || pool == nil {
@@ -429,6 +435,7 @@ func (s *Session) SettingsTarget(ctx context.Context) (integrations.Target, erro
 // and after a crash at the next start), or, when the admin cannot be used,
 // by writing what the extension's install and save would write.
 func (s *Session) ApplySettings(ctx context.Context, id string, values integrations.Values) (*settings.Result, error) {
+	ctx = s.watch(ctx)
 	prof, ok := s.reg.ByID(id)
 	if !ok {
 		return nil, fmt.Errorf("unknown integration %q", id)
@@ -436,6 +443,11 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 	t, err := s.SettingsTarget(ctx)
 	if err != nil {
 		return nil, err
+	}
+	for _, f := range prof.Fields(t) {
+		if f.IsSecret() {
+			s.Hide(values[f.Key])
+		}
 	}
 	plan, err := prof.Plan(t, values)
 	if err != nil {

@@ -163,6 +163,7 @@ func (s *Session) UndoInterrupted(ctx context.Context, j *journal.Journal) (*Uni
 
 // undoOn reaches the store's database and runs the uninstall's undo.
 func (s *Session) undoOn(ctx context.Context, st store.Store, id string) (*UninstallResult, error) {
+	ctx = s.watch(ctx)
 	pool := s.Pool()
 	creds, err := db.Read(ctx, pool, st)
 	if err != nil {

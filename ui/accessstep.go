@@ -45,7 +45,7 @@ type accessScreen struct {
 }
 
 func newAccessScreen(wiz *app.Wizard, win fyne.Window) *accessScreen {
-	s := &accessScreen{wiz: wiz, win: win, job: newJob()}
+	s := &accessScreen{wiz: wiz, win: win, job: newJob(wiz)}
 	s.key = widget.NewPasswordEntry()
 	s.entropy = widget.NewLabel("")
 	s.entropy.Wrapping = fyne.TextWrapWord

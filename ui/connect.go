@@ -121,7 +121,7 @@ func newConnectScreen(wiz *app.Wizard, win fyne.Window) *connectScreen {
 		}
 	})
 	s.stores.Hide()
-	s.saveJob = newJob()
+	s.saveJob = newJob(wiz)
 	s.save = widget.NewButton(T("sites.save"), nil)
 	s.saveJob.busyOff = []*widget.Button{s.save}
 	s.save.Hide()
@@ -250,17 +250,18 @@ func (s *connectScreen) failed(site remote.Site, err error) {
 func (s *connectScreen) showError(err error) {
 	var re *remote.Error
 	s.status.Importance = widget.DangerImportance
+	hide := s.wiz.Session.Redact // a server may quote the password it was sent
 	if errors.As(err, &re) {
-		s.status.SetText(re.Message())
+		s.status.SetText(hide(re.Message()))
 		detail := re.Reply
 		if detail == "" && re.Err != nil {
 			detail = re.Err.Error()
 		}
-		s.details.SetText(strings.TrimSpace(re.Op + ": " + detail))
+		s.details.SetText(hide(strings.TrimSpace(re.Op + ": " + detail)))
 		s.detailBox.Show()
 		return
 	}
-	s.status.SetText(err.Error())
+	s.status.SetText(hide(err.Error()))
 }
 
 // askTrust shows the fingerprint of a server seen for the first time.

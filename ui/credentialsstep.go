@@ -32,7 +32,7 @@ type credentialsScreen struct {
 }
 
 func newCredentialsScreen(wiz *app.Wizard) *credentialsScreen {
-	s := &credentialsScreen{wiz: wiz, job: newJob()}
+	s := &credentialsScreen{wiz: wiz, job: newJob(wiz)}
 	s.read = widget.NewButton("Read config.php and reach the database", s.run)
 	s.read.Importance = widget.HighImportance
 	s.host, s.user, s.database, s.prefix, s.url, s.route = widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—")

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -25,10 +26,13 @@ type job struct {
 	detailBox *widget.Accordion
 	// busyOff are buttons disabled while the job runs.
 	busyOff []*widget.Button
+	// redact hides the session's secrets in every text the job shows: a
+	// server's reply quoted in an error may hold one.
+	redact func(string) string
 }
 
-func newJob() *job {
-	j := &job{do: fyne.Do}
+func newJob(wiz *app.Wizard) *job {
+	j := &job{do: fyne.Do, redact: wiz.Session.Redact}
 	j.bar = widget.NewProgressBarInfinite()
 	j.bar.Stop()
 	j.bar.Hide()
@@ -65,7 +69,7 @@ func (j *job) run(msg string, work func(ctx context.Context) error, finish func(
 	j.bar.Start()
 	j.detailBox.Hide()
 	j.status.Importance = widget.MediumImportance
-	j.status.SetText(msg)
+	j.status.SetText(j.redact(msg))
 	go func() {
 		err := work(ctx)
 		cancel()
@@ -89,7 +93,7 @@ func (j *job) fail(err error) {
 	j.status.Importance = widget.DangerImportance
 	var re *remote.Error
 	if errors.As(err, &re) {
-		j.status.SetText(re.Message())
+		j.status.SetText(j.redact(re.Message()))
 		detail := re.Reply
 		if detail == "" && re.Err != nil {
 			detail = re.Err.Error()
@@ -102,13 +106,13 @@ func (j *job) fail(err error) {
 		return
 	}
 	msg := err.Error()
-	first, rest, _ := strings.Cut(msg, "\n")
+	first, rest, _ := strings.Cut(j.redact(msg), "\n")
 	j.status.SetText(first)
 	j.setDetails(rest)
 }
 
 func (j *job) setDetails(s string) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(j.redact(s))
 	j.details.SetText(s)
 	if s != "" {
 		j.detailBox.Show()
@@ -118,7 +122,7 @@ func (j *job) setDetails(s string) {
 // ok shows success.
 func (j *job) ok(msg string) {
 	j.status.Importance = widget.SuccessImportance
-	j.status.SetText(msg)
+	j.status.SetText(j.redact(msg))
 }
 
 // screenTitle is the bold first line of every screen.

@@ -41,7 +41,7 @@ type packageScreen struct {
 }
 
 func newPackageScreen(wiz *app.Wizard, win fyne.Window) *packageScreen {
-	s := &packageScreen{wiz: wiz, win: win, job: newJob()}
+	s := &packageScreen{wiz: wiz, win: win, job: newJob(wiz)}
 	s.path = widget.NewEntry()
 	s.path.SetPlaceHolder("the extension: a .ocmod.zip, a .zip or a folder")
 	s.path.SetPlaceHolder(T("package.path.placeholder"))

@@ -38,7 +38,7 @@ func (s *connectScreen) showRecovery(res *app.ConnectResult) {
 }
 
 func newRecoveryDialog(wiz *app.Wizard, win fyne.Window, do func(func()), res *app.ConnectResult) *recoveryDialog {
-	r := &recoveryDialog{wiz: wiz, job: newJob(), rollback: map[string]*widget.Button{}, undo: map[string]*widget.Button{}}
+	r := &recoveryDialog{wiz: wiz, job: newJob(wiz), rollback: map[string]*widget.Button{}, undo: map[string]*widget.Button{}}
 	r.job.do = do
 	r.box = container.NewVBox()
 	para := func(text string, imp widget.Importance) {

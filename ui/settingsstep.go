@@ -34,7 +34,7 @@ type settingsScreen struct {
 }
 
 func newSettingsScreen(wiz *app.Wizard, win fyne.Window) *settingsScreen {
-	s := &settingsScreen{wiz: wiz, win: win, job: newJob()}
+	s := &settingsScreen{wiz: wiz, win: win, job: newJob(wiz)}
 	s.load = widget.NewButton(T("settings.load"), s.loadFields)
 	s.apply = widget.NewButton(T("settings.apply"), s.run)
 	s.apply.Importance = widget.HighImportance

@@ -27,7 +27,7 @@ type syncScreen struct {
 }
 
 func newSyncScreen(wiz *app.Wizard, win fyne.Window) *syncScreen {
-	s := &syncScreen{wiz: wiz, win: win, job: newJob()}
+	s := &syncScreen{wiz: wiz, win: win, job: newJob(wiz)}
 	s.start = widget.NewButton(T("sync.start"), s.run)
 	s.start.Importance = widget.HighImportance
 	s.job.busyOff = []*widget.Button{s.start}

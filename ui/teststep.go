@@ -47,7 +47,7 @@ func statusIcon(s check.Status) fyne.Resource {
 }
 
 func newTestScreen(wiz *app.Wizard, win fyne.Window) *testScreen {
-	s := &testScreen{wiz: wiz, win: win, job: newJob()}
+	s := &testScreen{wiz: wiz, win: win, job: newJob(wiz)}
 	s.start = widget.NewButtonWithIcon(T("test.start"), theme.MediaPlayIcon(), s.run)
 	s.start.Importance = widget.HighImportance
 	s.export = widget.NewButtonWithIcon(T("test.export"), theme.DocumentSaveIcon(), s.exportReport)

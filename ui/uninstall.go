@@ -32,7 +32,7 @@ type uninstaller struct {
 }
 
 func newUninstaller(wiz *app.Wizard, win fyne.Window, do func(func())) *uninstaller {
-	u := &uninstaller{wiz: wiz, win: win, job: newJob()}
+	u := &uninstaller{wiz: wiz, win: win, job: newJob(wiz)}
 	u.job.do = do
 	u.button = widget.NewButton(T("uninstall.button"), u.ask)
 	return u

@@ -55,7 +55,7 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 	title := widget.NewLabelWithStyle(T("welcome.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	intro := widget.NewLabel(T("welcome.intro"))
 	intro.Wrapping = fyne.TextWrapWord
-	s.job = newJob()
+	s.job = newJob(wiz)
 	s.demoBtn = widget.NewButton(T("welcome.demo.button"), nil)
 	s.job.busyOff = []*widget.Button{s.demoBtn}
 	demoText := widget.NewLabel(T("welcome.demo.text"))

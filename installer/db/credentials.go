@@ -107,6 +107,7 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	settings, problems := phpconf.DBSettings(cat)
 	c.Driver, c.Host, c.Port, c.Socket = settings.Driver, settings.Host, settings.Port, settings.Socket
 	c.User, c.Password, c.Database, c.Prefix = settings.User, NewSecret(settings.Password), settings.Database, settings.Prefix
+	observeSecret(ctx, settings.Password)
 	for _, p := range problems {
 		c.Problems = append(c.Problems, Problem{File: c.CatalogFile, Constant: p.Constant, Code: string(p.Code), Message: p.Message, Blocking: p.Blocking})
 	}
@@ -121,7 +122,9 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	}
 	c.Admin = readURLs(adm)
 	c.noteComputed(adm, c.AdminFile)
-	if adminDB, adminProblems := phpconf.DBSettings(adm); !phpconf.HasBlocking(adminProblems) && !phpconf.HasBlocking(problems) {
+	adminDB, adminProblems := phpconf.DBSettings(adm)
+	observeSecret(ctx, adminDB.Password)
+	if !phpconf.HasBlocking(adminProblems) && !phpconf.HasBlocking(problems) {
 		if diff := differences(settings, adminDB); len(diff) > 0 {
 			c.Problems = append(c.Problems, Problem{File: c.AdminFile, Code: "admin-differs",
 				Message: fmt.Sprintf("The admin's config.php names a different database %s than the storefront's config.php; the storefront's settings are used. One of the two files was probably edited by hand.", strings.Join(diff, ", "))})

@@ -1,6 +1,7 @@
 package db
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 )
@@ -44,3 +45,20 @@ func (s Secret) Format(f fmt.State, verb rune) {
 
 // MarshalJSON writes the mask, never the password.
 func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+type secretObserverKey struct{}
+
+// WithSecretObserver returns a context under which Read hands every
+// database password it finds in config.php to hide, so that whatever
+// shows text to the user (the CLI's live output, the GUI's status lines)
+// hides it from then on, in case a server or a driver quotes it.
+func WithSecretObserver(ctx context.Context, hide func(...string)) context.Context {
+	return context.WithValue(ctx, secretObserverKey{}, hide)
+}
+
+// observeSecret tells the context's observer about a password.
+func observeSecret(ctx context.Context, password string) {
+	if hide, ok := ctx.Value(secretObserverKey{}).(func(...string)); ok && password != "" {
+		hide(password)
+	}
+}
