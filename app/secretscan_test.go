@@ -15,9 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 	"github.com/ocsetup/ocsetup/internal/testext"
@@ -292,5 +295,114 @@ func TestCLIHidesStoreDBPassword(t *testing.T) {
 	fmt.Fprintf(w, "error: Access denied (password %s, %s)\n", s.rs.DBPassword, url.QueryEscape(s.rs.DBPassword))
 	if strings.Contains(out.String(), s.rs.DBPassword) || strings.Contains(out.String(), url.QueryEscape(s.rs.DBPassword)) || !strings.Contains(out.String(), "[hidden]") {
 		t.Fatalf("the store's database password is in the live output: %s", out.String())
+	}
+}
+
+// TestWizardNoSecretInAnyOutput is the scan for the wizard's face: the
+// steps driven from Go on the real 3.0 store (connect, credentials,
+// upload of the ocpay package, API user, settings with a payment secret,
+// test, sync, uninstall). Every text a step hands the GUI (results,
+// errors, the test's progress lines and its report in the three formats,
+// sync's notes and poll) and every file of the data folder is scanned.
+// The API key is the exception the Finish screen makes on purpose (the
+// merchant copies it to the provider), so APIResult is not scanned.
+func TestWizardNoSecretInAnyOutput(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "3.0.3.9", testenv.SFTP)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	tr := remote.NewTrust(dir)
+	tr.TrustNew = true
+	site := remote.Site{Protocol: remote.SFTP, Host: s.site.Host, Port: s.site.Port, User: s.site.User, Password: s.site.Password,
+		Path: s.rs.RemoteRoot(s.site), Timeout: 10 * time.Second}
+	pool, err := remote.Open(ctx, site, tr, 1) // the first contact's key, as the wizard's dialog accepts it
+	must(t, err)
+	pool.Close()
+	oldKey := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'")
+	paySecret := "Wiz-9d2c+41/7e=q@z"
+	p := testext.Prefix(s.rs.Line)
+
+	scan := &secretScan{texts: map[string][]byte{}}
+	shown := func(where string, v any, err error) {
+		t.Helper()
+		scan.add(where, fmt.Appendf(nil, "%+v\n", v))
+		if err != nil {
+			scan.add(where, []byte(err.Error()))
+			t.Fatalf("%s: %v", where, err)
+		}
+	}
+	w := NewWizard(dir, integrations.Builtin())
+	defer w.Session.Close()
+	res, err := w.Session.Connect(ctx, site, "")
+	shown("connect", res, err)
+	cr, err := w.Session.ReadCredentials(ctx)
+	shown("credentials", cr, err)
+	plan, err := w.Session.PlanPackage(ctx, testext.Package(t, s.rs.Line), nil)
+	shown("plan", plan, err)
+	m, err := w.Session.Upload(ctx, func(pr deploy.Progress) { scan.add("upload progress", fmt.Appendf(nil, "%+v\n", pr)) })
+	shown("upload", m, err)
+	key, err := keygen.Generate(64)
+	must(t, err)
+	api, err := w.Session.ApplyAccess(ctx, access.APIUser{Name: "Default", Key: key, IPs: []string{"203.0.113.7"}, ReplaceKey: true})
+	if err != nil {
+		t.Fatalf("access: %v", err)
+	}
+	newKey := api.Key
+	set, err := w.Session.ApplySettings(ctx, "custom", integrations.Values{"type": "payment", "code": testext.Code,
+		p + "merchant_id": "M-4711", p + "secret": paySecret, p + "status": "1", p + "order_status_id": "1"})
+	shown("settings", set, err)
+	if got := s.setting(t, p+"secret"); got != paySecret {
+		t.Fatalf("the payment secret in the store is %q: the scan would prove nothing", got)
+	}
+	w.Session.SetPaymentMethod(testext.Code)
+	rep, err := w.Session.RunTest(ctx, "custom", func(r check.Result) { scan.add("test progress", fmt.Appendf(nil, "%+v\n", r)) })
+	shown("test", rep, err)
+	for name, render := range map[string]func(*bytes.Buffer) error{
+		"report.md": func(b *bytes.Buffer) error { return rep.Markdown(b) }, "report.html": func(b *bytes.Buffer) error { return rep.HTML(b) },
+		"report.json": func(b *bytes.Buffer) error { return rep.JSON(b) }} {
+		var b bytes.Buffer
+		must(t, render(&b))
+		scan.add(name, b.Bytes())
+	}
+	var notes bytes.Buffer
+	sync, err := w.Session.OpenSync(ctx, "custom", &notes)
+	shown("sync", "", err)
+	poll, err := sync.Engine.Poll(ctx)
+	shown("sync poll", poll, err)
+	must(t, sync.Close())
+	scan.add("sync notes", notes.Bytes())
+	un, err := w.Session.Uninstall(ctx)
+	shown("uninstall", un, err)
+
+	scan.secrets = map[string]string{
+		"hosting password":        s.site.Password,
+		"store database password": s.rs.DBPassword,
+		"payment secret":          paySecret,
+		"new API key":             newKey,
+		"old API key":             oldKey,
+	}
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s is readable by others (%v)", path, info.Mode())
+		}
+		if secretKeeper(rel) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		scan.add(rel, b)
+		return err
+	})
+	must(t, err)
+	for _, l := range scan.leaks() {
+		t.Error(l)
 	}
 }
