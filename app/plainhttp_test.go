@@ -50,3 +50,35 @@ func TestApplyWarnsOfBridgeOverPlainHTTP(t *testing.T) {
 		}
 	}
 }
+
+// TestTestAndSyncWarnOfPlainHTTP: `test` and `sync` warn like apply
+// before secrets cross plain HTTP: the database bridge over http (its
+// queries carry settings, keys and password hashes) and, for test, the
+// store API login and checkout over http (the API key). The warning names
+// the address; over the direct MySQL route the bridge is not warned of.
+func TestTestAndSyncWarnOfPlainHTTP(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "3.0.3.9", testenv.FTP)
+	body, _ := chequeSetup(s.rs.Line)
+	s.vars[SecretVar(APIKeyField)] = "k-0123456789abcdef0123456789abcdef"
+	for _, c := range []struct {
+		routes string
+		bridge bool
+	}{{"bridge", true}, {"direct", false}} {
+		file := s.setupFile(t, body+"db_routes: "+c.routes+"\naccess:\n  api_user: Default\n")
+		for _, args := range [][]string{{"test", file, "--trust-new"}, {"sync", file, "--trust-new", "--once"}} {
+			_, out, errOut := runApplyCLI(t, s.vars, args...)
+			bridgeWarned := strings.Contains(errOut, "warning:  The store has no working HTTPS, so the temporary database bridge ("+s.rs.URL)
+			if bridgeWarned != c.bridge {
+				t.Errorf("%s over %s: bridge warned %v, want %v\nstdout:\n%s\nstderr:\n%s", args[0], c.routes, bridgeWarned, c.bridge, out, errOut)
+			}
+			apiWarned := strings.Contains(errOut, "warning:  The store has no working HTTPS, so its API ("+s.rs.URL)
+			if want := args[0] == "test"; apiWarned != want {
+				t.Errorf("%s over %s: API login warned %v, want %v\nstderr:\n%s", args[0], c.routes, apiWarned, want, errOut)
+			}
+			if strings.Count(errOut, "database bridge (") > 1 {
+				t.Errorf("%s over %s: the bridge warned of more than once:\n%s", args[0], c.routes, errOut)
+			}
+		}
+	}
+}

@@ -187,11 +187,13 @@ func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool
 	if err != nil {
 		return nil, err
 	}
+	plain := &plainHTTPWarner{w: notes}
 	conn := &reconnectingDB{connect: func(ctx context.Context) (db.DB, error) {
 		c, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL})
 		if err != nil {
 			return nil, fmt.Errorf("%w (%s)", err, attempts)
 		}
+		plain.connected(c)
 		return c, nil
 	}}
 	cfg := syncConfig(setup, st, creds, pool, dataDir, opt.RunJobs)

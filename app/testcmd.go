@@ -223,6 +223,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		return rep, err
 	}
 	var dbPassword string
+	plain := &plainHTTPWarner{w: stdio.Err}
 	if s.StoreErr == nil && pool != nil {
 		if creds, err := db.Read(ctx, pool, s.Store); err == nil {
 			dbPassword = creds.Password.Reveal()
@@ -234,6 +235,9 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 				return nil, nil, err
 			}
 			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: f.StoreURL})
+			if err == nil {
+				plain.connected(d)
+			}
 			return d, creds, err
 		}
 	}
@@ -253,6 +257,9 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 			}
 		}
 		return left, err
+	}
+	if s.APIUser != "" || s.Checkout != nil {
+		plain.storeAPI(s.StoreURL)
 	}
 	return runReport(ctx, rep, s, progress, secrets(stdio.Getenv, dbPassword, s.APIKey))
 }
