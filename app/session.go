@@ -29,6 +29,9 @@ type Session struct {
 	// server address: the decision holds even when that login failed (a
 	// wrong password), while the key is saved only after a login works.
 	accepted map[string]string
+	// acceptedDBCert is the database certificate's fingerprint the user
+	// trusted (TrustDBCertificate).
+	acceptedDBCert string
 
 	steps steps
 

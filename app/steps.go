@@ -200,6 +200,33 @@ type CredentialsResult struct {
 	Schema      *db.Schema
 }
 
+// UnknownCertificate is the database server's certificate that kept a
+// MySQL route from being used because it is neither signed by a known
+// authority nor trusted yet (first contact), or nil: what the GUI asks the
+// user to trust, showing its fingerprint.
+func (r *CredentialsResult) UnknownCertificate() *remote.Error {
+	if r == nil {
+		return nil
+	}
+	for _, a := range r.Attempts {
+		var e *db.Error
+		var re *remote.Error
+		if errors.As(a.Err, &e) && e.Kind == db.KindCertificate && errors.As(e.Err, &re) && re.Kind == remote.KindUnknownKey {
+			return re
+		}
+	}
+	return nil
+}
+
+// TrustDBCertificate accepts the database server's certificate with this
+// fingerprint for the next ReadCredentials (the GUI's Trust button); it is
+// pinned in known_certs once a login with it worked.
+func (s *Session) TrustDBCertificate(fingerprint string) {
+	s.mu.Lock()
+	s.acceptedDBCert = fingerprint
+	s.mu.Unlock()
+}
+
 // ReadCredentials reads config.php and reaches the database by the first
 // route that works; the connection stays open for the next steps.
 func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, error) {
@@ -213,7 +240,17 @@ func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, erro
 	if err != nil {
 		return nil, err
 	}
-	d, attempts, err := db.Connect(ctx, pool, creds, db.Options{DataDir: s.dataDir})
+	opt := db.Options{DataDir: s.dataDir}
+	s.mu.Lock()
+	if fp := s.acceptedDBCert; fp != "" {
+		// The fingerprint the user trusted in the dialog: the MySQL
+		// routes accept a certificate with it and pin it once the login
+		// worked; any other certificate is still refused.
+		opt.Trust = remote.NewTrust(s.dataDir)
+		opt.Trust.Accept = fp
+	}
+	s.mu.Unlock()
+	d, attempts, err := db.Connect(ctx, pool, creds, opt)
 	if err != nil {
 		return &CredentialsResult{Credentials: creds, Attempts: attempts}, err
 	}

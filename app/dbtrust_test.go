@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/internal/fixture"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// tlsStore is a fixture store whose config.php names the test
+// environment's MariaDB with TLS (a self-signed certificate, as shared
+// hosts have): its tables are copied there, empty.
+func tlsStore(t *testing.T, env *testenv.Env, site testenv.Site) *fixture.Store {
+	t.Helper()
+	m := env.MySQLTLS
+	if m.Port == 0 || m.CertSHA256 == "" {
+		t.Fatal("the test servers have no MariaDB with TLS: restart them with this version of testservers")
+	}
+	st := fixture.New(t, env, site, fixture.Options{Version: "3.0.3.8"})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	from := st.StoreDB(t)
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.TLSConfig = m.User, m.Password, "tcp", m.Addr(), "skip-verify"
+	to, err := sql.Open("mysql", cfg.FormatDSN())
+	must(t, err)
+	defer to.Close()
+	name := st.DB.Name
+	_, err = to.ExecContext(ctx, "CREATE DATABASE `"+name+"`")
+	must(t, err)
+	t.Cleanup(func() { _, _ = to.Exec("DROP DATABASE IF EXISTS `" + name + "`") })
+	rows, err := from.QueryContext(ctx, "SHOW TABLES")
+	must(t, err)
+	var tables []string
+	for rows.Next() {
+		var tb string
+		must(t, rows.Scan(&tb))
+		tables = append(tables, tb)
+	}
+	rows.Close()
+	conn, err := to.Conn(ctx)
+	must(t, err)
+	defer conn.Close()
+	_, err = conn.ExecContext(ctx, "USE `"+name+"`")
+	must(t, err)
+	_, err = conn.ExecContext(ctx, "SET SESSION sql_mode = ''")
+	must(t, err)
+	for _, tb := range tables {
+		var n, create string
+		must(t, from.QueryRowContext(ctx, "SHOW CREATE TABLE `"+tb+"`").Scan(&n, &create))
+		_, err := conn.ExecContext(ctx, create)
+		must(t, err)
+	}
+	st.Options.DB = fixture.DB{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, Name: name}
+	must(t, fixture.WriteFiles(st.Options))
+	return st
+}
+
+// TestSessionTrustsDBCertificate: the wizard's database step meets a
+// MySQL server with a certificate no authority signed and not pinned: the
+// direct route is refused and the result names the certificate's
+// fingerprint (what the GUI's dialog shows); nothing is pinned. Once the
+// user trusts that fingerprint, the direct route works and the
+// certificate is pinned in known_certs, so a new session needs no
+// consent.
+func TestSessionTrustsDBCertificate(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.FTP) // no SSH route: direct or the bridge
+	st := tlsStore(t, env, ts)
+	dir := t.TempDir()
+	site, err := remote.ParseURL(siteURL(ts, st.Remote))
+	must(t, err)
+	site.Password = ts.Password
+	// The first contact's FTPS certificate, as the wizard's dialog accepts it.
+	tr := remote.NewTrust(dir)
+	tr.TrustNew = true
+	pool, err := remote.Open(context.Background(), site, tr, 1)
+	must(t, err)
+	pool.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	connect := func() *Session {
+		s := NewSession(dir, integrations.Builtin())
+		t.Cleanup(s.Close)
+		res, err := s.Connect(ctx, site, "")
+		if err != nil || len(res.Stores) != 1 || !s.Choose(res.Stores[0].Root) {
+			t.Fatalf("connect: %v", err)
+		}
+		return s
+	}
+	s := connect()
+	res, err := s.ReadCredentials(ctx)
+	if err != nil {
+		t.Fatalf("credentials: %v", err)
+	}
+	re := res.UnknownCertificate()
+	if re == nil || re.Fingerprint != env.MySQLTLS.CertSHA256 || res.Route == db.RouteDirect {
+		t.Fatalf("first contact: unknown certificate %+v, route %s; want the direct route refused naming %s\n%s", re, res.Route, env.MySQLTLS.CertSHA256, res.Attempts)
+	}
+	if strings.Contains(readFile(t, dir+"/known_certs"), env.MySQLTLS.Addr()) {
+		t.Fatal("the certificate was pinned without consent")
+	}
+
+	s.TrustDBCertificate(re.Fingerprint)
+	res, err = s.ReadCredentials(ctx)
+	if err != nil || res.Route != db.RouteDirect || res.UnknownCertificate() != nil {
+		t.Fatalf("after Trust: %v, route %s\n%s", err, res.Route, res.Attempts)
+	}
+	if !strings.Contains(readFile(t, dir+"/known_certs"), env.MySQLTLS.Addr()+" "+env.MySQLTLS.CertSHA256) {
+		t.Fatalf("the trusted certificate is not pinned: %q", readFile(t, dir+"/known_certs"))
+	}
+	res, err = connect().ReadCredentials(ctx)
+	if err != nil || res.Route != db.RouteDirect {
+		t.Fatalf("a new session: %v, route %s", err, res.Route)
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return string(b)
+}
