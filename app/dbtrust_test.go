@@ -2,13 +2,10 @@ package app
 
 import (
 	"context"
-	"database/sql"
 	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/go-sql-driver/mysql"
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
@@ -16,55 +13,6 @@ import (
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
-
-// tlsStore is a fixture store whose config.php names the test
-// environment's MariaDB with TLS (a self-signed certificate, as shared
-// hosts have): its tables are copied there, empty.
-func tlsStore(t *testing.T, env *testenv.Env, site testenv.Site) *fixture.Store {
-	t.Helper()
-	m := env.MySQLTLS
-	if m.Port == 0 || m.CertSHA256 == "" {
-		t.Fatal("the test servers have no MariaDB with TLS: restart them with this version of testservers")
-	}
-	st := fixture.New(t, env, site, fixture.Options{Version: "3.0.3.8"})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	from := st.StoreDB(t)
-	cfg := mysql.NewConfig()
-	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.TLSConfig = m.User, m.Password, "tcp", m.Addr(), "skip-verify"
-	to, err := sql.Open("mysql", cfg.FormatDSN())
-	must(t, err)
-	defer to.Close()
-	name := st.DB.Name
-	_, err = to.ExecContext(ctx, "CREATE DATABASE `"+name+"`")
-	must(t, err)
-	t.Cleanup(func() { _, _ = to.Exec("DROP DATABASE IF EXISTS `" + name + "`") })
-	rows, err := from.QueryContext(ctx, "SHOW TABLES")
-	must(t, err)
-	var tables []string
-	for rows.Next() {
-		var tb string
-		must(t, rows.Scan(&tb))
-		tables = append(tables, tb)
-	}
-	rows.Close()
-	conn, err := to.Conn(ctx)
-	must(t, err)
-	defer conn.Close()
-	_, err = conn.ExecContext(ctx, "USE `"+name+"`")
-	must(t, err)
-	_, err = conn.ExecContext(ctx, "SET SESSION sql_mode = ''")
-	must(t, err)
-	for _, tb := range tables {
-		var n, create string
-		must(t, from.QueryRowContext(ctx, "SHOW CREATE TABLE `"+tb+"`").Scan(&n, &create))
-		_, err := conn.ExecContext(ctx, create)
-		must(t, err)
-	}
-	st.Options.DB = fixture.DB{Host: m.Host, Port: m.Port, User: m.User, Password: m.Password, Name: name}
-	must(t, fixture.WriteFiles(st.Options))
-	return st
-}
 
 // TestSessionTrustsDBCertificate: the wizard's database step meets a
 // MySQL server with a certificate no authority signed and not pinned: the
@@ -76,7 +24,8 @@ func tlsStore(t *testing.T, env *testenv.Env, site testenv.Site) *fixture.Store 
 func TestSessionTrustsDBCertificate(t *testing.T) {
 	env := testenv.Get(t)
 	ts := env.Site(t, testenv.FTP) // no SSH route: direct or the bridge
-	st := tlsStore(t, env, ts)
+	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+	fixture.UseTLSMySQL(t, env, st)
 	dir := t.TempDir()
 	site, err := remote.ParseURL(siteURL(ts, st.Remote))
 	must(t, err)

@@ -47,6 +47,9 @@ func NewSession(dataDir string, reg *integrations.Registry) *Session {
 	return &Session{dataDir: dataDir, reg: reg, redact: NewRedactor()}
 }
 
+// DataDir is where the session keeps trusted keys, certificates and records.
+func (s *Session) DataDir() string { return s.dataDir }
+
 // Redact hides every secret the session has seen in text shown to the
 // user (status lines, errors, details).
 func (s *Session) Redact(text string) string { return s.redact.Clean(text) }

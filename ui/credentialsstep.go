@@ -7,9 +7,11 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
 // credentialsScreen shows what config.php says and which route reached
@@ -17,6 +19,7 @@ import (
 type credentialsScreen struct {
 	object   fyne.CanvasObject
 	wiz      *app.Wizard
+	win      fyne.Window
 	read     *widget.Button
 	form     *widget.Form
 	host     *widget.Label
@@ -31,8 +34,8 @@ type credentialsScreen struct {
 	job      *job
 }
 
-func newCredentialsScreen(wiz *app.Wizard) *credentialsScreen {
-	s := &credentialsScreen{wiz: wiz, job: newJob(wiz)}
+func newCredentialsScreen(wiz *app.Wizard, win fyne.Window) *credentialsScreen {
+	s := &credentialsScreen{wiz: wiz, win: win, job: newJob(wiz)}
 	s.read = widget.NewButton("Read config.php and reach the database", s.run)
 	s.read.Importance = widget.HighImportance
 	s.host, s.user, s.database, s.prefix, s.url, s.route = widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—")
@@ -96,7 +99,31 @@ func (s *credentialsScreen) run() {
 		}
 		s.job.ok(strings.Join(notes, "\n"))
 		s.wiz.SetDone(app.StepCredentials, true)
+		if re := res.UnknownCertificate(); re != nil {
+			s.askTrust(re)
+		}
 	})
+}
+
+// askTrust shows the fingerprint of a database server's certificate seen
+// for the first time (the direct route was not used, so the password was
+// not sent to it). Trust reads again with it accepted, and it is pinned
+// once the login works; Cancel keeps the route that worked without it.
+func (s *credentialsScreen) askTrust(re *remote.Error) {
+	fp := widget.NewLabel(re.Fingerprint)
+	fp.TextStyle.Monospace = true
+	text := widget.NewLabel(TF("creds.trust.text", Args{"Addr": re.Host}))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(T("creds.trust.title"), T("creds.trust.confirm"), T("common.cancel"), container.NewVBox(text, fp), func(ok bool) {
+		if ok {
+			s.wiz.Session.TrustDBCertificate(re.Fingerprint)
+			s.run()
+			return
+		}
+		s.job.ok(s.job.status.Text + "\n" + T("creds.trust.refused"))
+	}, s.win)
+	d.Resize(fyne.NewSize(560, 280))
+	d.Show()
 }
 
 // mask hides a secret but shows that it has a value.

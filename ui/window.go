@@ -108,7 +108,7 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.welcome = newWelcomeScreen(wiz)
 	m.connect = newConnectScreen(wiz, w)
 	m.pkg = newPackageScreen(wiz, w)
-	m.creds = newCredentialsScreen(wiz)
+	m.creds = newCredentialsScreen(wiz, w)
 	m.access = newAccessScreen(wiz, w)
 	m.test = newTestScreen(wiz, w)
 	m.sync = newSyncScreen(wiz, w)
