@@ -20,7 +20,8 @@ import (
 // fingerprint (what the GUI's dialog shows); nothing is pinned. Once the
 // user trusts that fingerprint, the direct route works and the
 // certificate is pinned in known_certs, so a new session needs no
-// consent.
+// consent. The step also warns, before Access and Settings send secrets,
+// of the bridge and the admin over plain HTTP (the store has no HTTPS).
 func TestSessionTrustsDBCertificate(t *testing.T) {
 	env := testenv.Get(t)
 	ts := env.Site(t, testenv.FTP) // no SSH route: direct or the bridge
@@ -56,6 +57,10 @@ func TestSessionTrustsDBCertificate(t *testing.T) {
 	if re == nil || re.Fingerprint != env.MySQLTLS.CertSHA256 || res.Route == db.RouteDirect {
 		t.Fatalf("first contact: unknown certificate %+v, route %s; want the direct route refused naming %s\n%s", re, res.Route, env.MySQLTLS.CertSHA256, res.Attempts)
 	}
+	warned := strings.Join(res.Warnings, "\n")
+	if res.Route != db.RouteBridge || !strings.Contains(warned, "database bridge ("+st.URL) || !strings.Contains(warned, "admin ("+st.URL) {
+		t.Errorf("over the bridge: route %s, warnings %q; want the bridge and the admin over plain HTTP named", res.Route, res.Warnings)
+	}
 	if strings.Contains(readFile(t, dir+"/known_certs"), env.MySQLTLS.Addr()) {
 		t.Fatal("the certificate was pinned without consent")
 	}
@@ -64,6 +69,9 @@ func TestSessionTrustsDBCertificate(t *testing.T) {
 	res, err = s.ReadCredentials(ctx)
 	if err != nil || res.Route != db.RouteDirect || res.UnknownCertificate() != nil {
 		t.Fatalf("after Trust: %v, route %s\n%s", err, res.Route, res.Attempts)
+	}
+	if warned := strings.Join(res.Warnings, "\n"); strings.Contains(warned, "database bridge") || !strings.Contains(warned, "admin ("+st.URL) {
+		t.Errorf("direct: warnings %q; want only the admin's", res.Warnings)
 	}
 	if !strings.Contains(readFile(t, dir+"/known_certs"), env.MySQLTLS.Addr()+" "+env.MySQLTLS.CertSHA256) {
 		t.Fatalf("the trusted certificate is not pinned: %q", readFile(t, dir+"/known_certs"))

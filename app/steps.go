@@ -198,6 +198,10 @@ type CredentialsResult struct {
 	Route       db.Route
 	Attempts    db.Attempts
 	Schema      *db.Schema
+	// Warnings say that secrets will cross plain HTTP in the next steps
+	// (the database bridge, the admin login), as apply warns on the
+	// command line: shown before the Access and Settings steps send any.
+	Warnings []string
 }
 
 // UnknownCertificate is the database server's certificate that kept a
@@ -265,7 +269,18 @@ func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, erro
 	}
 	s.steps.creds, s.steps.db, s.steps.attempts, s.steps.schema = creds, d, attempts, sc
 	s.steps.mu.Unlock()
-	return &CredentialsResult{Credentials: creds, Route: d.Route(), Attempts: attempts, Schema: sc}, nil
+	res := &CredentialsResult{Credentials: creds, Route: d.Route(), Attempts: attempts, Schema: sc}
+	if u := db.PlainHTTP(d); u != "" {
+		res.Warnings = append(res.Warnings, db.PlainHTTPWarning(u))
+	}
+	// A certificate that fails is the Settings step's stop; here only
+	// whether the admin has https at all matters.
+	if adminURL, err := webguard.PreferHTTPS(ctx, nil, creds.Admin.HTTPSServer, creds.Admin.HTTPServer); err == nil {
+		if w := webguard.PlainAdminWarning(adminURL); w != "" {
+			res.Warnings = append(res.Warnings, w)
+		}
+	}
+	return res, nil
 }
 
 // ApplyAccess creates or updates the integration's API user.

@@ -97,6 +97,7 @@ func (s *credentialsScreen) run() {
 		for _, p := range res.Credentials.Problems {
 			notes = append(notes, p.Message)
 		}
+		notes = append(notes, res.Warnings...) // plain HTTP ahead
 		s.job.ok(strings.Join(notes, "\n"))
 		s.wiz.SetDone(app.StepCredentials, true)
 		if re := res.UnknownCertificate(); re != nil {

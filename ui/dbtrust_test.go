@@ -77,7 +77,13 @@ func TestDatabaseCertificateDialog(t *testing.T) {
 	if b, _ := os.ReadFile(certs); !strings.Contains(string(b), env.MySQLTLS.Addr()+" "+fp) {
 		t.Fatalf("Trust did not pin the certificate: %q", b)
 	}
+	eventually(t, w.ui, "the step done", func() bool { return w.wiz.Done(app.StepCredentials) })
 	w.ui.do(func() {
+		// The fixture store has no HTTPS: the admin login is warned of
+		// before the Settings step sends its password.
+		if !strings.Contains(cr.job.status.Text+cr.job.details.Text, "admin ("+st.URL) {
+			t.Errorf("no warning about the admin over plain HTTP: %q", cr.job.status.Text)
+		}
 		if top := w.m.Window.Canvas().Overlays().Top(); top != nil && findButton(w.m.Window.Canvas(), T("creds.trust.confirm")) != nil {
 			t.Errorf("the dialog is shown again after Trust")
 		}
