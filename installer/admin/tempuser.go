@@ -64,6 +64,7 @@ func CreateTempAccount(ctx context.Context, d db.DB, sc *db.Schema, line store.L
 	if err != nil {
 		return nil, err
 	}
+	db.ObserveSecret(ctx, password) // hidden from the live output from now on
 	a := &TempAccount{Login: Login{Username: TempUserPrefix + hex.EncodeToString(suffix), Password: password}, d: d, sc: sc}
 
 	names := []string{"user_group_id", "username", "password"}

@@ -107,7 +107,7 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	settings, problems := phpconf.DBSettings(cat)
 	c.Driver, c.Host, c.Port, c.Socket = settings.Driver, settings.Host, settings.Port, settings.Socket
 	c.User, c.Password, c.Database, c.Prefix = settings.User, NewSecret(settings.Password), settings.Database, settings.Prefix
-	observeSecret(ctx, settings.Password)
+	ObserveSecret(ctx, settings.Password)
 	for _, p := range problems {
 		c.Problems = append(c.Problems, Problem{File: c.CatalogFile, Constant: p.Constant, Code: string(p.Code), Message: p.Message, Blocking: p.Blocking})
 	}
@@ -123,7 +123,7 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	c.Admin = readURLs(adm)
 	c.noteComputed(adm, c.AdminFile)
 	adminDB, adminProblems := phpconf.DBSettings(adm)
-	observeSecret(ctx, adminDB.Password)
+	ObserveSecret(ctx, adminDB.Password)
 	if !phpconf.HasBlocking(adminProblems) && !phpconf.HasBlocking(problems) {
 		if diff := differences(settings, adminDB); len(diff) > 0 {
 			c.Problems = append(c.Problems, Problem{File: c.AdminFile, Code: "admin-differs",

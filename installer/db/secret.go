@@ -48,17 +48,23 @@ func (s Secret) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) 
 
 type secretObserverKey struct{}
 
-// WithSecretObserver returns a context under which Read hands every
-// database password it finds in config.php to hide, so that whatever
-// shows text to the user (the CLI's live output, the GUI's status lines)
-// hides it from then on, in case a server or a driver quotes it.
+// WithSecretObserver returns a context under which the secrets a run
+// learns on its way (the database password Read finds in config.php, the
+// temporary admin account's password) are handed to hide, so that
+// whatever shows text to the user (the CLI's live output, the GUI's
+// status lines) hides them from then on, in case a server or a driver
+// quotes one. An observer already in ctx is told too.
 func WithSecretObserver(ctx context.Context, hide func(...string)) context.Context {
+	if outer, ok := ctx.Value(secretObserverKey{}).(func(...string)); ok {
+		inner := hide
+		hide = func(s ...string) { inner(s...); outer(s...) }
+	}
 	return context.WithValue(ctx, secretObserverKey{}, hide)
 }
 
-// observeSecret tells the context's observer about a password.
-func observeSecret(ctx context.Context, password string) {
-	if hide, ok := ctx.Value(secretObserverKey{}).(func(...string)); ok && password != "" {
-		hide(password)
+// ObserveSecret tells the context's observers about a secret.
+func ObserveSecret(ctx context.Context, secret string) {
+	if hide, ok := ctx.Value(secretObserverKey{}).(func(...string)); ok && secret != "" {
+		hide(secret)
 	}
 }
