@@ -81,11 +81,6 @@ type redactingWriter struct {
 	r *Redactor
 }
 
-// newRedactingWriter wraps w to hide secrets.
-func newRedactingWriter(w io.Writer, secrets []string) io.Writer {
-	return NewRedactor(secrets...).Writer(w)
-}
-
 func (rw *redactingWriter) Write(p []byte) (int, error) {
 	if _, err := io.WriteString(rw.w, rw.r.Clean(string(p))); err != nil {
 		return 0, err
