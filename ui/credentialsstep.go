@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -36,42 +37,41 @@ type credentialsScreen struct {
 
 func newCredentialsScreen(wiz *app.Wizard, win fyne.Window) *credentialsScreen {
 	s := &credentialsScreen{wiz: wiz, win: win, job: newJob(wiz)}
-	s.read = widget.NewButton("Read config.php and reach the database", s.run)
+	s.read = widget.NewButton(T("creds.read"), s.run)
 	s.read.Importance = widget.HighImportance
 	s.host, s.user, s.database, s.prefix, s.url, s.route = widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—"), widget.NewLabel("—")
 	s.route.Wrapping = fyne.TextWrapWord
 	// The password shows as dots until the user asks to see it.
 	s.password = widget.NewLabel("—")
-	s.reveal = widget.NewButton("Show", func() {
-		if s.reveal.Text == "Show" {
+	s.reveal = widget.NewButton(T("creds.show"), func() {
+		if s.reveal.Text == T("creds.show") {
 			s.password.SetText(s.secret)
-			s.reveal.SetText("Hide")
+			s.reveal.SetText(T("creds.hide"))
 		} else {
 			s.password.SetText(mask(s.secret))
-			s.reveal.SetText("Show")
+			s.reveal.SetText(T("creds.show"))
 		}
 	})
 	s.reveal.Disable()
 	s.form = widget.NewForm(
-		widget.NewFormItem("Database server", s.host),
-		widget.NewFormItem("User", s.user),
-		widget.NewFormItem("Password", container.NewHBox(s.password, s.reveal)),
-		widget.NewFormItem("Database", s.database),
-		widget.NewFormItem("Table prefix", s.prefix),
-		widget.NewFormItem("Store address", s.url),
-		widget.NewFormItem("Reached by", s.route),
+		widget.NewFormItem(T("creds.field.server"), s.host),
+		widget.NewFormItem(T("creds.field.user"), s.user),
+		widget.NewFormItem(T("creds.field.password"), container.NewHBox(s.password, s.reveal)),
+		widget.NewFormItem(T("creds.field.database"), s.database),
+		widget.NewFormItem(T("creds.field.prefix"), s.prefix),
+		widget.NewFormItem(T("creds.field.url"), s.url),
+		widget.NewFormItem(T("creds.field.route"), s.route),
 	)
 	s.job.busyOff = []*widget.Button{s.read}
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(
-		screenTitle("Database access", "ocsetup reads the database settings from the store's config.php and reaches the database "+
-			"directly, through the SSH connection, or through a temporary signed PHP file that removes itself."),
+		screenTitle(T("creds.title"), T("creds.intro")),
 		s.read, s.job.object(), s.form)))
 	return s
 }
 
 func (s *credentialsScreen) run() {
 	var res *app.CredentialsResult
-	s.job.run("Reading config.php…", func(ctx context.Context) (err error) {
+	s.job.run(T("creds.reading"), func(ctx context.Context) (err error) {
 		res, err = s.wiz.Session.ReadCredentials(ctx)
 		return err
 	}, func(err error) {
@@ -84,16 +84,16 @@ func (s *credentialsScreen) run() {
 			s.url.SetText(c.Catalog.HTTPServer)
 			s.secret = c.Password.Reveal()
 			s.password.SetText(mask(s.secret))
-			s.reveal.SetText("Show")
+			s.reveal.SetText(T("creds.show"))
 			s.reveal.Enable()
 		}
 		if res != nil && len(res.Attempts) > 0 {
-			s.route.SetText(res.Attempts.String())
+			s.route.SetText(attemptsText(res.Attempts))
 		}
 		if err != nil {
 			return
 		}
-		notes := []string{fmt.Sprintf("Reached by the %s route; the tables fit OpenCart %s.", res.Route.Title(), res.Schema.Line())}
+		notes := []string{TF("creds.reached", Args{"Route": routeTitle(res.Route), "Line": res.Schema.Line()})}
 		for _, p := range res.Credentials.Problems {
 			notes = append(notes, p.Message)
 		}
@@ -130,7 +130,24 @@ func (s *credentialsScreen) askTrust(re *remote.Error) {
 // mask hides a secret but shows that it has a value.
 func mask(s string) string {
 	if s == "" {
-		return "(empty)"
+		return T("creds.empty")
 	}
 	return "••••••••"
+}
+
+// routeTitle is a database route's name in the user's language.
+func routeTitle(r db.Route) string { return ownOr("creds.route."+string(r), r.Title()) }
+
+// attemptsText reads "direct: refused (…) → SSH: ok": the routes and
+// "ok" in the user's language; a failure keeps the engine's own words.
+func attemptsText(as db.Attempts) string {
+	parts := make([]string, len(as))
+	for i, a := range as {
+		summary := a.Summary()
+		if a.OK() {
+			summary = T("creds.route.ok")
+		}
+		parts[i] = routeTitle(a.Route) + ": " + summary
+	}
+	return strings.Join(parts, " → ")
 }

@@ -36,7 +36,7 @@ func newJob(wiz *app.Wizard) *job {
 	j.bar = widget.NewProgressBarInfinite()
 	j.bar.Stop()
 	j.bar.Hide()
-	j.cancelBtn = widget.NewButton("Cancel", func() {
+	j.cancelBtn = widget.NewButton(T("common.cancel"), func() {
 		if j.cancel != nil {
 			j.cancel()
 		}
@@ -47,7 +47,7 @@ func newJob(wiz *app.Wizard) *job {
 	j.details = widget.NewLabel("")
 	j.details.Wrapping = fyne.TextWrapWord
 	j.details.TextStyle.Monospace = true
-	j.detailBox = widget.NewAccordion(widget.NewAccordionItem("Details", j.details))
+	j.detailBox = widget.NewAccordion(widget.NewAccordionItem(T("common.details"), j.details))
 	j.detailBox.Hide()
 	return j
 }
@@ -102,7 +102,7 @@ func (j *job) fail(err error) {
 		return
 	}
 	if errors.Is(err, context.Canceled) {
-		j.status.SetText("Cancelled.")
+		j.status.SetText(T("common.cancelled"))
 		return
 	}
 	msg := err.Error()

@@ -43,19 +43,18 @@ type packageScreen struct {
 func newPackageScreen(wiz *app.Wizard, win fyne.Window) *packageScreen {
 	s := &packageScreen{wiz: wiz, win: win, job: newJob(wiz)}
 	s.path = widget.NewEntry()
-	s.path.SetPlaceHolder("the extension: a .ocmod.zip, a .zip or a folder")
 	s.path.SetPlaceHolder(T("package.path.placeholder"))
 	s.browse = widget.NewButton(T("package.choose"), s.choose)
-	s.skip = widget.NewCheck("The module is already on the store: skip this step", func(on bool) {
+	s.skip = widget.NewCheck(T("package.skip"), func(on bool) {
 		wiz.SetDone(app.StepPackage, on)
 	})
-	s.fixTrap = widget.NewCheck("Apply the fix for the hidden Extensions page (the folders are backed up first)", nil)
+	s.fixTrap = widget.NewCheck(T("package.fix_trap"), nil)
 	s.fixTrap.Hide()
-	s.planBtn = widget.NewButton("Check what will change", s.makePlan)
-	s.upload = widget.NewButton("Upload", s.doUpload)
+	s.planBtn = widget.NewButton(T("package.plan"), s.makePlan)
+	s.upload = widget.NewButton(T("package.upload"), s.doUpload)
 	s.upload.Importance = widget.HighImportance
 	s.upload.Disable()
-	s.rollback = widget.NewButton("Roll back", s.doRollback)
+	s.rollback = widget.NewButton(T("package.rollback"), s.doRollback)
 	s.rollback.Disable()
 	s.summary = widget.NewLabel("")
 	s.summary.Wrapping = fyne.TextWrapWord
@@ -74,7 +73,7 @@ func newPackageScreen(wiz *app.Wizard, win fyne.Window) *packageScreen {
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			f := s.plan.Files[id.Row]
 			if id.Col == 0 {
-				o.(*widget.Label).SetText(string(f.Status))
+				o.(*widget.Label).SetText(T("package.status." + string(f.Status)))
 			} else {
 				o.(*widget.Label).SetText(f.Path)
 			}
@@ -86,8 +85,7 @@ func newPackageScreen(wiz *app.Wizard, win fyne.Window) *packageScreen {
 	s.rate = widget.NewLabel("")
 	s.job.busyOff = []*widget.Button{s.planBtn, s.upload, s.rollback, s.browse}
 	top := container.NewVBox(
-		screenTitle("Upload the module", "ocsetup compares the package with the store first: only new and changed files are sent, "+
-			"each under a temporary name renamed into place, and every file it replaces is backed up for Roll back."),
+		screenTitle(T("package.title"), T("package.intro")),
 		container.NewBorder(nil, nil, nil, s.browse, s.path), s.fixTrap, s.skip,
 		container.NewHBox(s.planBtn, s.upload, s.rollback), s.summary, s.warnings, s.progress, s.rate, s.job.object())
 	s.object = container.NewPadded(container.NewBorder(top, nil, nil, nil, s.table))
@@ -136,7 +134,7 @@ func (s *packageScreen) makePlan() {
 		fixes = append(fixes, deploy.FixHiddenPages)
 	}
 	var pl *deploy.Plan
-	s.job.run("Reading the package and the store…", func(ctx context.Context) (err error) {
+	s.job.run(T("package.planning"), func(ctx context.Context) (err error) {
 		pl, err = s.wiz.Session.PlanPackage(ctx, path, fixes)
 		return err
 	}, func(err error) {
@@ -146,9 +144,9 @@ func (s *packageScreen) makePlan() {
 		fyne.CurrentApp().Preferences().SetString(app.PackageFolderPref, filepath.Dir(path))
 		s.plan = pl
 		s.table.Refresh()
-		s.summary.SetText(fmt.Sprintf("%d new, %d changed, %d identical, %d skipped; %d folders to create; %s to send.",
-			pl.Counts[deploy.StatusNew], pl.Counts[deploy.StatusChanged], pl.Counts[deploy.StatusIdentical],
-			pl.Counts[deploy.StatusSkipped], len(pl.Folders), size(pl.Bytes)))
+		s.summary.SetText(TN("package.summary", len(pl.Folders), Args{"New": pl.Counts[deploy.StatusNew],
+			"Changed": pl.Counts[deploy.StatusChanged], "Identical": pl.Counts[deploy.StatusIdentical],
+			"Skipped": pl.Counts[deploy.StatusSkipped], "Size": size(pl.Bytes)}))
 		msg := ""
 		for _, w := range pl.Warnings {
 			msg += "⚠ " + w.Message + "\n"
@@ -160,7 +158,7 @@ func (s *packageScreen) makePlan() {
 			s.fixTrap.Show()
 		}
 		s.upload.Enable()
-		s.job.ok("Nothing has changed on the store yet.")
+		s.job.ok(T("package.planned"))
 	})
 }
 
@@ -169,17 +167,17 @@ func (s *packageScreen) doUpload() {
 	// (an .htaccess in image/ can make uploads run as PHP): the plan's
 	// warning is not enough, the merchant says yes to these files here.
 	if core := s.wiz.Session.CoreFiles(); len(core) > 0 {
-		msg := fmt.Sprintf("This package replaces or adds core files of the store:\n\n%s\n\nA wrong one can break the store or let attackers run code on it. Upload them only if the extension's instructions ask for exactly these files.", strings.Join(core, "\n"))
-		d := dialog.NewConfirm("Replace core files?", msg, func(ok bool) {
+		msg := TF("package.core.text", Args{"Files": strings.Join(core, "\n")})
+		d := dialog.NewConfirm(T("package.core.title"), msg, func(ok bool) {
 			if !ok {
-				s.job.ok("Nothing was uploaded: the package replaces core files, and you did not agree.")
+				s.job.ok(T("package.core.declined"))
 				return
 			}
 			s.wiz.Session.AllowCoreFiles()
 			s.startUpload()
 		}, s.win)
-		d.SetConfirmText("Replace them")
-		d.SetDismissText("Cancel")
+		d.SetConfirmText(T("package.core.confirm"))
+		d.SetDismissText(T("common.cancel"))
 		d.Show()
 		return
 	}
@@ -194,15 +192,17 @@ func (s *packageScreen) startUpload() {
 			if p.BytesTotal > 0 {
 				s.progress.SetValue(float64(p.BytesDone) / float64(p.BytesTotal))
 			}
-			eta := ""
+			args := Args{"Phase": T("package.phase." + string(p.Phase)), "Done": p.FilesDone,
+				"Rate": size(int64(p.Rate)), "Current": p.Current}
+			key := "package.progress"
 			if p.ETA > 0 {
-				eta = fmt.Sprintf(", %s left", p.ETA.Round(time.Second))
+				key, args["ETA"] = "package.progress_eta", p.ETA.Round(time.Second).String()
 			}
-			s.rate.SetText(fmt.Sprintf("%s: %d of %d files, %s/s%s — %s", p.Phase, p.FilesDone, p.FilesTotal, size(int64(p.Rate)), eta, p.Current))
+			s.rate.SetText(TN(key, p.FilesTotal, args))
 		})
 	}
 	var m *deploy.Manifest
-	s.job.run("Uploading…", func(ctx context.Context) (err error) {
+	s.job.run(T("package.uploading"), func(ctx context.Context) (err error) {
 		m, err = s.wiz.Session.Upload(ctx, progress)
 		return err
 	}, func(err error) {
@@ -213,19 +213,19 @@ func (s *packageScreen) startUpload() {
 			return
 		}
 		s.progress.SetValue(1)
-		s.job.ok(fmt.Sprintf("Uploaded and verified. Manifest %s keeps what Roll back needs.", m.ID))
+		s.job.ok(TF("package.uploaded", Args{"Manifest": m.ID}))
 		s.wiz.SetDone(app.StepPackage, true)
 	})
 }
 
 func (s *packageScreen) doRollback() {
-	dialog.ShowConfirm("Roll back?", "Remove the files this upload created and restore the ones it replaced?", func(ok bool) {
+	dialog.ShowConfirm(T("package.rollback.title"), T("package.rollback.text"), func(ok bool) {
 		if !ok {
 			return
 		}
-		s.job.run("Rolling back…", func(ctx context.Context) error { return s.wiz.Session.Rollback(ctx, nil) }, func(err error) {
+		s.job.run(T("package.rollingback"), func(ctx context.Context) error { return s.wiz.Session.Rollback(ctx, nil) }, func(err error) {
 			if err == nil {
-				s.job.ok("The store is as it was before the upload.")
+				s.job.ok(T("package.rolledback"))
 				s.rollback.Disable()
 				s.wiz.SetDone(app.StepPackage, false)
 			}
@@ -236,9 +236,9 @@ func (s *packageScreen) doRollback() {
 func size(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		return TF("size.mb", Args{"N": fmt.Sprintf("%.1f", float64(n)/(1<<20))})
 	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+		return TF("size.kb", Args{"N": fmt.Sprintf("%.0f", float64(n)/(1<<10))})
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return TN("size.bytes", int(n), nil)
 }

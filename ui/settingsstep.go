@@ -93,7 +93,7 @@ func (s *settingsScreen) loadFields() {
 			for _, g := range order {
 				name := g
 				if name == "" {
-					name = "General"
+					name = T("settings.group.general")
 				}
 				tabs.Append(container.NewTabItem(name, groups[g]))
 			}

@@ -108,7 +108,7 @@ func (s *testScreen) run() {
 func (s *testScreen) add(r check.Result) {
 	detail := widget.NewLabel(strings.TrimSpace(fmt.Sprintf("%s\n%s\n%s", r.Cause, r.Fix, r.Detail)))
 	detail.Wrapping = fyne.TextWrapWord
-	item := widget.NewAccordionItem(fmt.Sprintf("%s  %s", strings.ToUpper(string(r.Status)), r.Title),
+	item := widget.NewAccordionItem(T("test.status."+string(r.Status))+"  "+r.Title,
 		container.NewBorder(nil, nil, widget.NewIcon(statusIcon(r.Status)), nil, detail))
 	s.list.Append(item)
 }

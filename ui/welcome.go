@@ -61,7 +61,7 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 	demoText := widget.NewLabel(T("welcome.demo.text"))
 	demoText.Wrapping = fyne.TextWrapWord
 	s.saved = widget.NewSelect(nil, nil)
-	s.saved.PlaceHolder = "Open a saved site…"
+	s.saved.PlaceHolder = T("sites.open")
 	s.savedBx = container.NewVBox(s.saved)
 	s.savedBx.Hide()
 	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, s.savedBx, widget.NewSeparator(),

@@ -252,7 +252,7 @@ func (m *Main) saveSite() {
 		saved.Store = st.Root
 	}
 	saved.Integration = m.wiz.Integration().ID
-	m.connect.saveJob.run("Saving the site…", func(context.Context) error {
+	m.connect.saveJob.run(T("sites.saving"), func(context.Context) error {
 		return m.sites.Save(saved, app.SecretsFromRemote(site))
 	}, func(err error) {
 		var notSaved *app.SecretsNotSavedError
@@ -261,7 +261,7 @@ func (m *Main) saveSite() {
 			m.connect.saveJob.status.Importance = widget.WarningImportance
 			m.connect.saveJob.status.SetText(TF("sites.secrets_not_saved", Args{"Name": saved.Name}))
 		case err == nil:
-			m.connect.saveJob.ok("Saved as " + saved.Name + ".")
+			m.connect.saveJob.ok(TF("sites.saved", Args{"Name": saved.Name}))
 		default:
 			return
 		}
@@ -274,7 +274,7 @@ func (m *Main) saveSite() {
 func (m *Main) openSite(name string) {
 	var saved app.SavedSite
 	var secrets app.SiteSecrets
-	m.welcome.job.run("Opening "+name+"…", func(context.Context) (err error) {
+	m.welcome.job.run(TF("sites.opening", Args{"Name": name}), func(context.Context) (err error) {
 		if saved, err = m.sites.Get(name); err != nil {
 			return err
 		}

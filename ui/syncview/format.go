@@ -2,6 +2,7 @@ package syncview
 
 import (
 	"fmt"
+	"github.com/ocsetup/ocsetup/ui/tr"
 	"slices"
 	"strings"
 	"time"
@@ -13,24 +14,24 @@ import (
 // date too; "never" for the zero time.
 func when(t, now time.Time) string {
 	if t.IsZero() {
-		return "never"
+		return tr.T("sync.never")
 	}
 	t = t.Local()
 	if y, m, d := t.Date(); y == now.Local().Year() && m == now.Local().Month() && d == now.Local().Day() {
 		return t.Format("15:04:05")
 	}
-	return t.Format("Mon 2 Jan 15:04")
+	return t.Format(tr.T("sync.date_layout"))
 }
 
 // every is a period in words: "1 min", "2 h", "90 s".
 func every(d time.Duration) string {
 	switch {
 	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%d h", d/time.Hour)
+		return tr.TF("sync.hours", tr.Args{"N": int(d / time.Hour)})
 	case d >= time.Minute && d%time.Minute == 0:
-		return fmt.Sprintf("%d min", d/time.Minute)
+		return tr.TF("sync.minutes", tr.Args{"N": int(d / time.Minute)})
 	case d >= time.Second:
-		return fmt.Sprintf("%d s", d/time.Second)
+		return tr.TF("sync.seconds", tr.Args{"N": int(d / time.Second)})
 	}
 	return d.String()
 }
@@ -48,7 +49,7 @@ func counts(c ocsync.Counts) string {
 		parts = append(parts, fmt.Sprintf("−%d", c.Removed))
 	}
 	if len(parts) == 0 {
-		return "no changes"
+		return tr.T("sync.no_changes")
 	}
 	return strings.Join(parts, "  ")
 }
@@ -63,7 +64,7 @@ func languages(t ocsync.Tally, langs []ocsync.Language) string {
 				return l.Name
 			}
 		}
-		return fmt.Sprintf("language %d", id)
+		return tr.TF("sync.language", tr.Args{"ID": id})
 	}
 	for _, l := range langs {
 		if c, ok := t.Languages[l.ID]; ok && !c.IsZero() {

@@ -2,6 +2,7 @@ package syncview
 
 import (
 	"fmt"
+	"github.com/ocsetup/ocsetup/ui/tr"
 	"strings"
 	"time"
 
@@ -48,13 +49,13 @@ func (a *alertsSection) show(s ocsync.Snapshot, now time.Time) {
 	a.shown = key.String()
 	var rows []fyne.CanvasObject
 	for _, al := range s.Alerts {
-		text := widget.NewLabel(al.Kind.Title() + ": " + al.Message + " (since " + when(al.Raised, now) + ")")
+		text := widget.NewLabel(tr.TF("sync.alert", tr.Args{"Kind": alertTitle(al.Kind), "Message": al.Message, "Since": when(al.Raised, now)}))
 		text.Importance = widget.DangerImportance
 		text.Wrapping = fyne.TextWrapWord
 		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, text))
 	}
 	if len(rows) == 0 {
-		ok := widget.NewLabel("No alerts.")
+		ok := widget.NewLabel(tr.T("sync.no_alerts"))
 		ok.Importance = widget.SuccessImportance
 		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(theme.ConfirmIcon()), nil, ok))
 	}
@@ -86,12 +87,11 @@ func (a *activitySection) show(s ocsync.Snapshot, now time.Time) {
 	case s.NoAPIUser: // the integration has no OpenCart API user
 		a.api.Hide()
 	case s.Last == nil:
-		a.api.SetText("Waiting for the first poll…")
+		a.api.SetText(tr.T("sync.waiting"))
 	default:
 		a.api.SetText(apiLine(s.API, now))
 	}
-	a.history.SetText(fmt.Sprintf("Order status changes since setup: %d · last integration activity %s",
-		s.Totals[ocsync.OrderHistory].Added, when(s.LastActivity, now)))
+	a.history.SetText(tr.TF("sync.history", tr.Args{"N": s.Totals[ocsync.OrderHistory].Added, "When": when(s.LastActivity, now)}))
 	l := s.Log
 	switch {
 	case l == nil:
@@ -99,11 +99,11 @@ func (a *activitySection) show(s ocsync.Snapshot, now time.Time) {
 		a.log.Hide()
 		return
 	case l.Err != "":
-		a.logHead.SetText("Connector log " + l.Path + " could not be read: " + l.Err)
+		a.logHead.SetText(tr.TF("sync.log.unreadable", tr.Args{"Path": l.Path, "Err": l.Err}))
 	case l.Missing:
-		a.logHead.SetText("Connector log " + l.Path + ": not written yet (the connector has not run).")
+		a.logHead.SetText(tr.TF("sync.log.missing", tr.Args{"Path": l.Path}))
 	default:
-		a.logHead.SetText(fmt.Sprintf("Connector log %s: %d bytes, changed %s", l.Path, l.Size, when(l.ModTime, now)))
+		a.logHead.SetText(tr.TN("sync.log.head", int(l.Size), tr.Args{"Path": l.Path, "When": when(l.ModTime, now)}))
 	}
 	lines := l.Lines
 	if len(lines) > logLines {
@@ -119,25 +119,28 @@ func (a *activitySection) show(s ocsync.Snapshot, now time.Time) {
 }
 
 func apiLine(a ocsync.APIActivity, now time.Time) string {
-	user := "the API users"
+	// "user" names the API user, or every API user; "what" counts
+	// sessions, or calls where the store keeps api_history.
+	user := "any"
 	if a.User != "" {
-		user = "API user " + a.User
+		user = "one"
 	}
 	what := "sessions"
 	if a.Table == "api_history" {
 		what = "calls"
 	}
+	args := tr.Args{"User": a.User, "When": when(a.Last, now)}
 	switch {
 	case !a.Available:
-		return "This OpenCart line keeps no record of API sessions."
+		return tr.T("sync.api.none")
 	case !a.UserFound:
-		return "The store has no " + user + "."
+		return tr.TF("sync.api.no_user."+user, args)
 	case a.Last.IsZero():
-		return fmt.Sprintf("%s: no %s since setup.", capitalize(user), what)
+		return tr.TF("sync.api.no_"+what+"."+user, args)
 	}
-	line := fmt.Sprintf("%s: %d %s since setup, last %s", capitalize(user), a.SinceSetup, what, when(a.Last, now))
+	line := tr.TN("sync.api."+what+"."+user, int(a.SinceSetup), args)
 	if a.LastIP != "" {
-		line += " from " + a.LastIP
+		line += " " + tr.TF("sync.api.from", tr.Args{"IP": a.LastIP})
 	}
 	if a.LastCall != "" {
 		line += " (" + a.LastCall + ")"
@@ -145,11 +148,17 @@ func apiLine(a ocsync.APIActivity, now time.Time) string {
 	return line
 }
 
-func capitalize(s string) string {
-	if s == "" {
-		return s
+// entityTitle and alertTitle are the engine's names in the user's
+// language; a name without a translation keeps its English.
+func entityTitle(e ocsync.Entity) string { return ownOr("sync.entity."+string(e), e.Title()) }
+
+func alertTitle(k ocsync.AlertKind) string { return ownOr("sync.alertkind."+string(k), k.Title()) }
+
+func ownOr(key, own string) string {
+	if !tr.Has(key) {
+		return own
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return tr.T(key)
 }
 
 // changesSection has a row per entity: changes since setup, a sparkline
@@ -168,7 +177,7 @@ type changeRow struct {
 }
 
 func newChangesSection() *changesSection {
-	c := &changesSection{object: container.NewVBox(widget.NewLabel("The first poll lists what the store has.")),
+	c := &changesSection{object: container.NewVBox(widget.NewLabel(tr.T("sync.changes.first"))),
 		rows: map[ocsync.Entity]*changeRow{}}
 	return c
 }
@@ -181,7 +190,7 @@ func (c *changesSection) show(s ocsync.Snapshot) {
 			r := &changeRow{counts: widget.NewLabel(""), spark: newSparkline(),
 				langs: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Italic: true})}
 			r.langs.Wrapping = fyne.TextWrapWord
-			r.object = container.NewVBox(container.NewGridWithColumns(3, boldLabel(e.Title()), r.counts, r.spark), r.langs)
+			r.object = container.NewVBox(container.NewGridWithColumns(3, boldLabel(entityTitle(e)), r.counts, r.spark), r.langs)
 			c.rows[e] = r
 			objs = append(objs, r.object)
 		}
@@ -195,7 +204,7 @@ func (c *changesSection) show(s ocsync.Snapshot) {
 		r.counts.SetText(counts(t.Counts))
 		r.spark.SetValues(s.Hourly[e])
 		if l := languages(t, s.Languages); l != "" {
-			r.langs.SetText("Descriptions: " + l)
+			r.langs.SetText(tr.TF("sync.descriptions", tr.Args{"Languages": l}))
 			r.langs.Show()
 		} else {
 			r.langs.Hide()
@@ -231,7 +240,7 @@ type jobRow struct {
 }
 
 func newJobsSection(run func(string)) *jobsSection {
-	return &jobsSection{object: container.NewVBox(widget.NewLabel("No jobs: the server runs the connector's cron itself.")),
+	return &jobsSection{object: container.NewVBox(widget.NewLabel(tr.T("sync.jobs.none"))),
 		run: run, rows: map[string]*jobRow{}}
 }
 
@@ -247,9 +256,9 @@ func (j *jobsSection) show(s ocsync.Snapshot, now time.Time) {
 			name := job.Name
 			r := &jobRow{detail: widget.NewLabel(""), icon: widget.NewIcon(theme.InfoIcon())}
 			r.detail.Wrapping = fyne.TextWrapWord
-			r.button = widget.NewButtonWithIcon("Run now", theme.MediaPlayIcon(), func() { j.run(name) })
+			r.button = widget.NewButtonWithIcon(tr.T("sync.jobs.run"), theme.MediaPlayIcon(), func() { j.run(name) })
 			j.rows[name] = r
-			head := container.NewBorder(nil, nil, r.icon, r.button, boldLabel(fmt.Sprintf("%s, every %s", job.Title, every(job.Period))))
+			head := container.NewBorder(nil, nil, r.icon, r.button, boldLabel(tr.TF("sync.jobs.head", tr.Args{"Title": job.Title, "Every": every(job.Period)})))
 			objs = append(objs, container.NewVBox(head, r.detail))
 		}
 		j.object.Objects = objs
@@ -278,20 +287,20 @@ func (j *jobsSection) show(s ocsync.Snapshot, now time.Time) {
 func jobLine(j ocsync.JobState, now time.Time) string {
 	var parts []string
 	if j.Running {
-		parts = append(parts, "running now")
+		parts = append(parts, tr.T("sync.jobs.running"))
 	}
 	if l := j.Last; l != nil {
-		result := "ok"
+		key := "sync.jobs.last_ok"
 		if !l.OK {
-			result = "failed"
+			key = "sync.jobs.last_failed"
 		}
-		parts = append(parts, fmt.Sprintf("last run %s, %s, %s: %s", when(l.Start, now), l.Duration.Round(time.Millisecond), result, l.Result))
+		parts = append(parts, tr.TF(key, tr.Args{"When": when(l.Start, now), "Took": l.Duration.Round(time.Millisecond).String(), "Result": l.Result}))
 	} else {
-		parts = append(parts, "not run yet")
+		parts = append(parts, tr.T("sync.jobs.not_run"))
 	}
 	if !j.Next.IsZero() && !j.Running {
-		parts = append(parts, "next "+when(j.Next, now))
+		parts = append(parts, tr.TF("sync.jobs.next", tr.Args{"When": when(j.Next, now)}))
 	}
-	parts = append(parts, fmt.Sprintf("%d runs, %d failed", j.Runs, j.Failures))
+	parts = append(parts, tr.TN("sync.jobs.runs", int(j.Runs), tr.Args{"Failed": j.Failures}))
 	return strings.Join(parts, " · ")
 }

@@ -6,6 +6,7 @@ package syncview
 import (
 	"context"
 	"fmt"
+	"github.com/ocsetup/ocsetup/ui/tr"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -65,29 +66,29 @@ type View struct {
 // New builds the view of an engine; win is where errors are shown.
 func New(eng Engine, win fyne.Window) *View {
 	v := &View{eng: eng, win: win, now: time.Now, RunOnUI: fyne.Do}
-	v.status = widget.NewLabel("Waiting for the first poll…")
+	v.status = widget.NewLabel(tr.T("sync.waiting"))
 	v.status.Wrapping = fyne.TextWrapWord
-	v.pause = widget.NewButton("Pause", v.togglePause)
+	v.pause = widget.NewButton(tr.T("sync.pause"), v.togglePause)
 	var labels []string
 	for _, d := range intervalChoices() {
-		labels = append(labels, "every "+every(d))
+		labels = append(labels, tr.TF("sync.every", tr.Args{"Period": every(d)}))
 	}
 	v.interval = widget.NewSelect(labels, v.chooseInterval)
 	v.alerts = newAlertsSection()
 	v.activity = newActivitySection()
-	v.hour = newBarChart("No orders in the last hour.")
-	v.day = newBarChart("No orders in the last 24 hours.")
+	v.hour = newBarChart(tr.T("sync.orders.none_hour"))
+	v.day = newBarChart(tr.T("sync.orders.none_day"))
 	v.changes = newChangesSection()
 	v.jobs = newJobsSection(v.runJob)
 
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.interval, v.pause), v.status)
-	orders := widget.NewCard("Orders by status", "", container.NewGridWithColumns(2,
-		container.NewVBox(boldLabel("Last hour"), v.hour), container.NewVBox(boldLabel("Last 24 hours"), v.day)))
+	orders := widget.NewCard(tr.T("sync.orders.title"), "", container.NewGridWithColumns(2,
+		container.NewVBox(boldLabel(tr.T("sync.orders.hour")), v.hour), container.NewVBox(boldLabel(tr.T("sync.orders.day")), v.day)))
 	left := container.NewVBox(
-		widget.NewCard("Integration activity", "", v.activity.object),
+		widget.NewCard(tr.T("sync.activity.title"), "", v.activity.object),
 		orders,
-		widget.NewCard("Jobs ocsetup runs", "the server has no cron for them", v.jobs.object))
-	right := widget.NewCard("Changes since setup", "and per hour over the last 24 hours", v.changes.object)
+		widget.NewCard(tr.T("sync.jobs.title"), tr.T("sync.jobs.subtitle"), v.jobs.object))
+	right := widget.NewCard(tr.T("sync.changes.title"), tr.T("sync.changes.subtitle"), v.changes.object)
 	// The left column takes the width its charts and log need; the
 	// changes get the rest.
 	body := container.NewBorder(nil, nil, left, nil, container.NewVBox(right))
@@ -133,9 +134,9 @@ func (v *View) Render(s ocsync.Snapshot) {
 	v.shown = s
 	v.status.SetText(statusLine(s, now))
 	if s.Paused {
-		v.pause.SetText("Resume")
+		v.pause.SetText(tr.T("sync.resume"))
 	} else {
-		v.pause.SetText("Pause")
+		v.pause.SetText(tr.T("sync.pause"))
 	}
 	for i, d := range intervalChoices() {
 		if d == s.BaseInterval {
@@ -162,7 +163,7 @@ func (v *View) notify(alerts []ocsync.Alert) {
 		}
 		v.notified = a.Seq
 		if app := fyne.CurrentApp(); app != nil {
-			app.SendNotification(fyne.NewNotification("ocsetup: "+a.Kind.Title(), a.Message))
+			app.SendNotification(fyne.NewNotification("ocsetup: "+alertTitle(a.Kind), a.Message))
 		}
 	}
 }
@@ -190,30 +191,30 @@ func (v *View) chooseInterval(string) {
 
 func (v *View) runJob(name string) {
 	if err := v.eng.RunJob(name); err != nil {
-		dialog.ShowError(fmt.Errorf("the job did not start: %w", err), v.win)
+		dialog.ShowError(fmt.Errorf("%s: %w", tr.T("sync.jobs.not_started"), err), v.win)
 	}
 }
 
 // statusLine says when the engine polled and will poll.
 func statusLine(s ocsync.Snapshot, now time.Time) string {
-	line := "Waiting for the first poll"
+	line := tr.T("sync.status.waiting")
 	if r := s.Last; r != nil {
-		line = fmt.Sprintf("Last poll %s (%d ms)", when(r.Start, now), r.Duration.Milliseconds())
+		line = tr.TF("sync.status.last", tr.Args{"When": when(r.Start, now), "MS": r.Duration.Milliseconds()})
 		if r.Error != "" {
-			line = fmt.Sprintf("Last poll %s failed: %s", when(r.Start, now), r.Error)
+			line = tr.TF("sync.status.failed", tr.Args{"When": when(r.Start, now), "Err": r.Error})
 		}
 	}
 	switch {
 	case s.Paused:
-		line += " · paused"
+		line += " · " + tr.T("sync.status.paused")
 	case !s.NextPoll.IsZero():
-		line += " · next " + when(s.NextPoll, now)
+		line += " · " + tr.TF("sync.status.next", tr.Args{"When": when(s.NextPoll, now)})
 		if s.Interval != s.BaseInterval {
-			line += fmt.Sprintf(" (slowed down to every %s: the store answers slowly)", every(s.Interval))
+			line += " " + tr.TF("sync.status.slowed", tr.Args{"Every": every(s.Interval)})
 		}
 	}
 	if !s.Since.IsZero() {
-		line += " · watching since " + when(s.Since, now)
+		line += " · " + tr.TF("sync.status.since", tr.Args{"When": when(s.Since, now)})
 	}
 	return line
 }
