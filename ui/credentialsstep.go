@@ -143,11 +143,11 @@ func routeTitle(r db.Route) string { return ownOr("creds.route."+string(r), r.Ti
 func attemptsText(as db.Attempts) string {
 	parts := make([]string, len(as))
 	for i, a := range as {
-		summary := a.Summary()
 		if a.OK() {
-			summary = T("creds.route.ok")
+			parts[i] = TF("creds.attempt.ok", Args{"Route": routeTitle(a.Route)})
+		} else {
+			parts[i] = TF("creds.attempt.failed", Args{"Route": routeTitle(a.Route), "Summary": a.Summary()})
 		}
-		parts[i] = routeTitle(a.Route) + ": " + summary
 	}
 	return strings.Join(parts, " → ")
 }

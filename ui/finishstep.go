@@ -156,7 +156,7 @@ func actionRow(i integrations.Info, required bool) fyne.CanvasObject {
 		tag.Importance = widget.DangerImportance
 		tag.TextStyle.Bold = true
 	}
-	label := widget.NewLabel(i.Label)
+	label := widget.NewLabel(InfoLabel(i))
 	label.Wrapping = fyne.TextWrapWord
 	value := widget.NewLabel(shown)
 	value.Wrapping = fyne.TextWrapBreak

@@ -69,6 +69,32 @@ func FieldLabel(profileID string, f integrations.Field) string {
 	return ownOr("field."+profileID+"."+f.Key, f.Label)
 }
 
+// FieldHelp is the help line under a setting, as FieldLabel.
+func FieldHelp(profileID string, f integrations.Field) string {
+	if f.Help == "" {
+		return ""
+	}
+	return ownOr("help."+profileID+"."+f.Key, f.Help)
+}
+
+// GroupName is the name of a tab of settings; the fields without a
+// group are "General".
+func GroupName(profileID, group string) string {
+	if group == "" || group == "General" {
+		return T("settings.group.general")
+	}
+	return ownOr("group."+profileID+"."+strings.ToLower(strings.ReplaceAll(group, " ", "_")), group)
+}
+
+// InfoLabel names a value for the provider's portal (the Finish step, the
+// saved settings); a value without a key keeps its English.
+func InfoLabel(i integrations.Info) string {
+	if i.Key == "" {
+		return i.Label
+	}
+	return ownOr("info."+i.Key, i.Label)
+}
+
 // ChoiceLabel is one choice of a setting, as FieldLabel.
 func ChoiceLabel(profileID string, f integrations.Field, c integrations.Choice) string {
 	return ownOr("choice."+profileID+"."+f.Key+"."+c.Value, c.Label)

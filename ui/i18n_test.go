@@ -330,3 +330,35 @@ func TestTextsInOtherLanguages(t *testing.T) {
 		t.Errorf("a missing key shows as %q and logs %q", got, logged)
 	}
 }
+
+// TestProfileTextsMatchEnglish keeps every profile's translated texts in
+// step with installer/integrations: a label, help line or choice en.json
+// has reads as the profile's own English; and every field of the
+// profiles a merchant walks in Russian (all but Amazon Payment Services'
+// many plugin settings, see TestFieldLabelsMatchProfile) has a label.
+func TestProfileTextsMatchEnglish(t *testing.T) {
+	inLocale(t, "en_US.UTF-8")
+	en := readTranslation(t, "en")
+	for _, p := range integrations.All() {
+		for _, line := range []store.Line{store.Line15, store.Line30, store.Line40} {
+			for _, f := range p.Fields(integrations.Target{Line: line}) {
+				want := map[string]string{"field." + p.ID + "." + f.Key: f.Label}
+				if f.Help != "" {
+					want["help."+p.ID+"."+f.Key] = f.Help
+				}
+				for _, c := range f.Choices {
+					want["choice."+p.ID+"."+f.Key+"."+c.Value] = c.Label
+				}
+				for k, w := range want {
+					v, ok := en[k]
+					if !ok && p.ID != "amazon_ps" && strings.HasPrefix(k, "field.") {
+						t.Errorf("en.json lacks %s (%q)", k, w)
+					}
+					if ok && v != w {
+						t.Errorf("%s is %q in en.json, %q in the profile", k, v, w)
+					}
+				}
+			}
+		}
+	}
+}

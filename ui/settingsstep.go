@@ -73,14 +73,14 @@ func (s *settingsScreen) loadFields() {
 				order = append(order, g)
 			}
 			w := s.widgetFor(f)
-			help := widget.NewLabel(f.Help)
+			help := widget.NewLabel(FieldHelp(p.ID, f))
 			help.Wrapping = fyne.TextWrapWord
 			help.Importance = widget.LowImportance
 			e := widget.NewLabel("")
 			e.Importance = widget.DangerImportance
 			e.Hide()
 			s.errs[f.Key] = e
-			groups[g].Append(f.Label, container.NewVBox(w, e))
+			groups[g].Append(FieldLabel(p.ID, f), container.NewVBox(w, e))
 			if f.Help != "" {
 				groups[g].Append("", help)
 			}
@@ -91,17 +91,14 @@ func (s *settingsScreen) loadFields() {
 		} else {
 			tabs := container.NewAppTabs()
 			for _, g := range order {
-				name := g
-				if name == "" {
-					name = T("settings.group.general")
-				}
+				name := GroupName(p.ID, g)
 				tabs.Append(container.NewTabItem(name, groups[g]))
 			}
 			content = tabs
 		}
 		s.body.Objects = []fyne.CanvasObject{content}
 		if p.Closed != "" {
-			n := widget.NewLabel(p.Closed)
+			n := widget.NewLabel(IntegrationClosed(p))
 			n.Wrapping = fyne.TextWrapWord
 			n.Importance = widget.WarningImportance
 			s.body.Objects = append([]fyne.CanvasObject{n}, s.body.Objects...)
@@ -116,6 +113,7 @@ func (s *settingsScreen) loadFields() {
 
 // widgetFor makes the input of one field and remembers how to read it.
 func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
+	id := s.wiz.Integration().ID
 	validate := func(v string) {
 		e := s.errs[f.Key]
 		if e == nil {
@@ -142,17 +140,17 @@ func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
 	case integrations.OneOf, integrations.OrderStatus:
 		labels := make([]string, len(f.Choices))
 		for i, ch := range f.Choices {
-			labels[i] = ch.Label
+			labels[i] = ChoiceLabel(id, f, ch)
 		}
 		sel := widget.NewSelect(labels, nil)
 		for _, ch := range f.Choices {
 			if ch.Value == f.Default {
-				sel.SetSelected(ch.Label)
+				sel.SetSelected(ChoiceLabel(id, f, ch))
 			}
 		}
 		s.values[f.Key] = func() string {
 			for _, ch := range f.Choices {
-				if ch.Label == sel.Selected {
+				if ChoiceLabel(id, f, ch) == sel.Selected {
 					return ch.Value
 				}
 			}
@@ -162,14 +160,14 @@ func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
 	case integrations.MultiChoice:
 		labels := make([]string, len(f.Choices))
 		for i, ch := range f.Choices {
-			labels[i] = ch.Label
+			labels[i] = ChoiceLabel(id, f, ch)
 		}
 		cg := widget.NewCheckGroup(labels, nil)
 		s.values[f.Key] = func() string {
 			var out []string
 			for _, ch := range f.Choices {
 				for _, sel := range cg.Selected {
-					if sel == ch.Label {
+					if sel == ChoiceLabel(id, f, ch) {
 						out = append(out, ch.Value)
 					}
 				}

@@ -310,9 +310,9 @@ func apsNewPlan(t Target, v Values, fields []Field) (*Plan, error) {
 	}
 	plan.Tables = apsTables
 	plan.Show = append(plan.Show,
-		Info{Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/response", Required: true},
-		Info{Label: "Cron: check pending payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/checkPaymentStatus"},
-		Info{Label: "Cron: recurring payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/recurring"})
+		Info{Key: "host_to_host_url", Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/response", Required: true},
+		Info{Key: "cron_pending", Label: "Cron: check pending payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/checkPaymentStatus"},
+		Info{Key: "cron_recurring", Label: "Cron: recurring payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/recurring"})
 	plan.Notices = append(plan.Notices, apsNotices(v)...)
 	plan.DatabaseNotices = append(plan.DatabaseNotices, "Without the admin, the Mada and Meeza BIN lists are not written: the settings form fills in the extension's built-in lists, ocsetup does not copy them. Open and save the settings page once in the admin to store them.")
 	return plan, nil
@@ -355,7 +355,7 @@ func apsLegacyPlan(t Target, v Values, fields []Field) (*Plan, error) {
 		plan.ExtraPermissions = []string{"payment/payfort_fort"}
 	}
 	route := "payment/payfort_fort/response"
-	plan.Show = append(plan.Show, Info{Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=" + route, Required: true})
+	plan.Show = append(plan.Show, Info{Key: "host_to_host_url", Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=" + route, Required: true})
 	plan.Notices = append(plan.Notices, apsNotices(v)...)
 	return plan, nil
 }

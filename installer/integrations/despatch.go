@@ -78,8 +78,8 @@ func (p despatchProfile) Plan(t Target, in Values) (*Plan, error) {
 	plan.save = func(post Post) []SettingGroup { return []SettingGroup{editSetting(t.Line, code, post)} }
 	plan.Groups = plan.save(post)
 	plan.Show = []Info{
-		{Label: "Store URL (paste into Despatch Cloud)", Value: t.StoreURL, Required: true},
-		{Label: "API key (paste into Despatch Cloud)", Value: v["api_key"], Secret: true, Required: true},
+		{Key: "despatch_store_url", Label: "Store URL (paste into Despatch Cloud)", Value: t.StoreURL, Required: true},
+		{Key: "despatch_api_key", Label: "API key (paste into Despatch Cloud)", Value: v["api_key"], Secret: true, Required: true},
 	}
 	if generated {
 		plan.Notices = append(plan.Notices, "ocsetup made a new API key; copy it into Despatch Cloud's channel settings.")

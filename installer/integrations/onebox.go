@@ -81,18 +81,18 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 		ConfigFile: phpconf.OneBoxCronPath, CronHost: v["host"],
 		Schedule: "0 * * * *", Command: "php " + phpconf.OneBoxCronPath,
 	}}
-	plan.Show = append(plan.Show, Info{Label: "OpenCart API key (in cron.php)", Value: v["api_key"], Secret: true})
+	plan.Show = append(plan.Show, Info{Key: "cron_api_key", Label: "OpenCart API key (in cron.php)", Value: v["api_key"], Secret: true})
 	if d := t.DB; d != nil {
 		ip := v["service_ip"]
 		if ip == "" {
 			ip = "<OneBox's IP>"
 		}
 		plan.Show = append(plan.Show,
-			Info{Label: "Database server", Value: net.JoinHostPort(d.Host, strconv.Itoa(d.Port)), Required: true},
-			Info{Label: "Database", Value: d.Database, Required: true},
-			Info{Label: "Database user", Value: d.User, Required: true},
-			Info{Label: "Database password", Value: d.Password, Secret: true, Required: true},
-			Info{Label: "Grant OneBox's address needs (your host's Remote MySQL page, or run as the database's owner)",
+			Info{Key: "db_server", Label: "Database server", Value: net.JoinHostPort(d.Host, strconv.Itoa(d.Port)), Required: true},
+			Info{Key: "db_name", Label: "Database", Value: d.Database, Required: true},
+			Info{Key: "db_user", Label: "Database user", Value: d.User, Required: true},
+			Info{Key: "db_password", Label: "Database password", Value: d.Password, Secret: true, Required: true},
+			Info{Key: "db_grant", Label: "Grant OneBox's address needs (your host's Remote MySQL page, or run as the database's owner)",
 				Value: fmt.Sprintf("GRANT SELECT, INSERT, UPDATE, DELETE ON `%s`.* TO '%s'@'%s';", d.Database, d.User, ip)})
 	}
 	if generated {

@@ -120,6 +120,9 @@ type Event struct {
 // Info is something to show the user, with a copy button: a URL to paste
 // into the provider's portal, a key, a database login.
 type Info struct {
+	// Key names the label for translations ("host_to_host_url"); Label
+	// is its English.
+	Key    string `json:"key,omitempty"`
 	Label  string `json:"label"`
 	Value  string `json:"value"`
 	Secret bool   `json:"secret,omitempty"` // masked until the user asks
