@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"strings"
 	"sync"
 
@@ -85,7 +86,7 @@ func compareSettings(ctx context.Context, env *check.Env, pl *integrations.Plan)
 		groups = pl.Groups
 	}
 	if len(groups) == 0 {
-		return check.Passed("This integration keeps no settings in the store.")
+		return check.PassedMsg(msg.New("check.settings.pass.none"))
 	}
 	table, err := db.Table(env.Schema.Prefix, "setting")
 	if err != nil {
@@ -132,5 +133,5 @@ func compareSettings(ctx context.Context, env *check.Env, pl *integrations.Plan)
 		return check.Failed(fmt.Sprintf("%d of %d settings in the store are not what the setup says.", len(missing)+len(differ), n),
 			"Run the Settings step again (or save the module's settings in the admin).", strings.TrimSpace(detail))
 	}
-	return check.Passed(fmt.Sprintf("All %d settings are in the store as set up.", n))
+	return check.PassedMsg(msg.New("check.settings.pass", "Count", n))
 }

@@ -297,7 +297,7 @@ func (s *accessScreen) write(u access.APIUser) {
 		if len(res.IPsAdded) > 0 {
 			msg += " " + TF("access.done.ips", Args{"IPs": strings.Join(res.IPsAdded, ", ")})
 		}
-		s.job.ok(strings.Join(append([]string{msg}, res.Notes...), "\n"))
+		s.job.ok(strings.Join(append([]string{msg}, accessNotes(res)...), "\n"))
 		s.wiz.SetDone(app.StepAccess, true)
 	})
 }

@@ -252,7 +252,7 @@ func (s *connectScreen) showError(err error) {
 	s.status.Importance = widget.DangerImportance
 	hide := s.wiz.Session.Redact // a server may quote the password it was sent
 	if errors.As(err, &re) {
-		s.status.SetText(hide(re.Message()))
+		s.status.SetText(hide(MsgText(re.Msg())))
 		detail := re.Reply
 		if detail == "" && re.Err != nil {
 			detail = re.Err.Error()

@@ -1,10 +1,16 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
+	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/ui/tr"
 )
 
@@ -104,4 +110,80 @@ func ChoiceLabel(profileID string, f integrations.Field, c integrations.Choice) 
 // the user's language.
 func KeyTypeName(keyType string) string {
 	return ownOr("keytype."+strings.ReplaceAll(keyType, " ", "_"), keyType)
+}
+
+// MsgText is an engine message in the user's language: its key's text
+// with its arguments (a message among them in the same language). A key
+// the translations lack keeps the engine's English.
+func MsgText(m msg.Msg) string {
+	if m.IsZero() {
+		return ""
+	}
+	if !hasText(m.Key) {
+		return m.English()
+	}
+	args := Args{}
+	for k, v := range m.Args {
+		if inner, ok := v.(msg.Msg); ok {
+			v = MsgText(inner)
+		}
+		args[k] = v
+	}
+	if n, ok := args["Count"].(int); ok {
+		return TN(m.Key, n, args)
+	}
+	return TF(m.Key, args)
+}
+
+// ErrorText is an error as the user reads it: the message of a files or
+// database error in the user's language, else the error's own text.
+func ErrorText(err error) string {
+	var re *remote.Error
+	if errors.As(err, &re) {
+		return MsgText(re.Msg())
+	}
+	var de *db.Error
+	if errors.As(err, &de) {
+		return MsgText(de.Msg())
+	}
+	return err.Error()
+}
+
+// CheckTitle, CheckCause and CheckFix are a check result's texts in the
+// user's language; integration is the name the service and settings
+// checks carry.
+func CheckTitle(r check.Result, integration string) string {
+	switch r.ID {
+	case "service", "settings":
+		return TF("check."+r.ID+".title_of", Args{"Integration": integration})
+	}
+	return ownOr("check."+r.ID+".title", r.Title)
+}
+
+// CheckCause: see CheckTitle.
+func CheckCause(r check.Result) string {
+	if r.CauseMsg.IsZero() {
+		return r.Cause
+	}
+	return MsgText(r.CauseMsg)
+}
+
+// CheckFix: see CheckTitle.
+func CheckFix(r check.Result) string {
+	if r.FixMsg.IsZero() {
+		return r.Fix
+	}
+	return MsgText(r.FixMsg)
+}
+
+// accessNotes are an API access result's notes in the user's language.
+func accessNotes(res *access.APIResult) []string {
+	out := make([]string, len(res.Notes))
+	for i, n := range res.Notes {
+		out[i] = n
+		if i < len(res.NoteMsgs) && !res.NoteMsgs[i].IsZero() {
+			out[i] = MsgText(res.NoteMsgs[i])
+		}
+	}
+	return out
 }

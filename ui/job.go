@@ -93,7 +93,7 @@ func (j *job) fail(err error) {
 	j.status.Importance = widget.DangerImportance
 	var re *remote.Error
 	if errors.As(err, &re) {
-		j.status.SetText(j.redact(re.Message()))
+		j.status.SetText(j.redact(MsgText(re.Msg())))
 		detail := re.Reply
 		if detail == "" && re.Err != nil {
 			detail = re.Err.Error()

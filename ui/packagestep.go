@@ -149,7 +149,11 @@ func (s *packageScreen) makePlan() {
 			"Skipped": pl.Counts[deploy.StatusSkipped], "Size": size(pl.Bytes)}))
 		msg := ""
 		for _, w := range pl.Warnings {
-			msg += "⚠ " + w.Message + "\n"
+			text := w.Message
+			if !w.Msg.IsZero() {
+				text = MsgText(w.Msg)
+			}
+			msg += "⚠ " + text + "\n"
 		}
 		s.warnings.SetText(msg)
 		s.warnings.Hidden = msg == ""

@@ -106,9 +106,9 @@ func (s *testScreen) run() {
 }
 
 func (s *testScreen) add(r check.Result) {
-	detail := widget.NewLabel(strings.TrimSpace(fmt.Sprintf("%s\n%s\n%s", r.Cause, r.Fix, r.Detail)))
+	detail := widget.NewLabel(strings.TrimSpace(fmt.Sprintf("%s\n%s\n%s", CheckCause(r), CheckFix(r), r.Detail)))
 	detail.Wrapping = fyne.TextWrapWord
-	item := widget.NewAccordionItem(T("test.status."+string(r.Status))+"  "+r.Title,
+	item := widget.NewAccordionItem(TF("test.row."+string(r.Status), Args{"Title": CheckTitle(r, IntegrationName(s.wiz.Integration()))}),
 		container.NewBorder(nil, nil, widget.NewIcon(statusIcon(r.Status)), nil, detail))
 	s.list.Append(item)
 }

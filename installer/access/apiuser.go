@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"net"
 	"strconv"
 	"strings"
@@ -59,6 +60,15 @@ type APIResult struct {
 	KeptKey bool `json:"kept_key,omitempty"`
 	// Notes are things the user should know, in plain language.
 	Notes []string `json:"notes,omitempty"`
+	// NoteMsgs are the Notes with their translation keys, one for one
+	// (note adds both); a note without a key has a zero Msg.
+	NoteMsgs []msg.Msg `json:"-"`
+}
+
+// note adds a translatable note.
+func (r *APIResult) note(m msg.Msg) {
+	r.Notes = append(r.Notes, m.English())
+	r.NoteMsgs = append(r.NoteMsgs, m)
 }
 
 // Validate checks the user before anything is written. OpenCart's own
@@ -141,7 +151,7 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 		}
 		if u.ReuseKey && row.String("secret") != "" {
 			u.Key, res.KeptKey = row.String("secret"), true
-			res.Notes = append(res.Notes, fmt.Sprintf("The API user %q keeps its key; the connector is given that key, so nothing else that uses it stops working.", u.Name))
+			res.note(msg.New("access.note.kept_key", "Name", u.Name))
 		}
 		changed := row.String("secret") != u.Key || row.String("status") != "1"
 		if changed && !u.ReplaceKey {
@@ -164,12 +174,12 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 		if err != nil {
 			return nil, err
 		}
-		if note != "" {
-			res.Notes = append(res.Notes, note)
+		if !note.IsZero() {
+			res.note(note)
 		}
 	}
 	if !sc.Has("api_ip") && len(u.IPs) > 0 {
-		res.Notes = append(res.Notes, "OpenCart 2.0 has no IP allow-list; the API accepts the key from any address.")
+		res.note(msg.New("access.note.no_allow_list_20"))
 	}
 	return res, nil
 }
@@ -218,32 +228,32 @@ func ipsOf(ctx context.Context, d db.DB, sc *db.Schema, id int64) (map[string]bo
 // allowOnDefaultUser: 2.1's api/login checks the caller's IP against the
 // IPs of the user in config_api_id, not of the user whose key was sent
 // (docs/opencart.md §5), so the IPs go there too.
-func allowOnDefaultUser(ctx context.Context, d db.DB, sc *db.Schema, ourID int64, ips []string) (string, error) {
+func allowOnDefaultUser(ctx context.Context, d db.DB, sc *db.Schema, ourID int64, ips []string) (msg.Msg, error) {
 	setting, err := db.Table(sc.Prefix, "setting")
 	if err != nil {
-		return "", err
+		return msg.Msg{}, err
 	}
 	row, err := d.QueryRow(ctx, fmt.Sprintf("SELECT value FROM %s WHERE store_id = 0 AND `key` = 'config_api_id'", setting))
 	if errors.Is(err, db.ErrNoRows) {
-		return "", nil
+		return msg.Msg{}, nil
 	}
 	if err != nil {
-		return "", err
+		return msg.Msg{}, err
 	}
 	defID, err := strconv.ParseInt(row.String("value"), 10, 64)
 	if err != nil || defID == ourID || defID == 0 {
-		return "", nil
+		return msg.Msg{}, nil
 	}
 	existing, err := ipsOf(ctx, d, sc, defID)
 	if err != nil {
-		return "", err
+		return msg.Msg{}, err
 	}
 	var added APIResult
 	err = d.Tx(ctx, func(tx db.Tx) error { return addIPs(tx, sc, defID, ips, existing, &added) })
 	if err != nil {
-		return "", err
+		return msg.Msg{}, err
 	}
-	return fmt.Sprintf("OpenCart 2.1 checks API addresses against its default API user (id %d); the IPs were allowed there too.", defID), nil
+	return msg.New("access.note.default_user_21", "ID", defID), nil
 }
 
 // restAPIModule sets the 1.5 REST API module's key and status, the
@@ -265,7 +275,8 @@ func restAPIModule(ctx context.Context, d db.DB, sc *db.Schema, u APIUser) (*API
 	if k, ok := have["rest_api_key"]; ok && k != "" && k != u.Key && !u.ReplaceKey {
 		return nil, &ExistingUserError{Name: "REST API module"}
 	}
-	res := &APIResult{Notes: []string{"OpenCart 1.5 has no API users: the REST API module's key and status were set instead."}}
+	res := &APIResult{}
+	res.note(msg.New("access.note.rest_api_15"))
 	err = d.Tx(ctx, func(tx db.Tx) error {
 		for _, k := range []string{"rest_api_key", "rest_api_status"} {
 			v, ok := have[k]
@@ -284,7 +295,7 @@ func restAPIModule(ctx context.Context, d db.DB, sc *db.Schema, u APIUser) (*API
 		return nil, err
 	}
 	if len(u.IPs) > 0 {
-		res.Notes = append(res.Notes, "OpenCart 1.5 has no IP allow-list; the module accepts the key from any address.")
+		res.note(msg.New("access.note.no_allow_list_15"))
 	}
 	res.Key = u.Key
 	return res, nil

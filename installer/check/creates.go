@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"strings"
 
 	"github.com/ocsetup/ocsetup/installer/db"
@@ -59,7 +60,7 @@ func (st *state) creates(ctx context.Context) Result {
 	if n := len(want.Events); n > 0 {
 		have = append(have, fmt.Sprintf("%d %s (%s)", n, map[bool]string{true: "event", false: "events"}[n == 1], strings.Join(want.Events, ", ")))
 	}
-	return Passed("What the extension's install() makes is there: " + strings.Join(have, " and ") + ".")
+	return PassedMsg(msg.New("check.creates.pass", "Have", strings.Join(have, " and ")))
 }
 
 func plural(n int, one, many string) string {

@@ -6,6 +6,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"sort"
 	"sync"
 	"time"
@@ -32,6 +33,12 @@ type Result struct {
 	Fix      string        `json:"fix,omitempty"`
 	Detail   string        `json:"detail,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
+	// CauseMsg and FixMsg are Cause and Fix with their translation keys,
+	// for the app to show in the user's language; reports and the command
+	// line print Cause and Fix, their English. Zero for a message that
+	// has no key yet.
+	CauseMsg msg.Msg `json:"-"`
+	FixMsg   msg.Msg `json:"-"`
 }
 
 // Check is one step of the test.
@@ -53,6 +60,21 @@ const DefaultTimeout = 15 * time.Second
 
 // Passed is a Result with Status Pass and a cause.
 func Passed(cause string) Result { return Result{Status: Pass, Cause: cause} }
+
+// PassedMsg is Passed with a translatable cause.
+func PassedMsg(cause msg.Msg) Result {
+	return Result{Status: Pass, Cause: cause.English(), CauseMsg: cause}
+}
+
+// WarnedMsg is Warned with a translatable cause and fix.
+func WarnedMsg(cause, fix msg.Msg, detail string) Result {
+	return Result{Status: Warn, Cause: cause.English(), Fix: fix.English(), Detail: detail, CauseMsg: cause, FixMsg: fix}
+}
+
+// FailedMsg is Failed with a translatable cause and fix.
+func FailedMsg(cause, fix msg.Msg, detail string) Result {
+	return Result{Status: Fail, Cause: cause.English(), Fix: fix.English(), Detail: detail, CauseMsg: cause, FixMsg: fix}
+}
 
 // Failed is a Result with Status Fail.
 func Failed(cause, fix, detail string) Result {
@@ -113,8 +135,8 @@ func run(ctx context.Context, checks []Check, progress func(Result), grace time.
 			for _, dep := range c.After {
 				<-done[index[dep]]
 				if r := results[index[dep]]; r.Status == Fail || r.Status == Skipped {
-					results[i] = Result{ID: c.ID, Title: c.Title, Status: Skipped,
-						Cause: fmt.Sprintf("Not run because %q did not pass.", r.Title)}
+					cause := msg.New("check.skipped", "Check", msg.Msg{Key: "check." + r.ID + ".title", Own: r.Title})
+					results[i] = Result{ID: c.ID, Title: c.Title, Status: Skipped, Cause: cause.English(), CauseMsg: cause}
 					report(&progressMu, progress, results[i])
 					return
 				}

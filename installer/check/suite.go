@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"io"
 	"net"
 	"net/http"
@@ -182,13 +183,13 @@ func (st *state) filesLogin(context.Context) Result {
 	if st.s.FilesErr != nil || st.s.Files == nil {
 		var re *remote.Error
 		if errors.As(st.s.FilesErr, &re) {
-			return Failed(re.Message(), "Check the protocol, port, user and password in your hosting control panel.", re.Error())
+			return FailedMsg(re.Msg(), msg.New("check.files-login.fix.remote"), re.Error())
 		}
 		// The connection's own words (they may say what to add, such as
 		// --allow-plain for an FTP server without TLS).
 		return Failed("Could not log in to the hosting: "+strings.Join(strings.Fields(fmt.Sprint(st.s.FilesErr)), " "), "Check the site address and password, and what the message says.", fmt.Sprint(st.s.FilesErr))
 	}
-	return Passed("Logged in.")
+	return PassedMsg(msg.New("check.files-login.pass"))
 }
 
 func (st *state) storeRoot(ctx context.Context) Result {
@@ -209,7 +210,7 @@ func (st *state) storeRoot(ctx context.Context) Result {
 				"Run the setup again to find the store.", strings.Join(keys(have), ", "))
 		}
 	}
-	return Passed(fmt.Sprintf("OpenCart %s (line %s) in %s.", st.s.Store.Version, st.s.Store.Line, st.s.Store.Root))
+	return PassedMsg(msg.New("check.store-root.pass", "Version", st.s.Store.Version, "Line", string(st.s.Store.Line), "Root", st.s.Store.Root))
 }
 
 func keys(m map[string]bool) []string {
@@ -237,10 +238,9 @@ func (st *state) config(ctx context.Context) Result {
 		if fatal {
 			return Failed("config.php's database settings cannot be used.", "Fix the DB_ lines of config.php (ocsetup supports MySQL and MariaDB stores).", strings.Join(msgs, "\n"))
 		}
-		return Warned("config.php computes its database settings on the server; only the bridge route can use them.",
-			"Nothing to do if the database route below passes.", strings.Join(msgs, "\n"))
+		return WarnedMsg(msg.New("check.config.warn.computed"), msg.New("check.config.warn.computed.fix"), strings.Join(msgs, "\n"))
 	}
-	return Passed(fmt.Sprintf("Database %s on %s, prefix %q.", c.Database, c.Server(), c.Prefix))
+	return PassedMsg(msg.New("check.config.pass", "Database", c.Database, "Server", c.Server(), "Prefix", c.Prefix))
 }
 
 func (st *state) dbRoute(ctx context.Context) Result {
@@ -251,7 +251,7 @@ func (st *state) dbRoute(ctx context.Context) Result {
 	if err != nil {
 		var de *db.Error
 		if errors.As(err, &de) {
-			return Failed(de.Message(), "Allow this computer's IP for remote MySQL in the hosting panel, or use SFTP so the SSH route can be used.", err.Error())
+			return FailedMsg(de.Msg(), msg.New("check.db-route.fix.db"), err.Error())
 		}
 		return Failed("No route reached the database.", "Allow remote MySQL for this computer, use SFTP (SSH route), or let ocsetup use its temporary bridge.", err.Error())
 	}
@@ -259,7 +259,7 @@ func (st *state) dbRoute(ctx context.Context) Result {
 	if creds != nil {
 		st.creds = creds
 	}
-	return Passed(fmt.Sprintf("Reached by the %s route.", d.Route().Title()))
+	return PassedMsg(msg.New("check.db-route.pass", "Route", msg.New("creds.route."+string(d.Route()))))
 }
 
 func (st *state) dbSchema(ctx context.Context) Result {
@@ -279,7 +279,7 @@ func (st *state) dbSchema(ctx context.Context) Result {
 		}
 		return Failed("The tables do not match the files' OpenCart version.", "Finish the OpenCart upgrade (its upgrade script) before installing modules.", strings.Join(msgs, "\n"))
 	}
-	return Passed(fmt.Sprintf("%d tables with prefix %q fit OpenCart %s.", len(sc.Tables), sc.Prefix, sc.Line()))
+	return PassedMsg(msg.New("check.db-schema.pass", "Count", len(sc.Tables), "Prefix", sc.Prefix, "Line", string(sc.Line())))
 }
 
 type probeResult struct {
@@ -346,10 +346,9 @@ echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_o
 	}
 	st.php = ans.probeResult
 	if ans.WrittenOwner >= 0 && ans.WrittenOwner != ans.SelfOwner {
-		return Warned(fmt.Sprintf("Files uploaded over FTP/SFTP belong to user %d, files PHP writes to user %d.", ans.SelfOwner, ans.WrittenOwner),
-			"Ask the hosting provider to run PHP as your FTP/SFTP user (suPHP, PHP-FPM pool), or later updates through OpenCart's installer will fail.", "")
+		return WarnedMsg(msg.New("check.php-probe.warn.owner", "Self", ans.SelfOwner, "Written", ans.WrittenOwner), msg.New("check.php-probe.warn.owner.fix"), "")
 	}
-	return Passed(fmt.Sprintf("PHP %s runs the uploaded files, as the same user.", ans.PHP))
+	return PassedMsg(msg.New("check.php-probe.pass", "PHP", ans.PHP))
 }
 
 func firstLine(s string) string {
@@ -389,15 +388,15 @@ func (st *state) storefront(ctx context.Context) Result {
 	case p.Status != http.StatusOK:
 		return Failed(fmt.Sprintf("The storefront answers HTTP %d.", p.Status), "Open the store in a browser and fix what it shows.", firstLine(p.Body))
 	case len(p.PHPErrors) > 0:
-		cause := fmt.Sprintf("The storefront prints %d PHP messages into its pages, where every customer sees them.", p.PHPCount)
-		fix := "A live store should not display errors: turn Display Errors off (System > Settings > Server > Display Errors; ocsetup offers to do it when it connects), and ask the author of the module named in the messages for a version that supports this PHP."
+		cause := msg.New("check.storefront.php", "Count", p.PHPCount)
+		fix := msg.New("check.storefront.php.fix")
 		if severePHP(p.PHPErrors) {
-			return Failed(cause, fix, strings.Join(p.PHPErrors, "\n"))
+			return FailedMsg(cause, fix, strings.Join(p.PHPErrors, "\n"))
 		}
 		// Deprecations and notices: the page still works, but it shows.
-		return Warned(cause, fix, strings.Join(p.PHPErrors, "\n"))
+		return WarnedMsg(cause, fix, strings.Join(p.PHPErrors, "\n"))
 	}
-	return Passed("HTTP 200, no PHP messages in the page.")
+	return PassedMsg(msg.New("check.storefront.pass"))
 }
 
 // severePHP reports a message that is more than a deprecation or a
@@ -428,7 +427,7 @@ func (st *state) adminLogin(ctx context.Context) Result {
 	if !strings.Contains(body, `name="password"`) {
 		return Failed("The admin page does not show a login form.", "Open it in a browser to see what it shows instead.", firstLine(body))
 	}
-	return Passed("The login page answers.")
+	return PassedMsg(msg.New("check.admin-login.pass"))
 }
 
 func (st *state) https(ctx context.Context) Result {
@@ -437,7 +436,7 @@ func (st *state) https(ctx context.Context) Result {
 		return Failed("The store's address is not a URL.", "Fix HTTP_SERVER in config.php.", err.Error())
 	}
 	if u.Scheme != "https" {
-		return Warned("The store is served over plain HTTP.", "Install a certificate and use HTTPS: payment providers require it.", "")
+		return WarnedMsg(msg.New("check.https.warn.plain"), msg.New("check.https.warn.plain.fix"), "")
 	}
 	host := u.Host
 	if u.Port() == "" {
@@ -453,7 +452,7 @@ func (st *state) https(ctx context.Context) Result {
 	if left := time.Until(cert.NotAfter); left < 14*24*time.Hour {
 		return Failed(fmt.Sprintf("The HTTPS certificate expires on %s.", cert.NotAfter.Format("2 January 2006")), "Renew it now.", "")
 	}
-	return Passed(fmt.Sprintf("Valid until %s.", cert.NotAfter.Format("2 January 2006")))
+	return PassedMsg(msg.New("check.https.pass", "Date", cert.NotAfter.Format("2 January 2006")))
 }
 
 func (st *state) apiLogin(ctx context.Context) Result {
@@ -478,7 +477,7 @@ func (st *state) apiLogin(ctx context.Context) Result {
 	case err != nil:
 		return Failed("The API login failed.", "Check that the storefront works and the API is not blocked.", err.Error())
 	}
-	return Passed(fmt.Sprintf("Logged in; the store returned a %s.", login.Field))
+	return PassedMsg(msg.New("check.api-login.pass", "Field", login.Field))
 }
 
 func (st *state) allowList(ctx context.Context) Result {
@@ -487,7 +486,7 @@ func (st *state) allowList(ctx context.Context) Result {
 		return Failed("No provider address was given, so none is allowed.", "Enter the provider's IP addresses in the API access step.", "")
 	}
 	if !st.schema.Has("api_ip") {
-		return Passed("This OpenCart line has no IP allow-list.")
+		return PassedMsg(msg.New("check.allow-list.pass.none"))
 	}
 	api, _ := db.Table(st.schema.Prefix, "api")
 	apiIP, _ := db.Table(st.schema.Prefix, "api_ip")
@@ -510,7 +509,7 @@ func (st *state) allowList(ctx context.Context) Result {
 		return Failed(fmt.Sprintf("The API user %q does not allow %s.", st.s.APIUser, strings.Join(missing, ", ")),
 			"Run the Access step again, or add the address in System > Users > API.", "")
 	}
-	return Passed(fmt.Sprintf("%s allowed.", strings.Join(st.s.ProviderIPs, ", ")))
+	return PassedMsg(msg.New("check.allow-list.pass", "IPs", strings.Join(st.s.ProviderIPs, ", ")))
 }
 
 func (st *state) extension(ctx context.Context) Result {
@@ -536,7 +535,7 @@ func (st *state) extension(ctx context.Context) Result {
 				"Install the extension through Extensions > Installer (ocsetup's Settings step does this).", fmt.Sprintf("extension_install: %s, extension_path: %s", row.String("inst"), row.String("paths")))
 		}
 	}
-	return Passed(fmt.Sprintf("%s/%s is installed.", ext.Type, ext.Code))
+	return PassedMsg(msg.New("check.extension.pass", "Type", ext.Type, "Code", ext.Code))
 }
 
 func (st *state) enabled(ctx context.Context) Result {
@@ -558,7 +557,7 @@ func (st *state) enabled(ctx context.Context) Result {
 
 func (st *state) leftovers(ctx context.Context) Result {
 	if st.s.Leftovers == nil {
-		return Passed("Nothing to look for.")
+		return PassedMsg(msg.New("check.leftovers.pass.nothing"))
 	}
 	left, err := st.s.Leftovers(ctx)
 	if err != nil {
@@ -567,5 +566,5 @@ func (st *state) leftovers(ctx context.Context) Result {
 	if len(left) > 0 {
 		return Failed("ocsetup left temporary things on the store.", "Start ocsetup again: it removes them at start.", strings.Join(left, "\n"))
 	}
-	return Passed("No temporary admin account or bridge remains.")
+	return PassedMsg(msg.New("check.leftovers.pass"))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"net"
 	"os"
 	"regexp"
@@ -62,55 +63,59 @@ func (e *Error) Error() string {
 }
 
 // remoteAccessHelp is what to tell when the direct route is blocked.
-func (e *Error) remoteAccessHelp() string {
-	ip := "this computer's public IP address"
+func (e *Error) remoteAccessHelp() msg.Msg {
 	if e.ClientIP != "" {
-		ip = fmt.Sprintf("this computer's public IP address, %s (as %s sees it)", e.ClientIP, e.IPSource)
+		return msg.New("error.db.remote_help_ip", "IP", e.ClientIP, "Source", e.IPSource)
 	}
-	return fmt.Sprintf(" To reach the database directly, the hosting must allow remote MySQL for %s: in cPanel under \"Remote MySQL\", in Plesk under Databases > remote access, elsewhere ask the hosting provider. Meanwhile ocsetup tries the other routes: through SSH, then a temporary bridge file on the store.", ip)
+	return msg.New("error.db.remote_help")
 }
 
 // Message is the failure in plain language, with what to do.
-func (e *Error) Message() string {
+func (e *Error) Message() string { return e.Msg().English() }
+
+// Msg is Message with its translation key, for the app to show in the
+// user's language. A skipped route, the bridge and a certificate keep
+// the engine's own Reason, in English.
+func (e *Error) Msg() msg.Msg {
 	switch e.Kind {
 	case KindSkipped, KindBridge, KindCertificate:
-		return e.Reason
+		return msg.New("error.db.reason", "Reason", e.Reason)
 	case KindCanceled:
-		return "Cancelled."
+		return msg.New("error.db.canceled")
 	case KindUnknownHost:
-		return fmt.Sprintf("The database server name in %s was not found. Check DB_HOSTNAME in config.php.", e.Addr)
+		return msg.New("error.db.unknown_host", "Addr", e.Addr)
 	case KindUnknownDatabase:
-		return "The database named in config.php (DB_DATABASE) does not exist on the database server. Check DB_DATABASE in config.php."
+		return msg.New("error.db.unknown_database")
 	case KindDatabaseAccess:
-		return fmt.Sprintf("The database user %s may log in but has no rights on the store's database. Grant them in the hosting panel (MySQL Databases > add user to database).", e.User)
+		return msg.New("error.db.database_access", "User", e.User)
 	case KindTooManyConnections:
-		return "The database server has too many connections open. Wait a minute and try again."
+		return msg.New("error.db.too_many_connections")
 	case KindForwardingDenied:
-		return "The SSH server does not forward connections to the database (AllowTcpForwarding or AllowStreamLocalForwarding is off), so the database cannot be reached through SSH."
+		return msg.New("error.db.forwarding_denied")
 	}
 	if e.Route == RouteDirect {
 		switch e.Kind {
 		case KindAccessDenied:
-			return fmt.Sprintf("The database server at %s refused the login of %s from this computer. The password comes from config.php, so most likely the user is only allowed to connect from the web server itself.%s", e.Addr, e.User, e.remoteAccessHelp())
+			return msg.New("error.db.direct.access_denied", "Addr", e.Addr, "User", e.User, "Help", e.remoteAccessHelp())
 		case KindHostNotAllowed:
-			return fmt.Sprintf("The database server at %s does not accept connections from this computer.%s", e.Addr, e.remoteAccessHelp())
+			return msg.New("error.db.direct.host_not_allowed", "Addr", e.Addr, "Help", e.remoteAccessHelp())
 		case KindRefused:
-			return fmt.Sprintf("The database server at %s refused the connection: the hosting blocks remote MySQL (or MySQL listens only on the server itself).%s", e.Addr, e.remoteAccessHelp())
+			return msg.New("error.db.direct.refused", "Addr", e.Addr, "Help", e.remoteAccessHelp())
 		case KindTimeout:
-			return fmt.Sprintf("The database server at %s did not answer: a firewall probably blocks remote MySQL.%s", e.Addr, e.remoteAccessHelp())
+			return msg.New("error.db.direct.timeout", "Addr", e.Addr, "Help", e.remoteAccessHelp())
 		}
 	}
 	switch e.Kind {
 	case KindAccessDenied:
-		return fmt.Sprintf("The database refused the login of %s even from the hosting server. The settings in config.php may be out of date, or the user may lack a grant for the address the server connects from.", e.User)
+		return msg.New("error.db.access_denied", "User", e.User)
 	case KindHostNotAllowed:
-		return "The database server does not accept connections from the hosting server's address."
+		return msg.New("error.db.host_not_allowed")
 	case KindRefused:
-		return fmt.Sprintf("The hosting server could not connect to the database at %s (refused).", e.Addr)
+		return msg.New("error.db.refused", "Addr", e.Addr)
 	case KindTimeout:
-		return fmt.Sprintf("The database at %s did not answer in time.", e.Addr)
+		return msg.New("error.db.timeout", "Addr", e.Addr)
 	}
-	return fmt.Sprintf("The database connection through %s failed.", e.Route.Title())
+	return msg.New("error.db.other", "Route", msg.New("creds.route."+string(e.Route)))
 }
 
 // Short is a few words for a list of attempts ("refused (host blocks

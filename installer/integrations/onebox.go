@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"net"
 	"path"
 	"strconv"
@@ -151,7 +152,7 @@ func oneboxCron(ctx context.Context, env *check.Env, host, key string) check.Res
 	if r := check.URLAnswers(ctx, env, u); r.Status == check.Fail {
 		return r
 	}
-	return check.Passed("cron.php answers and holds the store's address and the API key.")
+	return check.PassedMsg(msg.New("check.onebox-cron.pass"))
 }
 
 // oneboxSchedule finds the hourly job: the app's, none, or the crontab
@@ -159,9 +160,9 @@ func oneboxCron(ctx context.Context, env *check.Env, host, key string) check.Res
 func oneboxSchedule(ctx context.Context, env *check.Env, cron, id string) check.Result {
 	switch cron {
 	case "app":
-		return check.Passed("ocsetup runs cron.php every hour while its sync view is open.")
+		return check.PassedMsg(msg.New("check.onebox-schedule.pass.app"))
 	case "none":
-		return check.Warned("No hourly job is set up for cron.php.", "Add an hourly cron job on the server, or let ocsetup run it (cron: app).", "")
+		return check.WarnedMsg(msg.New("check.onebox-schedule.warn"), msg.New("check.onebox-schedule.warn.fix"), "")
 	}
 	pool, ok := env.Files.(*remote.Pool)
 	if !ok || pool.Site().Protocol != remote.SFTP {
@@ -183,5 +184,5 @@ func oneboxSchedule(ctx context.Context, env *check.Env, cron, id string) check.
 	if !strings.Contains(tab, "# ocsetup:"+id+":") {
 		return check.Failed("The crontab has no ocsetup job for cron.php.", "Run the Access step again (it adds the hourly line once).", "")
 	}
-	return check.Passed("The hourly crontab line is in place.")
+	return check.PassedMsg(msg.New("check.onebox-schedule.pass"))
 }

@@ -2,6 +2,7 @@ package pkg
 
 import (
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"slices"
 	"strings"
 )
@@ -142,10 +143,8 @@ func notAllowed3(m *Mapping) []Warning {
 			shown[i] = "the store root"
 		}
 	}
-	return []Warning{{Code: WarnNotAllowed3, Paths: paths, Message: fmt.Sprintf(
-		"OpenCart 3's Extension Installer refuses to write %d file(s) of this package (\"The directory … is not allowed to be written to!\"), in: %s. "+
-			"An FTP upload can still place them, but they are usually meant for another OpenCart line or need a manual step from the vendor's instructions.",
-		len(paths), strings.Join(shown, ", "))}}
+	note := msg.New("warning.not_allowed_3", "Count", len(paths), "Dirs", strings.Join(shown, ", "))
+	return []Warning{{Code: WarnNotAllowed3, Paths: paths, Message: note.English(), Msg: note}}
 }
 
 // languageWarnings compares the language folders with the line's: english/

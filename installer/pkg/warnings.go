@@ -1,5 +1,7 @@
 package pkg
 
+import "github.com/ocsetup/ocsetup/installer/msg"
+
 // WarningCode identifies a kind of warning; the values are stable.
 type WarningCode string
 
@@ -49,4 +51,7 @@ type Warning struct {
 	Code    WarningCode
 	Message string
 	Paths   []string
+	// Msg is Message with its translation key, for the app; zero for a
+	// warning that has none yet.
+	Msg msg.Msg `json:"-"`
 }

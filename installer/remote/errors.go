@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"net"
 	"os"
 	"strings"
@@ -67,46 +68,49 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Message is one plain sentence of what happened and what to do.
-func (e *Error) Message() string {
+func (e *Error) Message() string { return e.Msg().English() }
+
+// Msg is Message with its translation key, for the app to show in the
+// user's language; its English is Message.
+func (e *Error) Msg() msg.Msg {
 	switch e.Kind {
 	case KindUnknownHost:
-		return fmt.Sprintf("The server name %q was not found. Check the spelling of the host name.", hostOnly(e.Host))
+		return msg.New("error.remote.unknown_host", "Host", hostOnly(e.Host))
 	case KindRefused:
-		return fmt.Sprintf("%s refused the connection. Is the port right? Is FTP or SFTP enabled on your hosting?", e.Host)
+		return msg.New("error.remote.refused", "Host", e.Host)
 	case KindTimeout:
-		return fmt.Sprintf("%s did not answer in time. Is the port right? Is FTP or SFTP enabled on your hosting, and does a firewall let this computer in?", e.Host)
+		return msg.New("error.remote.timeout", "Host", e.Host)
 	case KindAuth:
-		return "The server did not accept the user name or password (or key). Check them in your hosting control panel."
+		return msg.New("error.remote.auth")
 	case KindTooMany:
-		return "The server has too many connections open from you. Close other FTP programs, or use fewer connections, and try again."
+		return msg.New("error.remote.too_many")
 	case KindTLSNotOffered:
-		return "The server does not offer encryption (TLS). Use SFTP if your hosting has it, or accept plain FTP knowing that the password travels unencrypted."
+		return msg.New("error.remote.tls_not_offered")
 	case KindTLSRequired:
-		return "The server only accepts encrypted connections. Use FTP with TLS (ftps://)."
+		return msg.New("error.remote.tls_required")
 	case KindTLSResumption:
-		return "The server requires the encrypted data connection to resume the TLS session, and it was not resumed. Try again; if it persists, use SFTP."
+		return msg.New("error.remote.tls_resumption")
 	case KindUnknownKey:
-		return fmt.Sprintf("This is the first connection to %s. Its %s fingerprint is %s. Check it with your hosting provider before you trust it.", e.Host, e.keyType(), e.Fingerprint)
+		return msg.New("error.remote.unknown_key", "Host", e.Host, "KeyType", msg.New("keytype."+strings.ReplaceAll(e.keyType(), " ", "_")), "Fingerprint", e.Fingerprint)
 	case KindChangedKey:
-		was := ""
 		if e.Trusted != "" {
-			was = ", trusted before: " + e.Trusted
+			return msg.New("error.remote.changed_key_was", "Host", e.Host, "KeyType", msg.New("keytype."+strings.ReplaceAll(e.keyType(), " ", "_")), "Fingerprint", e.Fingerprint, "Trusted", e.Trusted)
 		}
-		return fmt.Sprintf("The %s of %s has CHANGED (now %s%s). This happens when the server was reinstalled, or when someone is intercepting the connection. ocsetup will not connect; ask your hosting provider whether the change is expected.", e.keyType(), e.Host, e.Fingerprint, was)
+		return msg.New("error.remote.changed_key", "Host", e.Host, "KeyType", msg.New("keytype."+strings.ReplaceAll(e.keyType(), " ", "_")), "Fingerprint", e.Fingerprint)
 	case KindPermission:
-		return "The server refused access to this path. The account may not have permission, or the path may be wrong."
+		return msg.New("error.remote.permission")
 	case KindNotFound:
-		return "The file or folder does not exist on the server."
+		return msg.New("error.remote.not_found")
 	case KindReset:
-		return "The connection to the server dropped. ocsetup retries such errors; if it keeps happening, use fewer connections."
+		return msg.New("error.remote.reset")
 	case KindCanceled:
-		return "Cancelled."
+		return msg.New("error.remote.canceled")
 	case KindTLSStripped:
-		return fmt.Sprintf("%s now refuses encryption (TLS), but its certificate %s is trusted from an earlier connection: someone may be removing the encryption to read your password. ocsetup will not log in without TLS, whatever the settings; ask your hosting provider whether TLS was switched off.", e.Host, e.Fingerprint)
+		return msg.New("error.remote.tls_stripped", "Host", e.Host, "Fingerprint", e.Fingerprint)
 	case KindProtocol:
-		return fmt.Sprintf("%s does not answer like an FTP or SFTP server. Is the protocol or port right?", e.Host)
+		return msg.New("error.remote.protocol", "Host", e.Host)
 	default:
-		return "The file transfer failed."
+		return msg.New("error.remote.other")
 	}
 }
 

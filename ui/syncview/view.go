@@ -74,6 +74,7 @@ func New(eng Engine, win fyne.Window) *View {
 		labels = append(labels, tr.TF("sync.every", tr.Args{"Period": every(d)}))
 	}
 	v.interval = widget.NewSelect(labels, v.chooseInterval)
+	v.interval.PlaceHolder = tr.T("sync.interval")
 	v.alerts = newAlertsSection()
 	v.activity = newActivitySection()
 	v.hour = newBarChart(tr.T("sync.orders.none_hour"))
