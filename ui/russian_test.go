@@ -204,15 +204,30 @@ func (r *russianTexts) ok(text string) bool {
 	for _, p := range parts {
 		split = append(split, strings.Split(p, " · ")...)
 	}
-	if len(split) == 1 {
-		return false
-	}
 	for _, p := range split {
-		if p = strings.TrimSpace(p); p != "" && !r.one(p) {
+		if p = strings.TrimSpace(p); p != "" && !r.sentences(p) {
 			return false
 		}
 	}
 	return true
+}
+
+// sentences reports whether text is texts joined by spaces, each ending
+// a sentence ("Created the user. Allowed 1.2.3.4."): some run of its
+// sentences matches a text, then the next run does, to the end.
+func (r *russianTexts) sentences(text string) bool {
+	if r.one(text) {
+		return true
+	}
+	parts := strings.SplitAfter(text, ". ")
+	reach := make([]bool, len(parts)+1)
+	reach[0] = true
+	for i := 1; i <= len(parts); i++ {
+		for j := 0; j < i && !reach[i]; j++ {
+			reach[i] = reach[j] && r.one(strings.Join(parts[j:i], ""))
+		}
+	}
+	return reach[len(parts)]
 }
 
 func (r *russianTexts) one(text string) bool {
@@ -269,8 +284,12 @@ func TestScannerCatchesEnglish(t *testing.T) {
 			t.Errorf("a Russian text fails the scan: %q", s)
 		}
 	}
+	if s := T("package.planned") + " " + TF("access.done.ips", Args{"IPs": "1.2.3.4"}); !r.ok(s) {
+		t.Errorf("two Russian sentences fail the scan: %q", s)
+	}
 	for _, s := range []string{"Check what will change", "Uploaded and verified. Manifest m-1 keeps what Roll back needs.",
-		T("package.plan") + "\nNothing has changed on the store yet.", "PASS  Store answers"} {
+		T("package.plan") + "\nNothing has changed on the store yet.", "PASS  Store answers",
+		T("package.planned") + " Nothing was uploaded."} {
 		if r.ok(s) {
 			t.Errorf("an English text passes the scan: %q", s)
 		}
@@ -340,7 +359,7 @@ func TestEveryScreenInRussian(t *testing.T) {
 
 	w.next(app.StepCredentials)
 	scan("Database access")
-	w.database(st)
+	w.database(st.DB.Name, st.DB.Password)
 	scan("Database access: reached")
 
 	w.next(app.StepAccess)
