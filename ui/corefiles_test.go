@@ -43,8 +43,8 @@ func TestUploadCoreFilesNeedsConsent(t *testing.T) {
 	dialogFor := func() (replace, cancel *widget.Button) {
 		w.ui.do(func() { test.Tap(p.upload) })
 		eventually(t, w.ui, "the core files dialog", func() bool {
-			replace = findButton(w.m.Window.Canvas(), "Replace them")
-			cancel = findButton(w.m.Window.Canvas(), "Cancel")
+			replace = findButton(w.m.Window.Canvas(), T("package.core.confirm"))
+			cancel = findButton(w.m.Window.Canvas(), T("common.cancel"))
 			return replace != nil && cancel != nil
 		})
 		w.ui.do(func() {
@@ -58,7 +58,7 @@ func TestUploadCoreFilesNeedsConsent(t *testing.T) {
 	_, cancel := dialogFor()
 	w.ui.do(func() { test.Tap(cancel) })
 	w.ui.do(func() {
-		if w.wiz.Done(app.StepPackage) || !strings.Contains(p.job.status.Text, "Nothing was uploaded") {
+		if w.wiz.Done(app.StepPackage) || p.job.status.Text != T("package.core.declined") {
 			t.Fatalf("after Cancel: done %v, status %q", w.wiz.Done(app.StepPackage), p.job.status.Text)
 		}
 	})

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -17,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
@@ -412,4 +415,70 @@ func TestEveryScreenInRussian(t *testing.T) {
 	if len(seen) < 20 {
 		t.Errorf("only %d screens scanned", len(seen))
 	}
+}
+
+// TestDialogsInRussian scans the dialogs the walk does not open: the
+// crash report offered at start, the consent to replace core files, and
+// the question about a store that displays PHP errors (and the note left
+// when it is declined).
+func TestDialogsInRussian(t *testing.T) {
+	env := testenv.Get(t)
+	inLocale(t, "ru_RU.UTF-8")
+	r := newRussianTexts(t)
+	seen := map[string]bool{}
+
+	t.Run("crash report", func(t *testing.T) {
+		dir := t.TempDir()
+		must(t, os.WriteFile(filepath.Join(dir, "crash.log"), []byte("panic: test crash\n"), 0o600))
+		rec, err := app.RecordCrashes(dir)
+		must(t, err)
+		defer rec.Close()
+		m := NewMain(test.NewTempApp(t), app.NewWizard(dir, integrations.Builtin()))
+		m.OfferCrashReports(dir)
+		if m.crash == nil {
+			t.Fatal("no crash offered")
+		}
+		r.allow(m.crash.paths...)
+		r.scan(t, "the crash report dialog", m.Window.Canvas(), seen)
+	})
+
+	t.Run("core files", func(t *testing.T) {
+		ts := env.Site(t, testenv.SFTP)
+		st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+		pkg := writePackage(t, "images.ocmod.zip", map[string]string{
+			"upload/catalog/controller/extension/module/images.php": "<?php class ControllerExtensionModuleImages extends Controller {}\n",
+			"upload/image/.htaccess":                                "AddHandler application/x-httpd-php .jpg\n",
+		})
+		r.allow(ts.Host, ts.User, st.Remote, pkg)
+		w := newWalker(t)
+		w.ui.do(func() { w.m.welcome.selectID("custom") })
+		w.next(app.StepConnect)
+		w.connect(ts, st.Remote)
+		w.next(app.StepPackage)
+		p := w.m.pkg
+		w.ui.do(func() {
+			w.typeIn(p.path, pkg)
+			test.Tap(p.planBtn)
+		})
+		eventually(t, w.ui, "the plan", func() bool { return !p.upload.Disabled() })
+		w.ui.do(func() { test.Tap(p.upload) })
+		eventually(t, w.ui, "the core files dialog", func() bool {
+			return findButton(w.m.Window.Canvas(), T("package.core.confirm")) != nil
+		})
+		w.ui.do(func() { r.scan(t, "the core files dialog", w.m.Window.Canvas(), seen) })
+		w.ui.do(func() { test.Tap(findButton(w.m.Window.Canvas(), T("common.cancel"))) })
+		w.ui.do(func() { r.scan(t, "Package: core files declined", w.m.Window.Canvas(), seen) })
+	})
+
+	t.Run("display errors", func(t *testing.T) {
+		c, m, ui, _, _ := noisySettings(t)
+		r.allow(c.ts.Host, c.ts.User, c.root, c.rs.URL)
+		ui.do(func() {
+			o := m.settings.displayErrors
+			r.allow(o.found.Example) // the store's own PHP message, quoted
+			r.scan(t, "the Display Errors dialog", m.Window.Canvas(), seen)
+			test.Tap(findButton(m.Window.Canvas(), T("displayerrors.keep")))
+		})
+		ui.do(func() { r.scan(t, "Settings: Display Errors kept on", m.Window.Canvas(), seen) })
+	})
 }

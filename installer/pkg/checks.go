@@ -12,8 +12,7 @@ func warn(p *Package, m *Mapping, ext bool) []Warning {
 	var w []Warning
 	l := m.Line
 	if !l.known() {
-		w = append(w, Warning{Code: WarnUntestedLine, Message: fmt.Sprintf(
-			"OpenCart %s is outside the lines these checks were verified on (1.5, 2.0–2.3, 3.0, 4.0, 4.1); treat the mapping as a guess", l.Full())})
+		w = append(w, newWarning(WarnUntestedLine, nil, msg.New("warning.untested_line", "Version", l.Full())))
 	}
 	if lw, ok := layoutWarning(p.Layout, l); ok {
 		w = append(w, lw)
@@ -44,20 +43,15 @@ func layoutWarning(lay Layout, l Line) (Warning, bool) {
 	is4 := l.AtLeast(4, 0)
 	switch {
 	case lay == Layout4 && !is4:
-		return Warning{Code: WarnNeeds4, Message: fmt.Sprintf(
-			"This package is built for OpenCart 4 (install.json, Opencart\\… namespaces); its classes do not load on OpenCart %s. Get the vendor's version for %s.", l, l)}, true
+		return newWarning(WarnNeeds4, nil, msg.New("warning.needs_4", "Line", fmt.Sprint(l))), true
 	case is4 && (lay == LayoutLegacy || lay == Layout23 || lay == LayoutMixed):
-		return Warning{Code: WarnNotFor4, Message: fmt.Sprintf(
-			"This package is built for OpenCart 1.5–3.x (%s). OpenCart 4 loads extensions only from extension/<code>/ with Opencart\\… namespaces, so it will not work on %s. Get the vendor's OpenCart 4 version.", lay, l)}, true
+		return newWarning(WarnNotFor4, nil, msg.New("warning.not_for_4", "Layout", fmt.Sprint(lay), "Line", fmt.Sprint(l))), true
 	case lay == LayoutLegacy && l.Is(2, 3):
-		return Warning{Code: WarnOldLayout, Message: "This package is built for OpenCart 1.5–2.2 (admin/controller/payment/…). " +
-			"OpenCart 2.3 lists it under Extensions, but its links and permissions point to extension/payment/…, so opening or saving it fails (opencart/opencart issue #4957). Get the vendor's version for 2.3."}, true
+		return newWarning(WarnOldLayout, nil, msg.New("warning.old_layout_23")), true
 	case lay == LayoutLegacy && l.Major == 3:
-		return Warning{Code: WarnOldLayout, Message: "This package is built for OpenCart 1.5–2.2 (admin/controller/payment/…). " +
-			"OpenCart 3 only looks in admin/controller/extension/<type>/, so the extension never appears under Extensions. Get the vendor's version for 3.x."}, true
+		return newWarning(WarnOldLayout, nil, msg.New("warning.old_layout_3")), true
 	case lay == Layout23 && !l.AtLeast(2, 3):
-		return Warning{Code: WarnNewLayout, Message: fmt.Sprintf("This package is built for OpenCart 2.3–3.x (admin/controller/extension/payment/…). "+
-			"OpenCart %s only looks in admin/controller/<type>/, so the extension never appears under Extensions. Get the vendor's version for %s.", l, l)}, true
+		return newWarning(WarnNewLayout, nil, msg.New("warning.new_layout", "Line", fmt.Sprint(l))), true
 	}
 	return Warning{}, false
 }
@@ -143,8 +137,7 @@ func notAllowed3(m *Mapping) []Warning {
 			shown[i] = "the store root"
 		}
 	}
-	note := msg.New("warning.not_allowed_3", "Count", len(paths), "Dirs", strings.Join(shown, ", "))
-	return []Warning{{Code: WarnNotAllowed3, Paths: paths, Message: note.English(), Msg: note}}
+	return []Warning{newWarning(WarnNotAllowed3, paths, msg.New("warning.not_allowed_3", "Count", len(paths), "Dirs", strings.Join(shown, ", ")))}
 }
 
 // languageWarnings compares the language folders with the line's: english/
@@ -164,9 +157,7 @@ func languageWarnings(p *Package, l Line) []Warning {
 		want, have = "english", "en-gb"
 	}
 	if (want == "en-gb" && english && !engb) || (want == "english" && engb && !english) {
-		return []Warning{{Code: WarnLanguageFolder, Message: fmt.Sprintf(
-			"The package has language files only in language/%s/, but OpenCart %s's default language folder is language/%s/: its texts will show as keys such as heading_title. Copy the folder to %s/ or get the matching version.",
-			have, l, want, want)}}
+		return []Warning{newWarning(WarnLanguageFolder, nil, msg.New("warning.language_folder", "Have", have, "Line", fmt.Sprint(l), "Want", want))}
 	}
 	return nil
 }
@@ -175,8 +166,7 @@ func coreFileWarnings(m *Mapping) []Warning {
 	var w []Warning
 	for _, f := range m.Files {
 		if what := coreFile(f.File.Path); what != "" {
-			w = append(w, Warning{Code: WarnCoreFile, Paths: []string{f.To}, Message: fmt.Sprintf(
-				"The package would replace %s, %s. Do not upload it unless the vendor's instructions say so, and keep a backup.", f.To, what)})
+			w = append(w, newWarning(WarnCoreFile, []string{f.To}, msg.New("warning.core_file", "Path", f.To, "What", msg.New("warning.core_file."+what))))
 		}
 	}
 	return w
@@ -192,22 +182,19 @@ func dotFileWarnings(m *Mapping) []Warning {
 	if len(paths) == 0 {
 		return nil
 	}
-	return []Warning{{Code: WarnDotFiles, Paths: paths, Message: fmt.Sprintf(
-		"%d file(s) have a name (or folder) starting with \".\". OpenCart %s's own installer lists files with glob(), which skips them, so a store installed from the admin would not get them; check whether they are needed.",
-		len(paths), m.Line)}}
+	return []Warning{newWarning(WarnDotFiles, paths, msg.New("warning.dot_files", "Count", len(paths), "Line", fmt.Sprint(m.Line)))}
 }
 
 // fourWarnings checks what only matters on OpenCart 4.
 func fourWarnings(p *Package, m *Mapping, ext bool) []Warning {
 	var w []Warning
 	if j := p.Install.JSON; j == nil {
-		w = append(w, Warning{Code: WarnManifest, Message: "The package has no install.json at its root, so OpenCart 4's Extension Installer refuses it (\"Could not find install.json!\")."})
+		w = append(w, newWarning(WarnManifest, nil, msg.New("warning.no_install_json")))
 	} else if fatal, _ := j.Check(m.Line); len(fatal) > 0 {
 		w = append(w, Warning{Code: WarnManifest, Message: "OpenCart 4's Extension Installer refuses this install.json: " + strings.Join(fatal, "; ") + "."})
 	}
 	if p.RootKind == RootManifest && p.Root != "" {
-		w = append(w, Warning{Code: WarnWrapped, Message: fmt.Sprintf(
-			"install.json sits in %s, not at the root of the zip, so OpenCart 4's own installer would not find it. Files mapped here are right; to install through the admin, zip the contents of %s instead.", p.Root, p.Root)})
+		w = append(w, newWarning(WarnWrapped, nil, msg.New("warning.wrapped", "Root", p.Root)))
 	}
 	if m.Code == "" {
 		return w
@@ -243,8 +230,12 @@ func fourWarnings(p *Package, m *Mapping, ext bool) []Warning {
 		}
 	}
 	if len(storage) > 0 && ext {
-		w = append(w, Warning{Code: WarnStorage, Paths: storage, Message: fmt.Sprintf(
-			"%d file(s) go to the store's storage folder (DIR_STORAGE, shown here as system/storage/). If the storage folder was moved out of the web root, upload them there instead.", len(storage))})
+		w = append(w, newWarning(WarnStorage, storage, msg.New("warning.storage", "Count", len(storage))))
 	}
 	return w
+}
+
+// newWarning is a warning with its message's key; Message is its English.
+func newWarning(code WarningCode, paths []string, m msg.Msg) Warning {
+	return Warning{Code: code, Paths: paths, Message: m.English(), Msg: m}
 }

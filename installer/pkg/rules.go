@@ -63,22 +63,23 @@ func corePages(l Line) map[string]string {
 }
 
 // coreFile says what a store file is when a package should never replace
-// it, or "" for any other path.
+// it ("config", "core", "rules": the key of its words in the translation
+// files), or "" for any other path.
 func coreFile(p string) string {
 	// Letter case is ignored: a case-insensitive server (Windows hosting,
 	// some FTP servers) writes CONFIG.PHP over config.php.
 	lower := strings.ToLower(p)
 	switch lower {
 	case "config.php", "admin/config.php":
-		return "the store's configuration (database password, folders)"
+		return "config"
 	case "index.php", "admin/index.php", "system/startup.php", "system/framework.php":
-		return "a core OpenCart file"
+		return "core"
 	}
 	// Server rules apply to their folder and all below it, wherever
 	// they are: one in image/ can make uploaded images run as PHP.
 	switch lower[strings.LastIndex(lower, "/")+1:] {
 	case ".htaccess", ".user.ini", "php.ini":
-		return "a web server or PHP rule file, which changes how the store's files are served or run"
+		return "rules"
 	}
 	return ""
 }
