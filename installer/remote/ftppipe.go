@@ -349,18 +349,37 @@ func (p *FTPPipe) StoreAtomic(ctx context.Context, next func() (PipeFile, bool),
 		if err := p.send(ctx, "upload "+f.Final, cmds...); err != nil {
 			return err
 		}
-		// The connect and the STOR's 150 overlap: one round trip for both.
+		// The connect, the STOR's 150 and the data overlap: the data goes
+		// as soon as the connection is open (the server reads it once it
+		// has taken the connection for the STOR), so a file costs the
+		// connection's handshake and the 226, not another round trip for
+		// the 150 first.
 		data, dialErr := p.dialData(ctx, addr)
+		var copied chan [2]error // srcErr, netErr
+		if dialErr == nil {
+			copied = make(chan [2]error, 1)
+			go func() {
+				srcErr, netErr := p.copyData(data, f)
+				copied <- [2]error{srcErr, netErr}
+			}()
+		}
+		// abandon ends the data connection and waits for its sender.
+		abandon := func() {
+			if copied != nil {
+				_ = data.Close()
+				<-copied
+			}
+		}
 		if renaming != nil {
 			if err := p.readRename(ctx, *renaming, done); err != nil {
-				closeQuiet(data)
+				abandon()
 				return err
 			}
 			renaming = nil
 		}
 		code, msg, err := p.read(ctx, "upload "+f.Final)
 		if err != nil {
-			closeQuiet(data)
+			abandon()
 			return err
 		}
 		if dialErr != nil {
@@ -368,8 +387,9 @@ func (p *FTPPipe) StoreAtomic(ctx context.Context, next func() (PipeFile, bool),
 		}
 		cur, more = next()
 		if code/100 != 1 {
-			// Refused before any byte was sent (permission, quota, path).
-			_ = data.Close()
+			// Refused (permission, quota, path): the server never took
+			// the data connection, so whatever was sent on it is lost.
+			abandon()
 			done(f, ftpError(ctx, "upload "+f.Final, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode))
 			if more {
 				if err := p.send(ctx, "PASV", "PASV"); err != nil {
@@ -378,7 +398,8 @@ func (p *FTPPipe) StoreAtomic(ctx context.Context, next func() (PipeFile, bool),
 			}
 			continue
 		}
-		srcErr, netErr := p.copyData(data, f)
+		res := <-copied
+		srcErr, netErr := res[0], res[1]
 		if netErr != nil {
 			return p.fail(ctx, "upload "+f.Final, netErr)
 		}
@@ -497,12 +518,6 @@ func (s srcReader) Read(b []byte) (int, error) {
 		err = srcError{err}
 	}
 	return n, err
-}
-
-func closeQuiet(c net.Conn) {
-	if c != nil {
-		_ = c.Close()
-	}
 }
 
 // readPASV reads a 227 reply and returns the data address: the port it
