@@ -284,10 +284,10 @@ type realWalkStore struct {
 	sql  *sql.DB
 }
 
-func newRealWalkStore(t *testing.T) *realWalkStore {
+func newRealWalkStore(t *testing.T, version string) *realWalkStore {
 	t.Helper()
 	env := testenv.Get(t)
-	s := &realWalkStore{env: env, rs: env.Store(t, "3.0.3.9"), site: env.Site(t, testenv.SFTP)}
+	s := &realWalkStore{env: env, rs: env.Store(t, version), site: env.Site(t, testenv.SFTP)}
 	s.root = s.rs.RemoteRoot(s.site)
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd, cfg.Net, cfg.Addr, cfg.DBName = s.rs.DBUser, s.rs.DBPassword, "tcp", env.MySQL.Addr(), s.rs.Database
@@ -459,7 +459,7 @@ func oneboxVariant() testext.Variant {
 // warn, and the store's API users are byte for byte as they were; the
 // window and the side bar keep their size at every step.
 func TestWalkAmazonPaymentServices(t *testing.T) {
-	s := newRealWalkStore(t)
+	s := newRealWalkStore(t, "3.0.3.9")
 	pkg := testext.PackageOf(t, "3.0", apsVariant())
 	usersBefore := s.apiUsers(t)
 
@@ -530,7 +530,7 @@ func TestWalkAmazonPaymentServices(t *testing.T) {
 // "Default" only. Test's API login passes, and so does the connector's own
 // login through cron.php; Uninstall puts the API users back byte for byte.
 func TestWalkOneBox(t *testing.T) {
-	s := newRealWalkStore(t)
+	s := newRealWalkStore(t, "3.0.3.9")
 	v := oneboxVariant()
 	pkg := testext.PackageOf(t, "3.0", v)
 	files, err := testext.FilesOf("3.0", v)
@@ -674,6 +674,103 @@ func TestWalkOneBox(t *testing.T) {
 	}
 	if after := s.apiUsers(t); after != usersBefore {
 		t.Errorf("the store's API users changed (Default's key must be kept):\nbefore %s\nafter %s", usersBefore, after)
+	}
+}
+
+// TestWalkOneBoxOwnUser: on the real OpenCart 2.3.0.2 store, whose API
+// login takes a key alone for any user, the OneBox walk asks for the
+// provider's IP and creates ocsetup's own API user ("ocsetup OneBox");
+// cron.php gets that user's key, Test's API login and the connector's own
+// login pass, the store's Default keeps its key, and Uninstall leaves the
+// API users as they were.
+func TestWalkOneBoxOwnUser(t *testing.T) {
+	s := newRealWalkStore(t, "2.3.0.2")
+	pkg := testext.PackageOf(t, "2.3", oneboxVariant())
+	usersBefore := s.apiUsers(t)
+	defaultKey := s.value(t, "SELECT `key` FROM oc_api WHERE name = 'Default'")
+
+	w := newWalker(t)
+	w.ui.do(func() { w.m.welcome.selectID("onebox") })
+	w.next(app.StepConnect)
+	w.connect(s.site, s.root)
+	w.next(app.StepPackage)
+	w.upload(pkg)
+	w.next(app.StepCredentials)
+	w.database(s.rs.Database, s.rs.DBPassword)
+	w.next(app.StepAccess)
+	ac := w.m.access
+	eventually(t, w.ui, "the store's API users", func() bool { return !ac.apply.Disabled() })
+	w.ui.do(func() {
+		if !ac.ipsBox.Visible() || ac.ownName != "ocsetup OneBox" || ac.keyOnly.Visible() || !ac.keyBox.Visible() {
+			t.Fatalf("access screen on 2.3: IPs shown %v, own user %q, key-only note shown %v, key shown %v", ac.ipsBox.Visible(), ac.ownName, ac.keyOnly.Visible(), ac.keyBox.Visible())
+		}
+		test.Tap(ac.apply) // no address: refused
+		if ac.job.status.Importance != widget.DangerImportance || w.wiz.Done(app.StepAccess) {
+			t.Fatalf("empty IP list accepted: %q", ac.job.status.Text)
+		}
+		w.typeIn(ac.ips, "127.0.0.1")
+		test.Tap(ac.apply)
+	})
+	w.waitDone(app.StepAccess, ac.job, "the API user")
+	ownKey := s.value(t, "SELECT `key` FROM oc_api WHERE name = 'ocsetup OneBox'")
+	if len(ownKey) < 64 || ownKey == defaultKey {
+		t.Fatalf("ocsetup's own API user has the key %q", ownKey)
+	}
+	if s.value(t, "SELECT COUNT(*) FROM oc_api_ip i JOIN oc_api a USING (api_id) WHERE a.name = 'ocsetup OneBox' AND i.ip = '127.0.0.1'") != "1" {
+		t.Fatal("the provider's address was not allowed for ocsetup's own user")
+	}
+	if got := s.value(t, "SELECT `key` FROM oc_api WHERE name = 'Default'"); got != defaultKey {
+		t.Fatal("the Access step changed the Default API user's key")
+	}
+	w.next(app.StepSettings)
+	w.ui.do(func() { test.Tap(w.m.settings.load) })
+	eventually(t, w.ui, "the settings form", func() bool { return w.m.settings.entries["service_ip"] != nil })
+	w.ui.do(func() { test.Tap(w.m.settings.apply) })
+	w.waitDone(app.StepSettings, w.m.settings.job, "the saved settings")
+	cronPath := filepath.Join(s.rs.Root, "catalog", "onebox", "cron.php")
+	if cron, err := os.ReadFile(cronPath); err != nil || !strings.Contains(string(cron), "$apiKey = '"+ownKey+"';") {
+		t.Fatalf("cron.php not given ocsetup's own user's key: %q %v", cron, err)
+	}
+	w.next(app.StepTest)
+	rep := w.test()
+	login := false
+	for _, r := range rep.Results {
+		login = login || (r.ID == "api-login" && r.Status == check.Pass)
+	}
+	if !login {
+		t.Errorf("the API login did not pass: %+v", rep.Results)
+	}
+	jsonPath := filepath.Join(filepath.Dir(cronPath), "category.json")
+	must(t, os.WriteFile(jsonPath, []byte("[]"), 0o644))
+	must(t, testenv.ChownTree(jsonPath, s.site.UID, s.site.GID))
+	resp, err := http.Get(s.rs.URL + "catalog/onebox/cron.php")
+	must(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "login ok" {
+		t.Errorf("the connector's login through cron.php: %q", body)
+	}
+	must(t, os.Remove(jsonPath))
+	w.next(app.StepSync)
+	w.ui.do(func() { test.Tap(w.m.sync.start) })
+	w.waitDone(app.StepSync, w.m.sync.job, "the sync view")
+	w.measure()
+	w.next(app.StepFinish)
+	w.finish()
+	w.ui.do(func() {
+		if sum := w.wiz.Session.Summary(); sum.APIUser == nil || !sum.APIUser.Created || sum.APIUser.KeptKey {
+			t.Errorf("summary's API user: %+v", sum.APIUser)
+		}
+	})
+	if w.typed != 5 {
+		t.Errorf("%d values typed, want 5 (host, user, password, package, the provider's IP)", w.typed)
+	}
+	w.m.sync.close()
+	if _, err := w.wiz.Session.Uninstall(context.Background()); err != nil && !strings.Contains(err.Error(), "catalog/onebox") {
+		t.Fatalf("uninstall: %v", err)
+	}
+	if after := s.apiUsers(t); after != usersBefore {
+		t.Errorf("the store's API users after Uninstall:\nbefore %s\nafter %s", usersBefore, after)
 	}
 }
 
