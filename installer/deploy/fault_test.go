@@ -207,18 +207,34 @@ func TestCutConnections(t *testing.T) {
 				}
 			}
 			// The fast path's extractor runs in the last stretch of the
-			// bytes (after the archive, before the verification): 10 more
-			// cuts there, so that the count below does not hang on where
-			// the calibration's N happened to fall (the run's timing moves
-			// it by a fifth).
-			extraTrials := 0
+			// bytes (after the archive, before the verification), and
+			// where that stretch begins moves with the run's timing. So
+			// find it as the calibration did: the smallest N with which
+			// the extractor placed files, by bisection. Then 10 more cuts
+			// from a little below it (the extractor's reply cut, files
+			// placed that nobody heard of) to the end, over at least the
+			// last tenth.
+			extraTrials, ulo := 0, hi
 			if c.fast {
-				extraTrials = 10
-				for k := range extraTrials {
-					trial(i+trials+k, hi*8/10+(hi-hi*8/10)*int64(k)/int64(extraTrials))
+				uLo, uHi := c.lo, hi
+				for ; uHi-uLo > (c.hi-c.lo)/64; extraTrials++ {
+					mid := (uLo + uHi) / 2
+					before := extracted
+					trial(i+trials+extraTrials, mid)
+					if extracted > before {
+						uHi = mid
+					} else {
+						uLo = mid
+					}
+				}
+				ulo = min(uHi-(hi-uHi)/4, hi*9/10)
+				const more = 10
+				for k := range more {
+					trial(i+trials+extraTrials, ulo+(hi-ulo)*int64(k)/more)
+					extraTrials++
 				}
 			}
-			t.Logf("%d trials (N up to %d), %d of them cut in the middle of the upload, %d with files placed by the extractor", i+trials+extraTrials, hi, midway, extracted)
+			t.Logf("%d trials (N up to %d, the extractor from %d), %d of them cut in the middle of the upload, %d with files placed by the extractor", i+trials+extraTrials, hi, ulo, midway, extracted)
 			if c.fast && extracted < 5 {
 				t.Errorf("the extractor placed files in only %d trials: the cuts miss the fast path", extracted)
 			}
