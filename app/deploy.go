@@ -81,6 +81,9 @@ func (f *deployFlags) openStore(ctx context.Context, x *cmdContext, rawURL strin
 	if err != nil {
 		return nil, nil, store.Store{}, nil, err
 	}
+	// Discovery, the plan and the upload work in parallel: the other
+	// connections log in while the first one starts discovery.
+	pool.Warm(ctx)
 	res, err := Detect(ctx, pool)
 	if err != nil {
 		pool.Close()

@@ -53,6 +53,7 @@ var (
 	protosFlag = flag.String("protos", "ftp,sftp", "protocols to run, comma-separated")
 	runsFlag   = flag.Int("runs", 3, "rounds; each runs every tool once, and the table shows the median")
 	verbose    = flag.Bool("v", false, "show ocsetup's progress lines, each with the seconds since its start")
+	traceFlag  = flag.String("trace", "", "write every FTP command and reply, with the seconds since the run's start and the connection's number, to this file")
 )
 
 func main() {
@@ -110,6 +111,14 @@ func run() error {
 		return err
 	}
 	defer stopFTP()
+	if *traceFlag != "" {
+		f, err := os.Create(*traceFlag)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		ftpProxy.trace = f
+	}
 	sshSite := env.Sites[testenv.SFTP]
 	sshProxy, err := startDelayProxy("127.0.0.1:0", sshSite.Addr(), oneWay, false)
 	if err != nil {
@@ -152,6 +161,9 @@ func run() error {
 				load0 := loadAvg()
 				for pass := range 2 {
 					proxy.Reset()
+					if proxy.trace != nil {
+						fmt.Fprintf(proxy.trace, "=== round %d, %s, pass %d\n", round+1, tool, pass+1)
+					}
 					start := time.Now()
 					switch tool {
 					case "ocsetup":

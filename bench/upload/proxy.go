@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -32,6 +33,14 @@ type delayProxy struct {
 	wg         sync.WaitGroup
 
 	open, peak, lines atomic.Int64
+
+	// trace, when set, receives every line of a counted connection (FTP
+	// control), both ways, with the time since Reset and the connection's
+	// number: where the round trips go.
+	trace   io.Writer
+	traceMu sync.Mutex
+	since   atomic.Int64 // Reset's time, UnixNano
+	conns   atomic.Int64
 }
 
 func startDelayProxy(listen, target string, oneWay time.Duration, countLines bool) (*delayProxy, error) {
@@ -51,6 +60,7 @@ func (p *delayProxy) Close() { _ = p.l.Close(); p.wg.Wait() }
 func (p *delayProxy) Reset() {
 	p.peak.Store(p.open.Load())
 	p.lines.Store(0)
+	p.since.Store(time.Now().UnixNano())
 }
 
 // Peak is the most connections open at once since Reset; Lines the lines
@@ -77,10 +87,11 @@ func (p *delayProxy) serve() {
 				return
 			}
 			done := make(chan struct{}, 2)
-			go func() { p.pipe(c.(*net.TCPConn), s.(*net.TCPConn), false); done <- struct{}{} }()
+			id := p.conns.Add(1)
+			go func() { p.pipe(c.(*net.TCPConn), s.(*net.TCPConn), false, id); done <- struct{}{} }()
 			go func() {
 				time.Sleep(p.oneWay) // the SYN-ACK on its way back
-				p.pipe(s.(*net.TCPConn), c.(*net.TCPConn), p.countLines)
+				p.pipe(s.(*net.TCPConn), c.(*net.TCPConn), p.countLines, id)
 				done <- struct{}{}
 			}()
 			<-done
@@ -100,7 +111,12 @@ type chunk struct {
 
 // pipe copies src to dst through the delay line. A close of src becomes a
 // CloseWrite of dst, a failure of src a close of both.
-func (p *delayProxy) pipe(dst, src *net.TCPConn, count bool) {
+func (p *delayProxy) pipe(dst, src *net.TCPConn, count bool, id int64) {
+	traced := p.trace != nil && p.countLines
+	dir := "<"
+	if count {
+		dir = ">"
+	}
 	line := make(chan chunk, 4096)
 	go func() {
 		defer close(line)
@@ -110,6 +126,9 @@ func (p *delayProxy) pipe(dst, src *net.TCPConn, count bool) {
 			if n > 0 {
 				if count {
 					p.lines.Add(int64(bytes.Count(buf[:n], []byte("\n"))))
+				}
+				if traced {
+					p.log(id, dir, buf[:n])
 				}
 				line <- chunk{due: time.Now().Add(p.oneWay), data: buf[:n]}
 			}
@@ -138,5 +157,18 @@ func (p *delayProxy) pipe(dst, src *net.TCPConn, count bool) {
 		for range line {
 		}
 		return
+	}
+}
+
+// log writes the lines of b, as the proxy read them, to the trace.
+func (p *delayProxy) log(id int64, dir string, b []byte) {
+	at := time.Since(time.Unix(0, p.since.Load())).Seconds()
+	p.traceMu.Lock()
+	defer p.traceMu.Unlock()
+	for _, l := range bytes.Split(bytes.TrimRight(b, "\r\n"), []byte("\n")) {
+		if bytes.HasPrefix(l, []byte("PASS ")) {
+			l = []byte("PASS ****")
+		}
+		fmt.Fprintf(p.trace, "%8.3f %2d %s %s\n", at, id, dir, bytes.TrimRight(l, "\r"))
 	}
 }

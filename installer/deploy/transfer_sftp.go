@@ -26,9 +26,21 @@ type sftpTransport struct {
 
 func (t *sftpTransport) close() {}
 
-// session runs fn with an SFTP client on the connection's SSH transport,
-// closed when ctx is cancelled so that waiting calls return.
+// session runs fn with the connection's SFTP session (opened at login: a
+// new one would cost a channel's round trips), or else a session of its own
+// on the connection's SSH transport. When ctx is cancelled the session is
+// closed, the connection's own by closing the connection (the pool then
+// drops it), so that waiting calls return.
 func (t *sftpTransport) session(ctx context.Context, c remote.Conn, fn func(*sftp.Client) error) error {
+	if sc, ok := remote.SFTPClient(c); ok {
+		stop := context.AfterFunc(ctx, func() { _ = c.Close() })
+		err := fn(sc)
+		stop()
+		if ctx.Err() != nil {
+			return &remote.Error{Kind: remote.KindCanceled, Op: "upload", Err: ctx.Err()}
+		}
+		return err
+	}
 	client, ok := remote.SSHClient(c)
 	if !ok {
 		return errors.New("deploy: an SFTP site gave a connection without SSH")
@@ -47,19 +59,30 @@ func (t *sftpTransport) session(ctx context.Context, c remote.Conn, fn func(*sft
 	return err
 }
 
-// mkdirs creates the folders level by level, each level in parallel.
+// mkdirs creates the folders all at once, parents first (sftp-server
+// handles a session's requests in the order they arrive, so usually every
+// one succeeds in one round trip); those refused (a parent's request
+// overtaken by its child's, or a folder that exists) are then created
+// level by level, each level in parallel.
 func (t *sftpTransport) mkdirs(ctx context.Context, dirs []string) error {
-	levels := map[int][]string{}
-	for _, d := range dirs {
-		levels[depth(d)] = append(levels[depth(d)], d)
-	}
-	keys := make([]int, 0, len(levels))
-	for k := range levels {
-		keys = append(keys, k)
-	}
-	sort.Ints(keys)
 	return t.files.Do(ctx, func(c remote.Conn) error {
 		return t.session(ctx, c, func(sc *sftp.Client) error {
+			refused := make([]bool, len(dirs))
+			_ = parallel(ctx, len(dirs), t.inFlight, func(i int) error {
+				refused[i] = sc.Mkdir(dirs[i]) != nil
+				return nil
+			})
+			levels := map[int][]string{}
+			for i, d := range dirs {
+				if refused[i] {
+					levels[depth(d)] = append(levels[depth(d)], d)
+				}
+			}
+			keys := make([]int, 0, len(levels))
+			for k := range levels {
+				keys = append(keys, k)
+			}
+			sort.Ints(keys)
 			for _, k := range keys {
 				level := levels[k]
 				err := parallel(ctx, len(level), t.inFlight, func(i int) error {

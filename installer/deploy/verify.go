@@ -68,6 +68,34 @@ func (e *Engine) Verify(ctx context.Context, m *Manifest, storeURL string) (*Rep
 			}
 		}
 	}
+	// The PHP probe runs beside the listings and the hashes: its own
+	// round trips (write, request, delete) need not wait for theirs. Its
+	// temporary file may show in a listing; it is no upload's leftover.
+	type probed struct {
+		p   *Probe
+		err error
+	}
+	var probeDone chan probed
+	var probeTemp string
+	if storeURL != "" {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		token := hex.EncodeToString(b)
+		probeTemp = remote.TempName(e.Store.abs(probeRel(m, token)))
+		probeDone = make(chan probed, 1)
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go func() {
+			p, err := e.probe(pctx, m, storeURL, token, probeTemp)
+			probeDone <- probed{p, err}
+		}()
+		defer func() {
+			if probeDone != nil {
+				cancel()
+				<-probeDone // the probe is deleted before Verify returns
+			}
+		}()
+	}
 	tr, err := scan(ctx, e.Files, e.Store, folders, nil)
 	if err != nil {
 		return nil, fmt.Errorf("list the package's folders: %w", err)
@@ -88,7 +116,7 @@ func (e *Engine) Verify(ctx context.Context, m *Manifest, storeURL string) (*Rep
 		}
 	}
 	for rel, fi := range tr.files {
-		if !fi.IsDir() && remote.IsTempName(rel) && slices.Contains(folders, storeDir(rel)) {
+		if !fi.IsDir() && remote.IsTempName(rel) && slices.Contains(folders, storeDir(rel)) && e.Store.abs(rel) != probeTemp {
 			r.Leftovers = append(r.Leftovers, rel)
 		}
 	}
@@ -109,8 +137,10 @@ func (e *Engine) Verify(ctx context.Context, m *Manifest, storeURL string) (*Rep
 			}
 		}
 	}
-	if storeURL != "" {
-		if r.Probe, err = e.probe(ctx, m, storeURL); err != nil {
+	if probeDone != nil {
+		res := <-probeDone
+		probeDone = nil
+		if r.Probe, err = res.p, res.err; err != nil {
 			return r, err
 		}
 	}
@@ -137,15 +167,18 @@ func probeFolder(m *Manifest) string {
 	return best
 }
 
-// probe writes a PHP file that prints a random token, fetches it, and
-// deletes it. The file holds the token reversed, so a server that sends
-// PHP source instead of running it does not pass.
-func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL string) (*Probe, error) {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	token := hex.EncodeToString(b)
+// probeRel is the probe's store path for a token.
+func probeRel(m *Manifest, token string) string {
+	return path.Join(probeFolder(m), "ocsetup-probe-"+token[:12]+".php")
+}
+
+// probe writes a PHP file that prints a random token (through the
+// temporary name tmp, renamed into place), fetches it, and deletes it.
+// The file holds the token reversed, so a server that sends PHP source
+// instead of running it does not pass.
+func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL, token, tmp string) (*Probe, error) {
 	folder := probeFolder(m)
-	rel := path.Join(folder, "ocsetup-probe-"+token[:12]+".php")
+	rel := probeRel(m, token)
 	abs := e.Store.abs(rel)
 	u, err := url.Parse(strings.TrimSuffix(storeURL, "/") + "/")
 	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
@@ -163,7 +196,7 @@ func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL string) (*Prob
 		return nil, err
 	}
 	src := "<?php\n// ocsetup checks that PHP runs here; it deletes this file at once.\necho strrev('" + reverse(token) + "');\n"
-	if err := e.Files.Do(ctx, func(c remote.Conn) error { return remote.WriteAtomic(ctx, c, abs, strings.NewReader(src)) }); err != nil {
+	if err := e.Files.Do(ctx, func(c remote.Conn) error { return remote.WriteAtomicAs(ctx, c, tmp, abs, strings.NewReader(src)) }); err != nil {
 		return nil, fmt.Errorf("write the PHP probe %s: %w", abs, err)
 	}
 	pr.Status, pr.Ran, pr.Detail = e.fetchProbe(ctx, pr.URL, token)

@@ -33,6 +33,11 @@ type ftpConn struct {
 	noSize  bool // learnt by a pipe: the server has no SIZE command
 	noStat  bool // learnt by ListMany: the server does not list with STAT
 	noListA bool // learnt by list: the server refuses "LIST -a"
+	// callCtx is the context of the call in progress (do sets it), which
+	// the data connections jlaffaye/ftp asks for are dialled under. Not
+	// the login's: a pooled connection outlives the context it was logged
+	// in under (a check's, which ends with the check).
+	callCtx *context.Context
 }
 
 // connSet tracks every TCP connection an FTP session opened, so that a
@@ -149,6 +154,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 	}
 	dialer := &net.Dialer{Timeout: site.timeout()}
 	first := true
+	callCtx := ctx // the login's until it returns, then each call's (ftpConn.do)
 	var ctrlIP net.IP
 	if ta, ok := ctrl.RemoteAddr().(*net.TCPAddr); ok {
 		ctrlIP = ta.IP
@@ -170,7 +176,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 				address = net.JoinHostPort(ctrlIP.String(), port)
 			}
 		}
-		c, err := dialer.DialContext(ctx, network, address)
+		c, err := dialer.DialContext(callCtx, network, address)
 		if err != nil {
 			return nil, err
 		}
@@ -207,7 +213,8 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		_ = c.Quit()
 		return nil, fmt.Errorf("save the trusted certificate: %w", err)
 	}
-	fc := &ftpConn{c: c, host: addr, conns: set, tls: secure, ctrl: ctrl, tlsConf: tlsConf}
+	callCtx = context.Background()
+	fc := &ftpConn{c: c, host: addr, conns: set, tls: secure, ctrl: ctrl, tlsConf: tlsConf, callCtx: &callCtx}
 	if !secure {
 		fc.tlsConf = nil
 	}
@@ -417,8 +424,10 @@ func (f *ftpConn) do(ctx context.Context, op string, call func() error) error {
 	if f.broken {
 		return &Error{Kind: KindReset, Op: op, Host: f.host, Err: errors.New("connection is no longer usable")}
 	}
+	*f.callCtx = ctx
 	stop := watch(ctx, f.conns)
 	err := call()
+	*f.callCtx = context.Background()
 	if stop() {
 		f.broken = true
 		return &Error{Kind: KindCanceled, Op: op, Host: f.host, Err: ctx.Err()}

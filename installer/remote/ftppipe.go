@@ -192,18 +192,30 @@ func (p *FTPPipe) send(ctx context.Context, op string, cmds ...string) error {
 	if p.broken {
 		return &Error{Kind: KindReset, Op: op, Host: p.host, Err: errors.New("connection is no longer usable")}
 	}
+	if err := p.write(cmds); err != nil {
+		var e *Error
+		if errors.As(err, &e) {
+			return err
+		}
+		return p.fail(ctx, op, err)
+	}
+	return nil
+}
+
+// write sends commands and touches nothing else of the pipe's state, so
+// that StoreAtomic's data sender may use it while the pipe reads replies.
+func (p *FTPPipe) write(cmds []string) error {
 	for _, c := range cmds {
 		if strings.ContainsAny(c, "\r\n") {
-			return fmt.Errorf("remote: FTP command with a line break: %q", c)
+			return &Error{Kind: KindProtocol, Op: "send", Host: p.host, Err: fmt.Errorf("remote: FTP command with a line break: %q", c)}
 		}
+	}
+	for _, c := range cmds {
 		p.w.WriteString(c)
 		p.w.WriteString("\r\n")
 	}
 	_ = p.ctrl.SetWriteDeadline(time.Now().Add(p.timeout))
-	if err := p.w.Flush(); err != nil {
-		return p.fail(ctx, op, err)
-	}
-	return nil
+	return p.w.Flush()
 }
 
 // read reads one (possibly multi-line) reply.
@@ -349,50 +361,100 @@ func (p *FTPPipe) StoreAtomic(ctx context.Context, next func() (PipeFile, bool),
 		if err := p.send(ctx, "upload "+f.Final, cmds...); err != nil {
 			return err
 		}
-		// The connect and the STOR's 150 overlap: one round trip for both.
+		// The connect, the STOR's 150 and the data overlap: the data goes
+		// as soon as the connection is open (the server reads it once it
+		// has taken the connection for the STOR), and the SIZE check and
+		// the next PASV right behind it, so that they wait at the server
+		// when the transfer ends. A file then costs the data connection's
+		// handshake and the 226, whatever the client does meanwhile (the
+		// replies of the rename and of the STOR are read while the data
+		// travels).
 		data, dialErr := p.dialData(ctx, addr)
+		cur, more = next()
+		withSize := !p.noSize
+		var after []string
+		if withSize {
+			after = append(after, "SIZE "+f.Temp)
+		}
+		if more {
+			after = append(after, "PASV")
+		}
+		type sent struct {
+			srcErr, netErr error
+			// behind: the commands after the data were sent; sendErr:
+			// the control connection failed sending them.
+			behind  bool
+			sendErr error
+		}
+		var copied chan sent
+		if dialErr == nil {
+			copied = make(chan sent, 1)
+			go func() {
+				var r sent
+				r.srcErr, r.netErr = p.copyData(data, f)
+				if r.netErr == nil && len(after) > 0 {
+					// Only this goroutine writes to the control
+					// connection until it is joined.
+					r.behind, r.sendErr = true, p.write(after)
+				}
+				copied <- r
+			}()
+		}
+		// join waits for the sender; abandon first ends the data
+		// connection (a refused STOR's is never read by the server).
+		join := func(abandon bool) sent {
+			if copied == nil {
+				return sent{}
+			}
+			if abandon {
+				_ = data.Close()
+			}
+			r := <-copied
+			copied = nil
+			return r
+		}
 		if renaming != nil {
 			if err := p.readRename(ctx, *renaming, done); err != nil {
-				closeQuiet(data)
+				join(true)
 				return err
 			}
 			renaming = nil
 		}
 		code, msg, err := p.read(ctx, "upload "+f.Final)
 		if err != nil {
-			closeQuiet(data)
+			join(true)
 			return err
 		}
 		if dialErr != nil {
 			return p.fail(ctx, "data connection for "+f.Final, dialErr)
 		}
-		cur, more = next()
 		if code/100 != 1 {
-			// Refused before any byte was sent (permission, quota, path).
-			_ = data.Close()
+			// Refused (permission, quota, path): the server never took
+			// the data connection, so whatever was sent on it is lost.
+			r := join(true)
+			if r.sendErr != nil {
+				return p.fail(ctx, "upload "+f.Final, r.sendErr)
+			}
+			if r.behind && withSize {
+				if _, _, err := p.read(ctx, "size of "+f.Temp); err != nil {
+					return err
+				}
+			}
 			done(f, ftpError(ctx, "upload "+f.Final, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode))
-			if more {
+			if more && !r.behind {
 				if err := p.send(ctx, "PASV", "PASV"); err != nil {
 					return err
 				}
 			}
 			continue
 		}
-		srcErr, netErr := p.copyData(data, f)
-		if netErr != nil {
-			return p.fail(ctx, "upload "+f.Final, netErr)
-		}
-		cmds = nil
-		if !p.noSize {
-			cmds = append(cmds, "SIZE "+f.Temp)
-		}
-		if more {
-			cmds = append(cmds, "PASV")
-		}
-		if len(cmds) > 0 {
-			if err := p.send(ctx, "upload "+f.Final, cmds...); err != nil {
-				return err
-			}
+		r := join(false)
+		srcErr := r.srcErr
+		switch {
+		case r.netErr != nil:
+			return p.fail(ctx, "upload "+f.Final, r.netErr)
+		case r.sendErr != nil:
+			return p.fail(ctx, "upload "+f.Final, r.sendErr)
 		}
 		code, msg, err = p.read(ctx, "upload "+f.Final)
 		if err != nil {
@@ -402,7 +464,7 @@ func (p *FTPPipe) StoreAtomic(ctx context.Context, next func() (PipeFile, bool),
 		if code/100 != 2 && fileErr == nil {
 			fileErr = ftpError(ctx, "upload "+f.Final, p.host, &textproto.Error{Code: code, Msg: msg}, p.mode)
 		}
-		if !p.noSize {
+		if withSize {
 			code, msg, err = p.read(ctx, "size of "+f.Temp)
 			if err != nil {
 				return err
@@ -497,12 +559,6 @@ func (s srcReader) Read(b []byte) (int, error) {
 		err = srcError{err}
 	}
 	return n, err
-}
-
-func closeQuiet(c net.Conn) {
-	if c != nil {
-		_ = c.Close()
-	}
 }
 
 // readPASV reads a 227 reply and returns the data address: the port it

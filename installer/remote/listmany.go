@@ -19,7 +19,7 @@ import (
 // KindNotFound, or (FTP STAT) an empty listing.
 func ListMany(ctx context.Context, c Conn, dirs []string) (lists [][]FileInfo, errs []error) {
 	lists, errs = make([][]FileInfo, len(dirs)), make([]error, len(dirs))
-	if f, ok := c.(*ftpConn); ok && !f.noStat && len(dirs) > 1 {
+	if f, ok := c.(*ftpConn); ok && !f.noStat && len(dirs) > 0 {
 		if p, ok := FTPPipeOf(c); ok {
 			ls, err := p.statLists(ctx, dirs)
 			_ = p.Close()

@@ -30,6 +30,8 @@ type Pool struct {
 	mu     sync.Mutex
 	idle   []idleConn
 	closed bool
+	// stopWarm ends Warm's logins when the pool closes.
+	stopWarm context.CancelFunc
 
 	// Retries is how often a transient failure is retried (421, 425, 426,
 	// timeouts, resets); Backoff is the first wait, doubled each time.
@@ -173,6 +175,48 @@ func (p *Pool) Do(ctx context.Context, fn func(Conn) error) error {
 	}
 }
 
+// Warm logs in the pool's other connections in the background, so that
+// the first callers that work in parallel (discovery's listings, the plan,
+// the upload) find them ready instead of each waiting for a login: over a
+// slow link a login is 5 to 10 round trips. It stays within the budget:
+// each login holds a token like any caller, and starts only while the
+// connections that exist or are being made leave room for it. A failed
+// login is dropped; a caller that needs the connection dials again and
+// reports the failure.
+func (p *Pool) Warm(ctx context.Context) {
+	p.mu.Lock()
+	if p.closed || p.stopWarm != nil {
+		p.mu.Unlock()
+		return
+	}
+	ctx, p.stopWarm = context.WithCancel(context.WithoutCancel(ctx))
+	p.mu.Unlock()
+	for range p.Size() - 1 {
+		go p.warmOne(ctx)
+	}
+}
+
+func (p *Pool) warmOne(ctx context.Context) {
+	if err := p.acquire(ctx); err != nil {
+		return
+	}
+	defer p.release()
+	// Every connection is idle or held by a token holder (each holds at
+	// most one, or is making it), so idle + tokens held bounds the
+	// connections, this login included.
+	p.mu.Lock()
+	room := !p.closed && len(p.idle)+len(p.tokens) <= cap(p.tokens)
+	p.mu.Unlock()
+	if !room {
+		return
+	}
+	c, err := p.dial(ctx)
+	if err != nil {
+		return
+	}
+	p.put(c)
+}
+
 // Close logs out every idle connection; connections in use are closed when
 // they are returned.
 func (p *Pool) Close() error {
@@ -180,6 +224,9 @@ func (p *Pool) Close() error {
 	idle := p.idle
 	p.idle = nil
 	p.closed = true
+	if p.stopWarm != nil {
+		p.stopWarm()
+	}
 	p.mu.Unlock()
 	errs := make([]error, len(idle))
 	var wg sync.WaitGroup
@@ -210,6 +257,74 @@ func (p *Pool) List(ctx context.Context, dir string) (list []FileInfo, err error
 		return err
 	})
 	return list, err
+}
+
+// ListMany lists several folders on one connection (remote.ListMany: over
+// FTP pipelined STAT on the control connection, over SFTP all requests in
+// flight together), for about one listing's round trips. lists[i] and
+// errs[i] belong to dirs[i]; over FTP a missing folder may list as empty.
+// A failed connection is retried on a fresh one, as Do does.
+func (p *Pool) ListMany(ctx context.Context, dirs []string) (lists [][]FileInfo, errs []error) {
+	err := p.Do(ctx, func(c Conn) error {
+		lists, errs = ListMany(ctx, c, dirs)
+		for _, e := range errs {
+			if e != nil && IsTransient(e) {
+				return e
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		lists, errs = make([][]FileInfo, len(dirs)), make([]error, len(dirs))
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	return lists, errs
+}
+
+// ReadAndList reads a small file (as ReadFile) and lists folders (as
+// ListMany) on one connection: over SFTP the requests travel together,
+// over FTP the listings go as pipelined STAT and the file after them. On a
+// slow link that saves the round trips of one step after the other
+// (discovery's first look at a folder that may be a store).
+func (p *Pool) ReadAndList(ctx context.Context, name string, limit int64, dirs []string) (data []byte, lists [][]FileInfo, errs []error, readErr error) {
+	var buf bytes.Buffer
+	err := p.Do(ctx, func(c Conn) error {
+		buf.Reset()
+		read := func() error { return c.Retrieve(ctx, name, &limitWriter{w: &buf, left: limit}) }
+		if _, ok := c.(*sftpConn); ok {
+			done := make(chan struct{})
+			go func() { defer close(done); readErr = read() }()
+			lists, errs = ListMany(ctx, c, dirs)
+			<-done
+		} else {
+			lists, errs = ListMany(ctx, c, dirs)
+			readErr = read()
+		}
+		// Any failure but the server's "no" may leave the connection out
+		// of step (a download cut at its limit): the pool drops it.
+		for _, e := range append([]error{readErr}, errs...) {
+			if k := KindOf(e); e != nil && k != KindNotFound && k != KindPermission {
+				return e
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		readErr, lists, errs = err, make([][]FileInfo, len(dirs)), make([]error, len(dirs))
+		for i := range errs {
+			errs[i] = err
+		}
+		return nil, lists, errs, readErr
+	}
+	if errors.Is(readErr, ErrTooLarge) {
+		readErr = fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, limit)
+	}
+	if readErr != nil {
+		return nil, lists, errs, readErr
+	}
+	return buf.Bytes(), lists, errs, nil
 }
 
 // Stat describes one path.
@@ -315,6 +430,15 @@ func (p *Pool) WriteAtomic(ctx context.Context, name string, data []byte) error 
 // is read once; on a retry the pool calls it again with a fresh reader.
 func WriteAtomic(ctx context.Context, c Conn, name string, r io.Reader) error {
 	return writeVia(ctx, c, TempName(name), name, r)
+}
+
+// WriteAtomicAs is WriteAtomic through a temporary name of the caller's
+// (from TempName), for a caller that must know it.
+func WriteAtomicAs(ctx context.Context, c Conn, tmp, name string, r io.Reader) error {
+	if path.Dir(tmp) != path.Dir(name) || !IsTempName(tmp) {
+		return fmt.Errorf("remote: %s is not a temporary name beside %s", tmp, name)
+	}
+	return writeVia(ctx, c, tmp, name, r)
 }
 
 func writeVia(ctx context.Context, c Conn, tmp, name string, r io.Reader) error {

@@ -36,6 +36,16 @@ func SSHClient(c Conn) (client *ssh.Client, ok bool) {
 	return nil, false
 }
 
+// SFTPClient is the SFTP session an SFTP connection opened at login, for
+// callers that keep many requests in flight on it (the upload): a session
+// of their own would cost a channel's round trips first. Closing c ends it.
+func SFTPClient(c Conn) (client *sftp.Client, ok bool) {
+	if s, isSFTP := c.(*sftpConn); isSFTP {
+		return s.c, true
+	}
+	return nil, false
+}
+
 func dialSFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 	addr := site.Addr()
 	auth, closeAgent, err := sshAuth(site)

@@ -94,17 +94,21 @@ var otherApps = map[string]string{"wp-config.php": "WordPress", "configuration.p
 // without a chroot, "/" is the server's whole file system. System folders
 // (/proc, /usr, /etc, /var/lib…) are never walked.
 func Discover(ctx context.Context, fs Files, start string) ([]Store, error) {
-	d := &discovery{fs: fs, listed: map[string][]remote.FileInfo{}}
+	d := &discovery{fs: fs, listed: map[string][]remote.FileInfo{}, read: map[string][]byte{}}
 	start = path.Clean("/" + start)
 	var roots []string
 	var err error
 	if home := d.home(ctx, start); home != "" {
+		d.lookAhead(ctx, home)
 		roots, err = d.search(ctx, home)
 		if err != nil {
 			return nil, err
 		}
 	}
 	if len(roots) == 0 {
+		if start != "/" {
+			d.lookAhead(ctx, start)
+		}
 		roots, err = d.search(ctx, start)
 	}
 	if err != nil {
@@ -164,7 +168,58 @@ type discovery struct {
 	fs     Files
 	mu     sync.Mutex
 	listed map[string][]remote.FileInfo
+	read   map[string][]byte // index.php files lookAhead read
 	seen   []string
+}
+
+// readLister reads a file and lists folders in one go (*remote.Pool).
+type readLister interface {
+	ReadAndList(ctx context.Context, name string, limit int64, dirs []string) ([]byte, [][]remote.FileInfo, []error, error)
+}
+
+// indexLimit bounds the index.php discovery reads.
+const indexLimit = 256 << 10
+
+// lookAhead fetches, in one batch, what inspect needs if dir is a store:
+// its listing, those of system/, admin/, admin/controller/ and
+// admin/controller/extension/, and its index.php. The user usually names
+// the store's own folder, and over a slow link one batch instead of three
+// steps one after the other saves a good part of a second. Failures are
+// not kept: the step that needs the listing or the file asks again.
+func (d *discovery) lookAhead(ctx context.Context, dir string) {
+	rl, ok := d.fs.(readLister)
+	if !ok {
+		return
+	}
+	admin := path.Join(dir, "admin")
+	dirs := []string{dir, path.Join(dir, "system"), admin, path.Join(admin, "controller"), path.Join(admin, "controller", "extension")}
+	index := path.Join(dir, "index.php")
+	data, lists, errs, readErr := rl.ReadAndList(ctx, index, indexLimit, dirs)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if readErr == nil {
+		d.read[index] = data
+	}
+	for i, dir := range dirs {
+		if k := remote.KindOf(errs[i]); k == remote.KindPermission || k == remote.KindNotFound {
+			lists[i], errs[i] = nil, nil
+		}
+		if errs[i] == nil {
+			d.listed[dir] = lists[i]
+		}
+	}
+}
+
+// readIndex reads a store's index.php, or takes what lookAhead read.
+func (d *discovery) readIndex(ctx context.Context, root string) ([]byte, error) {
+	name := path.Join(root, "index.php")
+	d.mu.Lock()
+	data, ok := d.read[name]
+	d.mu.Unlock()
+	if ok {
+		return data, nil
+	}
+	return d.fs.ReadFile(ctx, name, indexLimit)
 }
 
 func (d *discovery) searched() []string {
@@ -181,23 +236,17 @@ func (d *discovery) searched() []string {
 // list lists a folder once; permission errors count as empty (a shared
 // host shows folders of other users that cannot be opened).
 func (d *discovery) list(ctx context.Context, dir string) ([]remote.FileInfo, error) {
-	d.mu.Lock()
-	if l, ok := d.listed[dir]; ok {
-		d.mu.Unlock()
-		return l, nil
-	}
-	d.mu.Unlock()
-	l, err := d.fs.List(ctx, dir)
-	if k := remote.KindOf(err); k == remote.KindPermission || k == remote.KindNotFound {
-		l, err = nil, nil
-	}
+	lists, err := d.listAll(ctx, []string{dir})
 	if err != nil {
 		return nil, err
 	}
-	d.mu.Lock()
-	d.listed[dir] = l
-	d.mu.Unlock()
-	return l, nil
+	return lists[0], nil
+}
+
+// manyLister lists several folders for about one listing's round trips
+// (*remote.Pool: pipelined STAT over FTP, requests in flight over SFTP).
+type manyLister interface {
+	ListMany(ctx context.Context, dirs []string) ([][]remote.FileInfo, []error)
 }
 
 // search looks in stages and stops at the first stage that finds a store,
@@ -314,18 +363,54 @@ func (d *discovery) webFolders(ctx context.Context, start string) ([]string, err
 	return out, nil
 }
 
+// listAll lists folders, each once (see list), all at once: in one batch
+// where the files channel lists many folders together, else in parallel.
 func (d *discovery) listAll(ctx context.Context, dirs []string) ([][]remote.FileInfo, error) {
 	lists := make([][]remote.FileInfo, len(dirs))
 	errs := make([]error, len(dirs))
-	var wg sync.WaitGroup
+	var todo []int
+	d.mu.Lock()
 	for i, dir := range dirs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			lists[i], errs[i] = d.list(ctx, dir)
-		}()
+		if l, ok := d.listed[dir]; ok {
+			lists[i] = l
+		} else {
+			todo = append(todo, i)
+		}
 	}
-	wg.Wait()
+	d.mu.Unlock()
+	if len(todo) == 0 {
+		return lists, nil
+	}
+	if ml, ok := d.fs.(manyLister); ok {
+		ask := make([]string, len(todo))
+		for j, i := range todo {
+			ask[j] = dirs[i]
+		}
+		ls, es := ml.ListMany(ctx, ask)
+		for j, i := range todo {
+			lists[i], errs[i] = ls[j], es[j]
+		}
+	} else {
+		var wg sync.WaitGroup
+		for _, i := range todo {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				lists[i], errs[i] = d.fs.List(ctx, dirs[i])
+			}()
+		}
+		wg.Wait()
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, i := range todo {
+		if k := remote.KindOf(errs[i]); k == remote.KindPermission || k == remote.KindNotFound {
+			lists[i], errs[i] = nil, nil
+		}
+		if errs[i] == nil {
+			d.listed[dirs[i]] = lists[i]
+		}
+	}
 	return lists, errors.Join(errs...)
 }
 
@@ -389,12 +474,30 @@ func (d *discovery) inspect(ctx context.Context, root string) (Store, error) {
 	if err != nil {
 		return st, err
 	}
-	idx, err := d.fs.ReadFile(ctx, path.Join(root, "index.php"), 256<<10)
-	if err != nil {
-		return st, fmt.Errorf("read %s: %w", path.Join(root, "index.php"), err)
+	// index.php is read while the folders that findAdmin and layoutLines
+	// look at are listed, all of them in one batch: over a slow link each
+	// step one after the other costs its round trips.
+	var idx []byte
+	var idxErr error
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		idx, idxErr = d.readIndex(ctx, root)
+	}()
+	ahead := []string{path.Join(root, "system")}
+	for _, e := range entries {
+		if e.IsDir() && e.Name == "admin" {
+			a := path.Join(root, "admin")
+			ahead = append(ahead, a, path.Join(a, "controller"), path.Join(a, "controller", "extension"))
+		}
+	}
+	_, _ = d.listAll(ctx, ahead) // a failure shows again below, where the listing is needed
+	st.AdminDir, err = d.findAdmin(ctx, root, entries)
+	<-read
+	if idxErr != nil {
+		return st, fmt.Errorf("read %s: %w", path.Join(root, "index.php"), idxErr)
 	}
 	st.Version = versionOf(idx)
-	st.AdminDir, err = d.findAdmin(ctx, root, entries)
 	if err != nil {
 		return st, err
 	}

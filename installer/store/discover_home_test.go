@@ -15,7 +15,7 @@ import (
 // countingFiles counts the listings discovery asks for, and tells a login
 // folder of the test's choosing: the test account's real one is shared by
 // every test, so a folder made for this test stands in for it. Every
-// listing goes to the real server.
+// listing goes to the real server, one by one or in a batch.
 type countingFiles struct {
 	*remote.Pool
 	home   string
@@ -30,6 +30,22 @@ func (c *countingFiles) List(ctx context.Context, dir string) ([]remote.FileInfo
 	c.listed = append(c.listed, dir)
 	c.mu.Unlock()
 	return c.Pool.List(ctx, dir)
+}
+
+// ListMany counts each folder of a batch as a listing of its own.
+func (c *countingFiles) ListMany(ctx context.Context, dirs []string) ([][]remote.FileInfo, []error) {
+	c.mu.Lock()
+	c.listed = append(c.listed, dirs...)
+	c.mu.Unlock()
+	return c.Pool.ListMany(ctx, dirs)
+}
+
+// ReadAndList counts each folder of the batch as a listing of its own.
+func (c *countingFiles) ReadAndList(ctx context.Context, name string, limit int64, dirs []string) ([]byte, [][]remote.FileInfo, []error, error) {
+	c.mu.Lock()
+	c.listed = append(c.listed, dirs...)
+	c.mu.Unlock()
+	return c.Pool.ReadAndList(ctx, name, limit, dirs)
 }
 
 // TestDiscoverFromRootFindsLoginFolder: on an account without a chroot,
