@@ -148,6 +148,11 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 		}
 	}
 	dialer := &net.Dialer{Timeout: site.timeout()}
+	// Data connections are dialed during later operations, long after
+	// ctx (the operation that opened this connection) may have ended:
+	// each operation's own cancellation closes them (ftpConn.do), and
+	// the dialer's timeout bounds the dial.
+	dataCtx := context.WithoutCancel(ctx)
 	first := true
 	var ctrlIP net.IP
 	if ta, ok := ctrl.RemoteAddr().(*net.TCPAddr); ok {
@@ -170,7 +175,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 				address = net.JoinHostPort(ctrlIP.String(), port)
 			}
 		}
-		c, err := dialer.DialContext(ctx, network, address)
+		c, err := dialer.DialContext(dataCtx, network, address)
 		if err != nil {
 			return nil, err
 		}
