@@ -16,6 +16,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
@@ -436,8 +437,9 @@ func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) e
 
 // OpenSync starts the sync engine on the session's store, as `ocsetup
 // sync` does for a setup file; run its Engine.Run in a goroutine and
-// Close it when the view goes away.
-func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.Writer) (*SyncSession, error) {
+// Close it when the view goes away. warned (may be nil) is told the
+// warnings about plain HTTP that notes gets, as messages.
+func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.Writer, warned func(msg.Msg)) (*SyncSession, error) {
 	ctx = s.watch(ctx)
 	st, ok := s.Store()
 	pool := s.Pool()
@@ -462,7 +464,7 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 		}
 		return os.Getenv(k)
 	}
-	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true}, notes)
+	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true, Warned: warned}, notes)
 }
 
 // SettingsTarget is what the profiles need of the store (its currency,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
@@ -141,6 +142,10 @@ type SyncOptions struct {
 	Interval, QuietAfter time.Duration
 	// RunJobs: the app runs the connector's jobs (the server has no cron).
 	RunJobs bool
+	// Warned, when set, is told each warning written to notes about
+	// secrets crossing plain HTTP, as a message (from the engine's
+	// goroutine): the app shows it in the user's language.
+	Warned func(msg.Msg)
 }
 
 // SyncSession is a sync engine on one store, with the database route it
@@ -187,7 +192,7 @@ func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool
 	if err != nil {
 		return nil, err
 	}
-	plain := &plainHTTPWarner{w: notes}
+	plain := &plainHTTPWarner{w: notes, warned: opt.Warned}
 	conn := &reconnectingDB{connect: func(ctx context.Context) (db.DB, error) {
 		c, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL})
 		if err != nil {

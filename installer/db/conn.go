@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // runner is what a route provides; conn adds the checks every route shares.
@@ -108,7 +110,9 @@ func PlainHTTP(d DB) string {
 	return ""
 }
 
+// PlainHTTPMsg is the warning for a bridge at url over plain http, as a
+// message the app shows in the user's language.
+func PlainHTTPMsg(url string) msg.Msg { return msg.New("warning.plain_http.bridge", "URL", url) }
+
 // PlainHTTPWarning is the warning for a bridge at url over plain http.
-func PlainHTTPWarning(url string) string {
-	return "The store has no working HTTPS, so the temporary database bridge (" + url + ") is used over plain HTTP: what goes through it, such as API keys and payment settings, can be read by anyone on the network path. Turn on HTTPS for the store (most hosts offer a free certificate), or allow remote MySQL or use SFTP so that ocsetup can reach the database without the bridge."
-}
+func PlainHTTPWarning(url string) string { return PlainHTTPMsg(url).English() }
