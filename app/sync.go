@@ -194,7 +194,10 @@ func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool
 	}
 	plain := &plainHTTPWarner{w: notes, warned: opt.Warned}
 	conn := &reconnectingDB{connect: func(ctx context.Context) (db.DB, error) {
-		c, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL})
+		// Watching only reads, and no secret column: a bridge over plain
+		// HTTP is limited to that.
+		c, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL,
+			PlainHTTPLimits: db.ReadOnlyPlainHTTP()})
 		if err != nil {
 			return nil, fmt.Errorf("%w (%s)", err, attempts)
 		}

@@ -57,6 +57,8 @@ type bridgeRunner struct {
 	once    sync.Once
 	closed  error
 	pingRes bridgeInfo
+	// limits are the bridge's limits over plain HTTP (nil: none).
+	limits *PlainHTTPLimits
 	// driver "pdo" makes the bridge use PDO even where mysqli exists
 	// (tests of the PDO path); "" lets it choose.
 	driver string
@@ -107,7 +109,11 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 		ttl = DefaultBridgeTTL
 	}
 	secret := randomHex(32)
-	src, err := bridge.Render(secret, ttl)
+	var limits bridge.Limits
+	if opt.PlainHTTPLimits != nil {
+		limits = *opt.PlainHTTPLimits
+	}
+	src, err := bridge.RenderLimited(secret, ttl, limits)
 	if err != nil {
 		return nil, bridgeError("", "The bridge could not be prepared.", err)
 	}
@@ -119,6 +125,7 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 		files:  files,
 		secret: []byte(secret),
 		client: bridgeClient(opt.HTTPClient),
+		limits: opt.PlainHTTPLimits,
 		rec: BridgeRecord{
 			Site:      site,
 			Path:      path.Join(creds.Store.Root, name),

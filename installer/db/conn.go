@@ -42,6 +42,9 @@ func (c *conn) Query(ctx context.Context, query string, args ...any) (*Rows, err
 	if why := checkStatement(query, false); why != "" {
 		return nil, &StatementError{Reason: why}
 	}
+	if why := c.plainHTTPRefusal(query, false); why != "" {
+		return nil, &StatementError{Reason: why}
+	}
 	as, err := toArgs(args, nil, 0)
 	if err != nil {
 		return nil, err
@@ -72,6 +75,11 @@ func (c *conn) Tx(ctx context.Context, fn func(Tx) error) error {
 	}
 	if len(b.stmts) == 0 {
 		return nil
+	}
+	for i, st := range b.stmts {
+		if why := c.plainHTTPRefusal(st.query, true); why != "" {
+			return &StatementError{Index: i, Reason: why}
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opTimeout)
 	defer cancel()
