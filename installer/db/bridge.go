@@ -18,6 +18,7 @@ import (
 	"github.com/ocsetup/ocsetup/assets/bridge"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 // BridgeFiles is what the bridge route needs of the files channel
@@ -124,7 +125,9 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 	b := &bridgeRunner{
 		files:  files,
 		secret: []byte(secret),
-		client: bridgeClient(opt.HTTPClient),
+		// The store's certificate: the authorities, or the one pinned
+		// (or accepted now) in the site's trust, like FTPS.
+		client: bridgeClient(webtrust.Client(opt.HTTPClient, opt.Trust)),
 		limits: opt.PlainHTTPLimits,
 		rec: BridgeRecord{
 			Site:      site,
