@@ -20,6 +20,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 // syncFlags are the options of `ocsetup sync` besides the connection's.
@@ -283,7 +284,9 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 	if urls := creds.StoreURLs(); storeURL == "" && len(urls) > 0 {
 		storeURL = urls[0]
 	}
-	client := &http.Client{Timeout: 2 * time.Minute}
+	// The store's certificate is checked like the bridge's: the
+	// authorities, or the one pinned for the store in known_certs.
+	client := webtrust.Client(&http.Client{Timeout: 2 * time.Minute}, pool.Trust())
 	if storeURL != "" {
 		cfg.Probe = ocsync.HTTPProbe(client, storeURL)
 	}

@@ -119,7 +119,7 @@ func (e *CertError) Error() string {
 	}
 	msg := fmt.Sprintf("The HTTPS certificate of %s could not be verified (%s). Its SHA-256 fingerprint is %s. This is what someone intercepting the connection would produce, so ocsetup stops here and does not fall back to plain HTTP. Ask your hosting provider to check the certificate (a self-signed or expired certificate must be fixed on the server).", e.Addr, e.Reason, fp)
 	if e.Pinnable && e.Fingerprint != "" {
-		msg += " If you know it is the store's own certificate (compare the fingerprint with the one your hosting panel shows), trust it: --fingerprint " + e.Fingerprint + " on the command line, or Trust in the app's dialog; ocsetup then remembers it for " + e.Addr + " and stops if it ever changes."
+		msg += " If you know it is the store's own certificate (compare the fingerprint with the one your hosting panel shows), trust it with --fingerprint " + e.Fingerprint + " on the command line; ocsetup then remembers it for " + e.Addr + " and stops if it ever changes."
 	}
 	return msg
 }
