@@ -223,6 +223,28 @@ func (r *CredentialsResult) UnknownCertificate() *remote.Error {
 	return nil
 }
 
+// UnknownHTTPSCertificate is the store's HTTPS certificate that stopped
+// the bridge because no authority signed it and it was never trusted
+// (nil when none did): the GUI shows its fingerprint and offers to pin it.
+func (r *CredentialsResult) UnknownHTTPSCertificate() *webguard.CertError {
+	if r == nil {
+		return nil
+	}
+	for _, a := range r.Attempts {
+		if ce := webguard.Certificate(a.Err); ce != nil && ce.Pinnable && ce.Fingerprint != "" {
+			return ce
+		}
+	}
+	return nil
+}
+
+// TrustHTTPSCertificate pins the store's HTTPS certificate with this
+// fingerprint for addr (host:port) in known_certs: the user compared it
+// and trusted it (the GUI's dialog); a different one stays refused.
+func (s *Session) TrustHTTPSCertificate(addr, fingerprint string) error {
+	return remote.NewTrust(s.dataDir).PinCert(addr, fingerprint)
+}
+
 // TrustDBCertificate accepts the database server's certificate with this
 // fingerprint for the next ReadCredentials (the GUI's Trust button); it is
 // pinned in known_certs once a login with it worked.

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 
@@ -27,23 +26,9 @@ func TestSyncScreenWarnsOfPlainHTTP(t *testing.T) {
 	w := newWalker(t)
 	w.ui.do(func() { w.m.welcome.selectID("amazon_ps") })
 	w.next(app.StepConnect)
-	c := w.m.connect
-	w.ui.do(func() {
-		// Plain FTP, so that no certificate is accepted at Connect (the
-		// test servers share one, and the MySQL one must stay unknown).
-		c.protocol.SetSelected(T(protocols[3].key))
-		c.allowPlain.SetChecked(true)
-		test.Type(c.host, ts.Host)
-		c.port.SetText(strconv.Itoa(ts.Port))
-		test.Type(c.user, ts.User)
-		test.Type(c.pass, ts.Password)
-		c.folder.SetText(st.Remote)
-		test.Tap(c.connect)
-	})
-	eventually(t, w.ui, "a store", func() bool {
-		got, ok := w.wiz.Session.Store()
-		return ok && got.Root == st.Remote
-	})
+	// Plain FTP, so that no certificate is accepted at Connect (the
+	// test servers share one, and the MySQL one must stay unknown).
+	connectPlainFTP(t, w, ts, st.Remote)
 
 	// The sync screen, used as its step would (its place in the path
 	// needs the earlier steps, which do not matter here).
