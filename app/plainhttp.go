@@ -8,6 +8,7 @@ import (
 	stdsync "sync"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // plainHTTPWarner says once, on w, that secrets cross plain HTTP: the
@@ -15,14 +16,23 @@ import (
 // (test, sync). Said before the first secret is sent: the bridge's ping
 // carries none, and the store API's login comes after the suite started.
 type plainHTTPWarner struct {
-	w      io.Writer
+	w io.Writer
+	// warned, when set, is told each warning as a message too: the
+	// app's sync screen shows it in the user's language.
+	warned func(msg.Msg)
 	bridge stdsync.Once
 }
 
 // connected warns when d is the database bridge over plain http.
 func (p *plainHTTPWarner) connected(d db.DB) {
 	if u := db.PlainHTTP(d); u != "" {
-		p.bridge.Do(func() { fmt.Fprintf(p.w, "warning:  %s\n", db.PlainHTTPWarning(u)) })
+		p.bridge.Do(func() {
+			m := db.PlainHTTPMsg(u)
+			fmt.Fprintf(p.w, "warning:  %s\n", m.English())
+			if p.warned != nil {
+				p.warned(m)
+			}
+		})
 	}
 }
 

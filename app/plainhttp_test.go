@@ -67,7 +67,12 @@ func TestTestAndSyncWarnOfPlainHTTP(t *testing.T) {
 	}{{"bridge", true}, {"direct", false}} {
 		file := s.setupFile(t, body+"db_routes: "+c.routes+"\naccess:\n  api_user: Default\n")
 		for _, args := range [][]string{{"test", file, "--trust-new"}, {"sync", file, "--trust-new", "--once"}} {
-			_, out, errOut := runApplyCLI(t, s.vars, args...)
+			code, out, errOut := runApplyCLI(t, s.vars, args...)
+			if args[0] == "sync" && code != 0 {
+				// Over the bridge its watching is limited to reads
+				// without secret columns: every poll still works.
+				t.Errorf("sync over %s: exit %d\nstdout:\n%s\nstderr:\n%s", c.routes, code, out, errOut)
+			}
 			bridgeWarned := strings.Contains(errOut, "warning:  The store has no working HTTPS, so the temporary database bridge ("+s.rs.URL)
 			if bridgeWarned != c.bridge {
 				t.Errorf("%s over %s: bridge warned %v, want %v\nstdout:\n%s\nstderr:\n%s", args[0], c.routes, bridgeWarned, c.bridge, out, errOut)

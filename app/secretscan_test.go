@@ -394,7 +394,7 @@ func TestWizardNoSecretInAnyOutput(t *testing.T) {
 		scan.add(name, b.Bytes())
 	}
 	var notes bytes.Buffer
-	sync, err := w.Session.OpenSync(ctx, "custom", &notes)
+	sync, err := w.Session.OpenSync(ctx, "custom", &notes, nil)
 	shown("sync", "", err)
 	poll, err := sync.Engine.Poll(ctx)
 	shown("sync poll", poll, err)

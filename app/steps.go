@@ -16,6 +16,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
@@ -220,6 +221,28 @@ func (r *CredentialsResult) UnknownCertificate() *remote.Error {
 		}
 	}
 	return nil
+}
+
+// UnknownHTTPSCertificate is the store's HTTPS certificate that stopped
+// the bridge because no authority signed it and it was never trusted
+// (nil when none did): the GUI shows its fingerprint and offers to pin it.
+func (r *CredentialsResult) UnknownHTTPSCertificate() *webguard.CertError {
+	if r == nil {
+		return nil
+	}
+	for _, a := range r.Attempts {
+		if ce := webguard.Certificate(a.Err); ce != nil && ce.Pinnable && ce.Fingerprint != "" {
+			return ce
+		}
+	}
+	return nil
+}
+
+// TrustHTTPSCertificate pins the store's HTTPS certificate with this
+// fingerprint for addr (host:port) in known_certs: the user compared it
+// and trusted it (the GUI's dialog); a different one stays refused.
+func (s *Session) TrustHTTPSCertificate(addr, fingerprint string) error {
+	return remote.NewTrust(s.dataDir).PinCert(addr, fingerprint)
 }
 
 // TrustDBCertificate accepts the database server's certificate with this
@@ -436,8 +459,9 @@ func (s *Session) RollbackInterrupted(ctx context.Context, m *deploy.Manifest) e
 
 // OpenSync starts the sync engine on the session's store, as `ocsetup
 // sync` does for a setup file; run its Engine.Run in a goroutine and
-// Close it when the view goes away.
-func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.Writer) (*SyncSession, error) {
+// Close it when the view goes away. warned (may be nil) is told the
+// warnings about plain HTTP that notes gets, as messages.
+func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.Writer, warned func(msg.Msg)) (*SyncSession, error) {
 	ctx = s.watch(ctx)
 	st, ok := s.Store()
 	pool := s.Pool()
@@ -462,7 +486,7 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 		}
 		return os.Getenv(k)
 	}
-	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true}, notes)
+	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true, Warned: warned}, notes)
 }
 
 // SettingsTarget is what the profiles need of the store (its currency,

@@ -16,9 +16,11 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 // syncFlags are the options of `ocsetup sync` besides the connection's.
@@ -141,6 +143,10 @@ type SyncOptions struct {
 	Interval, QuietAfter time.Duration
 	// RunJobs: the app runs the connector's jobs (the server has no cron).
 	RunJobs bool
+	// Warned, when set, is told each warning written to notes about
+	// secrets crossing plain HTTP, as a message (from the engine's
+	// goroutine): the app shows it in the user's language.
+	Warned func(msg.Msg)
 }
 
 // SyncSession is a sync engine on one store, with the database route it
@@ -187,9 +193,12 @@ func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool
 	if err != nil {
 		return nil, err
 	}
-	plain := &plainHTTPWarner{w: notes}
+	plain := &plainHTTPWarner{w: notes, warned: opt.Warned}
 	conn := &reconnectingDB{connect: func(ctx context.Context) (db.DB, error) {
-		c, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL})
+		// Watching only reads, and no secret column: a bridge over plain
+		// HTTP is limited to that.
+		c, attempts, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dataDir, StoreURL: setup.StoreURL,
+			PlainHTTPLimits: db.ReadOnlyPlainHTTP()})
 		if err != nil {
 			return nil, fmt.Errorf("%w (%s)", err, attempts)
 		}
@@ -275,7 +284,9 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 	if urls := creds.StoreURLs(); storeURL == "" && len(urls) > 0 {
 		storeURL = urls[0]
 	}
-	client := &http.Client{Timeout: 2 * time.Minute}
+	// The store's certificate is checked like the bridge's: the
+	// authorities, or the one pinned for the store in known_certs.
+	client := webtrust.Client(&http.Client{Timeout: 2 * time.Minute}, pool.Trust())
 	if storeURL != "" {
 		cfg.Probe = ocsync.HTTPProbe(client, storeURL)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
 // credentialsScreen shows what config.php says and which route reached
@@ -91,6 +92,9 @@ func (s *credentialsScreen) run() {
 			s.route.SetText(attemptsText(res.Attempts))
 		}
 		if err != nil {
+			if ce := res.UnknownHTTPSCertificate(); ce != nil {
+				s.askHTTPSTrust(ce)
+			}
 			return
 		}
 		notes := []string{TF("creds.reached", Args{"Route": routeTitle(res.Route), "Line": res.Schema.Line()})}
@@ -122,6 +126,29 @@ func (s *credentialsScreen) askTrust(re *remote.Error) {
 			return
 		}
 		s.job.ok(s.job.status.Text + "\n" + T("creds.trust.refused"))
+	}, s.win)
+	d.Resize(fyne.NewSize(560, 280))
+	d.Show()
+}
+
+// askHTTPSTrust shows the fingerprint of the store's HTTPS certificate
+// that stopped the database bridge (no authority signed it, and it was
+// never trusted). Trust pins it for the store's host:port and reads
+// again; Cancel leaves the stop as it is.
+func (s *credentialsScreen) askHTTPSTrust(ce *webguard.CertError) {
+	fp := widget.NewLabel(ce.Fingerprint)
+	fp.TextStyle.Monospace = true
+	text := widget.NewLabel(TF("creds.https_trust.text", Args{"Addr": ce.Addr}))
+	text.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(T("creds.https_trust.title"), T("creds.https_trust.confirm"), T("common.cancel"), container.NewVBox(text, fp), func(ok bool) {
+		if !ok {
+			return
+		}
+		if err := s.wiz.Session.TrustHTTPSCertificate(ce.Addr, ce.Fingerprint); err != nil {
+			s.job.fail(err)
+			return
+		}
+		s.run()
 	}, s.win)
 	d.Resize(fyne.NewSize(560, 280))
 	d.Show()

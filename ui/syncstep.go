@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/ui/syncview"
 )
 
@@ -21,7 +22,10 @@ type syncScreen struct {
 	start  *widget.Button
 	job    *job
 	sess   *app.SyncSession
-	stop   context.CancelFunc
+	// warning says that the bridge works over plain HTTP, as `ocsetup
+	// sync` does on stderr; hidden until the engine connects that way.
+	warning *widget.Label
+	stop    context.CancelFunc
 	// done is closed when the engine and the view have both stopped.
 	done chan struct{}
 }
@@ -31,6 +35,10 @@ func newSyncScreen(wiz *app.Wizard, win fyne.Window) *syncScreen {
 	s.start = widget.NewButton(T("sync.start"), s.run)
 	s.start.Importance = widget.HighImportance
 	s.job.busyOff = []*widget.Button{s.start}
+	s.warning = widget.NewLabel("")
+	s.warning.Wrapping = fyne.TextWrapWord
+	s.warning.Importance = widget.WarningImportance
+	s.warning.Hide()
 	s.body = container.NewStack(container.NewVBox(
 		screenTitle(T("sync.title"), T("sync.intro")),
 		s.start, s.job.object()))
@@ -41,7 +49,11 @@ func newSyncScreen(wiz *app.Wizard, win fyne.Window) *syncScreen {
 func (s *syncScreen) run() {
 	var sess *app.SyncSession
 	s.job.run(T("sync.opening"), func(ctx context.Context) (err error) {
-		sess, err = s.wiz.Session.OpenSync(ctx, s.wiz.Integration().ID, io.Discard)
+		// The engine connects at its first poll and again when the route
+		// fails: the warning comes from its goroutine, whenever that is.
+		sess, err = s.wiz.Session.OpenSync(ctx, s.wiz.Integration().ID, io.Discard, func(m msg.Msg) {
+			s.job.do(func() { s.warn(m) })
+		})
 		return err
 	}, func(err error) {
 		if err != nil {
@@ -64,11 +76,18 @@ func (s *syncScreen) run() {
 			<-followed
 			close(s.done)
 		}()
-		// The view scrolls inside itself: one scroll area on the page.
-		s.body.Objects = []fyne.CanvasObject{v}
+		// The view scrolls inside itself: one scroll area on the page,
+		// with the warning above it.
+		s.body.Objects = []fyne.CanvasObject{container.NewBorder(s.warning, nil, nil, nil, v)}
 		s.body.Refresh()
 		s.wiz.SetDone(app.StepSync, true)
 	})
+}
+
+// warn shows a warning about plain HTTP in the user's language.
+func (s *syncScreen) warn(m msg.Msg) {
+	s.warning.SetText(s.job.redact(MsgText(m)))
+	s.warning.Show()
 }
 
 // close stops the engine when the window closes, and waits until neither

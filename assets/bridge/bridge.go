@@ -6,6 +6,7 @@ package bridge
 
 import (
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -22,16 +23,44 @@ const MaxTTL = time.Hour
 
 var secretRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
+// Limits are what a bridge refuses of requests that reach it over plain
+// HTTP (the zero Limits refuses nothing more than the bridge always does).
+type Limits struct {
+	// ReadOnly refuses every transaction: the step only reads.
+	ReadOnly bool `json:"read_only,omitempty"`
+	// Columns are names (lower case) no statement may mention, such as
+	// password hashes and API keys, whatever table they are in.
+	Columns []string `json:"columns,omitempty"`
+}
+
+var columnRE = regexp.MustCompile(`^[a-z0-9_]+$`)
+
 // Render returns the bridge with its secret (64 lower-case hex digits: 32
 // random bytes) and time to live (whole seconds, 1 s to MaxTTL) written in.
 func Render(secret string, ttl time.Duration) ([]byte, error) {
+	return RenderLimited(secret, ttl, Limits{})
+}
+
+// RenderLimited is Render with the limits for requests over plain HTTP.
+func RenderLimited(secret string, ttl time.Duration, limits Limits) ([]byte, error) {
 	if !secretRE.MatchString(secret) {
 		return nil, fmt.Errorf("bridge: the secret must be 64 lower-case hex digits")
 	}
 	if ttl < time.Second || ttl > MaxTTL {
 		return nil, fmt.Errorf("bridge: time to live %v is outside 1s..%v", ttl, MaxTTL)
 	}
-	r := strings.NewReplacer("'{{SECRET}}'", "'"+secret+"'", "{{TTL}}", strconv.Itoa(int(ttl/time.Second)))
+	for _, c := range limits.Columns {
+		if !columnRE.MatchString(c) {
+			return nil, fmt.Errorf("bridge: column name %q is not lower-case letters, digits and _", c)
+		}
+	}
+	// Only those characters and JSON's own: nothing to escape inside a
+	// PHP single-quoted string.
+	lim, err := json.Marshal(limits)
+	if err != nil {
+		return nil, err
+	}
+	r := strings.NewReplacer("'{{SECRET}}'", "'"+secret+"'", "{{TTL}}", strconv.Itoa(int(ttl/time.Second)), "'{{LIMITS}}'", "'"+string(lim)+"'")
 	out := r.Replace(source)
 	if strings.Contains(out, "{{") {
 		return nil, fmt.Errorf("bridge: a placeholder was left in the template")

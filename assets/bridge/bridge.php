@@ -23,11 +23,18 @@
  * SAVEPOINT, SET autocommit, LOCK/UNLOCK TABLES, CALL, LOAD and the rest
  * are refused because MySQL commits implicitly around them.
  *
+ * A request that reaches the bridge over plain HTTP is also held to the
+ * limits below when ocsetup gave any: what crosses plain HTTP can be read
+ * on the way, so the step that uploaded the bridge said what it needs
+ * ("read_only": no transactions; "columns": names no statement may
+ * mention, such as password hashes and API keys).
+ *
  * Written for PHP 5.4 to 8.3: no newer syntax, mysqli or else PDO.
  */
 
 $ocsetup_secret = '{{SECRET}}';
 $ocsetup_ttl = {{TTL}};
+$ocsetup_plain_http_limits = '{{LIMITS}}';
 
 ocsetup_bridge_main($ocsetup_secret, $ocsetup_ttl);
 
@@ -93,6 +100,13 @@ function ocsetup_bridge_main($secret, $ttl)
 
 	// From here on the caller is authenticated and replies are signed.
 	$GLOBALS['ocsetup_reply_key'] = array($secret, $nonce);
+	$GLOBALS['ocsetup_limits'] = null;
+	if (!ocsetup_https()) {
+		$limits = json_decode($GLOBALS['ocsetup_plain_http_limits'], true);
+		if (is_array($limits) && count($limits) > 0) {
+			$GLOBALS['ocsetup_limits'] = $limits;
+		}
+	}
 	$req = json_decode($body, true);
 	if (!is_array($req) || !isset($req['op']) || !is_string($req['op'])) {
 		ocsetup_fail(400, 'request', 'The request is not a JSON object with an "op".', array());
@@ -119,6 +133,36 @@ function ocsetup_bridge_main($secret, $ttl)
 	default:
 		ocsetup_fail(400, 'request', 'Unknown operation.', array());
 	}
+}
+
+// ocsetup_https tells whether the request came over HTTPS. Behind a proxy
+// that ends TLS PHP may not know; then the limits apply, the safe side.
+function ocsetup_https()
+{
+	return isset($_SERVER['HTTPS']) && $_SERVER['HTTPS'] !== '' && strtolower((string)$_SERVER['HTTPS']) !== 'off';
+}
+
+// ocsetup_outside_limits returns '' when $sql in $mode is within the
+// limits for plain HTTP (or there are none), else why it is not.
+function ocsetup_outside_limits($sql, $mode)
+{
+	$limits = $GLOBALS['ocsetup_limits'];
+	if (!is_array($limits)) {
+		return '';
+	}
+	if ($mode === 'tx' && !empty($limits['read_only'])) {
+		return 'changes the database, and over plain HTTP this bridge may only read for the step that uploaded it';
+	}
+	$refused = isset($limits['columns']) && is_array($limits['columns']) ? $limits['columns'] : array();
+	// Names: bare words and `quoted` identifiers; string literals are skipped.
+	preg_match_all('/`((?:[^`]|``)*)`|\'(?:[^\'\\\\]|\\\\.)*\'|"(?:[^"\\\\]|\\\\.)*"|([A-Za-z0-9_$]+)/', $sql, $m, PREG_SET_ORDER);
+	foreach ($m as $tok) {
+		$name = isset($tok[2]) && $tok[2] !== '' ? $tok[2] : (isset($tok[1]) ? str_replace('``', '`', $tok[1]) : '');
+		if ($name !== '' && in_array(strtolower($name), $refused, true)) {
+			return 'names the column ' . strtolower($name) . ', which may not cross plain HTTP';
+		}
+	}
+	return '';
 }
 
 function ocsetup_header($name)
@@ -759,6 +803,10 @@ function ocsetup_check($sql, $mode)
 		return 'does not start with a statement keyword';
 	}
 	$word = strtoupper($m[1]);
+	$outside = ocsetup_outside_limits($sql, $mode);
+	if ($outside !== '') {
+		return $outside;
+	}
 	if ($mode === 'query') {
 		if (in_array($word, array('SELECT', 'SHOW', 'DESC', 'DESCRIBE'), true)) {
 			return '';

@@ -18,6 +18,7 @@ import (
 	"github.com/ocsetup/ocsetup/assets/bridge"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 // BridgeFiles is what the bridge route needs of the files channel
@@ -57,6 +58,8 @@ type bridgeRunner struct {
 	once    sync.Once
 	closed  error
 	pingRes bridgeInfo
+	// limits are the bridge's limits over plain HTTP (nil: none).
+	limits *PlainHTTPLimits
 	// driver "pdo" makes the bridge use PDO even where mysqli exists
 	// (tests of the PDO path); "" lets it choose.
 	driver string
@@ -107,7 +110,11 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 		ttl = DefaultBridgeTTL
 	}
 	secret := randomHex(32)
-	src, err := bridge.Render(secret, ttl)
+	var limits bridge.Limits
+	if opt.PlainHTTPLimits != nil {
+		limits = *opt.PlainHTTPLimits
+	}
+	src, err := bridge.RenderLimited(secret, ttl, limits)
 	if err != nil {
 		return nil, bridgeError("", "The bridge could not be prepared.", err)
 	}
@@ -118,7 +125,10 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 	b := &bridgeRunner{
 		files:  files,
 		secret: []byte(secret),
-		client: bridgeClient(opt.HTTPClient),
+		// The store's certificate: the authorities, or the one pinned
+		// (or accepted now) in the site's trust, like FTPS.
+		client: bridgeClient(webtrust.Client(opt.HTTPClient, opt.Trust)),
+		limits: opt.PlainHTTPLimits,
 		rec: BridgeRecord{
 			Site:      site,
 			Path:      path.Join(creds.Store.Root, name),

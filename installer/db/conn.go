@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // runner is what a route provides; conn adds the checks every route shares.
@@ -40,6 +42,9 @@ func (c *conn) Query(ctx context.Context, query string, args ...any) (*Rows, err
 	if why := checkStatement(query, false); why != "" {
 		return nil, &StatementError{Reason: why}
 	}
+	if why := c.plainHTTPRefusal(query, false); why != "" {
+		return nil, &StatementError{Reason: why}
+	}
 	as, err := toArgs(args, nil, 0)
 	if err != nil {
 		return nil, err
@@ -70,6 +75,11 @@ func (c *conn) Tx(ctx context.Context, fn func(Tx) error) error {
 	}
 	if len(b.stmts) == 0 {
 		return nil
+	}
+	for i, st := range b.stmts {
+		if why := c.plainHTTPRefusal(st.query, true); why != "" {
+			return &StatementError{Index: i, Reason: why}
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opTimeout)
 	defer cancel()
@@ -108,7 +118,9 @@ func PlainHTTP(d DB) string {
 	return ""
 }
 
+// PlainHTTPMsg is the warning for a bridge at url over plain http, as a
+// message the app shows in the user's language.
+func PlainHTTPMsg(url string) msg.Msg { return msg.New("warning.plain_http.bridge", "URL", url) }
+
 // PlainHTTPWarning is the warning for a bridge at url over plain http.
-func PlainHTTPWarning(url string) string {
-	return "The store has no working HTTPS, so the temporary database bridge (" + url + ") is used over plain HTTP: what goes through it, such as API keys and payment settings, can be read by anyone on the network path. Turn on HTTPS for the store (most hosts offer a free certificate), or allow remote MySQL or use SFTP so that ocsetup can reach the database without the bridge."
-}
+func PlainHTTPWarning(url string) string { return PlainHTTPMsg(url).English() }

@@ -47,6 +47,10 @@ type Options struct {
 	// one), or none: then only certificates a public authority signed
 	// pass.
 	Trust *remote.Trust
+	// PlainHTTPLimits, when set, limit the bridge to what the step needs
+	// if it has to work over plain HTTP (the store has no HTTPS): both
+	// the bridge and this side refuse statements outside them.
+	PlainHTTPLimits *PlainHTTPLimits
 }
 
 // trustOf is the files channel's trust store, if it has one.

@@ -118,3 +118,21 @@ func (g *CertGuard) Commit() error {
 	}
 	return appendLine(g.trust.KnownCerts, g.addr+" "+pin)
 }
+
+// CheckCert is checkCert for channels outside this package (HTTPS to the
+// store): "" and nil when the chain verifies or matches the pin; pin is a
+// first-contact certificate the user accepted, to record with PinCert.
+func (t *Trust) CheckCert(host, addr, op string, chain []*x509.Certificate) (pin string, err error) {
+	return t.checkCert(host, addr, op, chain)
+}
+
+// PinCert records fp as the certificate of addr in known_certs, unless it
+// is there already.
+func (t *Trust) PinCert(addr, fp string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if known, err := t.certFor(addr); err != nil || known == fp {
+		return err
+	}
+	return appendLine(t.KnownCerts, addr+" "+fp)
+}

@@ -100,7 +100,13 @@ type CertError struct {
 	Addr        string // host:port
 	Fingerprint string // "SHA256:…" of the certificate the server sent ("" when none)
 	Reason      string
-	Err         error
+	// Trusted is the fingerprint pinned for Addr when the certificate
+	// changed since ("" otherwise).
+	Trusted string
+	// Pinnable: the certificate may be trusted by its fingerprint (the
+	// client pins per host:port; see webtrust).
+	Pinnable bool
+	Err      error
 }
 
 func (e *CertError) Error() string {
@@ -108,7 +114,14 @@ func (e *CertError) Error() string {
 	if fp == "" {
 		fp = "(no certificate received)"
 	}
-	return fmt.Sprintf("The HTTPS certificate of %s could not be verified (%s). Its SHA-256 fingerprint is %s. This is what someone intercepting the connection would produce, so ocsetup stops here and does not fall back to plain HTTP. Ask your hosting provider to check the certificate (a self-signed or expired certificate must be fixed on the server).", e.Addr, e.Reason, fp)
+	if e.Trusted != "" {
+		return fmt.Sprintf("The HTTPS certificate of %s changed: its SHA-256 fingerprint is %s, but %s was trusted. This is what someone intercepting the connection would produce, so ocsetup stops here and does not fall back to plain HTTP. If the store really has a new certificate, remove the line of %s from known_certs in ocsetup's data folder and connect again.", e.Addr, fp, e.Trusted, e.Addr)
+	}
+	msg := fmt.Sprintf("The HTTPS certificate of %s could not be verified (%s). Its SHA-256 fingerprint is %s. This is what someone intercepting the connection would produce, so ocsetup stops here and does not fall back to plain HTTP. Ask your hosting provider to check the certificate (a self-signed or expired certificate must be fixed on the server).", e.Addr, e.Reason, fp)
+	if e.Pinnable && e.Fingerprint != "" {
+		msg += " If you know it is the store's own certificate (compare the fingerprint with the one your hosting panel shows), trust it with --fingerprint " + e.Fingerprint + " on the command line; ocsetup then remembers it for " + e.Addr + " and stops if it ever changes."
+	}
+	return msg
 }
 
 func (e *CertError) Unwrap() error { return e.Err }
