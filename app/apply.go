@@ -7,9 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/admin"
@@ -24,6 +26,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/settings"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/installer/webguard"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 // AdminPasswordVar holds the merchant's admin password for --admin-user
@@ -682,7 +685,7 @@ func (r *applyRun) adminOpener(ctx context.Context, login *admin.Login) (setting
 	adminURL := r.flags.adminURL
 	if adminURL == "" {
 		// HTTPS first; a certificate that fails stops here (webguard).
-		if adminURL, err = webguard.PreferHTTPS(ctx, nil, r.creds.Admin.HTTPSServer, r.creds.Admin.HTTPServer); err != nil {
+		if adminURL, err = preferHTTPS(ctx, r.pool.Trust(), r.creds.Admin.HTTPSServer, r.creds.Admin.HTTPServer); err != nil {
 			return nil, err
 		}
 		if adminURL == "" && r.url != "" {
@@ -694,14 +697,28 @@ func (r *applyRun) adminOpener(ctx context.Context, login *admin.Login) (setting
 		r.res.Warnings = append(r.res.Warnings, w)
 		fmt.Fprintf(r.x.Err, "warning:  %s\n", w)
 	}
+	opt := adminOptions(r.pool.Trust())
 	switch {
 	case adminURL == "":
 		return nil, nil
 	case login != nil:
-		return settings.LoginOpener(adminURL, d, *login, admin.Options{UserAgent: Name + "/" + Version}), nil
+		return settings.LoginOpener(adminURL, d, *login, opt), nil
 	}
 	place := admin.RecordPlace{DataDir: r.dir, Site: r.pool.Site(), Root: r.st.Root, Database: r.sc.Database, Prefix: r.sc.Prefix}
-	return settings.TempAccountOpener(adminURL, d, r.d, r.sc, place, admin.Options{UserAgent: Name + "/" + Version}), nil
+	return settings.TempAccountOpener(adminURL, d, r.d, r.sc, place, opt), nil
+}
+
+// adminOptions are the admin session's: its HTTPS checked with the
+// certificates the user pinned for the store (trust), as the bridge's and
+// the checks' are.
+func adminOptions(trust *remote.Trust) admin.Options {
+	return admin.Options{UserAgent: Name + "/" + Version, HTTPClient: webtrust.Client(&http.Client{Timeout: 60 * time.Second}, trust)}
+}
+
+// preferHTTPS is webguard.PreferHTTPS with the store's pinned
+// certificates.
+func preferHTTPS(ctx context.Context, trust *remote.Trust, httpsURL, httpURL string) (string, error) {
+	return webguard.PreferHTTPS(ctx, webtrust.Client(&http.Client{Timeout: 15 * time.Second}, trust), httpsURL, httpURL)
 }
 
 // remotePaths lists a 4.x extension folder already on the store, as

@@ -298,7 +298,7 @@ func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, erro
 	}
 	// A certificate that fails is the Settings step's stop; here only
 	// whether the admin has https at all matters.
-	if adminURL, err := webguard.PreferHTTPS(ctx, nil, creds.Admin.HTTPSServer, creds.Admin.HTTPServer); err == nil {
+	if adminURL, err := preferHTTPS(ctx, pool.Trust(), creds.Admin.HTTPSServer, creds.Admin.HTTPServer); err == nil {
 		if w := webguard.PlainAdminWarning(adminURL); w != "" {
 			res.Warnings = append(res.Warnings, w)
 		}
@@ -557,13 +557,13 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 	s.steps.mu.Lock()
 	s.steps.values = values
 	s.steps.mu.Unlock()
-	adminURL, err := webguard.PreferHTTPS(ctx, nil, creds.Admin.HTTPSServer, creds.Admin.HTTPServer)
+	adminURL, err := preferHTTPS(ctx, pool.Trust(), creds.Admin.HTTPSServer, creds.Admin.HTTPServer)
 	if err != nil {
 		return nil, err
 	}
 	if dialect, err := admin.DialectFor(st.Line, st.Version); err == nil && adminURL != "" {
 		place := admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root, Database: sc.Database, Prefix: sc.Prefix}
-		req.OpenAdmin = settings.TempAccountOpener(adminURL, dialect, d, sc, place, admin.Options{UserAgent: Name + "/" + Version})
+		req.OpenAdmin = settings.TempAccountOpener(adminURL, dialect, d, sc, place, adminOptions(pool.Trust()))
 	}
 	res, err := settings.Apply(ctx, req)
 	if err == nil {

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ocsetup/ocsetup/installer/msg"
 	"io"
 	"net"
 	"net/http"
@@ -18,11 +17,13 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 	"github.com/ocsetup/ocsetup/installer/storefront"
 	"github.com/ocsetup/ocsetup/installer/webguard"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 // Files is what the checks need of the files channel (*remote.Pool).
@@ -100,7 +101,15 @@ func Suite(s *Setup) []Check {
 func suite(s *Setup) ([]Check, *state) {
 	st := &state{s: s}
 	if s.HTTP == nil {
-		s.HTTP = &http.Client{Timeout: 15 * time.Second}
+		// The store's pages and its API are checked over the certificate
+		// the user pinned for the store (the files channel's trust), as
+		// the bridge does: a self-signed store answers, an unknown or
+		// changed certificate is refused with its fingerprint.
+		var trust *remote.Trust
+		if t, ok := s.Files.(interface{ Trust() *remote.Trust }); ok {
+			trust = t.Trust()
+		}
+		s.HTTP = webtrust.Client(&http.Client{Timeout: 15 * time.Second}, trust)
 	}
 	s.HTTP = webguard.Guard(s.HTTP) // redirects stay on the store's origin
 	checks := []Check{
