@@ -708,17 +708,24 @@ func (r *applyRun) adminOpener(ctx context.Context, login *admin.Login) (setting
 	return settings.TempAccountOpener(adminURL, d, r.d, r.sc, place, opt), nil
 }
 
+// storeHTTP is a client for the store's pages: its https checked with the
+// certificates the user pinned for the store (trust), as the bridge's and
+// the checks' are.
+func storeHTTP(timeout time.Duration, trust *remote.Trust) *http.Client {
+	return webtrust.Client(&http.Client{Timeout: timeout}, trust)
+}
+
 // adminOptions are the admin session's: its HTTPS checked with the
 // certificates the user pinned for the store (trust), as the bridge's and
 // the checks' are.
 func adminOptions(trust *remote.Trust) admin.Options {
-	return admin.Options{UserAgent: Name + "/" + Version, HTTPClient: webtrust.Client(&http.Client{Timeout: 60 * time.Second}, trust)}
+	return admin.Options{UserAgent: Name + "/" + Version, HTTPClient: storeHTTP(60*time.Second, trust)}
 }
 
 // preferHTTPS is webguard.PreferHTTPS with the store's pinned
 // certificates.
 func preferHTTPS(ctx context.Context, trust *remote.Trust, httpsURL, httpURL string) (string, error) {
-	return webguard.PreferHTTPS(ctx, webtrust.Client(&http.Client{Timeout: 15 * time.Second}, trust), httpsURL, httpURL)
+	return webguard.PreferHTTPS(ctx, storeHTTP(15*time.Second, trust), httpsURL, httpURL)
 }
 
 // remotePaths lists a 4.x extension folder already on the store, as

@@ -30,6 +30,7 @@ func (r *applyRun) displayErrors(ctx context.Context) error {
 		return nil
 	}
 	c := storefront.New(r.url)
+	c.HTTP = storeHTTP(20*time.Second, r.pool.Trust())
 	home, err := c.Home(ctx)
 	if err != nil || home.PHPCount == 0 {
 		return nil // the checks report an unreachable storefront
@@ -86,7 +87,7 @@ func SwitchDisplayErrorsOff(ctx context.Context, dir string, pool *remote.Pool, 
 		_ = displayerrors.Undo(context.WithoutCancel(ctx), pool, d, sc, ch)
 		return "", fmt.Errorf("switching Display Errors off: %w", err)
 	}
-	if why := storefrontBroken(ctx, storeURL); why != "" {
+	if why := storefrontBroken(ctx, storeURL, pool.Trust()); why != "" {
 		if err := displayerrors.Undo(context.WithoutCancel(ctx), pool, d, sc, ch); err != nil {
 			return file, fmt.Errorf("after Display Errors was switched off %s, and switching it back failed: %w", why, err)
 		}
@@ -123,8 +124,9 @@ func UndoDisplayErrors(ctx context.Context, dir string, pool *remote.Pool, d db.
 
 // storefrontBroken says what is wrong with the home page, "" when it
 // answers 200 in place (no redirect to an error page).
-func storefrontBroken(ctx context.Context, storeURL string) string {
-	client := &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+func storefrontBroken(ctx context.Context, storeURL string, trust *remote.Trust) string {
+	client := storeHTTP(20*time.Second, trust)
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(storeURL, "/")+"/index.php?route=common/home", nil)
 	if err != nil {
 		return "the store's address is not valid"

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/ocsetup/ocsetup/installer/storefront"
 )
@@ -39,7 +40,11 @@ func (s *Session) StorefrontPHPMessages(ctx context.Context) (PHPMessages, error
 	if url == "" {
 		return PHPMessages{}, errNoDatabase
 	}
-	home, err := storefront.New(url).Home(ctx)
+	c := storefront.New(url)
+	if pool := s.Pool(); pool != nil {
+		c.HTTP = storeHTTP(20*time.Second, pool.Trust())
+	}
+	home, err := c.Home(ctx)
 	if err != nil || home.PHPCount == 0 {
 		return PHPMessages{}, nil
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 //go:embed extractor.php
@@ -216,7 +217,9 @@ func (e *Engine) callExtractor(ctx context.Context, u, secret string, body []byt
 	var r extractorReply
 	client := e.HTTP
 	if client == nil {
-		client = &http.Client{Timeout: 5 * time.Minute}
+		// The store's https with the certificate the user pinned for
+		// it (e.Trust), as the bridge's and the checks' clients.
+		client = webtrust.Client(&http.Client{Timeout: 5 * time.Minute}, e.Trust)
 	}
 	client = webguard.Guard(client)
 	ts := strconv.FormatInt(time.Now().Unix(), 10)

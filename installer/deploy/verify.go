@@ -16,6 +16,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
+	"github.com/ocsetup/ocsetup/installer/webtrust"
 )
 
 // Report is what Verify found.
@@ -217,7 +218,9 @@ func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL, token, tmp st
 func (e *Engine) fetchProbe(ctx context.Context, u, token string) (int, bool, string) {
 	client := e.HTTP
 	if client == nil {
-		client = &http.Client{Timeout: 20 * time.Second}
+		// The store's https with the certificate the user pinned for
+		// it (e.Trust), as the bridge's and the checks' clients.
+		client = webtrust.Client(&http.Client{Timeout: 20 * time.Second}, e.Trust)
 	}
 	client = webguard.Guard(client)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
