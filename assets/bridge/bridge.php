@@ -165,6 +165,22 @@ function ocsetup_outside_limits($sql, $mode)
 	return '';
 }
 
+// ocsetup_outside_limits_columns returns '' when no column of an answer
+// is refused over plain HTTP (or there are no limits), else why.
+function ocsetup_outside_limits_columns($columns)
+{
+	$limits = $GLOBALS['ocsetup_limits'];
+	if (!is_array($limits) || !isset($limits['columns']) || !is_array($limits['columns'])) {
+		return '';
+	}
+	foreach ($columns as $c) {
+		if (in_array(strtolower((string)$c), $limits['columns'], true)) {
+			return 'returns the column ' . strtolower((string)$c) . ', which may not cross plain HTTP';
+		}
+	}
+	return '';
+}
+
 function ocsetup_header($name)
 {
 	return isset($_SERVER[$name]) ? trim((string)$_SERVER[$name]) : '';
@@ -884,6 +900,12 @@ function ocsetup_op_query($req)
 	if (!isset($res['columns'])) {
 		$res['columns'] = array();
 		$res['rows'] = array();
+	}
+	// A statement can fetch a refused column without naming it
+	// (SELECT *): its answer is checked too, and not sent.
+	$outside = ocsetup_outside_limits_columns($res['columns']);
+	if ($outside !== '') {
+		ocsetup_fail(400, 'statement', 'The statement ' . $outside . '.', array('index' => 0));
 	}
 	ocsetup_ok(array('columns' => $res['columns'], 'rows' => $res['rows']));
 }

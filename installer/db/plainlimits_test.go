@@ -2,6 +2,7 @@ package db
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -62,6 +63,16 @@ func TestBridgeLimitedOverPlainHTTP(t *testing.T) {
 			t.Errorf("%s: %v; want a refusal naming the column %s and plain HTTP", c.sql, err, c.column)
 		}
 	}
+	// A statement that fetches the hashes without naming them: the
+	// bridge refuses its answer, and the hashes are not in the reply.
+	star := "SELECT * FROM `" + prefix + "user`"
+	from := sent.mark()
+	if _, err := d.Query(ctx, star); err == nil || !strings.Contains(err.Error(), "column password") || !strings.Contains(err.Error(), "plain HTTP") {
+		t.Errorf("%s: %v; want a refusal naming the column password and plain HTTP", star, err)
+	}
+	if hash := storeCount(t, st, "SELECT `password` FROM `"+prefix+"user` LIMIT 1"); hash == "" || sent.repliedSince(from, hash) {
+		t.Errorf("the password hash %q crossed plain HTTP", hash)
+	}
 	// A string that happens to read "password" is data, not a column.
 	if _, err := d.Query(ctx, "SELECT COUNT(*) FROM `"+prefix+"setting` WHERE `code` = 'password'"); err != nil {
 		t.Errorf("a literal refused as a column: %v", err)
@@ -96,10 +107,11 @@ func TestBridgeLimitedOverPlainHTTP(t *testing.T) {
 }
 
 // sentBodies is a transport that keeps the bodies of the requests it
-// carries.
+// carries, and of their replies.
 type sentBodies struct {
-	mu     sync.Mutex
-	bodies []string
+	mu      sync.Mutex
+	bodies  []string
+	replies []string
 }
 
 func (s *sentBodies) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -114,7 +126,41 @@ func (s *sentBodies) RoundTrip(r *http.Request) (*http.Response, error) {
 		s.mu.Unlock()
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.replies = append(s.replies, string(b))
+	s.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
+// mark is where the replies so far end, for repliedSince.
+func (s *sentBodies) mark() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.replies)
+}
+
+// repliedSince says whether a reply after mark held text (as it is, or
+// JSON-escaped).
+func (s *sentBodies) repliedSince(mark int, text string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	esc, _ := json.Marshal(text)
+	for _, b := range s.replies[mark:] {
+		if strings.Contains(b, text) || strings.Contains(b, strings.Trim(string(esc), `"`)) {
+			return true
+		}
+	}
+	return false
 }
 
 // count is how many requests sent so far hold text.
