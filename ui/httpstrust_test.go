@@ -36,37 +36,7 @@ import (
 // and the bridge then works over https, never over http.
 func TestHTTPSCertificateDialog(t *testing.T) {
 	env := testenv.Get(t)
-	ts := env.Site(t, testenv.FTPNoTLS)
-	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
-	fixture.UseTLSMySQL(t, env, st)
-	backend, err := url.Parse(st.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: backend.Host}))
-	cert := selfSignedForTest(t)
-	proxy.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
-	proxy.StartTLS()
-	defer proxy.Close()
-	fp := remote.FingerprintSHA256(cert.Certificate[0])
-	addr := strings.TrimPrefix(proxy.URL, "https://")
-	for _, f := range []string{"config.php", "admin/config.php"} {
-		p := filepath.Join(st.Local, f)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := string(b)
-		for _, c := range []string{"HTTPS_SERVER", "HTTPS_CATALOG"} {
-			s = strings.ReplaceAll(s, "'"+c+"', '"+st.URL, "'"+c+"', '"+proxy.URL+backend.Path)
-		}
-		if s == string(b) {
-			t.Fatalf("%s names no https address to change", f)
-		}
-		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	ts, st, fp, addr := selfSignedHTTPSStore(t, env)
 
 	w := newWalker(t)
 	w.ui.do(func() { w.m.welcome.selectID("amazon_ps") })
@@ -105,6 +75,49 @@ func TestHTTPSCertificateDialog(t *testing.T) {
 			t.Errorf("the bridge went over plain http: %q", cr.job.status.Text)
 		}
 	})
+}
+
+// selfSignedHTTPSStore is a fixture store whose config.php names an https
+// address served with a self-signed certificate (a TLS proxy in front of
+// the test store), reached over plain FTP, with a MySQL server whose
+// certificate is not trusted: the database step can only use the bridge,
+// and asks about the certificate. It returns the certificate's
+// fingerprint and the proxy's host:port.
+func selfSignedHTTPSStore(t *testing.T, env *testenv.Env) (testenv.Site, *fixture.Store, string, string) {
+	t.Helper()
+	ts := env.Site(t, testenv.FTPNoTLS)
+	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+	fixture.UseTLSMySQL(t, env, st)
+	backend, err := url.Parse(st.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: backend.Host}))
+	cert := selfSignedForTest(t)
+	proxy.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	proxy.StartTLS()
+	t.Cleanup(proxy.Close)
+	fp := remote.FingerprintSHA256(cert.Certificate[0])
+	addr := strings.TrimPrefix(proxy.URL, "https://")
+	for _, f := range []string{"config.php", "admin/config.php"} {
+		p := filepath.Join(st.Local, f)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		for _, c := range []string{"HTTPS_SERVER", "HTTPS_CATALOG"} {
+			s = strings.ReplaceAll(s, "'"+c+"', '"+st.URL, "'"+c+"', '"+proxy.URL+backend.Path)
+		}
+		if s == string(b) {
+			t.Fatalf("%s names no https address to change", f)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	return ts, st, fp, addr
 }
 
 // connectPlainFTP connects over plain FTP (no certificate accepted at

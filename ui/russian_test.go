@@ -474,6 +474,40 @@ func TestDialogsInRussian(t *testing.T) {
 		w.ui.do(func() { r.scan(t, "Package: core files declined", w.m.Window.Canvas(), seen) })
 	})
 
+	t.Run("MySQL certificate", func(t *testing.T) {
+		ts := env.Site(t, testenv.SFTP)
+		st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+		fixture.UseTLSMySQL(t, env, st)
+		r.allow(ts.Host, ts.User, st.Remote, env.MySQLTLS.CertSHA256, env.MySQLTLS.Addr())
+		w := newWalker(t)
+		w.ui.do(func() { w.m.welcome.selectID("amazon_ps") })
+		w.next(app.StepConnect)
+		w.connect(ts, st.Remote)
+		w.ui.do(func() { test.Tap(w.m.creds.read) })
+		eventually(t, w.ui, "the MySQL certificate dialog", func() bool {
+			return findButton(w.m.Window.Canvas(), T("creds.trust.confirm")) != nil
+		})
+		w.ui.do(func() { r.scan(t, "the MySQL certificate dialog", w.m.Window.Canvas(), seen) })
+		w.ui.do(func() { test.Tap(findButton(w.m.Window.Canvas(), T("common.cancel"))) })
+		eventually(t, w.ui, "the database step after Cancel", func() bool {
+			return strings.Contains(w.m.creds.job.status.Text, T("creds.trust.refused"))
+		})
+	})
+
+	t.Run("HTTPS certificate", func(t *testing.T) {
+		ts, st, fp, addr := selfSignedHTTPSStore(t, env)
+		r.allow(ts.Host, ts.User, st.Remote, fp, addr)
+		w := newWalker(t)
+		w.ui.do(func() { w.m.welcome.selectID("amazon_ps") })
+		w.next(app.StepConnect)
+		connectPlainFTP(t, w, ts, st.Remote)
+		w.ui.do(func() { test.Tap(w.m.creds.read) })
+		eventually(t, w.ui, "the HTTPS certificate dialog", func() bool {
+			return findButton(w.m.Window.Canvas(), T("creds.https_trust.confirm")) != nil
+		})
+		w.ui.do(func() { r.scan(t, "the HTTPS certificate dialog", w.m.Window.Canvas(), seen) })
+	})
+
 	t.Run("display errors", func(t *testing.T) {
 		c, m, ui, _, _ := noisySettings(t)
 		r.allow(c.ts.Host, c.ts.User, c.root, c.rs.URL)
