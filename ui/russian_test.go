@@ -22,6 +22,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
+	"github.com/ocsetup/ocsetup/ui/tr"
 )
 
 // visibleTexts collects every text drawn in o that a user can read:
@@ -175,6 +176,11 @@ func newRussianTexts(t *testing.T) *russianTexts {
 	}
 	for _, n := range properNames {
 		r.allowed[n] = true
+	}
+	// The language menu names each language in itself ("English"), as
+	// language menus do, so that a user lost in a language finds theirs.
+	for _, l := range tr.Languages {
+		r.allowed[l.Name] = true
 	}
 	return r
 }

@@ -20,6 +20,8 @@ type welcomeScreen struct {
 	saved   *widget.Select
 	savedBx *fyne.Container
 	reg     *integrations.Registry
+	// language is the language menu beside the title (NewMain fills it).
+	language *fyne.Container
 }
 
 func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
@@ -64,7 +66,9 @@ func newWelcomeScreen(wiz *app.Wizard) *welcomeScreen {
 	s.saved.PlaceHolder = T("sites.open")
 	s.savedBx = container.NewVBox(s.saved)
 	s.savedBx.Hide()
-	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(title, intro, s.savedBx, widget.NewSeparator(),
+	s.language = container.NewHBox()
+	top := container.NewBorder(nil, nil, nil, s.language, title)
+	s.object = container.NewPadded(container.NewVScroll(container.NewVBox(top, intro, s.savedBx, widget.NewSeparator(),
 		widget.NewCard(T("welcome.integration"), "", s.choices), s.detail, s.notice, widget.NewSeparator(),
 		demoText, container.NewHBox(s.demoBtn), s.job.object())))
 	return s

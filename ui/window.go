@@ -45,6 +45,11 @@ type Main struct {
 	finishUninstall *uninstaller
 	// sites are the saved sites (preferences, secrets in the keychain).
 	sites *app.Sites
+	// Restart, when set, starts the window program again (in the
+	// language just chosen); the program that shows the window sets it.
+	Restart func() error
+	// languageMenu is the Welcome screen's language choice.
+	languageMenu *widget.Select
 }
 
 // NewMain builds the main window for a wizard.
@@ -120,6 +125,8 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.connect.save.OnTapped = m.saveSite
 	m.bindKeys()
 	m.welcome.showSites(m.sites, m.openSite)
+	m.languageMenu = languageChoice(a.Preferences().String(LanguagePref), m.setLanguage)
+	m.welcome.language.Add(container.NewHBox(widget.NewLabel(T("language.label")), m.languageMenu))
 	w.SetOnClosed(m.close)
 	w.SetOnDropped(m.dropped)
 	m.content = container.NewStack()

@@ -33,9 +33,16 @@ func main() {
 		defer crashes.Close()
 	}
 	a := fyneapp.NewWithID(app.ID)
+	ui.ApplyLanguage(a.Preferences())
 	wiz := app.NewWizard(dir, integrations.Builtin())
 	defer wiz.Session.Close()
 	m := ui.NewMain(a, wiz)
+	// A language chosen on the Welcome screen: the window opens again in
+	// it (its texts are set as it is built).
+	m.Restart = func() error {
+		wiz.Session.Close()
+		return restart()
+	}
 	m.OfferCrashReports(dir)
 	m.Window.ShowAndRun()
 }

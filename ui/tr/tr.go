@@ -44,6 +44,31 @@ func Load() {
 	loadTexts()
 }
 
+// Languages are the languages the app can be switched to, by code, with
+// their names in themselves (as a language menu shows them).
+var Languages = []struct{ Code, Name string }{{"en", "English"}, {"ru", "Русский"}}
+
+// SetLanguage makes the app speak code ("en", "ru") whatever the system's
+// language; "" follows the system again.
+func SetLanguage(code string) {
+	textsMu.Lock()
+	chosen = baseLanguage(fyne.Locale(code))
+	textsMu.Unlock()
+	Load()
+}
+
+// Language is the code of the language the texts are in now ("en" when
+// the app does not speak the system's).
+func Language() string {
+	textsOnce.Do(loadTexts)
+	textsMu.RLock()
+	defer textsMu.RUnlock()
+	if current == nil {
+		return "en"
+	}
+	return currentName
+}
+
 // Has reports whether key has a text (in English, so in every language).
 func Has(key string) bool { return hasText(key) }
 
@@ -58,8 +83,14 @@ var (
 	// fallback for a key or a language without a translation.
 	english texts
 	// current is the file of the user's language, already merged with
-	// english, or nil when the app does not speak it.
-	current texts
+	// english, or nil when the app does not speak it; currentName is its
+	// code.
+	current     texts
+	currentName string
+	// chosen is the language the user chose in the app (SetLanguage),
+	// "" for the system's. Fyne's lang follows the system only, so texts
+	// in a chosen language are filled in here.
+	chosen string
 )
 
 // loadTexts hands the translation files to Fyne's lang package and picks
@@ -103,8 +134,16 @@ func loadTexts() {
 		files[name] = merged
 	}
 	// lang asks the system for the language again on every Add above;
-	// the system's first language decides, as it does for lang.
-	current = files[baseLanguage(lang.SystemLocale())]
+	// the system's first language decides, as it does for lang, unless
+	// the user chose one in the app.
+	currentName = baseLanguage(lang.SystemLocale())
+	if chosen != "" {
+		currentName = chosen
+	}
+	current = files[currentName]
+	if chosen == "en" {
+		current = nil // English chosen: filled in here, without lang
+	}
 }
 
 // mergeWithEnglish fills the keys t lacks from en. English plural texts
@@ -152,6 +191,8 @@ func translate(key string, count *int, args Args) string {
 	textsMu.RLock()
 	en, ok := english[key]
 	speaks := current != nil
+	own, name := current[key], currentName
+	byHand := speaks && chosen != ""
 	textsMu.RUnlock()
 	if !ok {
 		// A key missing from en.json is a bug; show the key rather than
@@ -164,6 +205,9 @@ func translate(key string, count *int, args Args) string {
 		// here, because lang would log a failure for every text it has
 		// in no language but the fallback.
 		return renderEnglish(key, en, count, args)
+	}
+	if byHand {
+		return render(key, own, pluralCategory(name, count), args)
 	}
 	data := map[string]any(args)
 	if count != nil {
@@ -188,11 +232,55 @@ func pluralForm(v any, form string) string {
 }
 
 func renderEnglish(key string, en any, count *int, args Args) string {
-	form := "other"
-	if count != nil && *count == 1 {
-		form = "one"
+	return render(key, en, pluralCategory("en", count), args)
+}
+
+// pluralCategory is the CLDR plural category of count in language (whole
+// numbers; "other" without a count), for the languages the app speaks.
+func pluralCategory(language string, count *int) string {
+	if count == nil {
+		return "other"
 	}
-	text := pluralForm(en, form)
+	n := *count
+	if n < 0 {
+		n = -n
+	}
+	switch language {
+	case "ru":
+		switch {
+		case n%10 == 1 && n%100 != 11:
+			return "one"
+		case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
+			return "few"
+		default:
+			return "many"
+		}
+	case "ar":
+		switch {
+		case n == 0:
+			return "zero"
+		case n == 1:
+			return "one"
+		case n == 2:
+			return "two"
+		case n%100 >= 3 && n%100 <= 10:
+			return "few"
+		case n%100 >= 11:
+			return "many"
+		default:
+			return "other"
+		}
+	}
+	if n == 1 {
+		return "one"
+	}
+	return "other"
+}
+
+// render fills the form of a text (a string, or its plural forms) with
+// args.
+func render(key string, v any, form string, args Args) string {
+	text := pluralForm(v, form)
 	if !strings.Contains(text, "{{") {
 		return text
 	}
