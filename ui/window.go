@@ -126,7 +126,9 @@ func NewMain(a fyne.App, wiz *app.Wizard) *Main {
 	m.bindKeys()
 	m.welcome.showSites(m.sites, m.openSite)
 	m.languageMenu = languageChoice(a.Preferences().String(LanguagePref), m.setLanguage)
-	m.welcome.language.Add(container.NewHBox(widget.NewLabel(T("language.label")), m.languageMenu))
+	// Wide enough for the longest choice in either language, so that
+	// none is cut short.
+	m.welcome.language.Add(container.NewHBox(widget.NewLabel(T("language.label")), container.New(fixedWidth{200}, m.languageMenu)))
 	w.SetOnClosed(m.close)
 	w.SetOnDropped(m.dropped)
 	m.content = container.NewStack()
