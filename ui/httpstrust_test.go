@@ -1,14 +1,7 @@
 package ui
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
-	"net"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
@@ -17,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -93,7 +85,7 @@ func selfSignedHTTPSStore(t *testing.T, env *testenv.Env) (testenv.Site, *fixtur
 		t.Fatal(err)
 	}
 	proxy := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: backend.Host}))
-	cert := selfSignedForTest(t)
+	cert := testenv.SelfSignedCert(t)
 	proxy.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 	proxy.StartTLS()
 	t.Cleanup(proxy.Close)
@@ -139,26 +131,4 @@ func connectPlainFTP(t *testing.T, w *walker, ts testenv.Site, folder string) {
 		got, ok := w.wiz.Session.Store()
 		return ok && got.Root == folder
 	})
-}
-
-func selfSignedForTest(t *testing.T) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "shop.test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }

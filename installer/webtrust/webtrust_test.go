@@ -2,15 +2,9 @@ package webtrust_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -22,31 +16,8 @@ import (
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
 	"github.com/ocsetup/ocsetup/installer/webtrust"
+	"github.com/ocsetup/ocsetup/internal/testenv"
 )
-
-// selfSigned is a certificate for 127.0.0.1 that no authority signed, as
-// a store with its own certificate (or an interceptor) presents.
-func selfSigned(t *testing.T) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "shop.test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
 
 // serve answers "store" over HTTPS with cert on addr ("127.0.0.1:0" for
 // any port) until the test ends; it returns the address it listens on.
@@ -91,7 +62,7 @@ func get(c *http.Client, url string) (string, error) {
 // again, naming both fingerprints, even with --trust-new.
 func TestPinnedHTTPSCertificate(t *testing.T) {
 	dir := t.TempDir()
-	first := selfSigned(t)
+	first := testenv.SelfSignedCert(t)
 	addr, stop := serve(t, "127.0.0.1:0", first)
 	url := "https://" + addr + "/"
 	fp := remote.FingerprintSHA256(first.Certificate[0])
@@ -129,7 +100,7 @@ func TestPinnedHTTPSCertificate(t *testing.T) {
 
 	// The same host:port, another certificate.
 	stop()
-	second := selfSigned(t)
+	second := testenv.SelfSignedCert(t)
 	serve(t, addr, second)
 	changed := remote.FingerprintSHA256(second.Certificate[0])
 	trustNew := remote.NewTrust(dir)
