@@ -57,18 +57,6 @@ func SetLanguage(code string) {
 	Load()
 }
 
-// Language is the code of the language the texts are in now ("en" when
-// the app does not speak the system's).
-func Language() string {
-	textsOnce.Do(loadTexts)
-	textsMu.RLock()
-	defer textsMu.RUnlock()
-	if current == nil {
-		return "en"
-	}
-	return currentName
-}
-
 // Has reports whether key has a text (in English, so in every language).
 func Has(key string) bool { return hasText(key) }
 
