@@ -100,6 +100,7 @@ func (r *fleetRun) run(ctx context.Context) (rows []FleetRow, complete bool, err
 			pending = append(pending, i)
 		}
 	}
+	longestFirst(pending, r.fleet.Stores, r.state.loadTimes())
 	r.progress.begin(len(r.fleet.Stores), len(done))
 
 	var mu sync.Mutex

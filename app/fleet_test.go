@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -945,5 +946,81 @@ func TestFleetStateCarriesOn(t *testing.T) {
 	rep, err = RunFleet(context.Background(), stdio, FleetOptions{Command: "apply", Restart: true, action: action}, fleet)
 	if err != nil || rep.Summary.Resumed != 0 || rep.Summary.Stores != 3 {
 		t.Fatalf("--restart: %v %+v", err, rep.Summary)
+	}
+}
+
+// TestFleetSlowestFirst: a complete run keeps each store's time, and the
+// next run starts the stores that took longest first, a new store (no
+// time yet) before them all.
+func TestFleetSlowestFirst(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{DataDirVar: t.TempDir()}
+	body := "stores:\n"
+	for i := range 4 {
+		body += fmt.Sprintf("  - id: s%d\n    site: sftp://u@127.0.0.%d:1/s%d\n    integration: onebox\n", i, i+1, i)
+		vars[fmt.Sprintf("OCSETUP_S%d_PASSWORD", i)] = "pw"
+	}
+	file := filepath.Join(dir, "fleet.yaml")
+	load := func(b string) *Fleet {
+		if err := os.WriteFile(file, []byte(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := LoadFleetFile(file, integrations.Builtin())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	stdio := IO{Getenv: func(k string) string { return vars[k] }}
+	var order []string
+	action := func(_ context.Context, s *FleetStore, _ IO, _ int) FleetRow {
+		order = append(order, s.ID)
+		return FleetRow{Result: check.Pass}
+	}
+	run := func(f *Fleet) []string {
+		t.Helper()
+		order = nil
+		if _, err := RunFleet(context.Background(), stdio, FleetOptions{Command: "test", Concurrency: 1, action: action}, f); err != nil {
+			t.Fatal(err)
+		}
+		return order
+	}
+	fleet := load(body)
+	if got := run(fleet); !slices.Equal(got, []string{"s0", "s1", "s2", "s3"}) {
+		t.Fatalf("first run (no times): %v, want the file's order", got)
+	}
+	state := newFleetStateFile(vars[DataDirVar], "test", fleet)
+	times := state.loadTimes()
+	if len(times) != 4 {
+		t.Fatalf("the complete run kept %v", times)
+	}
+	// The times of a run where s2 was slowest, then s0, s3, s1.
+	took := map[string]time.Duration{"s0": 3 * time.Second, "s1": time.Second, "s2": 9 * time.Second, "s3": 2 * time.Second}
+	var rows []FleetRow
+	for id, d := range took {
+		rows = append(rows, FleetRow{ID: id, Duration: d})
+	}
+	if err := state.saveTimes(rows); err != nil {
+		t.Fatal(err)
+	}
+	if got := run(fleet); !slices.Equal(got, []string{"s2", "s0", "s3", "s1"}) {
+		t.Errorf("with times: %v, want slowest first [s2 s0 s3 s1]", got)
+	}
+	// The same fleet with a new store: it has no time and starts first.
+	if err := state.saveTimes(rows); err != nil {
+		t.Fatal(err)
+	}
+	vars["OCSETUP_NEW_PASSWORD"] = "pw"
+	fleet = load(body + "  - id: new\n    site: sftp://u@127.0.0.9:1/new\n    integration: onebox\n")
+	state = newFleetStateFile(vars[DataDirVar], "test", fleet)
+	if got := run(fleet); !slices.Equal(got, []string{"new", "s2", "s0", "s3", "s1"}) {
+		t.Errorf("with a new store: %v, want [new s2 s0 s3 s1]", got)
+	}
+	// An unreadable times file leaves the file's order.
+	if err := os.WriteFile(state.timesPath(), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got := state.loadTimes(); len(got) != 0 {
+		t.Errorf("a broken times file gave %v", got)
 	}
 }

@@ -201,7 +201,9 @@ func RunFleet(ctx context.Context, stdio IO, o FleetOptions, fleet *Fleet) (Flee
 			return rep, fmt.Errorf("the report could not be written (%w); the same command writes it without doing the stores again", err)
 		}
 	}
-	// The run is complete: the next one starts afresh.
+	// The run is complete: the next one starts afresh, slowest first. The
+	// times only order the next run, so failing to keep them fails nothing.
+	_ = state.saveTimes(rows)
 	if err := state.remove(); err != nil {
 		return rep, err
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +11,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"time"
 )
 
 // fleetStateVersion is the format of a fleet state file.
@@ -134,4 +138,55 @@ func writeFileAtomic(p string, durable bool, write func(io.Writer) error) error 
 		}
 	}
 	return nil
+}
+
+// The times file keeps how long each store took on the last complete run
+// of this command over this fleet file. It outlives the state file: the
+// next run starts the slowest stores first, so that a slow store does not
+// start last and keep the whole run waiting (docs/fleet.md).
+func (s *fleetStateFile) timesPath() string {
+	return strings.TrimSuffix(s.path, ".json") + ".times.json"
+}
+
+// loadTimes returns the durations of the last complete run; none when
+// there was none or its file cannot be read (the order is only a hint).
+func (s *fleetStateFile) loadTimes() map[string]time.Duration {
+	times := map[string]time.Duration{}
+	b, err := os.ReadFile(s.timesPath())
+	if err != nil {
+		return times
+	}
+	if json.Unmarshal(b, &times) != nil {
+		return map[string]time.Duration{}
+	}
+	return times
+}
+
+// saveTimes records each row's duration for the next run's order.
+func (s *fleetStateFile) saveTimes(rows []FleetRow) error {
+	times := map[string]time.Duration{}
+	for _, r := range rows {
+		times[r.ID] = r.Duration
+	}
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return err
+	}
+	return writeFileAtomic(s.timesPath(), false, func(w io.Writer) error {
+		return json.NewEncoder(w).Encode(times)
+	})
+}
+
+// longestFirst orders the pending stores (indexes into stores) so that
+// those that took longest last time start first; a store with no
+// recorded time (new, or the first run) counts as the longest, since it
+// may be slow. Equal stores keep the fleet file's order.
+func longestFirst(pending []int, stores []FleetStore, times map[string]time.Duration) {
+	const unknown = time.Duration(1<<63 - 1)
+	took := func(i int) time.Duration {
+		if d, ok := times[stores[i].ID]; ok {
+			return d
+		}
+		return unknown
+	}
+	slices.SortStableFunc(pending, func(a, b int) int { return cmp.Compare(took(b), took(a)) })
 }
