@@ -24,6 +24,39 @@ type Report struct {
 	Generated   time.Time `json:"generated"`
 	Overall     Status    `json:"overall"`
 	Results     []Result  `json:"checks"`
+	// Language is the language of the report's texts (BCP 47); "" is
+	// English, the command line's.
+	Language string `json:"language,omitempty"`
+	// Words are the report's own words in Language; nil is English. The
+	// app fills them, and Results' texts, in the user's language.
+	Words *Words `json:"-"`
+}
+
+// Words are a report's headings and result marks in one language. Heading
+// and OpenCartValue are whole texts, with the report's values already in them.
+type Words struct {
+	Heading, Store, ProductLink, OpenCart, OpenCartValue, PHP, Generated string
+	Checks, Check, Result, Time, Cause, Fix                              string
+	Marks                                                                map[Status]string
+}
+
+// EnglishWords are the report's words in English.
+func (r Report) EnglishWords() Words {
+	return Words{
+		Heading: fmt.Sprintf("%s integration test: %s", r.Integration, statusMark[r.Overall]),
+		Store:   "Store", ProductLink: "Product link", OpenCart: "OpenCart",
+		OpenCartValue: fmt.Sprintf("%s (line %s)", r.Version, r.Line),
+		PHP:           "PHP", Generated: "Generated",
+		Checks: "Checks", Check: "Check", Result: "Result", Time: "Time", Cause: "Cause", Fix: "Fix",
+		Marks: statusMark,
+	}
+}
+
+func (r Report) words() Words {
+	if r.Words != nil {
+		return *r.Words
+	}
+	return r.EnglishWords()
 }
 
 // Redacted returns a copy of the report with every secret replaced, in
@@ -49,6 +82,7 @@ func (r Report) Redacted(secrets []string) Report {
 	out.Results = make([]Result, len(r.Results))
 	for i, res := range r.Results {
 		res.Title, res.Cause, res.Fix, res.Detail = clean(res.Title), clean(res.Cause), clean(res.Fix), clean(res.Detail)
+		res.CauseMsg, res.FixMsg = res.CauseMsg.MapText(clean), res.FixMsg.MapText(clean)
 		out.Results[i] = res
 	}
 	return out
@@ -65,20 +99,21 @@ var statusMark = map[Status]string{Pass: "✅ pass", Warn: "⚠️ warn", Fail: 
 
 // Markdown writes the report as Markdown.
 func (r Report) Markdown(w io.Writer) error {
+	wd := r.words()
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "# %s integration test: %s\n\n", r.Integration, statusMark[r.Overall])
-	fmt.Fprintf(&b, "| | |\n|---|---|\n| Store | %s |\n", mdCell(r.StoreURL))
+	fmt.Fprintf(&b, "# %s\n\n", wd.Heading)
+	fmt.Fprintf(&b, "| | |\n|---|---|\n| %s | %s |\n", wd.Store, mdCell(r.StoreURL))
 	if r.ProductURL != "" {
-		fmt.Fprintf(&b, "| Product link | %s |\n", mdCell(r.ProductURL))
+		fmt.Fprintf(&b, "| %s | %s |\n", wd.ProductLink, mdCell(r.ProductURL))
 	}
-	fmt.Fprintf(&b, "| OpenCart | %s (line %s) |\n", mdCell(r.Version), mdCell(r.Line))
+	fmt.Fprintf(&b, "| %s | %s |\n", wd.OpenCart, mdCell(wd.OpenCartValue))
 	if r.PHPVersion != "" {
-		fmt.Fprintf(&b, "| PHP | %s |\n", mdCell(r.PHPVersion))
+		fmt.Fprintf(&b, "| %s | %s |\n", wd.PHP, mdCell(r.PHPVersion))
 	}
-	fmt.Fprintf(&b, "| Generated | %s |\n\n", r.Generated.UTC().Format(time.RFC3339))
-	b.WriteString("| Check | Result | Time | Cause | Fix |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| %s | %s |\n\n", wd.Generated, r.Generated.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n|---|---|---|---|---|\n", wd.Check, wd.Result, wd.Time, wd.Cause, wd.Fix)
 	for _, res := range r.Results {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCell(res.Title), statusMark[res.Status],
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", mdCell(res.Title), wd.Marks[res.Status],
 			res.Duration.Round(time.Millisecond), mdCell(res.Cause), mdCell(res.Fix))
 	}
 	for _, res := range r.Results {
@@ -95,28 +130,37 @@ func mdCell(s string) string {
 }
 
 var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
-	"mark": func(s Status) string { return statusMark[s] },
-	"ms":   func(d time.Duration) string { return d.Round(time.Millisecond).String() },
+	"ms": func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 }).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Integration}} integration test</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.W.Heading}}</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
 .fail{background:#fdd}.warn{background:#ffd}.pass{background:#dfd}pre{white-space:pre-wrap}</style></head>
-<body><h1>{{.Integration}} integration test: {{mark .Overall}}</h1>
-<table><tr><th>Store</th><td>{{.StoreURL}}</td></tr>
-{{if .ProductURL}}<tr><th>Product link</th><td><a href="{{.ProductURL}}">{{.ProductURL}}</a></td></tr>{{end}}
-<tr><th>OpenCart</th><td>{{.Version}} (line {{.Line}})</td></tr>
-{{if .PHPVersion}}<tr><th>PHP</th><td>{{.PHPVersion}}</td></tr>{{end}}
-<tr><th>Generated</th><td>{{.Generated.UTC.Format "2006-01-02T15:04:05Z07:00"}}</td></tr></table>
-<h2>Checks</h2>
-<table><tr><th>Check</th><th>Result</th><th>Time</th><th>Cause</th><th>Fix</th></tr>
-{{range .Results}}<tr class="{{.Status}}"><td>{{.Title}}</td><td>{{mark .Status}}</td><td>{{ms .Duration}}</td><td>{{.Cause}}</td><td>{{.Fix}}</td></tr>
+<body><h1>{{.W.Heading}}</h1>
+<table><tr><th>{{.W.Store}}</th><td>{{.R.StoreURL}}</td></tr>
+{{if .R.ProductURL}}<tr><th>{{.W.ProductLink}}</th><td><a href="{{.R.ProductURL}}">{{.R.ProductURL}}</a></td></tr>{{end}}
+<tr><th>{{.W.OpenCart}}</th><td>{{.W.OpenCartValue}}</td></tr>
+{{if .R.PHPVersion}}<tr><th>{{.W.PHP}}</th><td>{{.R.PHPVersion}}</td></tr>{{end}}
+<tr><th>{{.W.Generated}}</th><td>{{.R.Generated.UTC.Format "2006-01-02T15:04:05Z07:00"}}</td></tr></table>
+<h2>{{.W.Checks}}</h2>
+<table><tr><th>{{.W.Check}}</th><th>{{.W.Result}}</th><th>{{.W.Time}}</th><th>{{.W.Cause}}</th><th>{{.W.Fix}}</th></tr>
+{{range .R.Results}}<tr class="{{.Status}}"><td>{{.Title}}</td><td>{{index $.W.Marks .Status}}</td><td>{{ms .Duration}}</td><td>{{.Cause}}</td><td>{{.Fix}}</td></tr>
 {{end}}</table>
-{{range .Results}}{{if and .Detail (ne .Status "pass")}}<h3>{{.Title}}</h3><pre>{{.Detail}}</pre>{{end}}{{end}}
+{{range .R.Results}}{{if and .Detail (ne .Status "pass")}}<h3>{{.Title}}</h3><pre>{{.Detail}}</pre>{{end}}{{end}}
 </body></html>
 `))
 
 // HTML writes the report as a self-contained HTML page.
-func (r Report) HTML(w io.Writer) error { return htmlReport.Execute(w, r) }
+func (r Report) HTML(w io.Writer) error {
+	lang := r.Language
+	if lang == "" {
+		lang = "en"
+	}
+	return htmlReport.Execute(w, struct {
+		R    Report
+		W    Words
+		Lang string
+	}{r, r.words(), lang})
+}
 
 // SecretForms are the ways a secret appears in what a server or a page
 // hands back: as it is, URL-encoded (query and path, upper and lower case

@@ -132,3 +132,32 @@ func englishText(key string, args map[string]any) (string, bool) {
 	}
 	return "", false
 }
+
+// MapText is m with f applied to every text among its arguments, and to
+// those of the messages among them (a report's redaction hides secrets in
+// the arguments too, since the app renders them in the user's language).
+func (m Msg) MapText(f func(string) string) Msg {
+	if m.Own != "" {
+		m.Own = f(m.Own)
+	}
+	if len(m.Args) == 0 {
+		return m
+	}
+	args := make(map[string]any, len(m.Args))
+	for k, v := range m.Args {
+		switch v := v.(type) {
+		case string:
+			args[k] = f(v)
+		case Msg:
+			args[k] = v.MapText(f)
+		case fmt.Stringer:
+			args[k] = f(v.String())
+		case error:
+			args[k] = f(v.Error())
+		default:
+			args[k] = v
+		}
+	}
+	m.Args = args
+	return m
+}
