@@ -31,6 +31,20 @@ type Limits struct {
 	// Columns are names (lower case) no statement may mention, such as
 	// password hashes and API keys, whatever table they are in.
 	Columns []string `json:"columns,omitempty"`
+	// Tables, when set, are the only tables of the store's database a
+	// read may name (full names with the store's prefix, lower case), and
+	// Writes the only ones a transaction may name. A name of another
+	// table of the database, or of another database the login can see
+	// (information_schema aside: the schema is read there), is refused.
+	// Nil Tables: no table limit (sync's watching, which lists columns).
+	Tables []string `json:"tables,omitempty"`
+	Writes []string `json:"writes,omitempty"`
+	// Hidden are secret columns ("table.column", lower case) that no
+	// answer may carry when the statement names their table, and that a
+	// statement may only name to store or compare a value it sends
+	// ("column = ?", or in an INSERT's column list): a step may write its
+	// own secret and test it, but never read one back.
+	Hidden []string `json:"hidden,omitempty"`
 }
 
 var columnRE = regexp.MustCompile(`^[a-z0-9_]+$`)
@@ -49,9 +63,17 @@ func RenderLimited(secret string, ttl time.Duration, limits Limits) ([]byte, err
 	if ttl < time.Second || ttl > MaxTTL {
 		return nil, fmt.Errorf("bridge: time to live %v is outside 1s..%v", ttl, MaxTTL)
 	}
-	for _, c := range limits.Columns {
-		if !columnRE.MatchString(c) {
-			return nil, fmt.Errorf("bridge: column name %q is not lower-case letters, digits and _", c)
+	for _, list := range [][]string{limits.Columns, limits.Tables, limits.Writes} {
+		for _, c := range list {
+			if !columnRE.MatchString(c) {
+				return nil, fmt.Errorf("bridge: name %q is not lower-case letters, digits and _", c)
+			}
+		}
+	}
+	for _, h := range limits.Hidden {
+		t, c, ok := strings.Cut(h, ".")
+		if !ok || !columnRE.MatchString(t) || !columnRE.MatchString(c) {
+			return nil, fmt.Errorf("bridge: hidden column %q is not table.column in lower-case letters, digits and _", h)
 		}
 	}
 	// Only those characters and JSON's own: nothing to escape inside a

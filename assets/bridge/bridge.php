@@ -27,7 +27,10 @@
  * limits below when ocsetup gave any: what crosses plain HTTP can be read
  * on the way, so the step that uploaded the bridge said what it needs
  * ("read_only": no transactions; "columns": names no statement may
- * mention, such as password hashes and API keys).
+ * mention; "tables"/"writes": the only tables of the database a read or a
+ * transaction may name, other databases refused; "hidden": secret
+ * columns, such as password hashes and API keys, that no answer carries
+ * and a statement may only name to store or compare a value it sends).
  *
  * Written for PHP 5.4 to 8.3: no newer syntax, mysqli or else PDO.
  */
@@ -142,9 +145,69 @@ function ocsetup_https()
 	return isset($_SERVER['HTTPS']) && $_SERVER['HTTPS'] !== '' && strtolower((string)$_SERVER['HTTPS']) !== 'off';
 }
 
+// ocsetup_name_tokens returns the names in $sql as the Go side finds
+// them: bare words and `quoted` identifiers (string literals skipped),
+// each as array(lower-case name, start offset, end offset).
+function ocsetup_name_tokens($sql)
+{
+	$out = array();
+	preg_match_all('/`((?:[^`]|``)*)`|\'(?:[^\'\\\\]|\\\\.)*\'|"(?:[^"\\\\]|\\\\.)*"|([A-Za-z0-9_$]+)/', $sql, $m, PREG_SET_ORDER | PREG_OFFSET_CAPTURE);
+	foreach ($m as $tok) {
+		if (isset($tok[2]) && $tok[2][1] >= 0) {
+			$name = $tok[2][0];
+		} elseif (isset($tok[1]) && $tok[1][1] >= 0) {
+			$name = str_replace('``', '`', $tok[1][0]);
+		} else {
+			continue;
+		}
+		if ($name !== '') {
+			$out[] = array(strtolower($name), $tok[0][1], $tok[0][1] + strlen($tok[0][0]));
+		}
+	}
+	return $out;
+}
+
+// ocsetup_limit_list is one list of the limits (lower-case names).
+function ocsetup_limit_list($limits, $key)
+{
+	return isset($limits[$key]) && is_array($limits[$key]) ? $limits[$key] : array();
+}
+
+// ocsetup_db_names reads the names through which a statement could reach
+// data, for the limits' table rules: the tables of the store's database
+// and the other databases its login sees (null: no table rules).
+function ocsetup_db_names($db)
+{
+	$limits = $GLOBALS['ocsetup_limits'];
+	if (!is_array($limits) || !isset($limits['tables']) || !is_array($limits['tables'])) {
+		return null;
+	}
+	$names = array('tables' => array(), 'databases' => array());
+	$queries = array(
+		'tables' => 'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()',
+		'databases' => "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME <> DATABASE() AND SCHEMA_NAME <> 'information_schema'",
+	);
+	foreach ($queries as $kind => $q) {
+		try {
+			$res = $db->run($q, array());
+		} catch (OcsetupSqlError $e) {
+			ocsetup_fail(502, 'limits', 'The bridge could not list the database\'s tables to apply its limits for plain HTTP: ' . $e->getMessage(), array());
+		}
+		foreach ($res['rows'] as $row) {
+			if (isset($row[0]) && is_string($row[0])) {
+				$names[$kind][strtolower($row[0])] = true;
+			}
+		}
+	}
+	return $names;
+}
+
 // ocsetup_outside_limits returns '' when $sql in $mode is within the
-// limits for plain HTTP (or there are none), else why it is not.
-function ocsetup_outside_limits($sql, $mode)
+// limits for plain HTTP (or there are none), else why it is not. $names
+// are the database's (ocsetup_db_names); null leaves out the table rules,
+// which are checked again once the database is reached. The Go side
+// (installer/db/plainlimits.go) has the same rules.
+function ocsetup_outside_limits($sql, $mode, $names)
 {
 	$limits = $GLOBALS['ocsetup_limits'];
 	if (!is_array($limits)) {
@@ -153,28 +216,87 @@ function ocsetup_outside_limits($sql, $mode)
 	if ($mode === 'tx' && !empty($limits['read_only'])) {
 		return 'changes the database, and over plain HTTP this bridge may only read for the step that uploaded it';
 	}
-	$refused = isset($limits['columns']) && is_array($limits['columns']) ? $limits['columns'] : array();
-	// Names: bare words and `quoted` identifiers; string literals are skipped.
-	preg_match_all('/`((?:[^`]|``)*)`|\'(?:[^\'\\\\]|\\\\.)*\'|"(?:[^"\\\\]|\\\\.)*"|([A-Za-z0-9_$]+)/', $sql, $m, PREG_SET_ORDER);
-	foreach ($m as $tok) {
-		$name = isset($tok[2]) && $tok[2] !== '' ? $tok[2] : (isset($tok[1]) ? str_replace('``', '`', $tok[1]) : '');
-		if ($name !== '' && in_array(strtolower($name), $refused, true)) {
-			return 'names the column ' . strtolower($name) . ', which may not cross plain HTTP';
+	$refused = ocsetup_limit_list($limits, 'columns');
+	$tables = isset($limits['tables']) && is_array($limits['tables']) ? $limits['tables'] : null;
+	$writes = ocsetup_limit_list($limits, 'writes');
+	$toks = ocsetup_name_tokens($sql);
+	$named = array();
+	foreach ($toks as $t) {
+		$name = $t[0];
+		if (in_array($name, $refused, true)) {
+			return 'names the column ' . $name . ', which may not cross plain HTTP';
+		}
+		$named[$name] = true;
+		if ($tables === null || $names === null) {
+			continue;
+		}
+		if (isset($names['databases'][$name])) {
+			return 'names the database ' . $name . ', which the steps that uploaded this bridge do not use over plain HTTP';
+		}
+		if (isset($names['tables'][$name])) {
+			if ($mode === 'tx' && !in_array($name, $writes, true)) {
+				return 'names the table ' . $name . ', which the steps that uploaded this bridge may not change over plain HTTP';
+			}
+			if ($mode !== 'tx' && !in_array($name, $tables, true) && !in_array($name, $writes, true)) {
+				return 'names the table ' . $name . ', which the steps that uploaded this bridge do not read over plain HTTP';
+			}
+		}
+	}
+	// A secret column may only be named to store or compare a value the
+	// request sends: right before "= ?" (after "(", ",", SET, WHERE, AND,
+	// OR, ON or SELECT), or in the column list of an INSERT ... VALUES.
+	$insert_list = -1;
+	if (count($toks) > 0 && ($toks[0][0] === 'insert' || $toks[0][0] === 'replace') && !isset($named['select'])) {
+		foreach ($toks as $t) {
+			if ($t[0] === 'values' || $t[0] === 'value') {
+				$insert_list = $t[1];
+				break;
+			}
+		}
+	}
+	foreach (ocsetup_limit_list($limits, 'hidden') as $h) {
+		$parts = explode('.', (string)$h, 2);
+		if (count($parts) !== 2 || !isset($named[$parts[0]]) || !isset($named[$parts[1]])) {
+			continue;
+		}
+		foreach ($toks as $t) {
+			if ($t[0] !== $parts[1]) {
+				continue;
+			}
+			$before = rtrim(substr($sql, 0, $t[1]), " \t\r\n");
+			$before = rtrim(preg_replace('/(?:`(?:[^`]|``)*`|[A-Za-z0-9_$]+)\s*\.\s*$/', '', $before), " \t\r\n");
+			$after = (string)substr($sql, $t[2]);
+			$compares = preg_match('/(?:^|[(,]|\b(?:SET|WHERE|AND|OR|ON|SELECT))\s*$/i', $before) && preg_match('/^\s*=\s*\?/', $after);
+			$listed = $t[1] < $insert_list && (substr($before, -1) === ',' || substr($before, -1) === '(') && preg_match('/^\s*[,)]/', $after);
+			if (!$compares && !$listed) {
+				return 'names the secret column ' . $h . ' other than to store or compare a value it sends, which may not cross plain HTTP';
+			}
 		}
 	}
 	return '';
 }
 
-// ocsetup_outside_limits_columns returns '' when no column of an answer
-// is refused over plain HTTP (or there are no limits), else why.
-function ocsetup_outside_limits_columns($columns)
+// ocsetup_outside_limits_columns returns '' when no column of the answer
+// to $sql is refused over plain HTTP (or there are no limits), else why.
+function ocsetup_outside_limits_columns($sql, $columns)
 {
 	$limits = $GLOBALS['ocsetup_limits'];
-	if (!is_array($limits) || !isset($limits['columns']) || !is_array($limits['columns'])) {
+	if (!is_array($limits)) {
 		return '';
 	}
+	$named = array();
+	foreach (ocsetup_name_tokens($sql) as $t) {
+		$named[$t[0]] = true;
+	}
+	$refused = ocsetup_limit_list($limits, 'columns');
+	foreach (ocsetup_limit_list($limits, 'hidden') as $h) {
+		$parts = explode('.', (string)$h, 2);
+		if (count($parts) === 2 && isset($named[$parts[0]])) {
+			$refused[] = $parts[1];
+		}
+	}
 	foreach ($columns as $c) {
-		if (in_array(strtolower((string)$c), $limits['columns'], true)) {
+		if (in_array(strtolower((string)$c), $refused, true)) {
 			return 'returns the column ' . strtolower((string)$c) . ', which may not cross plain HTTP';
 		}
 	}
@@ -819,7 +941,7 @@ function ocsetup_check($sql, $mode)
 		return 'does not start with a statement keyword';
 	}
 	$word = strtoupper($m[1]);
-	$outside = ocsetup_outside_limits($sql, $mode);
+	$outside = ocsetup_outside_limits($sql, $mode, null);
 	if ($outside !== '') {
 		return $outside;
 	}
@@ -888,6 +1010,10 @@ function ocsetup_op_query($req)
 		ocsetup_fail(400, 'statement', 'The statement ' . $why . '.', array('index' => 0));
 	}
 	$db = ocsetup_connect($req);
+	$why = ocsetup_outside_limits($sql, 'query', ocsetup_db_names($db));
+	if ($why !== '') {
+		ocsetup_fail(400, 'statement', 'The statement ' . $why . '.', array('index' => 0));
+	}
 	try {
 		$args = ocsetup_args(isset($req['args']) ? $req['args'] : array(), array());
 		$db->begin();
@@ -903,7 +1029,7 @@ function ocsetup_op_query($req)
 	}
 	// A statement can fetch a refused column without naming it
 	// (SELECT *): its answer is checked too, and not sent.
-	$outside = ocsetup_outside_limits_columns($res['columns']);
+	$outside = ocsetup_outside_limits_columns($sql, $res['columns']);
 	if ($outside !== '') {
 		ocsetup_fail(400, 'statement', 'The statement ' . $outside . '.', array('index' => 0));
 	}
@@ -925,6 +1051,15 @@ function ocsetup_op_tx($req)
 		}
 	}
 	$db = ocsetup_connect($req);
+	$names = ocsetup_db_names($db);
+	if ($names !== null) {
+		foreach ($list as $i => $st) {
+			$why = ocsetup_outside_limits($st['sql'], 'tx', $names);
+			if ($why !== '') {
+				ocsetup_fail(400, 'statement', 'Statement ' . ($i + 1) . ' ' . $why . '.', array('index' => $i));
+			}
+		}
+	}
 	$results = array();
 	$ids = array();
 	$index = -1;

@@ -60,6 +60,9 @@ type bridgeRunner struct {
 	pingRes bridgeInfo
 	// limits are the bridge's limits over plain HTTP (nil: none).
 	limits *PlainHTTPLimits
+	// names are the database's tables and the other databases, read
+	// once for the limits' table rules (under mu).
+	names *dbNames
 	// driver "pdo" makes the bridge use PDO even where mysqli exists
 	// (tests of the PDO path); "" lets it choose.
 	driver string

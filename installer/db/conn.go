@@ -42,15 +42,18 @@ func (c *conn) Query(ctx context.Context, query string, args ...any) (*Rows, err
 	if why := checkStatement(query, false); why != "" {
 		return nil, &StatementError{Reason: why}
 	}
-	if why := c.plainHTTPRefusal(query, false); why != "" {
-		return nil, &StatementError{Reason: why}
-	}
 	as, err := toArgs(args, nil, 0)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.opTimeout)
 	defer cancel()
+	if why, err := c.plainHTTPRefusal(ctx, query, false); err != nil || why != "" {
+		if err != nil {
+			return nil, err
+		}
+		return nil, &StatementError{Reason: why}
+	}
 	return c.r.query(ctx, query, as)
 }
 
@@ -76,13 +79,17 @@ func (c *conn) Tx(ctx context.Context, fn func(Tx) error) error {
 	if len(b.stmts) == 0 {
 		return nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, c.opTimeout)
+	defer cancel()
 	for i, st := range b.stmts {
-		if why := c.plainHTTPRefusal(st.query, true); why != "" {
+		why, err := c.plainHTTPRefusal(ctx, st.query, true)
+		if err != nil {
+			return err
+		}
+		if why != "" {
 			return &StatementError{Index: i, Reason: why}
 		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.opTimeout)
-	defer cancel()
 	return c.r.exec(ctx, b.stmts)
 }
 
