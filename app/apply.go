@@ -373,7 +373,8 @@ func (r *applyRun) site(ctx context.Context) error {
 		if dbErr != nil {
 			return dbErr // tried once already, for a leftover
 		}
-		d, attempts, err := db.Connect(ctx, pool, r.creds, db.Options{Routes: routes, DataDir: r.dir, StoreURL: r.file.StoreURL})
+		d, attempts, err := db.Connect(ctx, pool, r.creds, db.Options{Routes: routes, DataDir: r.dir, StoreURL: r.file.StoreURL,
+			PlainHTTPLimits: plainHTTPLimits(r.creds.Prefix, stepSetup, stepRecovery)})
 		if err != nil {
 			dbErr = err
 			return err

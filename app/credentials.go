@@ -135,6 +135,10 @@ func Credentials(ctx context.Context, getenv func(string) string, pool *remote.P
 		return nil, nil, err
 	}
 	res.Credentials = creds
+	if opt.PlainHTTPLimits == nil {
+		// It only reads the schema (information_schema).
+		opt.PlainHTTPLimits = plainHTTPLimits(creds.Prefix)
+	}
 	conn, attempts, connErr := db.Connect(ctx, pool, creds, opt)
 	res.Attempts = attempts
 	if connErr != nil {

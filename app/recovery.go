@@ -169,6 +169,10 @@ func connectStoreDB(pool *remote.Pool, opt db.Options) storeDBOpener {
 		if err != nil {
 			return nil, nil, nil, err
 		}
+		opt := opt
+		if opt.PlainHTTPLimits == nil {
+			opt.PlainHTTPLimits = plainHTTPLimits(creds.Prefix, stepRecovery)
+		}
 		d, _, err := db.Connect(ctx, pool, creds, opt)
 		if err != nil {
 			return nil, nil, nil, err

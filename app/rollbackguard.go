@@ -54,7 +54,8 @@ func refuseInstalled(ctx context.Context, dir string, pool *remote.Pool, st stor
 	if err != nil {
 		return fmt.Errorf("ocsetup could not tell whether the extension these files belong to is still installed (%w); uninstall it first, or roll back with --force", err)
 	}
-	d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: db.AllRoutes(), DataDir: dir})
+	d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: db.AllRoutes(), DataDir: dir,
+		PlainHTTPLimits: plainHTTPLimits(creds.Prefix, stepExtensionRows)})
 	if err != nil {
 		return fmt.Errorf("ocsetup could not tell whether the extension these files belong to is still installed (%w); uninstall it first, or roll back with --force", err)
 	}

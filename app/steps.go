@@ -267,7 +267,9 @@ func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, erro
 	if err != nil {
 		return nil, err
 	}
-	opt := db.Options{DataDir: s.dataDir}
+	// The wizard's steps (access, settings, the journal and its undo)
+	// run through this connection; the test makes its own.
+	opt := db.Options{DataDir: s.dataDir, PlainHTTPLimits: plainHTTPLimits(creds.Prefix, stepSetup)}
 	s.mu.Lock()
 	if fp := s.acceptedDBCert; fp != "" {
 		// The fingerprint the user trusted in the dialog: the MySQL
@@ -391,7 +393,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		if err != nil {
 			return nil, nil, err
 		}
-		d, _, err := db.Connect(ctx, pool, c, db.Options{DataDir: s.dataDir})
+		d, _, err := db.Connect(ctx, pool, c, db.Options{DataDir: s.dataDir, PlainHTTPLimits: plainHTTPLimits(c.Prefix, stepCheck)})
 		return d, c, err
 	}
 	secret := []string{key}

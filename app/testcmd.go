@@ -234,7 +234,8 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 			if err != nil {
 				return nil, nil, err
 			}
-			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: f.StoreURL})
+			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: f.StoreURL,
+				PlainHTTPLimits: plainHTTPLimits(creds.Prefix, stepCheck)})
 			if err == nil {
 				plain.connected(d)
 			}

@@ -169,7 +169,7 @@ func (s *Session) undoOn(ctx context.Context, st store.Store, id string) (*Unins
 	if err != nil {
 		return nil, err
 	}
-	d, _, err := db.Connect(ctx, pool, creds, db.Options{DataDir: s.dataDir})
+	d, _, err := db.Connect(ctx, pool, creds, db.Options{DataDir: s.dataDir, PlainHTTPLimits: plainHTTPLimits(creds.Prefix, stepSetup)})
 	if err != nil {
 		return nil, err
 	}

@@ -36,8 +36,9 @@ type Limits struct {
 	// Writes the only ones a transaction may name. A name of another
 	// table of the database, or of another database the login can see
 	// (information_schema aside: the schema is read there), is refused.
-	// Nil Tables: no table limit (sync's watching, which lists columns).
-	Tables []string `json:"tables,omitempty"`
+	// Nil Tables: no table limit (sync's watching, which lists columns);
+	// empty Tables: no table at all (information_schema only).
+	Tables []string `json:"tables"`
 	Writes []string `json:"writes,omitempty"`
 	// Hidden are secret columns ("table.column", lower case) that no
 	// answer may carry when the statement names their table, and that a

@@ -119,7 +119,7 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 		return nil, err
 	}
 	res := &APIResult{}
-	row, err := d.QueryRow(ctx, fmt.Sprintf("SELECT api_id, `%s` AS secret, status FROM %s WHERE `%s` = ? ORDER BY api_id LIMIT 1", keyCol, api, nameCol), u.Name)
+	existingRow, err := readAPIRow(ctx, d, api, nameCol, keyCol, u.Name, u.Key)
 	switch {
 	case errors.Is(err, db.ErrNoRows):
 		err = d.Tx(ctx, func(tx db.Tx) error {
@@ -136,7 +136,7 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 			return nil, err
 		}
 		// The new id, for the caller and the IP note below.
-		row, err = d.QueryRow(ctx, fmt.Sprintf("SELECT api_id FROM %s WHERE `%s` = ? ORDER BY api_id LIMIT 1", api, nameCol), u.Name)
+		row, err := d.QueryRow(ctx, fmt.Sprintf("SELECT api_id FROM %s WHERE `%s` = ? ORDER BY api_id LIMIT 1", api, nameCol), u.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -144,16 +144,24 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 	case err != nil:
 		return nil, err
 	default:
-		res.APIID, _ = strconv.ParseInt(row.String("api_id"), 10, 64)
+		row := existingRow
+		res.APIID, _ = strconv.ParseInt(row.id, 10, 64)
 		existing, err := ipsOf(ctx, d, sc, res.APIID)
 		if err != nil {
 			return nil, err
 		}
-		if u.ReuseKey && row.String("secret") != "" {
-			u.Key, res.KeptKey = row.String("secret"), true
+		if u.ReuseKey && row.keyHidden && !row.sameKey {
+			return nil, fmt.Errorf("the store already has an API user named %q, whose key this setup keeps; reading that key from the store would send it over plain HTTP (the store has no working HTTPS), where anyone on the network path can read it, so nothing was changed. Turn on HTTPS for the store, or give the key in the setup", u.Name)
+		}
+		if u.ReuseKey && row.secret != "" {
+			u.Key, res.KeptKey = row.secret, true
 			res.note(msg.New("access.note.kept_key", "Name", u.Name))
 		}
-		changed := row.String("secret") != u.Key || row.String("status") != "1"
+		sameKey := row.sameKey
+		if !row.keyHidden {
+			sameKey = row.secret == u.Key
+		}
+		changed := !sameKey || row.status != "1"
 		if changed && !u.ReplaceKey {
 			return nil, &ExistingUserError{Name: u.Name}
 		}

@@ -45,7 +45,7 @@ func PreviewAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line
 		return nil, err
 	}
 	out := &APIPreview{}
-	row, err := d.QueryRow(ctx, fmt.Sprintf("SELECT api_id, `%s` AS secret, status FROM %s WHERE `%s` = ? ORDER BY api_id LIMIT 1", keyCol, api, nameCol), u.Name)
+	row, err := readAPIRow(ctx, d, api, nameCol, keyCol, u.Name, u.Key)
 	existing := map[string]bool{}
 	switch {
 	case errors.Is(err, db.ErrNoRows):
@@ -53,9 +53,9 @@ func PreviewAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line
 		return nil, err
 	default:
 		out.Exists = true
-		out.KeyReplaced = row.String("secret") != u.Key
-		out.Enabled = row.String("status") != "1"
-		id, _ := strconv.ParseInt(row.String("api_id"), 10, 64)
+		out.KeyReplaced = !row.sameKey
+		out.Enabled = row.status != "1"
+		id, _ := strconv.ParseInt(row.id, 10, 64)
 		if existing, err = ipsOf(ctx, d, sc, id); err != nil {
 			return nil, err
 		}

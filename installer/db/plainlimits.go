@@ -192,3 +192,26 @@ func (b *bridgeRunner) dbNames(ctx context.Context) (*dbNames, error) {
 	b.mu.Unlock()
 	return n, nil
 }
+
+// HiddenColumns are the columns of table (its name without the prefix)
+// that d may not read: d is the bridge over plain HTTP and its limits
+// keep them secret. A step then stores or compares them ("col = ?"), and
+// reads the table's other columns by name.
+func HiddenColumns(d DB, table string) []string {
+	c, ok := d.(*conn)
+	if !ok || PlainHTTP(d) == "" {
+		return nil
+	}
+	b := c.r.(*bridgeRunner)
+	if b.limits == nil {
+		return nil
+	}
+	full := strings.ToLower(c.prefix + table)
+	var out []string
+	for _, h := range b.limits.Hidden {
+		if t, col, _ := strings.Cut(h, "."); t == full {
+			out = append(out, col)
+		}
+	}
+	return out
+}

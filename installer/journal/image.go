@@ -48,7 +48,7 @@ func Capture(ctx context.Context, d db.DB, sc *db.Schema) (Image, error) {
 		for i := 0; i < keys.Len(); i++ {
 			t.Key = append(t.Key, keys.Row(i).String("Column_name"))
 		}
-		rows, err := d.Query(ctx, "SELECT * FROM "+table)
+		rows, err := d.Query(ctx, "SELECT "+columnsOf(ctx, d, name, table)+" FROM "+table)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", table, err)
 		}
@@ -69,6 +69,34 @@ func Capture(ctx context.Context, d db.DB, sc *db.Schema) (Image, error) {
 		img[name] = t
 	}
 	return img, nil
+}
+
+// columnsOf is "*", or, when the channel keeps some of the table's
+// columns secret (the database bridge over plain HTTP: API keys, password
+// hashes), the others by name. A setup writes such a column's new value
+// but never reads a stored one across plain HTTP, so an undo can delete
+// or restore the rest of the row but not an old key or hash.
+func columnsOf(ctx context.Context, d db.DB, name, table string) string {
+	hidden := db.HiddenColumns(d, name)
+	if len(hidden) == 0 {
+		return "*"
+	}
+	rows, err := d.Query(ctx, "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION", strings.Trim(table, "`"))
+	if err != nil || rows.Len() == 0 {
+		return "*" // the read names the cause of a refusal
+	}
+	var cols []string
+	for i := 0; i < rows.Len(); i++ {
+		c := rows.Row(i).String("COLUMN_NAME")
+		keep := !strings.Contains(c, "`")
+		for _, h := range hidden {
+			keep = keep && !strings.EqualFold(c, h)
+		}
+		if keep {
+			cols = append(cols, "`"+c+"`")
+		}
+	}
+	return strings.Join(cols, ", ")
 }
 
 func (t *Table) index(col string) int {

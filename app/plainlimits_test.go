@@ -1,0 +1,131 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/internal/testenv"
+)
+
+// eavesdropper is a proxy on the store's plain HTTP path that keeps
+// everything that crosses it, both ways.
+type eavesdropper struct {
+	mu   sync.Mutex
+	seen bytes.Buffer
+}
+
+func (e *eavesdropper) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		e.keep(b)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	e.keep(b)
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp, nil
+}
+
+func (e *eavesdropper) keep(b []byte) {
+	e.mu.Lock()
+	e.seen.Write(b)
+	e.seen.WriteByte('\n')
+	e.mu.Unlock()
+}
+
+// saw says whether secret crossed, as it is or JSON-escaped.
+func (e *eavesdropper) saw(secret string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	esc, _ := json.Marshal(secret)
+	return strings.Contains(e.seen.String(), secret) || strings.Contains(e.seen.String(), strings.Trim(string(esc), `"`))
+}
+
+// TestPlainHTTPBridgeStepsLimited: on a real store without HTTPS, reached
+// through the database bridge over plain HTTP (an eavesdropping proxy on
+// the way), apply (access and settings, with the setup journal), test
+// and uninstall each do their work, and what crossed the proxy holds
+// neither the admin users' password hashes nor the key of the store's
+// own API user "Default", which no step needs: the bridge of each command
+// is limited to the tables and columns its steps use.
+func TestPlainHTTPBridgeStepsLimited(t *testing.T) {
+	env := testenv.Get(t)
+	s := newRealShop(t, env, "3.0.3.9", testenv.FTP)
+	env.Fresh(t, s.rs)
+	backend, err := url.Parse(s.rs.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ears := &eavesdropper{}
+	rp := httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: backend.Host})
+	rp.Transport = ears
+	proxy := httptest.NewServer(rp)
+	defer proxy.Close()
+
+	hash := s.value(t, "SELECT `password` FROM oc_user ORDER BY user_id LIMIT 1")
+	defaultKey := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'")
+	if len(hash) < 20 || len(defaultKey) < 20 {
+		t.Fatalf("the store has no admin hash (%q) or Default key (%q) to look for", hash, defaultKey)
+	}
+	body, statusKey := chequeSetup(s.rs.Line)
+	file := s.setupFile(t, body+"db_routes: bridge\nstore_url: "+proxy.URL+backend.Path+"\naccess:\n  api_user: ocsetup-plain\n  ips: [127.0.0.1]\n")
+
+	code, out, errOut := runApplyCLI(t, s.vars, "apply", file, "--trust-new", "--json")
+	var res struct {
+		DBRoute string `json:"db_route"`
+	}
+	_ = json.Unmarshal([]byte(out), &res)
+	if code != 0 || res.DBRoute != "bridge" || s.setting(t, statusKey) != "1" {
+		t.Fatalf("apply over the bridge on plain HTTP: exit %d, route %q\n%s\n%s", code, res.DBRoute, out, errOut)
+	}
+	if got := s.value(t, "SELECT COUNT(*) FROM oc_api WHERE username = 'ocsetup-plain' AND status = 1"); got != "1" {
+		t.Fatalf("apply made %s API users ocsetup-plain", got)
+	}
+	if !ears.saw("ocsetup-bridge-") {
+		t.Fatal("nothing of the bridge crossed the proxy, so the test proves nothing")
+	}
+
+	code, out, errOut = runApplyCLI(t, s.vars, "test", file, "--trust-new", "--json")
+	var rep check.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("test: exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	for _, r := range rep.Results {
+		t.Logf("test: %s %s %s %s", r.ID, r.Status, r.Cause, r.Detail)
+		if strings.Contains(r.Cause+r.Detail, "plain HTTP") && strings.Contains(r.Cause+r.Detail, "refused") {
+			t.Errorf("test: the check %s was refused by the bridge's limits: %s %s", r.ID, r.Cause, r.Detail)
+		}
+	}
+
+	code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
+	if code != 0 || s.setting(t, statusKey) == "1" || s.value(t, "SELECT COUNT(*) FROM oc_api WHERE username = 'ocsetup-plain'") != "0" {
+		t.Fatalf("uninstall over the bridge on plain HTTP: exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	for what, secret := range map[string]string{"an admin user's password hash": hash, "the Default API user's key": defaultKey} {
+		if ears.saw(secret) {
+			t.Errorf("%s crossed plain HTTP", what)
+		}
+	}
+}
