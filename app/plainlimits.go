@@ -39,7 +39,7 @@ var (
 	// session (api_session, api_history, cart, session).
 	stepCheck = dbStep{
 		reads: []string{"setting", "extension", "extension_install", "extension_path", "event", "modification",
-			"product", "product_option", "product_to_store", "zone", "zone_to_geo_zone", "country",
+			"product", "product_option", "product_to_store", "product_recurring", "product_subscription", "zone", "zone_to_geo_zone", "country",
 			"zone_description", "country_description", "language", "order_status"},
 		writes: []string{"api", "api_ip", "api_session", "api_history", "cart", "session"},
 	}
