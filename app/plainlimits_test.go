@@ -76,7 +76,17 @@ func (e *eavesdropper) saw(secret string) bool {
 // is limited to the tables and columns its steps use.
 func TestPlainHTTPBridgeStepsLimited(t *testing.T) {
 	env := testenv.Get(t)
-	s := newRealShop(t, env, "3.0.3.9", testenv.FTP)
+	for _, v := range testenv.RealVersions {
+		t.Run(v, func(t *testing.T) { plainHTTPBridgeSteps(t, env, v) })
+	}
+}
+
+func plainHTTPBridgeSteps(t *testing.T, env *testenv.Env, version string) {
+	s := newRealShop(t, env, version, testenv.FTP)
+	name := "username"
+	if s.rs.Line == "2.3" {
+		name = "name"
+	}
 	env.Fresh(t, s.rs)
 	backend, err := url.Parse(s.rs.URL)
 	if err != nil {
@@ -89,7 +99,7 @@ func TestPlainHTTPBridgeStepsLimited(t *testing.T) {
 	defer proxy.Close()
 
 	hash := s.value(t, "SELECT `password` FROM oc_user ORDER BY user_id LIMIT 1")
-	defaultKey := s.value(t, "SELECT `key` FROM oc_api WHERE username = 'Default'")
+	defaultKey := s.value(t, "SELECT `key` FROM oc_api WHERE `"+name+"` = 'Default'")
 	if len(hash) < 20 || len(defaultKey) < 20 {
 		t.Fatalf("the store has no admin hash (%q) or Default key (%q) to look for", hash, defaultKey)
 	}
@@ -97,7 +107,7 @@ func TestPlainHTTPBridgeStepsLimited(t *testing.T) {
 	file := s.setupFile(t, body+"db_routes: bridge\nstore_url: "+proxy.URL+backend.Path+"\npayment_method: cheque\naccess:\n  api_user: ocsetup-plain\n  ips: [127.0.0.1]\n")
 
 	// What a killed test left, which apply removes first (recovery).
-	if _, err := s.sql.Exec("INSERT INTO oc_api (username, `key`, status, date_added, date_modified) VALUES ('ocsetup_check_5ca1ab1e', 'k', 1, NOW(), NOW())"); err != nil {
+	if _, err := s.sql.Exec("INSERT INTO oc_api (`"+name+"`, `key`, status, date_added, date_modified) VALUES ('ocsetup_check_5ca1ab1e', 'k', 1, NOW(), NOW())"); err != nil {
 		t.Fatal(err)
 	}
 	site, err := remote.ParseURL(siteURL(s.site, s.rs.RemoteRoot(s.site)))
@@ -117,10 +127,10 @@ func TestPlainHTTPBridgeStepsLimited(t *testing.T) {
 	if code != 0 || res.DBRoute != "bridge" || s.setting(t, statusKey) != "1" {
 		t.Fatalf("apply over the bridge on plain HTTP: exit %d, route %q\n%s\n%s", code, res.DBRoute, out, errOut)
 	}
-	if n := s.value(t, "SELECT COUNT(*) FROM oc_api WHERE username LIKE 'ocsetup\\_check\\_%'"); n != "0" || !strings.Contains(out, "ocsetup_check_5ca1ab1e") {
+	if n := s.value(t, "SELECT COUNT(*) FROM oc_api WHERE `"+name+"` LIKE 'ocsetup\\_check\\_%'"); n != "0" || !strings.Contains(out, "ocsetup_check_5ca1ab1e") {
 		t.Fatalf("apply left %s temporary API users\n%s\n%s", n, out, errOut)
 	}
-	if got := s.value(t, "SELECT COUNT(*) FROM oc_api WHERE username = 'ocsetup-plain' AND status = 1"); got != "1" {
+	if got := s.value(t, "SELECT COUNT(*) FROM oc_api WHERE `"+name+"` = 'ocsetup-plain' AND status = 1"); got != "1" {
 		t.Fatalf("apply made %s API users ocsetup-plain", got)
 	}
 	if !ears.saw("ocsetup-bridge-") {
@@ -129,7 +139,7 @@ func TestPlainHTTPBridgeStepsLimited(t *testing.T) {
 
 	// The test logs in to the store's API with the key apply made (its
 	// checks read the API user's addresses and make a temporary API user).
-	s.vars[SecretVar(APIKeyField)] = s.value(t, "SELECT `key` FROM oc_api WHERE username = 'ocsetup-plain'")
+	s.vars[SecretVar(APIKeyField)] = s.value(t, "SELECT `key` FROM oc_api WHERE `"+name+"` = 'ocsetup-plain'")
 	{
 		code, out, errOut = runApplyCLI(t, s.vars, "test", file, "--trust-new", "--json")
 		var rep check.Report
@@ -145,7 +155,7 @@ func TestPlainHTTPBridgeStepsLimited(t *testing.T) {
 	}
 
 	code, out, errOut = runApplyCLI(t, s.vars, "uninstall", file, "--trust-new")
-	if code != 0 || s.setting(t, statusKey) == "1" || s.value(t, "SELECT COUNT(*) FROM oc_api WHERE username = 'ocsetup-plain'") != "0" {
+	if code != 0 || s.setting(t, statusKey) == "1" || s.value(t, "SELECT COUNT(*) FROM oc_api WHERE `"+name+"` = 'ocsetup-plain'") != "0" {
 		t.Fatalf("uninstall over the bridge on plain HTTP: exit %d\n%s\n%s", code, out, errOut)
 	}
 
