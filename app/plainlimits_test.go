@@ -107,7 +107,7 @@ func plainHTTPBridgeSteps(t *testing.T, env *testenv.Env, version string) {
 	file := s.setupFile(t, body+"db_routes: bridge\nstore_url: "+proxy.URL+backend.Path+"\npayment_method: cheque\naccess:\n  api_user: ocsetup-plain\n  ips: [127.0.0.1]\n")
 
 	// What a killed test left, which apply removes first (recovery).
-	if _, err := s.sql.Exec("INSERT INTO oc_api (`"+name+"`, `key`, status, date_added, date_modified) VALUES ('ocsetup_check_5ca1ab1e', 'k', 1, NOW(), NOW())"); err != nil {
+	if _, err := s.sql.Exec("INSERT INTO oc_api (`" + name + "`, `key`, status, date_added, date_modified) VALUES ('ocsetup_check_5ca1ab1e', 'k', 1, NOW(), NOW())"); err != nil {
 		t.Fatal(err)
 	}
 	site, err := remote.ParseURL(siteURL(s.site, s.rs.RemoteRoot(s.site)))
