@@ -159,6 +159,24 @@ func plainHTTPBridgeSteps(t *testing.T, env *testenv.Env, version string) {
 		t.Fatalf("uninstall over the bridge on plain HTTP: exit %d\n%s\n%s", code, out, errOut)
 	}
 
+	// The settings written straight into the database (no admin): the
+	// extension's rows, settings and events, and their undo.
+	if s.rs.Line == "4.0" || s.rs.Line == "4.1" {
+		p := filepath.Join(s.rs.Root, "extension/despatch_cloud/admin/controller/module/despatch_cloud.php")
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.WriteFile(p, []byte("<?php\n"), 0o644))
+	}
+	s.vars[SecretVar("api_key")] = "dc-0123456789abcdef0123456789"
+	direct := s.setupFile(t, "integration: despatch_cloud\ndb_routes: bridge\nstore_url: "+proxy.URL+backend.Path+"\nsettings:\n  order_prefix: WEB-\naccess:\n  api_user: ocsetup-plain\n")
+	code, out, errOut = runApplyCLI(t, s.vars, "apply", direct, "--trust-new", "--settings-via", "database")
+	if code != 0 || s.value(t, "SELECT COUNT(*) FROM oc_setting WHERE `value` = 'WEB-'") != "1" {
+		t.Fatalf("apply with the settings in the database, over the bridge on plain HTTP: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runApplyCLI(t, s.vars, "uninstall", direct, "--trust-new")
+	if code != 0 || s.value(t, "SELECT COUNT(*) FROM oc_setting WHERE `value` = 'WEB-'") != "0" {
+		t.Fatalf("uninstall of the settings written in the database, over the bridge on plain HTTP: exit %d\n%s\n%s", code, out, errOut)
+	}
+
 	for what, secret := range map[string]string{"an admin user's password hash": hash, "the Default API user's key": defaultKey} {
 		if ears.saw(secret) {
 			t.Errorf("%s crossed plain HTTP", what)
