@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,14 +12,19 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
 
@@ -181,5 +188,85 @@ func plainHTTPBridgeSteps(t *testing.T, env *testenv.Env, version string) {
 		if ears.saw(secret) {
 			t.Errorf("%s crossed plain HTTP", what)
 		}
+	}
+}
+
+// TestSessionStepsOverLimitedBridge: the wizard reaches a store whose
+// MySQL certificate nobody trusted yet, so its database step uses the
+// bridge, over plain HTTP. That bridge is limited to the wizard's steps:
+// the Access step lists, previews and creates the API user (comparing
+// the stored key, never reading it), and uninstall undoes it; a read of
+// a table no step uses (the customers) is refused, naming plain HTTP.
+func TestSessionStepsOverLimitedBridge(t *testing.T) {
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.FTP)
+	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+	fixture.UseTLSMySQL(t, env, st)
+	dir := t.TempDir()
+	site, err := remote.ParseURL(siteURL(ts, st.Remote))
+	must(t, err)
+	site.Password = ts.Password
+	tr := remote.NewTrust(dir)
+	tr.TrustNew = true
+	pool, err := remote.Open(context.Background(), site, tr, 1)
+	must(t, err)
+	pool.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s := NewSession(dir, integrations.Builtin())
+	t.Cleanup(s.Close)
+	res, err := s.Connect(ctx, site, "")
+	if err != nil || len(res.Stores) != 1 || !s.Choose(res.Stores[0].Root) {
+		t.Fatalf("connect: %v", err)
+	}
+	cr, err := s.ReadCredentials(ctx)
+	if err != nil || cr.Route != db.RouteBridge {
+		t.Fatalf("credentials: %v, route %s; want the bridge", err, cr.Route)
+	}
+	s.steps.mu.Lock()
+	d := s.steps.db
+	s.steps.mu.Unlock()
+	if db.PlainHTTP(d) == "" {
+		t.Fatal("the bridge is not on plain HTTP")
+	}
+	var se *db.StatementError
+	if _, err := d.Query(ctx, "SELECT `email` FROM `"+st.Table("customer")+"`"); !errors.As(err, &se) || !strings.Contains(err.Error(), "plain HTTP") {
+		t.Fatalf("a read of the customers through the wizard's bridge: %v; want a refusal naming plain HTTP", err)
+	}
+
+	q := st.StoreDB(t)
+	if _, err := q.Exec("INSERT INTO `"+st.Table("api")+"` (username, `key`, status, date_added, date_modified) SELECT 'Default', 'default-key-0123456789abcdef', 1, NOW(), NOW() FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `"+st.Table("api")+"` WHERE username = 'Default')"); err != nil {
+		t.Fatal(err)
+	}
+	users, err := s.APIUsers(ctx)
+	if err != nil || !slices.Contains(users, "Default") {
+		t.Fatalf("API users: %v %v", users, err)
+	}
+	key := "wk-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
+	pre, err := s.PreviewAccess(ctx, access.APIUser{Name: "Default", Key: key})
+	if err != nil || !pre.Exists || !pre.KeyReplaced {
+		t.Fatalf("preview of Default with another key: %+v %v", pre, err)
+	}
+	own := access.APIUser{Name: "ocsetup wizard", Key: key, IPs: []string{"203.0.113.7"}}
+	made, err := s.ApplyAccess(ctx, own)
+	if err != nil || !made.Created {
+		t.Fatalf("access: %+v %v", made, err)
+	}
+	again, err := s.ApplyAccess(ctx, own)
+	if err != nil || again.Created || again.Updated || len(again.IPsAdded) != 0 {
+		t.Fatalf("access again: %+v %v", again, err)
+	}
+	var n int
+	must(t, q.QueryRow("SELECT COUNT(*) FROM `"+st.Table("api")+"` WHERE username = ? AND `key` = ?", own.Name, key).Scan(&n))
+	if n != 1 {
+		t.Fatalf("%d API users with the wizard's name and key", n)
+	}
+	un, err := s.Uninstall(ctx)
+	if err != nil || un.Nothing != "" {
+		t.Fatalf("uninstall: %+v %v", un, err)
+	}
+	must(t, q.QueryRow("SELECT COUNT(*) FROM `"+st.Table("api")+"` WHERE username = ?", own.Name).Scan(&n))
+	if n != 0 {
+		t.Fatalf("%d API users left after uninstall", n)
 	}
 }
