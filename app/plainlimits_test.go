@@ -3,8 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -235,7 +235,7 @@ func TestSessionStepsOverLimitedBridge(t *testing.T) {
 	}
 
 	q := st.StoreDB(t)
-	if _, err := q.Exec("INSERT INTO `"+st.Table("api")+"` (username, `key`, status, date_added, date_modified) SELECT 'Default', 'default-key-0123456789abcdef', 1, NOW(), NOW() FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `"+st.Table("api")+"` WHERE username = 'Default')"); err != nil {
+	if _, err := q.Exec("INSERT INTO `" + st.Table("api") + "` (username, `key`, status, date_added, date_modified) SELECT 'Default', 'default-key-0123456789abcdef', 1, NOW(), NOW() FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM `" + st.Table("api") + "` WHERE username = 'Default')"); err != nil {
 		t.Fatal(err)
 	}
 	users, err := s.APIUsers(ctx)
