@@ -184,6 +184,22 @@ func plainHTTPBridgeSteps(t *testing.T, env *testenv.Env, version string) {
 		t.Fatalf("uninstall of the settings written in the database, over the bridge on plain HTTP: exit %d\n%s\n%s", code, out, errOut)
 	}
 
+	// A setup that replaces the key of the store's own "Default" user:
+	// over plain HTTP its old key is never read, so uninstall cannot put
+	// it back, but it must not blank it (an empty key is a key anyone
+	// could send).
+	s.vars[SecretVar(APIKeyField)] = "dk-0123456789abcdef0123456789abcdef"
+	replace := s.setupFile(t, body+"db_routes: bridge\nstore_url: "+proxy.URL+backend.Path+"\naccess:\n  api_user: Default\n")
+	code, out, errOut = runApplyCLI(t, s.vars, "apply", replace, "--trust-new")
+	newKey := s.value(t, "SELECT `key` FROM oc_api WHERE `"+name+"` = 'Default'")
+	if code != 0 || newKey == defaultKey {
+		t.Fatalf("apply replacing Default's key over the bridge on plain HTTP: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = runApplyCLI(t, s.vars, "uninstall", replace, "--trust-new")
+	if got := s.value(t, "SELECT `key` FROM oc_api WHERE `"+name+"` = 'Default'"); code != 0 || got != newKey {
+		t.Fatalf("uninstall of a replaced key over the bridge on plain HTTP: exit %d, Default's key %q (want the setup's, %q, kept)\n%s\n%s", code, got, newKey, out, errOut)
+	}
+
 	for what, secret := range map[string]string{"an admin user's password hash": hash, "the Default API user's key": defaultKey} {
 		if ears.saw(secret) {
 			t.Errorf("%s crossed plain HTTP", what)

@@ -36,18 +36,50 @@ func Undo(ctx context.Context, d db.DB, sc *db.Schema, shape Image, changes []Ch
 			curByKey := cur.byKey()
 			var current []*string
 			ok := false
+			// Secret columns the image lacks (read over the bridge on
+			// plain HTTP, which never carries them): the row cannot be
+			// written back whole, only its other columns.
+			partial := lacksHidden(d, c.Table, t)
 			if c.After != nil {
 				current, ok = curByKey[t.keyOf(c.After)]
 				mine := ours[c.Table+"\x1e"+t.keyOf(c.After)]
-				if ok && !mine && !sameRow(current, c.After) && !(c.Before != nil && sameRow(current, c.Before)) {
+				if ok && !mine && !sameByName(cur, current, t, c.After) && !(c.Before != nil && sameByName(cur, current, t, c.Before)) {
 					left++
 					skipped = append(skipped, fmt.Sprintf("%s row %s", table, describeKey(t, c.After)))
+					continue
+				}
+				if partial && ok && c.Before != nil && t.keyOf(c.Before) == t.keyOf(c.After) {
+					// Put the other columns back and keep the secret one
+					// as it is: deleting and inserting would blank it.
+					where, wargs := whereKey(t, c.After)
+					var sets []string
+					var args []any
+					for i, col := range t.Columns {
+						sets = append(sets, "`"+col+"` = ?")
+						if c.Before[i] != nil {
+							args = append(args, *c.Before[i])
+						} else {
+							args = append(args, nil)
+						}
+					}
+					tx.Exec("UPDATE "+table+" SET "+strings.Join(sets, ", ")+" WHERE "+where, append(args, wargs...)...)
+					done++
+					continue
+				}
+				if partial && c.Before != nil {
+					left++
+					skipped = append(skipped, fmt.Sprintf("%s row %s (its secret columns were never read over plain HTTP, so it cannot be put back whole)", table, describeKey(t, c.Before)))
 					continue
 				}
 				if ok {
 					where, args := whereKey(t, c.After)
 					tx.Exec("DELETE FROM "+table+" WHERE "+where, args...)
 				}
+			}
+			if c.Before != nil && partial {
+				left++
+				skipped = append(skipped, fmt.Sprintf("%s row %s (its secret columns were never read over plain HTTP, so it cannot be put back whole)", table, describeKey(t, c.Before)))
+				continue
 			}
 			if c.Before != nil {
 				if _, taken := curByKey[t.keyOf(c.Before)]; taken && (c.After == nil || t.keyOf(c.After) != t.keyOf(c.Before)) {
@@ -130,4 +162,34 @@ func describeKey(t *Table, row []*string) string {
 		parts = parts[:3]
 	}
 	return strings.Join(parts, ",")
+}
+
+// lacksHidden says whether the image of table lacks a column d keeps
+// secret (the bridge over plain HTTP): the image was read without it.
+func lacksHidden(d db.DB, table string, t *Table) bool {
+	for _, h := range db.HiddenColumns(d, table) {
+		if t.index(h) < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// sameByName says whether row a of table ta and row b of table tb hold
+// the same values in the columns both tables have: images read over
+// different routes may differ in the secret columns.
+func sameByName(ta *Table, a []*string, tb *Table, b []*string) bool {
+	if strings.Join(ta.Columns, ",") == strings.Join(tb.Columns, ",") {
+		return sameRow(a, b)
+	}
+	for i, col := range ta.Columns {
+		j := tb.index(col)
+		if j < 0 {
+			continue
+		}
+		if (a[i] == nil) != (b[j] == nil) || a[i] != nil && *a[i] != *b[j] {
+			return false
+		}
+	}
+	return true
 }
