@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/settings"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -152,7 +152,7 @@ func (s *Session) PreviewAccess(ctx context.Context, user access.APIUser) (*acce
 	return access.PreviewAPIUser(ctx, d, sc, st.Line, user)
 }
 
-var errNoDatabase = errors.New("reach the database in the Database access step first")
+var errNoDatabase = msg.NewError("error.app.no_database")
 
 // saveReport keeps the test report in the data folder, where the Finish
 // step points; the path is remembered for the summary.

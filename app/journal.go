@@ -5,12 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"path"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // beginJournal writes the setup journal before the first change: the
@@ -25,7 +25,7 @@ func (r *applyRun) beginJournal(ctx context.Context) error {
 	ext := r.plan.Extension
 	j.Extension = journal.Extension{Type: ext.Type, Code: ext.Code, Folder: ext.Folder}
 	if j.Before, err = journal.Capture(ctx, r.d, r.sc); err != nil {
-		return fmt.Errorf("the setup journal could not read the store's tables, so nothing was changed: %w", err)
+		return msg.Wrap(err, "error.app.journal_capture")
 	}
 	if ext.Type != "" {
 		if j.ExtensionWasInstalled, err = extensionInstalled(ctx, r.d, r.sc, ext.Type, ext.Code); err != nil {
@@ -33,7 +33,7 @@ func (r *applyRun) beginJournal(ctx context.Context) error {
 		}
 	}
 	if err := j.Save(); err != nil {
-		return fmt.Errorf("the setup journal could not be written, so nothing was changed: %w", err)
+		return msg.Wrap(err, "error.app.journal_write")
 	}
 	r.journal, r.res.Journal = j, j.ID
 	return nil
@@ -98,7 +98,7 @@ func (r *applyRun) journalFile(file string, before, after []byte) error {
 	sum := sha256.Sum256(after)
 	j.Files = append(j.Files, journal.FileEdit{Path: file, Before: before, After: hex.EncodeToString(sum[:])})
 	if err := j.Save(); err != nil {
-		return fmt.Errorf("the setup journal could not be written, so %s was not changed: %w", file, err)
+		return msg.Wrap(err, "error.app.journal_write_file", "File", file)
 	}
 	return nil
 }
@@ -112,7 +112,7 @@ func (r *applyRun) journalCron(id, previous string) error {
 	}
 	j.Cron = &journal.CronEdit{ID: id, Previous: previous}
 	if err := j.Save(); err != nil {
-		return fmt.Errorf("the setup journal could not be written, so the crontab was not changed: %w", err)
+		return msg.Wrap(err, "error.app.journal_write_cron")
 	}
 	return nil
 }

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strings"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -32,6 +34,9 @@ type Recovery struct {
 	// Failed says, for each leftover that could not be removed, why and
 	// what to do.
 	Failed []string `json:"failed,omitempty"`
+	// FailedErrors are Failed as errors, for the app to show in the
+	// user's language (ErrorText).
+	FailedErrors []error `json:"-"`
 	// Pending are uploads to these stores that a crash interrupted: the
 	// same package finishes them, or a rollback undoes them.
 	Pending []*deploy.Manifest `json:"-"`
@@ -67,7 +72,7 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 	site := pool.Site()
 	left, err := cleanupBridges(ctx, dataDir, pool)
 	if err != nil {
-		rec.Failed = append(rec.Failed, err.Error())
+		rec.fail(err)
 	}
 	for _, l := range left {
 		switch {
@@ -75,7 +80,7 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 			rec.remove("database bridge", l.Record.Path)
 			rec.Bridges = append(rec.Bridges, l.Record)
 		case l.Err != nil:
-			rec.Failed = append(rec.Failed, fmt.Sprintf("A database bridge an earlier run left (%s) could not be removed: %v. Delete it by hand.", l.Record.Path, l.Err))
+			rec.fail(msg.Wrap(l.Err, "error.recovery.bridge_left", "Path", l.Record.Path))
 		}
 	}
 	ours := func(root string) (store.Store, bool) {
@@ -95,31 +100,31 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 	}
 	accounts, err := admin.CleanupLeftovers(ctx, dataDir, thisSite)
 	if err != nil {
-		rec.Failed = append(rec.Failed, err.Error())
+		rec.fail(err)
 	}
 	for _, a := range accounts {
 		switch {
 		case a.Removed:
 			rec.remove("temporary admin account", a.Record.Username)
 		case a.Err != nil:
-			rec.Failed = append(rec.Failed, fmt.Sprintf("The temporary admin account %s an earlier run left in the store %s could not be removed: %v. Delete that user in the store's admin (System > Users > Users).", a.Record.Username, a.Record.Place.Root, a.Err))
+			rec.fail(msg.Wrap(a.Err, "error.recovery.admin_left", "User", a.Record.Username, "Root", a.Record.Place.Root))
 		}
 	}
 	apiUsers, err := check.CleanupAPILeftovers(ctx, dataDir, thisSite)
 	if err != nil {
-		rec.Failed = append(rec.Failed, err.Error())
+		rec.fail(err)
 	}
 	for _, a := range apiUsers {
 		switch {
 		case a.Removed:
 			rec.remove("temporary API user", a.Record.Username)
 		case a.Err != nil:
-			rec.Failed = append(rec.Failed, fmt.Sprintf("The temporary API user %s an earlier check left in the store %s could not be removed: %v. Delete it in the store's admin (System > Users > API).", a.Record.Username, a.Record.Place.Root, a.Err))
+			rec.fail(msg.Wrap(a.Err, "error.recovery.api_left", "User", a.Record.Username, "Root", a.Record.Place.Root))
 		}
 	}
 	pending, err := deploy.Pending(dataDir)
 	if err != nil {
-		rec.Failed = append(rec.Failed, err.Error())
+		rec.fail(err)
 	}
 	for _, m := range pending {
 		if _, ok := ours(m.Store.Root); ok && sameSiteURL(m.Store.Site, site) {
@@ -128,7 +133,7 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 	}
 	journals, err := journal.List(dataDir)
 	if err != nil {
-		rec.Failed = append(rec.Failed, err.Error())
+		rec.fail(err)
 	}
 	for _, j := range journals {
 		if _, ok := ours(j.Root); ok && j.State == journal.Running && db.SameSite(j.Site, site) {
@@ -138,6 +143,27 @@ func recoverSite(ctx context.Context, dataDir string, pool *remote.Pool, stores 
 	return rec
 }
 
+// fail records a leftover that could not be removed.
+func (r *Recovery) fail(err error) {
+	r.Failed = append(r.Failed, err.Error())
+	r.FailedErrors = append(r.FailedErrors, err)
+}
+
+// RemovedMsgs are Removed as messages ("database bridge {{.Name}}"), for
+// the app to show in the user's language.
+func (r *Recovery) RemovedMsgs() []msg.Msg {
+	var out []msg.Msg
+	if r == nil {
+		return nil
+	}
+	for _, l := range r.removed {
+		m := msg.New("recovery.kind."+strings.ToLower(strings.ReplaceAll(l[0], " ", "_")), "Name", l[1])
+		m.Own = l[0] + " " + l[1]
+		out = append(out, m)
+	}
+	return out
+}
+
 func (r *Recovery) remove(kind, name string) {
 	r.removed = append(r.removed, [2]string{kind, name})
 	r.Removed = append(r.Removed, kind+" "+name)
@@ -145,9 +171,13 @@ func (r *Recovery) remove(kind, name string) {
 
 // PendingNotice says what an interrupted upload is, in the same words in
 // both faces; each face adds how to act on it.
-func PendingNotice(m *deploy.Manifest) string {
-	return fmt.Sprintf("The upload %s of %s to %s (started %s) did not finish (%s).",
-		m.ID, m.Package.Name, m.Store.Root, m.Created.Local().Format("2006-01-02 15:04"), m.State)
+func PendingNotice(m *deploy.Manifest) string { return PendingNoticeMsg(m).English() }
+
+// PendingNoticeMsg is PendingNotice as a message, for the app to show in
+// the user's language.
+func PendingNoticeMsg(m *deploy.Manifest) msg.Msg {
+	return msg.New("recovery.pending_notice", "ID", m.ID, "Package", m.Package.Name, "Root", m.Store.Root,
+		"Started", m.Created.Local().Format("2006-01-02 15:04"), "State", msg.Msg{Key: "recovery.state." + string(m.State), Own: string(m.State)})
 }
 
 // InterruptedNotice says what an interrupted setup is, in the same words
@@ -155,9 +185,18 @@ func PendingNotice(m *deploy.Manifest) string {
 func InterruptedNotice(j *journal.Journal) string {
 	// The journal's integration ID: the words need no registry, so both
 	// faces (and a run with another registry) say the same.
-	name := orDefault(j.Integration, "an integration")
-	return fmt.Sprintf("The setup of %s on %s (journal %s, started %s) was interrupted before it finished.",
-		name, j.Root, j.ID, j.Started.Local().Format("2006-01-02 15:04"))
+	return InterruptedNoticeMsg(j).English()
+}
+
+// InterruptedNoticeMsg is InterruptedNotice as a message, for the app to
+// show in the user's language.
+func InterruptedNoticeMsg(j *journal.Journal) msg.Msg {
+	var name any = j.Integration
+	if j.Integration == "" {
+		name = msg.New("recovery.an_integration")
+	}
+	return msg.New("recovery.interrupted_notice", "Integration", name, "Root", j.Root, "ID", j.ID,
+		"Started", j.Started.Local().Format("2006-01-02 15:04"))
 }
 
 // connectStoreDB reads a store's config.php and reaches its database by
@@ -203,8 +242,7 @@ func resumableUpload(dataDir string, site remote.Site, st deploy.Store, p *pkg.P
 		if m.State == deploy.StateInProgress && m.Package.SHA256 == sum {
 			return m, nil
 		}
-		return nil, fmt.Errorf("%s Upload the same package again to finish it, or roll it back first (the wizard offers that when it connects; on the command line: %s rollback SITE --manifest %s)",
-			PendingNotice(m), Name, m.ID)
+		return nil, msg.NewError("error.app.pending_upload", "Notice", PendingNoticeMsg(m), "Name", Name, "ID", m.ID)
 	}
 	return nil, nil
 }

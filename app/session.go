@@ -2,13 +2,13 @@ package app
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -88,6 +88,9 @@ type ConnectResult struct {
 	// Notes are things the user should know (a leftover that could not be
 	// removed).
 	Notes []string
+	// NoteErrors are Notes as errors, for the app to show in the user's
+	// language.
+	NoteErrors []error
 }
 
 // Connect logs in and looks for stores. accept is a fingerprint the user
@@ -95,7 +98,7 @@ type ConnectResult struct {
 // connection is closed once the new one works.
 func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) (*ConnectResult, error) {
 	if site.Host == "" || site.User == "" {
-		return nil, errors.New("enter the server name and the user name")
+		return nil, msg.NewError("error.app.server_and_user")
 	}
 	ctx = s.watch(ctx)
 	s.Hide(site.Password, site.KeyPassphrase)
@@ -142,7 +145,7 @@ func (s *Session) Connect(ctx context.Context, site remote.Site, accept string) 
 func (s *Session) cleanupLeftovers(ctx context.Context, pool *remote.Pool, out *ConnectResult) {
 	rec := recoverSite(ctx, s.dataDir, pool, out.Stores, connectStoreDB(pool, db.Options{DataDir: s.dataDir}))
 	out.Recovery = rec
-	out.Cleaned, out.Notes, out.Pending, out.Interrupted = rec.Removed, rec.Failed, rec.Pending, rec.Interrupted
+	out.Cleaned, out.Notes, out.NoteErrors, out.Pending, out.Interrupted = rec.Removed, rec.Failed, rec.FailedErrors, rec.Pending, rec.Interrupted
 }
 
 // Choose picks one of the stores found.

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
@@ -64,7 +63,7 @@ type steps struct {
 	journal *journal.Journal
 }
 
-var errNoStore = errors.New("connect to the hosting and choose a store first")
+var errNoStore = msg.NewError("error.app.no_store")
 
 func (s *Session) engine(progress func(deploy.Progress)) (*deploy.Engine, error) {
 	st, ok := s.Store()
@@ -110,7 +109,7 @@ func (s *Session) Upload(ctx context.Context, progress func(deploy.Progress)) (*
 	pl, p := s.steps.plan, s.steps.pkg
 	s.steps.mu.Unlock()
 	if pl == nil || p == nil {
-		return nil, errors.New("choose a package and look at the plan first")
+		return nil, msg.NewError("error.app.no_plan")
 	}
 	if err := deploy.CheckFit(pl); err != nil {
 		return nil, err
@@ -172,7 +171,7 @@ func (s *Session) Rollback(ctx context.Context, progress func(deploy.Progress)) 
 	uploads := append([]*deploy.Manifest(nil), s.steps.uploads...)
 	s.steps.mu.Unlock()
 	if len(uploads) == 0 {
-		return errors.New("nothing was uploaded in this session")
+		return msg.NewError("error.app.nothing_uploaded")
 	}
 	// Every upload of the session, newest first: the connector's
 	// configured file goes back to the package's copy, then the package's
@@ -516,7 +515,7 @@ func (s *Session) ApplySettings(ctx context.Context, id string, values integrati
 	ctx = s.watch(ctx)
 	prof, ok := s.reg.ByID(id)
 	if !ok {
-		return nil, fmt.Errorf("unknown integration %q", id)
+		return nil, msg.NewError("error.app.unknown_integration", "ID", id)
 	}
 	t, err := s.SettingsTarget(ctx)
 	if err != nil {
@@ -583,7 +582,7 @@ func (s *Session) configureConnector(ctx context.Context, host, key string) erro
 	p := s.steps.pkg
 	s.steps.mu.Unlock()
 	if p == nil {
-		return errors.New("upload the connector's files in the Package step first: its config file gets the key")
+		return msg.NewError("error.app.connector_first")
 	}
 	configured, err := access.ConfigureOneBox(p, host, key)
 	if err != nil {

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"path"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -46,7 +46,7 @@ func (s *Session) journalChange(ctx context.Context, integrationID string, ext *
 			return err
 		}
 		if j.Before, err = journal.Capture(ctx, s.steps.db, s.steps.schema); err != nil {
-			return fmt.Errorf("the setup journal could not read the store's tables, so nothing was changed: %w", err)
+			return msg.Wrap(err, "error.app.journal_capture")
 		}
 		if s.steps.manifest != nil {
 			j.Manifest = s.steps.manifest.ID
@@ -65,7 +65,7 @@ func (s *Session) journalChange(ctx context.Context, integrationID string, ext *
 	}
 	j.State, j.Finished, j.Changes = journal.Running, time.Time{}, nil
 	if err := j.Save(); err != nil {
-		return fmt.Errorf("the setup journal could not be written, so nothing was changed: %w", err)
+		return msg.Wrap(err, "error.app.journal_write")
 	}
 	s.steps.journal = j
 	return nil
@@ -156,7 +156,7 @@ func (s *Session) UndoInterrupted(ctx context.Context, j *journal.Journal) (*Uni
 	}
 	s.mu.Unlock()
 	if st == nil || s.Pool() == nil {
-		return nil, fmt.Errorf("the store %s of setup %s was not found on this site", j.Root, j.ID)
+		return nil, msg.NewError("error.app.journal_store_missing", "Root", j.Root, "ID", j.ID)
 	}
 	return s.undoOn(ctx, *st, j.ID)
 }
@@ -199,7 +199,7 @@ func (s *Session) undoOn(ctx context.Context, st store.Store, id string) (*Unins
 	}
 	out := &UninstallResult{Journal: res.Journal, Nothing: res.Nothing, Done: res.Done, Left: res.Left}
 	if err != nil && errors.Is(err, context.Canceled) {
-		return out, fmt.Errorf("the uninstall was cancelled part way; run it again to finish it: %w", err)
+		return out, msg.Wrap(err, "error.app.uninstall_cancelled")
 	}
 	return out, err
 }

@@ -248,20 +248,13 @@ func (s *connectScreen) failed(site remote.Site, err error) {
 }
 
 func (s *connectScreen) showError(err error) {
-	var re *remote.Error
 	s.status.Importance = widget.DangerImportance
 	hide := s.wiz.Session.Redact // a server may quote the password it was sent
-	if errors.As(err, &re) {
-		s.status.SetText(hide(MsgText(re.Msg())))
-		detail := re.Reply
-		if detail == "" && re.Err != nil {
-			detail = re.Err.Error()
-		}
-		s.details.SetText(hide(strings.TrimSpace(re.Op + ": " + detail)))
+	s.status.SetText(hide(ErrorText(err)))
+	if detail := strings.TrimSpace(technicalDetail(err)); detail != "" {
+		s.details.SetText(hide(detail))
 		s.detailBox.Show()
-		return
 	}
-	s.status.SetText(hide(err.Error()))
 }
 
 // askTrust shows the fingerprint of a server seen for the first time.
@@ -317,7 +310,11 @@ func storeLabel(st store.Store) string {
 	}
 	l := TF("connect.store_label", Args{"Root": st.Root, "Version": version, "AdminDir": st.AdminDir})
 	for _, w := range st.Warnings {
-		l += "\n⚠ " + w.Message
+		text := w.Message
+		if !w.Msg.IsZero() {
+			text = MsgText(w.Msg)
+		}
+		l += "\n⚠ " + text
 	}
 	return l
 }

@@ -173,7 +173,7 @@ func attemptsText(as db.Attempts) string {
 		if a.OK() {
 			parts[i] = TF("creds.attempt.ok", Args{"Route": routeTitle(a.Route)})
 		} else {
-			parts[i] = TF("creds.attempt.failed", Args{"Route": routeTitle(a.Route), "Summary": a.Summary()})
+			parts[i] = TF("creds.attempt.failed", Args{"Route": routeTitle(a.Route), "Summary": MsgText(a.SummaryMsg())})
 		}
 	}
 	return strings.Join(parts, " → ")

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -88,27 +89,42 @@ func (j *job) run(msg string, work func(ctx context.Context) error, finish func(
 	}()
 }
 
-// fail shows an error: one plain sentence, the rest under Details.
+// fail shows an error: one plain sentence in the user's language, the
+// rest and the server's own words under Details.
 func (j *job) fail(err error) {
 	j.status.Importance = widget.DangerImportance
+	if errors.Is(err, context.Canceled) && !isKeyed(err) {
+		j.status.SetText(T("common.cancelled"))
+		return
+	}
+	first, rest, _ := strings.Cut(j.redact(ErrorText(err)), "\n")
+	j.status.SetText(first)
+	j.setDetails(strings.TrimSpace(rest + "\n" + technicalDetail(err)))
+}
+
+// isKeyed reports whether err is a files error, which says itself that
+// the user cancelled.
+func isKeyed(err error) bool {
+	var re *remote.Error
+	return errors.As(err, &re)
+}
+
+// technicalDetail is what the server or the library said, for Details:
+// the operation and reply of a files error, the cause of a database one.
+func technicalDetail(err error) string {
 	var re *remote.Error
 	if errors.As(err, &re) {
-		j.status.SetText(j.redact(MsgText(re.Msg())))
 		detail := re.Reply
 		if detail == "" && re.Err != nil {
 			detail = re.Err.Error()
 		}
-		j.setDetails(re.Op + ": " + detail)
-		return
+		return re.Op + ": " + detail
 	}
-	if errors.Is(err, context.Canceled) {
-		j.status.SetText(T("common.cancelled"))
-		return
+	var de *db.Error
+	if errors.As(err, &de) && de.Err != nil {
+		return de.Err.Error()
 	}
-	msg := err.Error()
-	first, rest, _ := strings.Cut(j.redact(msg), "\n")
-	j.status.SetText(first)
-	j.setDetails(rest)
+	return ""
 }
 
 func (j *job) setDetails(s string) {

@@ -48,21 +48,21 @@ func newRecoveryDialog(wiz *app.Wizard, win fyne.Window, do func(func()), res *a
 		r.box.Add(l)
 		r.text = append(r.text, text)
 	}
-	for _, c := range res.Cleaned {
-		para(TF("connect.recovery.removed", Args{"Path": c}), widget.MediumImportance)
+	for _, c := range res.Recovery.RemovedMsgs() {
+		para(TF("connect.recovery.removed", Args{"Path": MsgText(c)}), widget.MediumImportance)
 	}
-	for _, n := range res.Notes {
-		para(n, widget.DangerImportance)
+	for _, n := range res.NoteErrors {
+		para(ErrorText(n), widget.DangerImportance)
 	}
 	for _, m := range res.Pending {
-		para(app.PendingNotice(m)+" "+T("connect.recovery.pending_how"), widget.WarningImportance)
+		para(MsgText(app.PendingNoticeMsg(m))+" "+T("connect.recovery.pending_how"), widget.WarningImportance)
 		b := widget.NewButton(T("connect.recovery.rollback"), nil)
 		b.OnTapped = func() { r.rollbackUpload(m) }
 		r.rollback[m.ID] = b
 		r.box.Add(container.NewHBox(b))
 	}
 	for _, j := range res.Interrupted {
-		para(app.InterruptedNotice(j)+" "+T("connect.recovery.interrupted_how"), widget.WarningImportance)
+		para(MsgText(app.InterruptedNoticeMsg(j))+" "+T("connect.recovery.interrupted_how"), widget.WarningImportance)
 		b := widget.NewButton(T("connect.recovery.undo"), nil)
 		b.OnTapped = func() { r.undoSetup(j) }
 		r.undo[j.ID] = b

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/assets/bridge"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
 	"github.com/ocsetup/ocsetup/installer/webtrust"
@@ -89,8 +90,9 @@ func randomHex(n int) string {
 }
 
 // bridgeError makes the *Error of a bridge that could not be used.
-func bridgeError(addr, reason string, err error) *Error {
-	return &Error{Route: RouteBridge, Kind: KindBridge, Addr: addr, Reason: reason, Err: err}
+func bridgeError(addr string, reason msg.Msg, err error) *Error {
+	e := &Error{Route: RouteBridge, Kind: KindBridge, Addr: addr, Err: err}
+	return e.setReason(reason)
 }
 
 // openBridge uploads a bridge into the store root, checks that it answers
@@ -103,10 +105,10 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 		urls = []string{withSlash(opt.StoreURL)}
 	}
 	if len(urls) == 0 {
-		return nil, bridgeError("", "config.php does not give the store's web address as plain text (HTTP_SERVER is computed on the server), so ocsetup cannot tell where a bridge file would be served. Give the store's address (--store-url).", nil)
+		return nil, bridgeError("", msg.New("error.db.bridge.no_url"), nil)
 	}
 	if opt.DataDir == "" {
-		return nil, bridgeError("", "No data folder was given to record the bridge in, so a crash could leave it behind; the bridge is not used.", nil)
+		return nil, bridgeError("", msg.New("error.db.bridge.no_data_dir"), nil)
 	}
 	ttl := opt.BridgeTTL
 	if ttl == 0 {
@@ -119,7 +121,7 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 	}
 	src, err := bridge.RenderLimited(secret, ttl, limits)
 	if err != nil {
-		return nil, bridgeError("", "The bridge could not be prepared.", err)
+		return nil, bridgeError("", msg.New("error.db.bridge.prepare"), err)
 	}
 	name := bridgePrefix + randomHex(12) + ".php"
 	site := files.Site()
@@ -142,7 +144,7 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 		},
 	}
 	if err := b.rec.save(opt.DataDir); err != nil {
-		return nil, bridgeError("", "The bridge could not be recorded in ocsetup's data folder, so it is not uploaded.", err)
+		return nil, bridgeError("", msg.New("error.db.bridge.record"), err)
 	}
 	// From here on every way out that does not hand the bridge to the
 	// caller removes it, panics included; close has its own deadline.
@@ -153,7 +155,7 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 		}
 	}()
 	if err := files.WriteAtomic(ctx, b.rec.Path, src); err != nil {
-		return nil, bridgeError(b.rec.Path, fmt.Sprintf("The bridge file could not be uploaded to the store folder %s.", creds.Store.Root), err)
+		return nil, bridgeError(b.rec.Path, msg.New("error.db.bridge.upload", "Root", creds.Store.Root), err)
 	}
 	// Try the store's addresses in turn (https first) until one serves
 	// the bridge; an answer from the bridge itself, even a refusal, ends
@@ -164,7 +166,7 @@ func openBridge(ctx context.Context, files BridgeFiles, creds *Credentials, opt 
 		if cerr := webguard.Certificate(err); cerr != nil {
 			// Never a reason to try plain http: an interceptor
 			// produces exactly this.
-			err = bridgeError(b.currentURL(), cerr.Error(), cerr)
+			err = bridgeError(b.currentURL(), msg.Msg{Key: "error.db.reason", Args: map[string]any{"Reason": cerr.Error()}}, cerr)
 			break
 		}
 		var transport *transportError
@@ -218,12 +220,12 @@ func (b *bridgeRunner) query(ctx context.Context, q string, args []arg) (*Rows, 
 	out := &Rows{Columns: res.Columns}
 	for _, row := range res.Rows {
 		if len(row) != len(res.Columns) {
-			return nil, bridgeError(b.currentURL(), "The bridge's answer has rows that do not match its columns.", nil)
+			return nil, bridgeError(b.currentURL(), msg.New("error.db.bridge.rows"), nil)
 		}
 		vals := make([]sql.NullString, len(row))
 		for i, raw := range row {
 			if vals[i], err = wireValue(raw); err != nil {
-				return nil, bridgeError(b.currentURL(), "The bridge's answer could not be read.", err)
+				return nil, bridgeError(b.currentURL(), msg.New("error.db.bridge.answer"), err)
 			}
 		}
 		out.Values = append(out.Values, vals)
@@ -255,7 +257,7 @@ func (b *bridgeRunner) exec(ctx context.Context, stmts []stmt) error {
 		return err
 	}
 	if len(res.Results) != len(stmts) {
-		return bridgeError(b.currentURL(), "The bridge's answer does not list every statement.", nil)
+		return bridgeError(b.currentURL(), msg.New("error.db.bridge.statements"), nil)
 	}
 	for i, r := range res.Results {
 		stmts[i].result.RowsAffected, stmts[i].result.LastInsertID = r.Affected, r.InsertID

@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/webguard"
 )
 
@@ -111,7 +112,7 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 		nonce := randomHex(16)
 		resp, data, err := b.exchange(ctx, http.MethodPost, target, body, ts, nonce, b.sign(ts, nonce, body))
 		if err != nil {
-			return nil, bridgeError(target, "The store's web server could not be reached at the bridge's address.", err)
+			return nil, bridgeError(target, msg.New("error.db.bridge.unreachable"), err)
 		}
 		switch resp.StatusCode {
 		case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
@@ -119,7 +120,7 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 			if err == nil {
 				if from, perr := url.Parse(target); perr == nil {
 					if gerr := webguard.SameOrigin(from, loc); gerr != nil {
-						return nil, bridgeError(target, gerr.Error(), errNotServed)
+						return nil, bridgeError(target, msg.Msg{Key: "error.db.reason", Args: map[string]any{"Reason": gerr.Error()}}, errNotServed)
 					}
 				}
 			}
@@ -128,20 +129,20 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 				b.setURL(loc.String())
 				continue
 			}
-			return nil, bridgeError(target, fmt.Sprintf("The store sends the bridge's address elsewhere (HTTP %d to %s), so the bridge cannot be reached.", resp.StatusCode, resp.Header.Get("Location")), errNotServed)
+			return nil, bridgeError(target, msg.New("error.db.bridge.redirect", "Status", resp.StatusCode, "Location", resp.Header.Get("Location")), errNotServed)
 		}
 		r := &wireReply{status: resp.StatusCode}
 		if sig := resp.Header.Get(headerSignature); sig != "" {
 			if !b.replySigned(nonce, data, sig) {
-				return nil, bridgeError(target, "The answer did not carry the bridge's signature: something between this computer and the store changed it.", nil)
+				return nil, bridgeError(target, msg.New("error.db.bridge.unsigned_changed"), nil)
 			}
 			r.signed = true
 		}
 		if err := json.Unmarshal(data, r); err != nil || (r.Code == "" && !r.OK) {
 			if resp.StatusCode == http.StatusNotFound {
-				return nil, bridgeError(target, fmt.Sprintf("The web server answers 404 Not Found for the bridge at %s: the store's address in config.php may not serve the store folder, or the bridge is gone.", target), errNotServed)
+				return nil, bridgeError(target, msg.New("error.db.bridge.not_found", "URL", target), errNotServed)
 			}
-			return nil, bridgeError(target, fmt.Sprintf("The store answered the bridge's address with something other than the bridge (HTTP %d). PHP may not run there, or the address is not the store's.", resp.StatusCode), errNotServed)
+			return nil, bridgeError(target, msg.New("error.db.bridge.not_bridge", "Status", resp.StatusCode), errNotServed)
 		}
 		if r.signed && r.Code == "stale" && r.Now > 0 && !clockFixed {
 			// The bridge's clock differs from ours. Only a signed "now"
@@ -150,7 +151,7 @@ func (b *bridgeRunner) post(ctx context.Context, body []byte) (*wireReply, error
 			// the path and would open a window to replay recorded requests.
 			off := r.Now - time.Now().Unix()
 			if off > maxClockOffset || off < -maxClockOffset {
-				return nil, bridgeError(target, fmt.Sprintf("The store's server clock differs from this computer's by %s, more than ocsetup allows (1 hour). Check the date and time of this computer, or ask the hosting provider to fix the server's.", time.Duration(abs(off))*time.Second), nil)
+				return nil, bridgeError(target, msg.New("error.db.bridge.clock", "Offset", (time.Duration(abs(off))*time.Second).String()), nil)
 			}
 			clockFixed = true
 			b.offset.Store(off)
@@ -207,13 +208,13 @@ func (b *bridgeRunner) call(ctx context.Context, payload map[string]any, out any
 			return nil
 		}
 		if err := json.Unmarshal(r.Result, out); err != nil {
-			return bridgeError(b.currentURL(), "The bridge's answer could not be read.", err)
+			return bridgeError(b.currentURL(), msg.New("error.db.bridge.answer"), err)
 		}
 		return nil
 	}
 	refusal := &BridgeRefusal{Status: r.status, Code: r.Code, Message: r.Error}
 	if r.OK {
-		return bridgeError(b.currentURL(), "The answer did not carry the bridge's signature.", refusal)
+		return bridgeError(b.currentURL(), msg.New("error.db.bridge.unsigned"), refusal)
 	}
 	switch r.Code {
 	case "statement":
@@ -228,24 +229,14 @@ func (b *bridgeRunner) call(ctx context.Context, payload map[string]any, out any
 	return bridgeError(b.currentURL(), refusalReason(r), refusal)
 }
 
-func refusalReason(r *wireReply) string {
+func refusalReason(r *wireReply) msg.Msg {
 	switch r.Code {
-	case "signature":
-		return "The bridge did not accept the request's signature: the file on the server is not the one ocsetup uploaded."
-	case "stale":
-		return "The bridge refused the request's time, even after allowing for the server's clock."
-	case "replay":
-		return "The bridge had already received this request once and refused it (replay)."
-	case "expired":
-		return "The bridge had expired and removed itself; connect again for a fresh one."
-	case "nonce-store":
-		return "The bridge cannot write its list of used requests (PHP may not write to the store folder or the temporary folder), so it refuses to run: without that list a recorded request could be replayed."
-	case "method":
-		return "The bridge only accepts signed POST requests."
+	case "signature", "stale", "replay", "expired", "nonce-store", "method":
+		return msg.New("error.db.bridge.refused." + r.Code)
 	case "fatal", "config":
-		return "PHP stopped while running the bridge: " + r.Error
+		return msg.New("error.db.bridge.php_stopped", "Error", r.Error)
 	}
-	return fmt.Sprintf("The bridge refused the request (HTTP %d): %s", r.status, r.Error)
+	return msg.New("error.db.bridge.refused", "Status", r.status, "Error", r.Error)
 }
 
 // wireArgs encodes checked arguments as the bridge reads them.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -94,18 +95,25 @@ func (a Attempt) Skipped() bool {
 
 // Summary is a few words: "ok", "refused (host blocks remote MySQL)",
 // "skipped (the site is FTP, not SFTP)".
-func (a Attempt) Summary() string {
+func (a Attempt) Summary() string { return a.SummaryMsg().English() }
+
+// SummaryMsg is Summary as a message, for the app to show in the user's
+// language.
+func (a Attempt) SummaryMsg() msg.Msg {
 	if a.Err == nil {
-		return "ok"
+		return msg.New("error.db.short.ok")
 	}
 	var e *Error
 	if errors.As(a.Err, &e) {
-		if e.Kind == KindSkipped && e.Note != "" {
-			return "skipped (" + e.Note + ")"
+		if e.Kind == KindSkipped && !e.NoteMsg.IsZero() {
+			return msg.New("error.db.short.skipped_note", "Note", e.NoteMsg)
 		}
-		return e.Short()
+		if e.Kind == KindSkipped && e.Note != "" {
+			return msg.New("error.db.short.skipped_note", "Note", e.Note)
+		}
+		return e.ShortMsg()
 	}
-	return "failed"
+	return msg.New("error.db.short.failed")
 }
 
 func (a Attempt) String() string { return a.Route.Title() + ": " + a.Summary() }
@@ -213,8 +221,9 @@ func Connect(ctx context.Context, files Files, creds *Credentials, opt Options) 
 	return nil, attempts, &ConnectError{Attempts: attempts}
 }
 
-func skipped(route Route, note, reason string) *Error {
-	return &Error{Route: route, Kind: KindSkipped, Note: note, Reason: reason}
+func skipped(route Route, note, reason msg.Msg) *Error {
+	e := &Error{Route: route, Kind: KindSkipped, Note: note.English(), NoteMsg: note}
+	return e.setReason(reason)
 }
 
 func tryRoute(ctx context.Context, route Route, files Files, creds *Credentials, opt Options) (runner, error) {
@@ -225,12 +234,11 @@ func tryRoute(ctx context.Context, route Route, files Files, creds *Credentials,
 	switch route {
 	case RouteDirect, RouteSSH:
 		if !creds.Usable() {
-			return nil, skipped(route, "settings computed on the server",
-				"config.php does not give the database settings as plain text, so only the bridge (which runs config.php on the server) can use them: "+creds.blockingReason())
+			return nil, skipped(route, msg.New("error.db.note.computed"),
+				msg.New("error.db.skip.computed", "Problem", creds.blockingReason()))
 		}
 		if route == RouteSSH && files.Site().Protocol != remote.SFTP {
-			return nil, skipped(route, "the site is not SFTP",
-				"The site is reached over FTP, which has no SSH connection to reach the database through.")
+			return nil, skipped(route, msg.New("error.db.note.not_sftp"), msg.New("error.db.skip.not_sftp"))
 		}
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()

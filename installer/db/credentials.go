@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -137,13 +138,13 @@ func readConfig(ctx context.Context, files FileReader, name string) (*phpconf.Co
 	src, err := files.ReadFile(ctx, name, configLimit)
 	if err != nil {
 		if remote.KindOf(err) == remote.KindNotFound {
-			return nil, fmt.Errorf("%s does not exist: is this the store's folder? %w", name, err)
+			return nil, msg.Wrap(err, "error.db.config_missing", "File", name)
 		}
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, msg.Wrap(err, "error.db.config_read", "File", name)
 	}
 	cfg, err := phpconf.Parse(src)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a PHP file PHP could run: %w", name, err)
+		return nil, msg.Wrap(err, "error.db.config_not_php", "File", name)
 	}
 	return cfg, nil
 }

@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ocsetup/ocsetup/installer/msg"
 	"net"
 	"os"
 	"regexp"
 	"syscall"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 
 	"github.com/go-sql-driver/mysql"
 	"golang.org/x/crypto/ssh"
@@ -51,6 +52,17 @@ type Error struct {
 	Reason   string // plain-language detail for KindSkipped and KindBridge
 	Note     string // a few words for KindSkipped ("the site is not SFTP")
 	Err      error  // the underlying error: the server's own words
+	// ReasonMsg and NoteMsg are Reason and Note as messages, for the app
+	// to show in the user's language; zero when the engine has only the
+	// English.
+	ReasonMsg msg.Msg
+	NoteMsg   msg.Msg
+}
+
+// setReason sets Reason and its message.
+func (e *Error) setReason(m msg.Msg) *Error {
+	e.Reason, e.ReasonMsg = m.English(), m
+	return e
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -79,6 +91,9 @@ func (e *Error) Message() string { return e.Msg().English() }
 func (e *Error) Msg() msg.Msg {
 	switch e.Kind {
 	case KindSkipped, KindBridge, KindCertificate:
+		if !e.ReasonMsg.IsZero() {
+			return e.ReasonMsg
+		}
 		return msg.New("error.db.reason", "Reason", e.Reason)
 	case KindCanceled:
 		return msg.New("error.db.canceled")
@@ -120,42 +135,46 @@ func (e *Error) Msg() msg.Msg {
 
 // Short is a few words for a list of attempts ("refused (host blocks
 // remote MySQL)").
-func (e *Error) Short() string {
+func (e *Error) Short() string { return e.ShortMsg().English() }
+
+// ShortMsg is Short as a message, for the app to show in the user's
+// language.
+func (e *Error) ShortMsg() msg.Msg {
 	switch e.Kind {
 	case KindSkipped:
-		return "skipped"
+		return msg.New("error.db.short.skipped")
 	case KindAccessDenied:
 		if e.Route == RouteDirect {
-			return "access denied (the user may only connect from the server)"
+			return msg.New("error.db.short.access_denied_local")
 		}
-		return "access denied"
+		return msg.New("error.db.short.access_denied")
 	case KindHostNotAllowed:
-		return "refused (host blocks remote MySQL)"
+		return msg.New("error.db.short.blocked")
 	case KindRefused:
 		if e.Route == RouteDirect {
-			return "refused (host blocks remote MySQL)"
+			return msg.New("error.db.short.blocked")
 		}
-		return "refused"
+		return msg.New("error.db.short.refused")
 	case KindTimeout:
-		return "no answer"
+		return msg.New("error.db.short.no_answer")
 	case KindUnknownHost:
-		return "unknown server name"
+		return msg.New("error.db.short.unknown_host")
 	case KindUnknownDatabase:
-		return "no such database"
+		return msg.New("error.db.short.unknown_database")
 	case KindDatabaseAccess:
-		return "no rights on the database"
+		return msg.New("error.db.short.database_access")
 	case KindTooManyConnections:
-		return "too many connections"
+		return msg.New("error.db.short.too_many_connections")
 	case KindForwardingDenied:
-		return "SSH forwarding disabled"
+		return msg.New("error.db.short.forwarding_denied")
 	case KindBridge:
-		return "failed"
+		return msg.New("error.db.short.failed")
 	case KindCanceled:
-		return "cancelled"
+		return msg.New("error.db.short.canceled")
 	case KindCertificate:
-		return "certificate not trusted"
+		return msg.New("error.db.short.certificate")
 	}
-	return "failed"
+	return msg.New("error.db.short.failed")
 }
 
 // Blocked reports whether the direct route failed in a way that remote

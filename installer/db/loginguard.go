@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -111,9 +112,9 @@ func (g *loginGuard) refusal(err error) *Error {
 	if re := g.certs.Refusal(); re != nil {
 		e := &Error{Route: g.route, Kind: KindCertificate, Addr: g.addr, Err: re}
 		if re.Kind == remote.KindChangedKey {
-			e.Reason = "The database server's TLS certificate is not the one trusted before; ocsetup does not send it the password or use the other routes until this is cleared up."
+			e.setReason(msg.New("error.db.cert.changed"))
 		} else {
-			e.Reason = "The database server's TLS certificate is not signed by a known authority and not trusted yet, so the password is not sent to it. To use this route, check the fingerprint with your hosting provider and trust it (--fingerprint on the command line, or --trust-new)."
+			e.setReason(msg.New("error.db.cert.unknown"))
 		}
 		return e
 	}
@@ -122,16 +123,17 @@ func (g *loginGuard) refusal(err error) *Error {
 	g.mu.Unlock()
 	switch {
 	case errors.Is(err, mysql.ErrNoTLS) && pinned != "":
-		return &Error{Route: g.route, Kind: KindCertificate, Addr: g.addr,
-			Reason: "The database server no longer offers TLS, though its certificate was trusted before; ocsetup does not log in without it.",
-			Err:    &remote.Error{Kind: remote.KindTLSStripped, Op: "MySQL TLS", Host: g.addr, Fingerprint: pinned, KeyType: "certificate"}}
+		e := &Error{Route: g.route, Kind: KindCertificate, Addr: g.addr,
+			Err: &remote.Error{Kind: remote.KindTLSStripped, Op: "MySQL TLS", Host: g.addr, Fingerprint: pinned, KeyType: "certificate"}}
+		return e.setReason(msg.New("error.db.cert.stripped"))
 	case keyAsked != "" || clearText || errors.Is(err, mysql.ErrCleartextPassword):
-		how := "in clear text (mysql_clear_password)"
+		how := msg.New("error.db.plain.clear_text")
 		if keyAsked != "" {
-			how = "encrypted with an RSA key it sent itself (" + keyAsked + ")"
+			how = msg.New("error.db.plain.rsa", "Plugin", keyAsked)
 		}
-		return &Error{Route: g.route, Kind: KindSkipped, Addr: g.addr, Note: "the server wants the password without TLS",
-			Reason: "The database server offers no TLS and asked for the password " + how + "; anyone between here and the server could pose as it, so the password is not sent this way. ocsetup tries the other routes (SSH, then the bridge). Turning on TLS for MySQL on the hosting makes this route work."}
+		note := msg.New("error.db.note.plain_password")
+		e := &Error{Route: g.route, Kind: KindSkipped, Addr: g.addr, Note: note.English(), NoteMsg: note}
+		return e.setReason(msg.New("error.db.plain", "How", how))
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
@@ -34,7 +35,13 @@ type Store struct {
 type Warning struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Msg is Message as a message, for the app to show in the user's
+	// language; zero when the warning has none.
+	Msg msg.Msg `json:"-"`
 }
+
+// warn is the warning with its message, whose English is Message.
+func warn(code string, m msg.Msg) Warning { return Warning{Code: code, Message: m.English(), Msg: m} }
 
 // NotFoundError says no store was found, and what was seen instead.
 type NotFoundError struct {
@@ -42,20 +49,20 @@ type NotFoundError struct {
 	Seen     []string // notable things found there ("WordPress in /public_html")
 }
 
-func (e *NotFoundError) Error() string {
-	msg := "No OpenCart store was found. A store's folder holds config.php, index.php, system/ and an admin folder. Looked in " +
-		strings.Join(shorten(e.Searched, 8), ", ") + "."
-	if len(e.Seen) > 0 {
-		msg += " Found instead: " + strings.Join(e.Seen, "; ") + "."
-	}
-	return msg + " If the store is elsewhere, give its folder in the site address (for example sftp://user@host/path/to/store)."
-}
+func (e *NotFoundError) Error() string { return e.Msg().English() }
 
-func shorten(list []string, n int) []string {
-	if len(list) <= n {
-		return list
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *NotFoundError) Msg() msg.Msg {
+	var searched any = strings.Join(e.Searched, ", ")
+	if n := 8; len(e.Searched) > n {
+		searched = msg.New("error.store.searched_more", "List", strings.Join(e.Searched[:n], ", "), "Count", len(e.Searched)-n)
 	}
-	return append(append([]string(nil), list[:n]...), fmt.Sprintf("and %d more", len(list)-n))
+	var seen any = ""
+	if len(e.Seen) > 0 {
+		seen = msg.New("error.store.found_instead", "Seen", strings.Join(e.Seen, "; "))
+	}
+	return msg.New("error.store.not_found", "Searched", searched, "Seen", seen)
 }
 
 // webRoots are folder names hosting panels use for the public web folder;
@@ -495,14 +502,14 @@ func (d *discovery) inspect(ctx context.Context, root string) (Store, error) {
 	st.AdminDir, err = d.findAdmin(ctx, root, entries)
 	<-read
 	if idxErr != nil {
-		return st, fmt.Errorf("read %s: %w", path.Join(root, "index.php"), idxErr)
+		return st, msg.Wrap(idxErr, "error.store.read_index", "Path", path.Join(root, "index.php"))
 	}
 	st.Version = versionOf(idx)
 	if err != nil {
 		return st, err
 	}
 	if st.AdminDir == "" {
-		st.Warnings = append(st.Warnings, Warning{"no-admin", "No admin folder was found next to the store (a folder with config.php and index.php); steps that need the admin will ask for it."})
+		st.Warnings = append(st.Warnings, warn("no-admin", msg.New("store.warning.no_admin")))
 	}
 	st.LayoutLines, err = d.layoutLines(ctx, root, st.AdminDir, entries)
 	if err != nil {
@@ -512,23 +519,23 @@ func (d *discovery) inspect(ctx context.Context, root string) (Store, error) {
 	switch {
 	case st.Version == "" && len(st.LayoutLines) == 1:
 		st.Line = st.LayoutLines[0]
-		st.Warnings = append(st.Warnings, Warning{"no-version", fmt.Sprintf("index.php does not define VERSION; the files look like OpenCart %s.", st.Line)})
+		st.Warnings = append(st.Warnings, warn("no-version", msg.New("store.warning.no_version_line", "Line", string(st.Line))))
 	case st.Version == "":
-		st.Warnings = append(st.Warnings, Warning{"no-version", "index.php does not define VERSION and the files fit several OpenCart lines; the line is unknown."})
+		st.Warnings = append(st.Warnings, warn("no-version", msg.New("store.warning.no_version")))
 	case !known:
 		st.Line = versionLine
-		st.Warnings = append(st.Warnings, Warning{"unknown-version", fmt.Sprintf("OpenCart %s is not a line ocsetup knows (1.5 to 4.1); later steps may refuse it.", st.Version)})
+		st.Warnings = append(st.Warnings, warn("unknown-version", msg.New("store.warning.unknown_version", "Version", st.Version)))
 	default:
 		st.Line = versionLine
 		if !versionLine.In(st.LayoutLines...) {
-			st.Warnings = append(st.Warnings, Warning{"layout-mismatch", mismatch(st.Version, versionLine, st.LayoutLines)})
+			st.Warnings = append(st.Warnings, warn("layout-mismatch", mismatch(st.Version, versionLine, st.LayoutLines)))
 		}
 	}
 	return st, nil
 }
 
-func mismatch(version string, line Line, layout []Line) string {
-	fits := "no single line"
+func mismatch(version string, line Line, layout []Line) msg.Msg {
+	var fits any = msg.New("store.warning.no_single_line")
 	if len(layout) > 0 {
 		names := make([]string, len(layout))
 		for i, l := range layout {
@@ -536,7 +543,7 @@ func mismatch(version string, line Line, layout []Line) string {
 		}
 		fits = strings.Join(names, ", ")
 	}
-	return fmt.Sprintf("index.php says OpenCart %s, but the folders on the server fit %s. This usually means files left over from an upgrade; ocsetup goes by VERSION (%s).", version, fits, line)
+	return msg.New("store.warning.layout_mismatch", "Version", version, "Fits", fits, "Line", string(line))
 }
 
 // versionOf reads define('VERSION', '…') from index.php with the PHP
