@@ -51,7 +51,7 @@ func newAccessScreen(wiz *app.Wizard, win fyne.Window) *accessScreen {
 	s.entropy.Wrapping = fyne.TextWrapWord
 	s.key.OnChanged = func(k string) {
 		if err := keygen.Valid(k, keygen.MinStoreAPI); err != nil && k != "" {
-			s.entropy.SetText(err.Error())
+			s.entropy.SetText(ErrorText(err))
 			s.entropy.Importance = widget.DangerImportance
 		} else if k != "" {
 			s.entropy.SetText(TF("access.key.strength", Args{"Chars": len(k), "Bits": int(keygen.EntropyBits(len(k)))}))

@@ -119,8 +119,8 @@ func (s *settingsScreen) widgetFor(f integrations.Field) fyne.CanvasObject {
 		if e == nil {
 			return
 		}
-		if msg := f.Validate(v); msg != "" {
-			e.SetText(msg)
+		if err := f.ValidateError(v); err != nil {
+			e.SetText(ErrorText(err))
 			e.Show()
 		} else {
 			e.Hide()
@@ -205,8 +205,8 @@ func (s *settingsScreen) run() {
 	for _, f := range s.fields {
 		v := s.values[f.Key]()
 		values[f.Key] = v
-		if msg := f.Validate(v); msg != "" {
-			s.errs[f.Key].SetText(msg)
+		if err := f.ValidateError(v); err != nil {
+			s.errs[f.Key].SetText(ErrorText(err))
 			s.errs[f.Key].Show()
 			bad++
 		}

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ocsetup/ocsetup/installer/msg"
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/keygen"
@@ -42,8 +43,12 @@ type ExistingUserError struct {
 	Name string
 }
 
-func (e *ExistingUserError) Error() string {
-	return fmt.Sprintf("the store already has an API user named %q with another key; ocsetup changes it only when you choose that user and agree to its key being replaced (anything else using its key stops working)", e.Name)
+func (e *ExistingUserError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *ExistingUserError) Msg() msg.Msg {
+	return msg.New("error.access.existing_user", "Name", fmt.Sprintf("%q", e.Name))
 }
 
 // APIResult says what EnsureAPIUser did.
@@ -75,21 +80,21 @@ func (r *APIResult) note(m msg.Msg) {
 // form (2.1 on) wants a key of 64 to 256 characters.
 func (u APIUser) Validate(line store.Line) error {
 	if strings.TrimSpace(u.Name) == "" || len(u.Name) > 64 {
-		return errors.New("the API user needs a name of 1 to 64 characters")
+		return msg.NewError("error.access.name")
 	}
 	min := keygen.MinStoreAPI
 	if line.In(store.Line15, store.Line20) {
 		min = keygen.MinLength
 	}
 	if err := keygen.Valid(u.Key, min); err != nil {
-		return fmt.Errorf("the API key: %w", err)
+		return msg.Wrap(err, "error.access.key")
 	}
 	if len(u.Key) > keygen.MaxLength {
-		return fmt.Errorf("the API key is %d characters; OpenCart takes at most %d", len(u.Key), keygen.MaxLength)
+		return msg.NewError("error.access.key_long", "Count", len(u.Key), "Max", keygen.MaxLength)
 	}
 	for _, ip := range u.IPs {
 		if net.ParseIP(ip) == nil {
-			return fmt.Errorf("%q is not an IP address", ip)
+			return msg.NewError("error.access.not_ip", "IP", fmt.Sprintf("%q", ip))
 		}
 	}
 	return nil
@@ -108,11 +113,11 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 		if sc.SettingGroupColumn() == "group" {
 			return restAPIModule(ctx, d, sc, u)
 		}
-		return nil, errors.New("the store has no api table; is the database the store's?")
+		return nil, msg.NewError("error.access.no_api_table")
 	}
 	nameCol, keyCol := sc.APINameColumn(), sc.APISecretColumn()
 	if nameCol == "" || keyCol == "" {
-		return nil, errors.New("the api table has neither the username/name nor the key/password column OpenCart uses")
+		return nil, msg.NewError("error.access.api_columns")
 	}
 	api, err := db.Table(sc.Prefix, "api")
 	if err != nil {

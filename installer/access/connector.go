@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 )
@@ -22,7 +23,7 @@ func ConfigureOneBox(p *pkg.Package, host, apiKey string) (*pkg.Package, error) 
 	}
 	f, ok := p.File(phpconf.OneBoxCronPath)
 	if !ok {
-		return nil, fmt.Errorf("the package has no %s: is it OneBox's API files package?", phpconf.OneBoxCronPath)
+		return nil, msg.NewError("error.access.no_connector_file", "Path", phpconf.OneBoxCronPath)
 	}
 	rc, err := f.Open()
 	if err != nil {

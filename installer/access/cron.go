@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -56,7 +57,7 @@ type SSHRunner struct{ Client *ssh.Client }
 func (r SSHRunner) Run(ctx context.Context, cmd string, stdin []byte) ([]byte, []byte, int, error) {
 	s, err := r.Client.NewSession()
 	if err != nil {
-		return nil, nil, -1, fmt.Errorf("the account has no shell access over SSH: %w", err)
+		return nil, nil, -1, msg.Wrap(err, "error.access.no_shell")
 	}
 	defer s.Close()
 	var out, errOut bytes.Buffer
@@ -96,7 +97,7 @@ const (
 
 // ErrNoCrontab means the server offers no crontab to this account (no shell,
 // or no crontab command); the app then runs the job itself.
-var ErrNoCrontab = errors.New("this account cannot use crontab")
+var ErrNoCrontab error = msg.NewError("error.access.no_crontab")
 
 // readCrontab returns the user's crontab ("" when they have none).
 func readCrontab(ctx context.Context, r Runner) (string, error) {
@@ -110,7 +111,7 @@ func readCrontab(ctx context.Context, r Runner) (string, error) {
 	case exit == 1 && bytes.Contains(errOut, []byte("no crontab")):
 		return "", nil
 	case exit == 127:
-		return "", fmt.Errorf("%w: the crontab command is missing", ErrNoCrontab)
+		return "", msg.Wrap(ErrNoCrontab, "error.access.crontab_missing")
 	}
 	return "", fmt.Errorf("%w: crontab -l: %s", ErrNoCrontab, strings.TrimSpace(string(errOut)))
 }
@@ -121,7 +122,7 @@ func writeCrontab(ctx context.Context, r Runner, content string) error {
 		return err
 	}
 	if exit != 0 {
-		return fmt.Errorf("crontab refused the new table: %s", strings.TrimSpace(string(errOut)))
+		return msg.NewError("error.access.crontab_refused", "Detail", strings.TrimSpace(string(errOut)))
 	}
 	return nil
 }

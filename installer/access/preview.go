@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -38,7 +39,7 @@ func PreviewAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line
 	}
 	nameCol, keyCol := sc.APINameColumn(), sc.APISecretColumn()
 	if nameCol == "" || keyCol == "" {
-		return nil, errors.New("the api table has neither the username/name nor the key/password column OpenCart uses")
+		return nil, msg.NewError("error.access.api_columns")
 	}
 	api, err := db.Table(sc.Prefix, "api")
 	if err != nil {
@@ -80,7 +81,7 @@ func ListAPIUsers(ctx context.Context, d db.DB, sc *db.Schema) ([]string, error)
 	}
 	nameCol := sc.APINameColumn()
 	if nameCol == "" {
-		return nil, errors.New("the api table has neither the username nor the name column OpenCart uses")
+		return nil, msg.NewError("error.access.api_name_column")
 	}
 	api, err := db.Table(sc.Prefix, "api")
 	if err != nil {

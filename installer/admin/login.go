@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -48,13 +49,32 @@ type LoginError struct {
 	Message string // plain words, with what to do
 	// StoreSaid is the admin's own message, when it showed one.
 	StoreSaid string
+	// MessageMsg is Message as a message, for the app to show in the
+	// user's language.
+	MessageMsg msg.Msg
 }
 
-func (e *LoginError) Error() string {
-	if e.StoreSaid != "" && !strings.Contains(e.Message, e.StoreSaid) {
-		return fmt.Sprintf("%s (the store said: %q)", e.Message, e.StoreSaid)
+func (e *LoginError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language; the store's own words stay as the store said them.
+func (e *LoginError) Msg() msg.Msg {
+	var m any = e.Message
+	if !e.MessageMsg.IsZero() {
+		m = e.MessageMsg
 	}
-	return e.Message
+	if e.StoreSaid != "" && !strings.Contains(e.Message, e.StoreSaid) {
+		return msg.New("error.admin.store_said", "Message", m, "Said", fmt.Sprintf("%q", e.StoreSaid))
+	}
+	if mm, ok := m.(msg.Msg); ok {
+		return mm
+	}
+	return msg.New("error.admin.message", "Message", e.Message)
+}
+
+// loginError is a LoginError with its message.
+func loginError(reason LoginReason, user, said string, m msg.Msg) *LoginError {
+	return &LoginError{Reason: reason, User: user, StoreSaid: said, Message: m.English(), MessageMsg: m}
 }
 
 // Open logs in to the admin at adminURL (the admin folder's address, such
@@ -72,8 +92,8 @@ func Open(ctx context.Context, adminURL string, d Dialect, l Login, opt Options)
 }
 
 func (s *Session) login(ctx context.Context, l Login) error {
-	fail := func(reason LoginReason, said, msg string, args ...any) error {
-		return &LoginError{Reason: reason, User: l.Username, StoreSaid: said, Message: fmt.Sprintf(msg, args...)}
+	fail := func(reason LoginReason, said string, m msg.Msg) error {
+		return loginError(reason, l.Username, said, m)
 	}
 	r, err := s.do(ctx, http.MethodGet, s.routeURL("common/login", nil, false), nil, "", false)
 	if err == nil {
@@ -88,16 +108,16 @@ func (s *Session) login(ctx context.Context, l Login) error {
 	}
 	form := loginForm(pg)
 	if form == nil {
-		return fail(NoLoginForm, "", "%s does not show OpenCart's admin login form (HTTP %d). Check the admin address; the admin folder may have been renamed.", redact(r.url), r.status)
+		return fail(NoLoginForm, "", msg.New("error.admin.no_login_form", "URL", redact(r.url), "Status", r.status))
 	}
 	if pg.captcha != "" {
-		return fail(Captcha, "", "The admin login form has a captcha (%s), which a security add-on adds; ocsetup does not solve captchas. Turn the captcha off for the setup, or let ocsetup write the settings into the database instead.", pg.captcha)
+		return fail(Captcha, "", msg.New("error.admin.captcha", "Captcha", pg.captcha))
 	}
 	if err := form.Set("username", l.Username); err != nil {
-		return fail(NoLoginForm, "", "The admin login form has no user name field: %v", err)
+		return fail(NoLoginForm, "", msg.New("error.admin.no_user_field", "Error", err.Error()))
 	}
 	if err := form.Set("password", l.Password); err != nil {
-		return fail(NoLoginForm, "", "The admin login form has no password field: %v", err)
+		return fail(NoLoginForm, "", msg.New("error.admin.no_password_field", "Error", err.Error()))
 	}
 	ajax := form.AJAX || s.dialect.JSON()
 	body, ctype, err := form.Encode()
@@ -118,14 +138,14 @@ func (s *Session) login(ctx context.Context, l Login) error {
 			Error    json.RawMessage `json:"error"`
 		}
 		if err := json.Unmarshal(r.body, &ans); err != nil {
-			return fail(Unexpected, snippet(r.body), "The admin's login answer is not the JSON OpenCart %s sends.", s.dialect.Line)
+			return fail(Unexpected, snippet(r.body), msg.New("error.admin.not_json", "Line", string(s.dialect.Line)))
 		}
-		if msg := jsonMessage(ans.Error); msg != "" {
-			return fail(WrongLogin, msg, "The store refused the admin login for %q: the user name or password is wrong, or the account is disabled.", l.Username)
+		if said := jsonMessage(ans.Error); said != "" {
+			return fail(WrongLogin, said, msg.New("error.admin.wrong_login", "User", fmt.Sprintf("%q", l.Username)))
 		}
 		u, err := r.url.Parse(strings.ReplaceAll(ans.Redirect, "&amp;", "&"))
 		if err != nil || u.Query().Get(s.dialect.TokenParam()) == "" {
-			return fail(Unexpected, "", "The admin accepted the login form but gave no session token (it sent ocsetup to %s). Its login token may have expired; try again.", redact(u))
+			return fail(Unexpected, "", msg.New("error.admin.no_token", "URL", redact(u)))
 		}
 		s.token = u.Query().Get(s.dialect.TokenParam())
 		return s.checkLanding(ctx, u, l)
@@ -142,7 +162,7 @@ func (s *Session) login(ctx context.Context, l Login) error {
 		// could not send it after the messages it printed. Whether the
 		// password was right cannot be told: say what stands in the way.
 		_, example := s.PHPMessages()
-		return fail(PHPOutput, example, "The store prints PHP messages into its pages (Display Errors is on), and they stop its admin login: PHP cannot send the login's redirect after them. Let ocsetup switch Display Errors off (it is undone with the setup), or switch it off in System > Settings > Server, and ask the author of the module named in the messages for a version that supports this PHP.")
+		return fail(PHPOutput, example, msg.New("error.admin.php_output"))
 	}
 	if r.location != nil {
 		if r, err = s.follow(ctx, r); err != nil {
@@ -154,9 +174,9 @@ func (s *Session) login(ctx context.Context, l Login) error {
 		return err
 	}
 	if after.captcha != "" {
-		return fail(Captcha, strings.Join(after.warnings, " "), "The admin now asks for a captcha (%s), after a failed login; ocsetup does not solve captchas.", after.captcha)
+		return fail(Captcha, strings.Join(after.warnings, " "), msg.New("error.admin.captcha_after", "Captcha", after.captcha))
 	}
-	return fail(WrongLogin, strings.Join(after.warnings, " "), "The store refused the admin login for %q: the user name or password is wrong, or the account is disabled.", l.Username)
+	return fail(WrongLogin, strings.Join(after.warnings, " "), msg.New("error.admin.wrong_login", "User", fmt.Sprintf("%q", l.Username)))
 }
 
 // checkLanding opens the page a login leads to, to see that the session
@@ -176,11 +196,10 @@ func (s *Session) checkLanding(ctx context.Context, u *url.URL, l Login) error {
 		return err
 	}
 	if r.url.Query().Get("route") == "common/authorize" || strings.Contains(string(r.body), "route=common/authorize") {
-		return &LoginError{Reason: TwoFactor, User: l.Username, Message: fmt.Sprintf(
-			"The login of %q worked, but the store asks for a code sent by e-mail (two-factor authorisation, System > Settings > Option > Two-factor authorization); ocsetup cannot read that mail. Turn it off for the setup, or let ocsetup write the settings into the database instead.", l.Username)}
+		return loginError(TwoFactor, l.Username, "", msg.New("error.admin.two_factor", "User", fmt.Sprintf("%q", l.Username)))
 	}
 	if err := s.checkLoggedIn(r); err != nil {
-		return &LoginError{Reason: Unexpected, User: l.Username, Message: "The admin accepted the login but forgot the session on the next page: its session cookie did not come back. The admin address may differ from the one in the admin's config.php (http vs https, www or not)."}
+		return loginError(Unexpected, l.Username, "", msg.New("error.admin.session_lost"))
 	}
 	return nil
 }

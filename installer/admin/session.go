@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpmsg"
 	"github.com/ocsetup/ocsetup/installer/webguard"
 )
@@ -271,12 +272,58 @@ type Error struct {
 	Reply  string // the start of the admin's answer
 }
 
-func (e *Error) Error() string {
-	msg := fmt.Sprintf("could not %s in the store's admin: %s", e.Op, e.Reason)
+func (e *Error) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language: the operations and reasons ocsetup names have texts; the
+// store's own words and the server's stay as they are.
+func (e *Error) Msg() msg.Msg {
 	if e.URL != "" {
-		msg += " (" + e.URL + ")"
+		return msg.New("error.admin.failed_at", "Op", opMsg(e.Op), "Reason", reasonMsg(e.Reason), "URL", e.URL)
 	}
-	return msg
+	return msg.New("error.admin.failed", "Op", opMsg(e.Op), "Reason", reasonMsg(e.Reason))
+}
+
+// opMsg is an Error's Op as a message ("install cheque"), or the Op
+// itself when ocsetup has no text for it.
+func opMsg(op string) any {
+	switch op {
+	case "use the admin", "reach the admin", "read the admin's answer", "save the settings", "refresh the modifications":
+		return msg.New("error.admin.op." + strings.NewReplacer(" ", "_", "'", "").Replace(op))
+	}
+	if code, ok := strings.CutPrefix(op, "open the settings of "); ok {
+		return msg.New("error.admin.op.open_settings", "Code", code)
+	}
+	if action, code, ok := strings.Cut(op, " "); ok && (action == "install" || action == "uninstall") {
+		return msg.New("error.admin.op."+action, "Code", code)
+	}
+	return op
+}
+
+// reasonMsg is an Error's Reason as a message, or the Reason itself (a
+// library's words).
+func reasonMsg(reason string) any {
+	if said, ok := strings.CutPrefix(reason, "the store said: "); ok {
+		return msg.New("error.admin.reason.said", "Said", said)
+	}
+	for key, text := range adminReasons {
+		if reason == text {
+			return msg.New("error.admin.reason." + key)
+		}
+	}
+	var status int
+	if n, err := fmt.Sscanf(reason, "the server answered HTTP %d", &status); err == nil && n == 1 && reason == fmt.Sprintf("the server answered HTTP %d", status) {
+		return msg.New("error.admin.reason.http", "Status", status)
+	}
+	return reason
+}
+
+// adminReasons are the fixed reasons of Error, by their key.
+var adminReasons = map[string]string{
+	"not_json":  "the answer is not JSON (a PHP error in the extension?)",
+	"neither":   "the store answered neither success nor an error",
+	"too_large": "the page is larger than 8 MB",
+	"loop":      "it redirects in a loop",
 }
 
 // redact hides the session token in a URL shown to the user or logged.

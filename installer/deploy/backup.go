@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -32,7 +33,7 @@ func (e *Engine) backup(ctx context.Context, m *Manifest) error {
 		case !errors.Is(err, os.ErrNotExist):
 			return &localError{err}
 		case en.Done:
-			return fmt.Errorf("manifest %s: %s was changed but its backup %s is missing; the old file cannot be restored", m.ID, en.Path, local)
+			return msg.NewError("error.deploy.backup_missing", "ID", m.ID, "Path", en.Path, "Backup", local)
 		default:
 			todo = append(todo, i)
 			bytes += en.Old.Size
@@ -90,7 +91,7 @@ func (e *Engine) download(ctx context.Context, abs, local string, want *Content)
 		}
 		sum, size = hex.EncodeToString(h.Sum(nil)), cw.n
 		if want != nil && (want.Size != size || want.SHA256 != "" && want.SHA256 != sum) {
-			return fmt.Errorf("%w: %s changed on the server since the plan (%d bytes, planned %d); plan again", ErrStale, abs, size, want.Size)
+			return msg.Wrap(ErrStale, "error.deploy.stale_changed", "Path", abs, "Size", size, "Planned", want.Size)
 		}
 		if err := os.Rename(f.Name(), local); err != nil {
 			return &localError{err}
@@ -139,7 +140,7 @@ func (e *Engine) removeForFix(ctx context.Context, m *Manifest) error {
 				if _, serr := c.Stat(ctx, e.Store.abs(d)); serr != nil && remote.KindOf(serr) == remote.KindNotFound {
 					continue
 				}
-				return fmt.Errorf("remove %s: %w (did files appear there after the plan?)", e.Store.abs(d), err)
+				return msg.Wrap(err, "error.deploy.remove_folder", "Path", e.Store.abs(d))
 			}
 			tr.done(d, 0)
 		}

@@ -1,8 +1,7 @@
 package deploy
 
 import (
-	"fmt"
-
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 )
 
@@ -17,10 +16,24 @@ type LineMismatchError struct {
 	Line    string // the store's line, "4.0"
 	Reason  string // what the layout check found, in words
 	Ask     string // what to ask the vendor for
+	// ReasonMsg and AskMsg are Reason and Ask as messages, for the app to
+	// show in the user's language.
+	ReasonMsg, AskMsg msg.Msg
 }
 
-func (e *LineMismatchError) Error() string {
-	return fmt.Sprintf("%s does not fit this store's OpenCart %s, so nothing was uploaded: %s %s", e.Package, e.Line, e.Reason, e.Ask)
+func (e *LineMismatchError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *LineMismatchError) Msg() msg.Msg {
+	var reason, ask any = e.Reason, e.Ask
+	if !e.ReasonMsg.IsZero() {
+		reason = e.ReasonMsg
+	}
+	if !e.AskMsg.IsZero() {
+		ask = e.AskMsg
+	}
+	return msg.New("error.deploy.line_mismatch", "Package", e.Package, "Line", e.Line, "Reason", reason, "Ask", ask)
 }
 
 // CheckFit refuses a plan whose package is laid out for another OpenCart
@@ -30,19 +43,20 @@ func (e *LineMismatchError) Error() string {
 // (a 1.5–2.2 layout on 2.3, a language folder) stay warnings.
 func CheckFit(pl *Plan) error {
 	for _, w := range pl.Warnings {
-		e := &LineMismatchError{Package: pl.Package.Name, Line: pl.Line, Reason: w.Message}
+		e := &LineMismatchError{Package: pl.Package.Name, Line: pl.Line, Reason: w.Message, ReasonMsg: w.Msg}
 		switch w.Code {
 		case pkg.WarnNotFor4:
-			e.Ask = fmt.Sprintf("Ask the vendor for the OpenCart %s version of the extension: a .ocmod.zip with install.json at its root and its files under admin/, catalog/ and system/ of the extension folder (installed to extension/<code>/).", pl.Line)
+			e.AskMsg = msg.New("error.deploy.ask_4", "Line", pl.Line)
 		case pkg.WarnNeeds4:
 			where := "admin/controller/extension/<type>/…"
 			if pl.Line < "2.3" {
 				where = "admin/controller/<type>/…"
 			}
-			e.Ask = fmt.Sprintf("Ask the vendor for the OpenCart %s version of the extension: a package whose upload/ folder holds %s, without install.json.", pl.Line, where)
+			e.AskMsg = msg.New("error.deploy.ask_3", "Line", pl.Line, "Where", where)
 		default:
 			continue
 		}
+		e.Ask = e.AskMsg.English()
 		return e
 	}
 	return nil

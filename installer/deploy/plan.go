@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 )
 
@@ -139,7 +140,7 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 	}
 	tr, err := scan(ctx, e.Files, e.Store, want, whole)
 	if err != nil {
-		return nil, fmt.Errorf("read the store's folders: %w", err)
+		return nil, msg.Wrap(err, "error.deploy.read_folders")
 	}
 
 	if fix {
@@ -177,7 +178,7 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 		case !exists:
 			pl.Folders = append(pl.Folders, d)
 		case !fi.IsDir():
-			return nil, fmt.Errorf("the package needs a folder %s, but the store has a file there; remove or rename it first", e.Store.abs(d))
+			return nil, msg.NewError("error.deploy.file_for_folder", "Path", e.Store.abs(d))
 		}
 	}
 
@@ -210,9 +211,9 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 		case !exists:
 			pf.Status = StatusNew
 		case fi.IsDir():
-			return nil, fmt.Errorf("the package has a file %s, but the store has a folder there", e.Store.abs(f.To))
+			return nil, msg.NewError("error.deploy.folder_for_file", "Path", e.Store.abs(f.To))
 		case fi.Mode&(fs.ModeSymlink|fs.ModeNamedPipe|fs.ModeSocket|fs.ModeDevice|fs.ModeIrregular) != 0:
-			return nil, fmt.Errorf("the store has a link or special file at %s; ocsetup will not replace it", e.Store.abs(f.To))
+			return nil, msg.NewError("error.deploy.special_file", "Path", e.Store.abs(f.To))
 		case fi.Size != f.File.Size:
 			pf.Status, pf.Old = StatusChanged, &Content{Size: fi.Size}
 			pf.Why = fmt.Sprintf("%d bytes on the server, %d in the package", fi.Size, f.File.Size)

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,12 +9,13 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
 // ErrNewer: a later manifest changed some of the same files; rolling back
 // the earlier one first would put back files the later one replaced.
-var ErrNewer = errors.New("deploy: a later upload changed the same files")
+var ErrNewer error = msg.NewError("error.deploy.newer")
 
 // Rollback puts the store back as it was before the manifest's upload:
 // temporary files and the probe removed, created files and folders
@@ -28,10 +28,10 @@ func (e *Engine) Rollback(ctx context.Context, m *Manifest, force bool) (err err
 		return err
 	}
 	if !m.Store.same(e.Store) {
-		return fmt.Errorf("manifest %s belongs to %s %s, not this store", m.ID, m.Store.Site, m.Store.Root)
+		return msg.NewError("error.deploy.other_store", "ID", m.ID, "Site", m.Store.Site, "Root", m.Store.Root)
 	}
 	if m.State == StateRolledBack {
-		return fmt.Errorf("manifest %s is already rolled back", m.ID)
+		return msg.NewError("error.deploy.already_rolled_back", "ID", m.ID)
 	}
 	if m.dir == "" {
 		m.dir = manifestDir(e.DataDir)
@@ -128,7 +128,7 @@ func (e *Engine) Rollback(ctx context.Context, m *Manifest, force bool) (err err
 		return err
 	}
 	if len(left) > 0 {
-		return fmt.Errorf("the upload's files are gone, but these folders hold files that were not the upload's and were left: %s", strings.Join(left, ", "))
+		return msg.NewError("error.deploy.folders_left", "Folders", strings.Join(left, ", "))
 	}
 	return nil
 }
@@ -230,7 +230,7 @@ func (e *Engine) checkRolledBack(ctx context.Context, m *Manifest) error {
 	}
 	if len(bad) > 0 {
 		sort.Strings(bad)
-		return fmt.Errorf("the rollback is incomplete: %s", strings.Join(bad, "; "))
+		return msg.NewError("error.deploy.rollback_incomplete", "Problems", strings.Join(bad, "; "))
 	}
 	return nil
 }
@@ -254,7 +254,7 @@ func (e *Engine) checkNewer(m *Manifest) error {
 		}
 		for _, en := range o.Entries {
 			if en.Action != ActKeep && paths[en.Path] {
-				return fmt.Errorf("%w: roll back %s (%s, %s) first", ErrNewer, o.ID, o.Package.Name, o.Created.Local().Format("2006-01-02 15:04"))
+				return msg.Wrap(ErrNewer, "error.deploy.newer_first", "ID", o.ID, "Package", o.Package.Name, "Created", o.Created.Local().Format("2006-01-02 15:04"))
 			}
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
@@ -83,7 +84,7 @@ func (q *queue) retry(tk *task, err error) {
 	}
 	if tk.tries >= limit {
 		if q.failed == nil {
-			q.failed = fmt.Errorf("%s failed %d times: %w", tk.rel, tk.tries, err)
+			q.failed = msg.Wrap(err, "error.deploy.failed_times", "Path", tk.rel, "Count", tk.tries)
 		}
 		return
 	}

@@ -12,13 +12,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
 // ErrStale: the plan does not fit the store any more, or the package is not
 // the one the plan or manifest was made for.
-var ErrStale = errors.New("deploy: the plan no longer matches")
+var ErrStale error = msg.NewError("error.deploy.stale")
 
 // Upload carries out a plan: it writes the manifest first, backs up every
 // file it replaces or removes, creates the folders, then sends the files
@@ -29,7 +30,7 @@ func (e *Engine) Upload(ctx context.Context, pl *Plan, p *pkg.Package) (*Manifes
 		return nil, err
 	}
 	if !pl.Store.same(e.Store) || Describe(p).SHA256 != pl.Package.SHA256 {
-		return nil, fmt.Errorf("%w: the plan was made for another store or package", ErrStale)
+		return nil, msg.Wrap(ErrStale, "error.deploy.stale_plan")
 	}
 	if core := CoreFiles(pl); len(core) > 0 && !e.AllowCoreFiles {
 		return nil, &CoreFilesError{Paths: core}
@@ -76,10 +77,10 @@ func (e *Engine) Resume(ctx context.Context, m *Manifest, p *pkg.Package) error 
 		return fmt.Errorf("manifest %s is %s, not an interrupted upload", m.ID, m.State)
 	}
 	if !m.Store.same(e.Store) {
-		return fmt.Errorf("%w: manifest %s belongs to %s %s", ErrStale, m.ID, m.Store.Site, m.Store.Root)
+		return msg.Wrap(ErrStale, "error.deploy.stale_store", "ID", m.ID, "Site", m.Store.Site, "Root", m.Store.Root)
 	}
 	if Describe(p).SHA256 != m.Package.SHA256 {
-		return fmt.Errorf("%w: manifest %s was made for another version of %s; roll it back instead", ErrStale, m.ID, m.Package.Name)
+		return msg.Wrap(ErrStale, "error.deploy.stale_version", "ID", m.ID, "Package", m.Package.Name)
 	}
 	if m.dir == "" {
 		m.dir = manifestDir(e.DataDir)
@@ -110,7 +111,7 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 		}
 		f, ok := p.File(en.Source)
 		if !ok {
-			return fmt.Errorf("%w: the package has no %s", ErrStale, en.Source)
+			return msg.Wrap(ErrStale, "error.deploy.stale_source", "Path", en.Source)
 		}
 		q.tasks = append(q.tasks, packageTask(i, en.Path, e.Store.abs(en.Path), en.Temp, f))
 		bytes += f.Size
@@ -232,7 +233,10 @@ func CoreFiles(pl *Plan) []string {
 // without consent. Nothing was changed on the store.
 type CoreFilesError struct{ Paths []string }
 
-func (e *CoreFilesError) Error() string {
-	return fmt.Sprintf("The package would replace core files of the store: %s. A package that replaces config.php, index.php or a server rule file (.htaccess, .user.ini, php.ini) can break the store or open it to attackers. Nothing was uploaded. If the vendor's instructions say these files must be replaced, run again with --allow-core-files (a backup of each replaced file is kept).",
-		strings.Join(e.Paths, ", "))
+func (e *CoreFilesError) Error() string { return e.Msg().English() }
+
+// Msg is the refusal as a message, for the app to show in the user's
+// language.
+func (e *CoreFilesError) Msg() msg.Msg {
+	return msg.New("error.deploy.core_files", "Paths", strings.Join(e.Paths, ", "))
 }

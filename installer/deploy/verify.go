@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
 	"github.com/ocsetup/ocsetup/installer/webtrust"
@@ -183,7 +184,7 @@ func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL, token, tmp st
 	abs := e.Store.abs(rel)
 	u, err := url.Parse(strings.TrimSuffix(storeURL, "/") + "/")
 	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
-		return nil, fmt.Errorf("the store address %q is not an http(s) URL", storeURL)
+		return nil, msg.NewError("error.deploy.not_http", "URL", fmt.Sprintf("%q", storeURL))
 	}
 	u = u.JoinPath(strings.Split(rel, "/")...)
 	pr := &Probe{URL: u.String(), Folder: folder}

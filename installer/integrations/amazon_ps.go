@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
 )
@@ -142,18 +143,18 @@ func apsGeneration(t Target, v Values) (string, error) {
 	gen := strings.TrimSpace(v["extension"])
 	switch {
 	case t.Line.AtLeast(store.Line40):
-		return "", fmt.Errorf("no Amazon Payment Services extension for OpenCart %s is known (the provider publishes plugins for 1.5, 2.x and 3.x); use the Custom profile with the package the provider sends", t.Line)
+		return "", msg.NewError("error.integration.aps_4", "Line", string(t.Line))
 	case gen == "":
 		if t.Line.AtLeast(store.Line23) {
 			return apsNew, nil
 		}
 		return apsLegacy, nil
 	case gen == apsNew && !t.Line.AtLeast(store.Line23):
-		return "", fmt.Errorf("the amazon_ps extension needs OpenCart 2.3 or 3.x; this store is %s, which has the legacy payfort_fort extension", t.Line)
+		return "", msg.NewError("error.integration.aps_legacy", "Line", string(t.Line))
 	case gen == apsNew, gen == apsLegacy:
 		return gen, nil
 	}
-	return "", fmt.Errorf("extension %q: use amazon_ps or payfort_fort", gen)
+	return "", msg.NewError("error.integration.aps_extension", "Value", fmt.Sprintf("%q", gen))
 }
 
 // apsProfile configures Amazon Payment Services.

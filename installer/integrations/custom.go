@@ -1,10 +1,10 @@
 package integrations
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // customProfile configures any extension through its own settings form:
@@ -116,7 +116,7 @@ func FillForm(p *Plan, f *admin.Form, statusByName func(names []string, options 
 		if len(e.Status) > 0 {
 			id, ok := statusByName(e.Status, fl.Options)
 			if !ok {
-				return missing, fmt.Errorf("the form's %s list has no order status named %s", fl.Label, strings.Join(e.Status, " or "))
+				return missing, msg.NewError("error.integration.no_status", "List", fl.Label, "Status", strings.Join(e.Status, " or "))
 			}
 			values = []string{id}
 		}

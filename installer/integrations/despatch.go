@@ -7,6 +7,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -37,7 +38,7 @@ func (despatchProfile) Fields(Target) []Field {
 			Help: "The module's code (its file name under Extensions > Modules); change it only if the package names it otherwise.",
 			check: func(v string) error {
 				if !regexp.MustCompile(`^[a-z0-9_]{1,32}$`).MatchString(v) {
-					return fmt.Errorf("%q is not a module code (lower-case letters, digits and _)", v)
+					return msg.NewError("error.field.module_code", "Value", fmt.Sprintf("%q", v))
 				}
 				return nil
 			}},
@@ -49,7 +50,7 @@ func (despatchProfile) Fields(Target) []Field {
 			Help: "Optional: put in front of the store's order numbers in Despatch Cloud (letters, digits, - and _).",
 			check: func(v string) error {
 				if !orderPrefixRE.MatchString(v) {
-					return fmt.Errorf("%q may hold only letters, digits, - and _ (no quotes, spaces or other signs), at most 16", v)
+					return msg.NewError("error.field.order_prefix", "Value", fmt.Sprintf("%q", v))
 				}
 				return nil
 			}},

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Kind is what sort of value a field takes.
@@ -100,8 +102,8 @@ func resolve(profile string, fields []Field, in Values) (Values, error) {
 		if !given || v == "" {
 			v = f.Default
 		}
-		if msg := f.validate(v); msg != "" {
-			probs = append(probs, Problem{Field: f.Key, Label: f.Label, Message: msg})
+		if err := f.validate(v); err != nil {
+			probs = append(probs, Problem{Field: f.Key, Label: f.Label, Message: err.Error()})
 			continue
 		}
 		out[f.Key] = v
@@ -126,52 +128,50 @@ func keysOf(fields []Field) string {
 }
 
 // validate returns what is wrong with v, "" when nothing.
-func (f Field) validate(v string) string {
+func (f Field) validate(v string) error {
 	if v == "" {
 		if f.Required {
 			if f.IsSecret() {
-				return "is required (give it in the environment variable OCSETUP_SECRET_" + strings.ToUpper(f.Key) + " or the keychain)"
+				return msg.NewError("error.field.required_secret", "Var", "OCSETUP_SECRET_"+strings.ToUpper(f.Key))
 			}
-			return "is required"
+			return msg.NewError("error.field.required")
 		}
-		return ""
+		return nil
 	}
 	n := len([]rune(v))
 	switch {
 	case f.MinLength > 0 && n < f.MinLength:
-		return fmt.Sprintf("is %d characters long; it needs at least %d", n, f.MinLength)
+		return msg.NewError("error.field.too_short", "Count", n, "Min", f.MinLength)
 	case f.MaxLength > 0 && n > f.MaxLength:
-		return fmt.Sprintf("is %d characters long; at most %d are allowed", n, f.MaxLength)
+		return msg.NewError("error.field.too_long", "Count", n, "Max", f.MaxLength)
 	}
 	switch f.Kind {
 	case Bool:
 		if v != "0" && v != "1" {
-			return fmt.Sprintf("is %q; use 1 (on) or 0 (off)", v)
+			return msg.NewError("error.field.bool", "Value", fmt.Sprintf("%q", v))
 		}
 	case Number, OrderStatus:
 		if _, err := strconv.ParseUint(v, 10, 32); err != nil {
-			return fmt.Sprintf("is %q, which is not a whole number", v)
+			return msg.NewError("error.field.number", "Value", fmt.Sprintf("%q", v))
 		}
 	case OneOf:
 		if !f.allows(v) {
-			return fmt.Sprintf("is %q; use one of %s", v, choiceList(f.Choices))
+			return msg.NewError("error.field.one_of", "Value", fmt.Sprintf("%q", v), "Choices", choiceList(f.Choices))
 		}
 	case MultiChoice:
 		for _, p := range (Values{"x": v}).List("x") {
 			if !f.allows(p) {
-				return fmt.Sprintf("has %q; use some of %s, separated by commas", p, choiceList(f.Choices))
+				return msg.NewError("error.field.some_of", "Value", fmt.Sprintf("%q", p), "Choices", choiceList(f.Choices))
 			}
 		}
 	}
 	if strings.ContainsAny(v, "\x00\r\n") && f.Kind != Text {
-		return "contains a line break or NUL"
+		return msg.NewError("error.field.line_break")
 	}
 	if f.check != nil {
-		if err := f.check(v); err != nil {
-			return err.Error()
-		}
+		return f.check(v)
 	}
-	return ""
+	return nil
 }
 
 func (f Field) allows(v string) bool {
@@ -214,4 +214,13 @@ func choices(pairs ...string) []Choice {
 
 // Validate says what is wrong with v for this field ("" when it is fine),
 // for inline validation in the wizard's form.
-func (f Field) Validate(v string) string { return f.validate(v) }
+func (f Field) Validate(v string) string {
+	if err := f.validate(v); err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// ValidateError is Validate as an error (nil when v is fine), whose
+// message the app shows in the user's language.
+func (f Field) ValidateError(v string) error { return f.validate(v) }

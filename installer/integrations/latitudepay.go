@@ -6,6 +6,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -41,7 +42,7 @@ func latitudeCode(t Target) (code, name string, err error) {
 	if cur == "" {
 		cur = "not known"
 	}
-	return "", "", fmt.Errorf("the store's default currency is %s: LatitudePay works only for stores in Australian dollars (AUD) and Genoapay only in New Zealand dollars (NZD), and their admin page refuses any other currency. Change the default currency under System > Settings > Local first, or choose another integration. (%s)", cur, LatitudeClosed)
+	return "", "", msg.NewError("error.integration.latitude_currency", "Currency", cur, "Closed", msg.New("error.integration.latitude_closed"))
 }
 
 func (latitudeProfile) fields(t Target, code string) []Field {
@@ -87,7 +88,7 @@ var latitudeStatuses = map[string][]string{
 
 func (p latitudeProfile) Plan(t Target, in Values) (*Plan, error) {
 	if !t.Line.In(store.Line23, store.Line30) {
-		return nil, fmt.Errorf("the LatitudePay/Genoapay extension exists for OpenCart 3.x (and a 2.3 version); this store is %s. %s", t.Line, LatitudeClosed)
+		return nil, msg.NewError("error.integration.latitude_line", "Line", string(t.Line), "Closed", msg.New("error.integration.latitude_closed"))
 	}
 	code, name, err := latitudeCode(t)
 	if err != nil {

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/ocsetup/ocsetup/installer/msg"
 	"net"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/check"
@@ -53,7 +54,7 @@ func (oneboxProfile) Fields(t Target) []Field {
 			Help: "The IP OneBox connects from: allowed for the API user and named in the database grant.",
 			check: func(v string) error {
 				if net.ParseIP(v) == nil {
-					return fmt.Errorf("%q is not an IP address", v)
+					return msg.NewError("error.access.not_ip", "IP", fmt.Sprintf("%q", v))
 				}
 				return nil
 			}},
@@ -62,7 +63,7 @@ func (oneboxProfile) Fields(t Target) []Field {
 
 func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 	if t.Line.AtLeast(store.Line40) {
-		return nil, fmt.Errorf("OneBox's API files exist for OpenCart 1.5 and 2.x/3.x; their cron.php logs in with the API key alone, which OpenCart %s no longer accepts", t.Line)
+		return nil, msg.NewError("error.integration.onebox_4", "Line", string(t.Line))
 	}
 	v, err := resolve("OneBox", p.Fields(t), in)
 	if err != nil {

@@ -5,14 +5,16 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Errors Valid wraps; test for them with errors.Is. Valid may return several
 // at once (joined with errors.Join).
 var (
-	ErrTooShort      = errors.New("key is too short")
-	ErrTooLong       = errors.New("key is too long")
-	ErrForbiddenChar = errors.New("key contains a character that is not allowed")
+	ErrTooShort      error = msg.NewError("error.keygen.too_short")
+	ErrTooLong       error = msg.NewError("error.keygen.too_long")
+	ErrForbiddenChar error = msg.NewError("error.keygen.forbidden")
 )
 
 // Valid checks a key that a person typed, pasted or read from a store. It
@@ -35,9 +37,9 @@ func Valid(key string, minLen int) error {
 	case minLen > MaxLength:
 		return fmt.Errorf("keygen: minimum length %d is above the maximum %d", minLen, MaxLength)
 	case n < minLen:
-		errs = append(errs, fmt.Errorf("%w: it has %d characters, it needs at least %d", ErrTooShort, n, minLen))
+		errs = append(errs, msg.Wrap(ErrTooShort, "error.keygen.too_short_by", "Count", n, "Min", minLen))
 	case n > MaxLength:
-		errs = append(errs, fmt.Errorf("%w: it has %d characters, at most %d are allowed", ErrTooLong, n, MaxLength))
+		errs = append(errs, msg.Wrap(ErrTooLong, "error.keygen.too_long_by", "Count", n, "Max", MaxLength))
 	}
 	if err := checkChars(key); err != nil {
 		errs = append(errs, err)
@@ -48,7 +50,8 @@ func Valid(key string, minLen int) error {
 // checkChars reports the first character outside Alphabet and how many more
 // there are.
 func checkChars(key string) error {
-	first, pos, bad := "", 0, 0
+	var first msg.Msg
+	pos, bad := 0, 0
 	for i, w := 0, 0; i < len(key); i += w {
 		r, size := utf8.DecodeRuneInString(key[i:])
 		w = size
@@ -58,19 +61,21 @@ func checkChars(key string) error {
 		}
 		bad++
 		if bad == 1 {
-			first = fmt.Sprintf("%s at position %d", describe(r, size, key[i]), pos)
+			var end any = ""
 			if i+size == len(key) && isSpace(r) {
-				first += " (the end of the key; was whitespace copied with it?)"
+				end = msg.New("error.keygen.char_end")
 			}
+			first = msg.New("error.keygen.char_at", "Char", describe(r, size, key[i]), "Pos", pos, "End", end)
 		}
 	}
 	if bad == 0 {
 		return nil
 	}
+	var more any = ""
 	if bad > 1 {
-		first += fmt.Sprintf(", and %d more", bad-1)
+		more = msg.New("error.keygen.more", "Count", bad-1)
 	}
-	return fmt.Errorf("%w: %s; only letters, digits and - _ . ~ may be used", ErrForbiddenChar, first)
+	return msg.Wrap(ErrForbiddenChar, "error.keygen.forbidden_by", "First", first, "More", more)
 }
 
 func isSpace(r rune) bool {
@@ -78,35 +83,35 @@ func isSpace(r rune) bool {
 }
 
 // describe names a forbidden character and says why it is forbidden.
-func describe(r rune, size int, b byte) string {
+func describe(r rune, size int, b byte) msg.Msg {
 	switch {
 	case r == utf8.RuneError && size == 1:
-		return fmt.Sprintf("a byte 0x%02x that is not valid text", b)
+		return msg.New("error.keygen.char.byte", "Byte", fmt.Sprintf("0x%02x", b))
 	case r == ' ':
-		return "a space"
+		return msg.New("error.keygen.char.space")
 	case r == '\t':
-		return "a tab"
+		return msg.New("error.keygen.char.tab")
 	case r == '\n' || r == '\r':
-		return "a line break"
+		return msg.New("error.keygen.char.line_break")
 	case r < 0x20 || r == 0x7f:
-		return fmt.Sprintf("an invisible control character (U+%04X)", r)
+		return msg.New("error.keygen.char.control", "Code", fmt.Sprintf("U+%04X", r))
 	}
 	why := ""
 	switch r {
 	case '\'', '\\':
-		why = "it ends or escapes a PHP string"
+		why = "php_string"
 	case '"', '$', '`':
-		why = "PHP and shells treat it specially inside quotes"
+		why = "quotes"
 	case '&', '=', '+', '%', '#', '?', '/', ';':
-		why = "it changes meaning in a URL or form post"
+		why = "url"
 	case '<', '>':
-		why = "it breaks HTML and XML"
+		why = "html"
 	}
 	if r >= utf8.RuneSelf {
-		why = "it is not a plain ASCII character"
+		why = "not_ascii"
 	}
 	if why == "" {
-		return fmt.Sprintf("%q", r)
+		return msg.New("error.keygen.char.plain", "Char", fmt.Sprintf("%q", r))
 	}
-	return fmt.Sprintf("%q (%s)", r, why)
+	return msg.New("error.keygen.char.why", "Char", fmt.Sprintf("%q", r), "Why", msg.New("error.keygen.why."+why))
 }

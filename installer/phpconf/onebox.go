@@ -1,12 +1,13 @@
 package phpconf
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // OneBoxCronPath is where OneBox's connector keeps its settings, relative to
@@ -23,22 +24,22 @@ const OneBoxMinKeyLength = 24
 // ending with "/" and with no query or fragment.
 func ValidateOneBoxHost(host string) error {
 	if !strings.HasPrefix(host, "http://") && !strings.HasPrefix(host, "https://") {
-		return errors.New("the store address must start with http:// or https://")
+		return msg.NewError("error.onebox.url_scheme")
 	}
 	if !strings.HasSuffix(host, "/") {
-		return errors.New("the store address must end with / (for example https://shop.example.com/)")
+		return msg.NewError("error.onebox.url_slash")
 	}
 	if !utf8.ValidString(host) || strings.ContainsFunc(host, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune(`\"'<>`+"`", r)
 	}) {
-		return errors.New("the store address contains spaces, quotes or other characters that do not belong in a web address")
+		return msg.NewError("error.onebox.url_chars")
 	}
 	u, err := url.Parse(host)
 	if err != nil || u.Host == "" || u.Hostname() == "" {
-		return fmt.Errorf("the store address %q has no valid server name", host)
+		return msg.NewError("error.onebox.url_host", "Host", fmt.Sprintf("%q", host))
 	}
 	if u.RawQuery != "" || u.Fragment != "" || strings.ContainsAny(host, "?#") {
-		return errors.New("the store address must not contain ? or #; give only the shop's base address")
+		return msg.NewError("error.onebox.url_query")
 	}
 	return nil
 }
@@ -50,19 +51,19 @@ func ValidateOneBoxHost(host string) error {
 // whitespace, control characters).
 func ValidateOneBoxAPIKey(key string) error {
 	if !utf8.ValidString(key) {
-		return errors.New("the API key contains bytes that are not text")
+		return msg.NewError("error.onebox.key_bytes")
 	}
 	if n := utf8.RuneCountInString(key); n < OneBoxMinKeyLength {
-		return fmt.Errorf("the API key is %d characters long; OpenCart API keys have at least %d. Copy the whole key from System > Users > API", n, OneBoxMinKeyLength)
+		return msg.NewError("error.onebox.key_short", "Count", n, "Min", OneBoxMinKeyLength)
 	}
 	for _, r := range key {
 		switch {
 		case unicode.IsSpace(r):
-			return errors.New("the API key contains a space or line break; copy it again without surrounding blanks")
+			return msg.NewError("error.onebox.key_space")
 		case unicode.IsControl(r):
-			return errors.New("the API key contains a control character")
+			return msg.NewError("error.onebox.key_control")
 		case r == '\'' || r == '"' || r == '\\' || r == '$' || r == '`':
-			return fmt.Errorf("the API key contains the character %c, which OpenCart keys never have", r)
+			return msg.NewError("error.onebox.key_char", "Char", string(r))
 		}
 	}
 	return nil

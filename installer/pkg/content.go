@@ -3,8 +3,9 @@ package pkg
 import (
 	"bytes"
 	"crypto/sha256"
-	"fmt"
 	"io"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // WithContent returns a copy of the package in which the file at path has
@@ -19,7 +20,7 @@ func (p *Package) WithContent(path string, data []byte) (*Package, error) {
 		}
 	}
 	if i < 0 {
-		return nil, fmt.Errorf("the package has no %s", path)
+		return nil, msg.NewError("error.pkg.no_file", "Path", path)
 	}
 	cp := *p
 	cp.Files = append([]File(nil), p.Files...)

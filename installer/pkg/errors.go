@@ -3,6 +3,8 @@ package pkg
 import (
 	"errors"
 	"fmt"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Reason says why a package was refused. The values are stable and may be
@@ -31,44 +33,12 @@ const (
 )
 
 // describe is the plain-language text for a reason.
-func (r Reason) describe() string {
-	switch r {
-	case ReasonTooManyEntries:
-		return "the archive has too many entries"
-	case ReasonTooLarge:
-		return "the package unpacks to more data than allowed"
-	case ReasonRatio:
-		return "a file inflates far more than normal files do (a zip bomb?)"
-	case ReasonTraversal:
-		return "a name climbs out of the package with \"..\""
-	case ReasonAbsolute:
-		return "a name is an absolute path"
-	case ReasonDriveLetter:
-		return "a name starts with a Windows drive letter"
-	case ReasonBackslash:
-		return "a name contains a backslash"
-	case ReasonInvalidUTF8:
-		return "a name is not valid UTF-8 text"
-	case ReasonBadName:
-		return "a name is malformed"
-	case ReasonSymlink:
-		return "the package contains a symbolic link"
-	case ReasonSpecialFile:
-		return "the package contains something that is neither a file nor a folder"
-	case ReasonDuplicate:
-		return "a name appears twice"
-	case ReasonCaseCollision:
-		return "two names differ only in upper/lower case and would overwrite each other on Windows and macOS hosts"
-	case ReasonOverlap:
-		return "zip entries share the same compressed data (a zip bomb trick)"
-	case ReasonUnsupported:
-		return "an entry is encrypted or uses an unsupported compression method"
-	case ReasonCorrupt:
-		return "the archive is damaged or not a zip file"
-	case ReasonNoFilesRoot:
-		return "no upload/ folder, install.json or admin/, catalog/, system/ or image/ folder was found"
-	}
-	return string(r)
+func (r Reason) describe() string { return r.Msg().English() }
+
+// Msg is the reason as a message, for the app to show in the user's
+// language; a reason without a text is its code.
+func (r Reason) Msg() msg.Msg {
+	return msg.Msg{Key: "error.pkg.reason." + string(r), Own: string(r)}
 }
 
 // ErrRefused matches every *RefusedError with errors.Is.
@@ -85,17 +55,30 @@ type RefusedError struct {
 	Reason Reason
 	Entry  string // the entry name concerned, as stored in the archive; may be empty
 	Detail string // more about this case; may be empty
+	// DetailMsg is Detail as a message, when the detail is for the user
+	// (what the package holds instead) rather than numbers and names.
+	DetailMsg msg.Msg
 }
 
-func (e *RefusedError) Error() string {
-	s := "package refused: " + e.Reason.describe()
-	if e.Entry != "" {
-		s += fmt.Sprintf(": %q", e.Entry)
+func (e *RefusedError) Error() string { return e.Msg().English() }
+
+// Msg is the refusal as a message, for the app to show in the user's
+// language; a technical Detail stays as it is.
+func (e *RefusedError) Msg() msg.Msg {
+	var detail any = e.Detail
+	if !e.DetailMsg.IsZero() {
+		detail = e.DetailMsg
 	}
-	if e.Detail != "" {
-		s += ": " + e.Detail
+	entry := fmt.Sprintf("%q", e.Entry)
+	switch {
+	case e.Entry != "" && e.Detail != "":
+		return msg.New("error.pkg.refused_entry_detail", "Reason", e.Reason.Msg(), "Entry", entry, "Detail", detail)
+	case e.Entry != "":
+		return msg.New("error.pkg.refused_entry", "Reason", e.Reason.Msg(), "Entry", entry)
+	case e.Detail != "":
+		return msg.New("error.pkg.refused_detail", "Reason", e.Reason.Msg(), "Detail", detail)
 	}
-	return s
+	return msg.New("error.pkg.refused", "Reason", e.Reason.Msg())
 }
 
 // Is matches ErrRefused, and a *RefusedError with the same Reason (its Entry
@@ -106,6 +89,11 @@ func (e *RefusedError) Is(target error) bool {
 	}
 	t, ok := target.(*RefusedError)
 	return ok && t.Reason == e.Reason
+}
+
+// refuseMsg is a refusal whose detail is a message for the user.
+func refuseMsg(r Reason, entry string, detail msg.Msg) *RefusedError {
+	return &RefusedError{Reason: r, Entry: entry, Detail: detail.English(), DetailMsg: detail}
 }
 
 func refuse(r Reason, entry, detail string, args ...any) *RefusedError {

@@ -6,6 +6,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Target is the store a package is mapped onto.
@@ -51,7 +53,7 @@ type Skipped struct {
 
 // ErrNoCode is returned by Map for an OpenCart 4 package whose extension
 // code cannot be told.
-var ErrNoCode = errors.New(`pkg: the OpenCart 4 extension code is unknown: name the file <code>.ocmod.zip or set "code" in install.json`)
+var ErrNoCode error = msg.NewError("error.pkg.no_code")
 
 // Map maps the package's files onto a store of target's version with
 // target's admin folder. It reads nothing from the store and does not
@@ -78,7 +80,7 @@ func Map(p *Package, target Target) (*Mapping, error) {
 		admin = "admin"
 	}
 	if clean, rerr := checkName(admin); rerr != nil || strings.Contains(clean, "/") {
-		return nil, fmt.Errorf("pkg: admin folder %q must be a single folder name", target.AdminDir)
+		return nil, msg.NewError("error.pkg.admin_dir", "AdminDir", fmt.Sprintf("%q", target.AdminDir))
 	}
 	m := &Mapping{Line: l, AdminDir: admin}
 	ext := l.AtLeast(4, 0) && extensionRelative(p)
@@ -174,7 +176,7 @@ func extensionCode(p *Package) (string, error) {
 		return "", ErrNoCode
 	}
 	if clean, rerr := checkName(code); rerr != nil || strings.Contains(clean, "/") || len(code) > 128 {
-		return "", fmt.Errorf("pkg: extension code %q cannot be a folder name", code)
+		return "", msg.NewError("error.pkg.bad_code", "Code", fmt.Sprintf("%q", code))
 	}
 	return code, nil
 }

@@ -1,9 +1,10 @@
 package pkg
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // RootKind says how the files root of a package was recognised.
@@ -69,7 +70,7 @@ func (t tree) isFile(name string) bool { d, ok := t[name]; return ok && !d }
 // GitHub's "Download ZIP" do.
 func findRoot(t tree) (pkgRoot, filesRoot string, kind RootKind, err error) {
 	if len(t) == 0 {
-		return "", "", 0, refuse(ReasonNoFilesRoot, "", "the package is empty")
+		return "", "", 0, refuseMsg(ReasonNoFilesRoot, "", msg.New("error.pkg.empty"))
 	}
 	candidates := []string{""}
 	if w := wrapper(t); w != "" {
@@ -91,7 +92,7 @@ func findRoot(t tree) (pkgRoot, filesRoot string, kind RootKind, err error) {
 			return p, "", RootNone, nil
 		}
 	}
-	return "", "", 0, refuse(ReasonNoFilesRoot, "", "%s", hint(t))
+	return "", "", 0, refuseMsg(ReasonNoFilesRoot, "", hint(t))
 }
 
 // wrapper returns the one top-level folder that holds everything, or "".
@@ -112,7 +113,7 @@ func wrapper(t tree) string {
 
 // hint lists deeper upload/ folders and install.json files, for packages
 // that bundle several versions ("OC2/upload", "OC3/upload").
-func hint(t tree) string {
+func hint(t tree) msg.Msg {
 	var found []string
 	for name, dir := range t {
 		base := name[strings.LastIndexByte(name, '/')+1:]
@@ -121,11 +122,11 @@ func hint(t tree) string {
 		}
 	}
 	if len(found) == 0 {
-		return "this does not look like an OpenCart extension"
+		return msg.New("error.pkg.not_extension")
 	}
 	slices.Sort(found)
 	if len(found) > 5 {
 		found = append(found[:5], "…")
 	}
-	return fmt.Sprintf("found %s deeper inside: the archive seems to bundle several packages; open the folder for your OpenCart version", strings.Join(found, ", "))
+	return msg.New("error.pkg.bundle", "Found", strings.Join(found, ", "))
 }
