@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -8,12 +11,20 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/msg"
+	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/store"
 )
 
 // russianFor fails unless the message's key has a Russian text that is
@@ -96,6 +107,20 @@ func TestEngineMessagesInRussian(t *testing.T) {
 		}
 	}
 
+	// The keys the engine makes at run time, which the scan below cannot
+	// find: the kinds of a removed leftover, a manifest's states, the
+	// bridge's refusals and the reasons a key's character is refused.
+	for _, k := range []string{"recovery.kind.database_bridge", "recovery.kind.temporary_admin_account", "recovery.kind.temporary_api_user",
+		"recovery.state.in-progress", "recovery.state.done", "recovery.state.rolling-back", "recovery.state.rolled-back",
+		"error.db.bridge.refused.signature", "error.db.bridge.refused.stale", "error.db.bridge.refused.replay",
+		"error.db.bridge.refused.expired", "error.db.bridge.refused.nonce-store", "error.db.bridge.refused.method",
+		"error.keygen.why.php_string", "error.keygen.why.quotes", "error.keygen.why.url", "error.keygen.why.html", "error.keygen.why.not_ascii",
+		"error.admin.op.use_the_admin", "error.admin.op.reach_the_admin", "error.admin.op.read_the_admins_answer",
+		"error.admin.op.save_the_settings", "error.admin.op.refresh_the_modifications", "error.admin.op.install", "error.admin.op.uninstall",
+		"error.admin.reason.not_json", "error.admin.reason.neither", "error.admin.reason.too_large", "error.admin.reason.loop"} {
+		russianFor(t, "a key made at run time", msg.Msg{Key: k}, ru)
+	}
+
 	// Every key the engine names in its code.
 	keys := engineKeys(t)
 	if len(keys) < 50 {
@@ -107,7 +132,7 @@ func TestEngineMessagesInRussian(t *testing.T) {
 }
 
 // msgKey finds the keys the engine's code gives literally.
-var msgKey = regexp.MustCompile(`msg\.(?:New\(|Msg\{Key: )"([a-z0-9_.-]+)"`)
+var msgKey = regexp.MustCompile(`msg\.(?:New\(|NewError\(|Wrap\([\w.]+, |Msg\{Key: )"([a-z0-9_.-]+)"`)
 
 // engineKeys lists the message keys in the Go code outside ui/.
 func engineKeys(t *testing.T) []string {
@@ -150,4 +175,164 @@ func engineKeys(t *testing.T) []string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestEngineErrorsInRussian: every kind of error the engine and the app
+// hand to the window (a refused package, the deploy plan, the database
+// routes and the bridge, an API user or key that cannot be used, an
+// admin login that failed, a setting that is wrong, the app's own
+// steps) reads in Russian, with no English sentence left in it, wrapped
+// or not.
+func TestEngineErrorsInRussian(t *testing.T) {
+	inLocale(t, "ru_RU.UTF-8")
+	ru := readTranslation(t, "ru")
+	var errs []error
+	add := func(e ...error) { errs = append(errs, e...) }
+
+	// A package: every reason, with and without its entry and detail.
+	for _, r := range []pkg.Reason{pkg.ReasonTooManyEntries, pkg.ReasonTooLarge, pkg.ReasonRatio, pkg.ReasonTraversal, pkg.ReasonAbsolute,
+		pkg.ReasonDriveLetter, pkg.ReasonBackslash, pkg.ReasonInvalidUTF8, pkg.ReasonBadName, pkg.ReasonSymlink, pkg.ReasonSpecialFile,
+		pkg.ReasonDuplicate, pkg.ReasonCaseCollision, pkg.ReasonOverlap, pkg.ReasonUnsupported, pkg.ReasonCorrupt, pkg.ReasonNoFilesRoot} {
+		add(&pkg.RefusedError{Reason: r}, &pkg.RefusedError{Reason: r, Entry: "upload/x.php"},
+			&pkg.RefusedError{Reason: r, Entry: "upload/x.php", Detail: "12 bytes"}, &pkg.RefusedError{Reason: r, Detail: "12 bytes"})
+	}
+	for _, files := range []map[string]string{{}, {"readme.txt": "x"}, {"OC2/upload/a.php": "x", "OC3/upload/a.php": "x"}} {
+		_, err := pkg.Open(writePackage(t, "bad.ocmod.zip", files))
+		if err == nil {
+			t.Fatalf("a package of %v opened", files)
+		}
+		add(err)
+	}
+	add(pkg.ErrNoCode)
+
+	// Store discovery and config.php.
+	add(&store.NotFoundError{Searched: []string{"/www", "/htdocs"}},
+		&store.NotFoundError{Searched: strings.Split("/1 /2 /3 /4 /5 /6 /7 /8 /9 /10", " ")})
+
+	// The database routes: every kind on every route, the attempts, and
+	// the reasons the engine gives.
+	var attempts db.Attempts
+	for k := db.KindOther; k <= db.KindCertificate; k++ {
+		for _, r := range []db.Route{db.RouteDirect, db.RouteSSH, db.RouteBridge} {
+			e := &db.Error{Kind: k, Route: r, Addr: "db:3306", User: "shop"}
+			attempts = append(attempts, db.Attempt{Route: r, Err: e})
+			russianFor(t, "the short result of "+e.Short(), e.ShortMsg(), ru)
+			russianFor(t, "an attempt", db.Attempt{Route: r, Err: e}.SummaryMsg(), ru)
+		}
+	}
+	add(&db.ConnectError{Attempts: attempts})
+
+	// Keys and API users.
+	for _, k := range []string{"short", strings.Repeat("k", 300), strings.Repeat("k", 64) + " ", strings.Repeat("k", 64) + "\tx",
+		strings.Repeat("k", 64) + "\n", strings.Repeat("k", 64) + "\x01", strings.Repeat("k", 64) + "\xff", strings.Repeat("k", 64) + "'",
+		strings.Repeat("k", 64) + "$", strings.Repeat("k", 64) + "&", strings.Repeat("k", 64) + "<", strings.Repeat("k", 64) + "ж",
+		strings.Repeat("k", 64) + "!!"} {
+		err := keygen.Valid(k, keygen.MinStoreAPI)
+		if err == nil {
+			t.Fatalf("key %q accepted", k)
+		}
+		add(err)
+	}
+	for _, u := range []access.APIUser{{}, {Name: "n", Key: "short"}, {Name: "n", Key: strings.Repeat("k", 64), IPs: []string{"not-an-ip"}}} {
+		err := u.Validate(store.Line30)
+		if err == nil {
+			t.Fatalf("API user %+v accepted", u)
+		}
+		add(err)
+	}
+	add(&access.ExistingUserError{Name: "Default"})
+	for _, h := range []string{"ftp://x/", "https://x", "https://a b/", "https://x/?a"} {
+		if err := phpconf.ValidateOneBoxHost(h); err != nil {
+			add(err)
+		} else {
+			t.Errorf("OneBox address %q accepted", h)
+		}
+	}
+	for _, k := range []string{"short", strings.Repeat("k", 30) + " ", strings.Repeat("k", 30) + "\x01", strings.Repeat("k", 30) + "\xff"} {
+		if err := phpconf.ValidateOneBoxAPIKey(k); err != nil {
+			add(err)
+		} else {
+			t.Errorf("OneBox key %q accepted", k)
+		}
+	}
+
+	// The admin.
+	for _, m := range []msg.Msg{msg.New("error.admin.wrong_login", "User", `"u"`), msg.New("error.admin.captcha", "Captcha", "x")} {
+		add(&admin.LoginError{Message: m.English(), MessageMsg: m}, &admin.LoginError{Message: m.English(), MessageMsg: m, StoreSaid: "Warning: No match"})
+	}
+	for _, op := range []string{"use the admin", "reach the admin", "read the admin's answer", "save the settings", "refresh the modifications",
+		"open the settings of cheque", "install cheque", "uninstall cheque"} {
+		for _, reason := range []string{"the store said: Warning", "the answer is not JSON (a PHP error in the extension?)",
+			"the store answered neither success nor an error", "the page is larger than 8 MB", "it redirects in a loop", "the server answered HTTP 500"} {
+			add(&admin.Error{Op: op, Reason: reason}, &admin.Error{Op: op, Reason: reason, URL: "https://shop/admin/"})
+		}
+	}
+
+	// Deploy.
+	add(&deploy.CoreFilesError{Paths: []string{"config.php"}}, deploy.ErrStale, deploy.ErrNewer)
+
+	// The settings' fields.
+	fields := []integrations.Field{
+		{Key: "a", Kind: integrations.Text, Required: true}, {Key: "b", Kind: integrations.Secret, Required: true},
+		{Key: "c", Kind: integrations.Text, MinLength: 5}, {Key: "d", Kind: integrations.Text, MaxLength: 1},
+		{Key: "e", Kind: integrations.Bool}, {Key: "f", Kind: integrations.Number},
+		{Key: "g", Kind: integrations.OneOf, Choices: []integrations.Choice{{Value: "x"}}},
+		{Key: "h", Kind: integrations.MultiChoice, Choices: []integrations.Choice{{Value: "x"}}}, {Key: "i", Kind: integrations.Number},
+	}
+	for i, v := range []string{"", "", "ab", "abc", "yes", "many", "y", "x,y", "1\n2"} {
+		err := fields[i].ValidateError(v)
+		if err == nil {
+			t.Fatalf("field %s took %q", fields[i].Key, v)
+		}
+		add(err)
+	}
+
+	// The app's steps before what they need.
+	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
+	ctx := context.Background()
+	_, err := wiz.Session.Connect(ctx, remote.Site{}, "")
+	add(err)
+	_, err = wiz.Session.PlanPackage(ctx, "x.zip", nil)
+	add(err)
+	_, err = wiz.Session.ApplySettings(ctx, "nosuch", nil)
+	add(err)
+	m := &deploy.Manifest{ID: "m-1", State: deploy.StateInProgress, Package: deploy.PackageInfo{Name: "x.zip"}, Store: deploy.Store{Root: "/shop"}}
+	for _, st := range []deploy.State{deploy.StateInProgress, deploy.StateDone, deploy.StateRollingBack, deploy.StateRolledBack} {
+		m.State = st
+		russianFor(t, "an interrupted upload", app.PendingNoticeMsg(m), ru)
+	}
+	russianFor(t, "an interrupted setup", app.InterruptedNoticeMsg(&journal.Journal{ID: "j-1", Root: "/shop"}), ru)
+
+	// Wrapped: the cause in the text, after it, around it, joined.
+	reset := &remote.Error{Kind: remote.KindReset, Op: "delete", Host: "shop:22"}
+	add(msg.Wrap(reset, "error.recovery.bridge_left", "Path", "/shop/b.php"), msg.Wrap(reset, "error.app.journal_write"),
+		fmt.Errorf("/shop/cron.php: %w", msg.NewError("error.onebox.url_slash")),
+		errors.Join(msg.NewError("error.app.no_store"), msg.NewError("error.app.no_database")))
+
+	if len(errs) < 100 {
+		t.Fatalf("only %d errors", len(errs))
+	}
+	for _, err := range errs {
+		got := ErrorText(err)
+		if !hasCyrillic(got) {
+			t.Errorf("%q shows as %q", err.Error(), got)
+			continue
+		}
+		for _, line := range strings.Split(got, "\n") {
+			if english := englishSentence(line); english != "" {
+				t.Errorf("%q shows English %q in %q", err.Error(), english, got)
+			}
+		}
+	}
+}
+
+// englishWords are words of the engine's English sentences that no
+// Russian text, path or value of these errors holds.
+var englishWords = regexp.MustCompile(`\b(?i:the|is|was|not|could|cannot|has|no|must|and|or|a|an|of|to|in|with|it|use|package|refused|store|key|found|admin)\b`)
+
+// englishSentence is the first English word of a text, "" for none.
+func englishSentence(s string) string {
+	// Quoted values and addresses are the user's own.
+	s = regexp.MustCompile(`"[^"]*"|\S*[/:]\S*`).ReplaceAllString(s, "")
+	return englishWords.FindString(s)
 }
