@@ -428,9 +428,10 @@ func TestEveryScreenInRussian(t *testing.T) {
 }
 
 // TestDialogsInRussian scans the dialogs the walk does not open: the
-// crash report offered at start, the consent to replace core files, and
-// the question about a store that displays PHP errors (and the note left
-// when it is declined).
+// crash report offered at start, the consent to replace core files, the
+// preview of the changes to an existing API user, the dialog about what
+// a killed run left (and its rollback), and the question about a store
+// that displays PHP errors (and the note left when it is declined).
 func TestDialogsInRussian(t *testing.T) {
 	env := testenv.Get(t)
 	inLocale(t, "ru_RU.UTF-8")
@@ -512,6 +513,60 @@ func TestDialogsInRussian(t *testing.T) {
 			return findButton(w.m.Window.Canvas(), T("creds.https_trust.confirm")) != nil
 		})
 		w.ui.do(func() { r.scan(t, "the HTTPS certificate dialog", w.m.Window.Canvas(), seen) })
+	})
+
+	t.Run("API access preview", func(t *testing.T) {
+		// A second API user of the store, disabled and with a key of its
+		// own: choosing it shows what would change before anything does.
+		s := newRealWalkStore(t, "3.0.3.9")
+		if _, err := s.sql.Exec("INSERT INTO oc_api (username, `key`, status, date_added, date_modified) VALUES ('Partner', ?, 0, NOW(), NOW())", strings.Repeat("p", 64)); err != nil {
+			t.Fatal(err)
+		}
+		r.allow(s.site.Host, s.site.User, s.root, s.rs.Database, s.rs.DBUser, s.rs.URL, "Partner", "127.0.0.1", "ftp.example.com")
+		w := newWalker(t)
+		w.ui.do(func() { w.m.welcome.selectID("onebox") })
+		w.next(app.StepConnect)
+		w.connect(s.site, s.root)
+		w.database(s.rs.Database, s.rs.DBPassword)
+		ac := w.m.access
+		w.ui.do(ac.prepare)
+		eventually(t, w.ui, "the store's API users", func() bool { return slices.Contains(ac.existing.Options, "Partner") })
+		w.ui.do(func() {
+			ac.choice.SetSelected(ac.choice.Options[1])
+			ac.existing.SetSelected("Partner")
+			w.typeIn(ac.ips, "127.0.0.1")
+			test.Tap(ac.apply)
+		})
+		eventually(t, w.ui, "the preview dialog", func() bool {
+			return findButton(w.m.Window.Canvas(), T("access.preview.confirm")) != nil || ac.job.status.Importance == widget.DangerImportance
+		})
+		w.ui.do(func() {
+			if findButton(w.m.Window.Canvas(), T("access.preview.confirm")) == nil {
+				t.Fatalf("no preview: %s", ac.job.status.Text)
+			}
+			r.scan(t, "the API access preview dialog", w.m.Window.Canvas(), seen)
+			test.Tap(findButton(w.m.Window.Canvas(), T("common.cancel")))
+		})
+	})
+
+	t.Run("recovery", func(t *testing.T) {
+		// What a killed run left: the dialog at Connect names it, and
+		// rolling the interrupted upload back says so.
+		c := newCrashStore(t)
+		dir := t.TempDir()
+		cr := c.leaveCrash(t, dir)
+		r.allow(c.ts.Host, c.ts.User, c.root, "ftp.example.com")
+		m, ui := c.connectWizard(t, dir)
+		rec := m.connect.recovery
+		if rec == nil {
+			t.Fatal("no recovery dialog")
+		}
+		ui.do(func() { r.scan(t, "the recovery dialog", m.Window.Canvas(), seen) })
+		ui.do(func() { test.Tap(rec.rollback[cr.manifest.ID]) })
+		eventually(t, ui, "the rollback", func() bool {
+			return rec.rollback[cr.manifest.ID].Text == T("connect.recovery.done") || rec.job.status.Importance == widget.DangerImportance
+		})
+		ui.do(func() { r.scan(t, "the recovery dialog: rolled back", m.Window.Canvas(), seen) })
 	})
 
 	t.Run("display errors", func(t *testing.T) {
