@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // DataDirVar overrides where ocsetup keeps its files (tests, portable use).
@@ -43,7 +45,7 @@ func DataDir(getenv func(string) string) (string, error) {
 	}
 	if fi.Mode().Perm() != 0o700 {
 		if err := os.Chmod(d, 0o700); err != nil {
-			return "", fmt.Errorf("make the data folder %s private (0700): %w", d, err)
+			return "", msg.Wrap(err, "error.app.data_dir_private", "Dir", d)
 		}
 	}
 	return d, nil

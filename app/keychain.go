@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/zalando/go-keyring"
 )
 
@@ -26,12 +27,12 @@ var (
 	// that cannot be reached: no Secret Service on the session bus, no
 	// session bus at all (a server, a container, CI), or an unlock the
 	// user refused.
-	ErrKeychainUnavailable = errors.New("no keychain is available on this computer")
+	ErrKeychainUnavailable error = msg.NewError("error.keychain.unavailable")
 	// ErrSecretNotFound says the keychain holds no secret for the account.
-	ErrSecretNotFound = errors.New("no secret saved in the keychain")
+	ErrSecretNotFound error = msg.NewError("error.keychain.not_found")
 	// ErrSecretTooBig says the keychain refused a secret for its size
 	// (Windows' Credential Manager takes at most 2,560 bytes).
-	ErrSecretTooBig = errors.New("the secret is too big for the keychain")
+	ErrSecretTooBig error = msg.NewError("error.keychain.too_big")
 )
 
 // KeychainError is a failure of the OS keychain; it matches
@@ -41,8 +42,12 @@ type KeychainError struct {
 	Err error
 }
 
-func (e *KeychainError) Error() string {
-	return "could not " + e.Op + " the secret in the keychain: " + ErrKeychainUnavailable.Error() + " (" + e.Err.Error() + ")"
+func (e *KeychainError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language; what the keychain said stays as it said it.
+func (e *KeychainError) Msg() msg.Msg {
+	return msg.New("error.keychain.failed", "Op", msg.Msg{Key: "error.keychain.op." + e.Op, Own: e.Op}, "Err", e.Err.Error())
 }
 
 func (e *KeychainError) Unwrap() error { return e.Err }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -106,14 +107,18 @@ type SecretsNotSavedError struct {
 	Err  error
 }
 
-func (e *SecretsNotSavedError) Error() string {
-	return fmt.Sprintf("the site %q was saved without its password and other secrets (%v); ocsetup will ask for them when you use it", e.Site, e.Err)
+func (e *SecretsNotSavedError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *SecretsNotSavedError) Msg() msg.Msg {
+	return msg.New("error.sites.secrets_not_saved", "Site", fmt.Sprintf("%q", e.Site), "Cause", msg.CauseArg(e.Err))
 }
 
 func (e *SecretsNotSavedError) Unwrap() error { return e.Err }
 
 // ErrSiteNotFound says no saved site has that name.
-var ErrSiteNotFound = errors.New("no saved site with that name")
+var ErrSiteNotFound error = msg.NewError("error.sites.not_found")
 
 // Sites are the saved sites: the non-secret part in the preferences, the
 // secrets in the keychain. List and Get read the preferences only, so the
@@ -143,10 +148,10 @@ func (s *Sites) load() ([]SavedSite, error) {
 	}
 	var doc sitesDoc
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
-		return nil, fmt.Errorf("the saved sites cannot be read: %w", err)
+		return nil, msg.Wrap(err, "error.sites.unreadable")
 	}
 	if doc.Version != sitesVersion {
-		return nil, fmt.Errorf("the saved sites were written by another version of ocsetup (format %d, this one reads %d)", doc.Version, sitesVersion)
+		return nil, msg.NewError("error.sites.version", "Format", doc.Version, "Reads", sitesVersion)
 	}
 	return doc.Sites, nil
 }
@@ -177,7 +182,7 @@ func (s *Sites) Get(name string) (SavedSite, error) {
 	if i := indexOfSite(list, name); i >= 0 {
 		return list[i], nil
 	}
-	return SavedSite{}, fmt.Errorf("%w: %q", ErrSiteNotFound, name)
+	return SavedSite{}, msg.Wrap(ErrSiteNotFound, "error.sites.not_found_name", "Name", fmt.Sprintf("%q", name))
 }
 
 func indexOfSite(list []SavedSite, name string) int {
@@ -195,7 +200,7 @@ func keychainAccount(name string) string { return "site:" + name }
 func (s *Sites) Save(site SavedSite, secrets SiteSecrets) error {
 	site.Name = strings.TrimSpace(site.Name)
 	if site.Name == "" {
-		return errors.New("give the site a name")
+		return msg.NewError("error.sites.no_name")
 	}
 	var leaked []string
 	for k := range site.Settings {
@@ -207,7 +212,7 @@ func (s *Sites) Save(site SavedSite, secrets SiteSecrets) error {
 		// A secret in the preferences would be written to disk in the
 		// clear; the caller must pass it in SiteSecrets.Settings.
 		sort.Strings(leaked)
-		return fmt.Errorf("settings %s look secret: save them as secrets, not as settings", strings.Join(leaked, ", "))
+		return msg.NewError("error.sites.secret_settings", "Settings", strings.Join(leaked, ", "))
 	}
 	site.Settings = nonEmpty(site.Settings)
 
@@ -270,7 +275,7 @@ func (s *Sites) Secrets(name string) (SiteSecrets, error) {
 	}
 	var sec SiteSecrets
 	if err := json.Unmarshal([]byte(raw), &sec); err != nil {
-		return SiteSecrets{}, fmt.Errorf("the keychain item of %q cannot be read: %w", name, err)
+		return SiteSecrets{}, msg.Wrap(err, "error.sites.item_unreadable", "Name", fmt.Sprintf("%q", name))
 	}
 	return sec, nil
 }
@@ -286,7 +291,7 @@ func (s *Sites) Delete(name string) error {
 	i := indexOfSite(list, name)
 	if i < 0 {
 		s.mu.Unlock()
-		return fmt.Errorf("%w: %q", ErrSiteNotFound, name)
+		return msg.Wrap(ErrSiteNotFound, "error.sites.not_found_name", "Name", fmt.Sprintf("%q", name))
 	}
 	had := list[i].SecretsSaved
 	err = s.store(slices.Delete(list, i, i+1))
@@ -296,7 +301,7 @@ func (s *Sites) Delete(name string) error {
 	}
 	// Outside the lock, as in Save.
 	if err := s.keys.Delete(keychainAccount(name)); err != nil && !errors.Is(err, ErrSecretNotFound) {
-		return fmt.Errorf("the site %q was removed, but its secrets are still in the keychain: %w", name, err)
+		return msg.Wrap(err, "error.sites.secrets_left", "Name", fmt.Sprintf("%q", name))
 	}
 	return nil
 }

@@ -117,7 +117,8 @@ func TestEngineMessagesInRussian(t *testing.T) {
 		"error.keygen.why.php_string", "error.keygen.why.quotes", "error.keygen.why.url", "error.keygen.why.html", "error.keygen.why.not_ascii",
 		"error.admin.op.use_the_admin", "error.admin.op.reach_the_admin", "error.admin.op.read_the_admins_answer",
 		"error.admin.op.save_the_settings", "error.admin.op.refresh_the_modifications", "error.admin.op.install", "error.admin.op.uninstall",
-		"error.admin.reason.not_json", "error.admin.reason.neither", "error.admin.reason.too_large", "error.admin.reason.loop"} {
+		"error.admin.reason.not_json", "error.admin.reason.neither", "error.admin.reason.too_large", "error.admin.reason.loop",
+		"error.keychain.op.save", "error.keychain.op.read", "error.keychain.op.remove"} {
 		russianFor(t, "a key made at run time", msg.Msg{Key: k}, ru)
 	}
 
@@ -296,6 +297,10 @@ func TestEngineErrorsInRussian(t *testing.T) {
 	add(err)
 	_, err = wiz.Session.ApplySettings(ctx, "nosuch", nil)
 	add(err)
+	add(app.ErrSiteNotFound, &app.SecretsNotSavedError{Site: "shop", Err: app.ErrKeychainUnavailable}, app.ErrSecretNotFound, app.ErrSecretTooBig)
+	for _, op := range []string{"save", "read", "remove"} {
+		add(&app.KeychainError{Op: op, Err: errors.New("dbus: 42")})
+	}
 	m := &deploy.Manifest{ID: "m-1", State: deploy.StateInProgress, Package: deploy.PackageInfo{Name: "x.zip"}, Store: deploy.Store{Root: "/shop"}}
 	for _, st := range []deploy.State{deploy.StateInProgress, deploy.StateDone, deploy.StateRollingBack, deploy.StateRolledBack} {
 		m.State = st

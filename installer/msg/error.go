@@ -48,3 +48,20 @@ func (e *Error) CauseInText() bool {
 	text, ok := englishText(e.Msg.Key, e.Msg.Args)
 	return ok && strings.Contains(text, "{{.Cause}}")
 }
+
+// CauseArg is err as a message's argument: its message when it has one
+// (a keyed error without a cause of its own, or a typed error with a
+// Msg), so that it is shown in the same language; else its own text.
+func CauseArg(err error) any {
+	switch e := err.(type) {
+	case nil:
+		return ""
+	case *Error:
+		if e.Err == nil {
+			return e.Msg
+		}
+	case interface{ Msg() Msg }:
+		return e.Msg()
+	}
+	return err.Error()
+}

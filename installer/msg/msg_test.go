@@ -42,6 +42,9 @@ func TestError(t *testing.T) {
 		{NewError("check.files-login.pass"), "Logged in."},
 		{Wrap(cause, "check.files-login.pass"), "Logged in.: disk full"},
 		{Wrap(cause, "check.https.pass", "Date", "1 May 2030"), "Valid until 1 May 2030.: disk full"},
+		{Wrap(cause, "error.deploy.stale_plan"), "disk full: the plan was made for another store or package"},
+		{Wrap(NewError("error.keychain.unavailable"), "error.sites.secrets_not_saved", "Site", `"shop"`),
+			`the site "shop" was saved without its password and other secrets (no keychain is available on this computer); ocsetup will ask for them when you use it`},
 	} {
 		if got := c.err.Error(); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.err.Msg, got, c.want)
@@ -49,5 +52,19 @@ func TestError(t *testing.T) {
 	}
 	if err := Wrap(cause, "check.files-login.pass"); !errors.Is(err, cause) {
 		t.Error("Wrap does not unwrap to its cause")
+	}
+}
+
+// TestCauseArg: a cause is an argument in the message's language when it
+// has a message of its own, else its own text.
+func TestCauseArg(t *testing.T) {
+	if m, ok := CauseArg(NewError("error.keychain.unavailable")).(Msg); !ok || m.Key != "error.keychain.unavailable" {
+		t.Errorf("a keyed error: %v", CauseArg(NewError("error.keychain.unavailable")))
+	}
+	if got := CauseArg(errors.New("dbus")); got != "dbus" {
+		t.Errorf("a plain error: %v", got)
+	}
+	if got := CauseArg(Wrap(errors.New("dbus"), "error.keychain.unavailable")); got != "no keychain is available on this computer: dbus" {
+		t.Errorf("a keyed error with its cause: %v", got)
 	}
 }
