@@ -93,6 +93,13 @@ func (j *job) run(msg string, work func(ctx context.Context) error, finish func(
 // rest and the server's own words under Details.
 func (j *job) fail(err error) {
 	j.status.Importance = widget.DangerImportance
+	// The user cancelled: that is all there is to say, whatever step
+	// the work was at.
+	var re *remote.Error
+	if errors.As(err, &re) && re.Kind == remote.KindCanceled {
+		j.status.SetText(MsgText(re.Msg()))
+		return
+	}
 	if errors.Is(err, context.Canceled) && !isKeyed(err) {
 		j.status.SetText(T("common.cancelled"))
 		return
