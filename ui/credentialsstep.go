@@ -99,7 +99,11 @@ func (s *credentialsScreen) run() {
 		}
 		notes := []string{TF("creds.reached", Args{"Route": routeTitle(res.Route), "Line": res.Schema.Line()})}
 		for _, p := range res.Credentials.Problems {
-			notes = append(notes, p.Message)
+			if p.Msg.IsZero() {
+				notes = append(notes, p.Message)
+			} else {
+				notes = append(notes, MsgText(p.Msg))
+			}
 		}
 		notes = append(notes, res.Warnings...) // plain HTTP ahead
 		s.job.ok(strings.Join(notes, "\n"))

@@ -118,7 +118,9 @@ func TestEngineMessagesInRussian(t *testing.T) {
 		"error.admin.op.use_the_admin", "error.admin.op.reach_the_admin", "error.admin.op.read_the_admins_answer",
 		"error.admin.op.save_the_settings", "error.admin.op.refresh_the_modifications", "error.admin.op.install", "error.admin.op.uninstall",
 		"error.admin.reason.not_json", "error.admin.reason.neither", "error.admin.reason.too_large", "error.admin.reason.loop",
-		"error.keychain.op.save", "error.keychain.op.read", "error.keychain.op.remove"} {
+		"error.keychain.op.save", "error.keychain.op.read", "error.keychain.op.remove",
+		"phpconf.const.db_driver", "phpconf.const.db_hostname", "phpconf.const.db_username", "phpconf.const.db_password",
+		"phpconf.const.db_database", "phpconf.const.db_port", "phpconf.const.db_prefix"} {
 		russianFor(t, "a key made at run time", msg.Msg{Key: k}, ru)
 	}
 
@@ -222,6 +224,29 @@ func TestEngineErrorsInRussian(t *testing.T) {
 		}
 	}
 	add(&db.ConnectError{Attempts: attempts})
+
+	// config.php's database settings: every problem reading them.
+	for _, src := range []string{
+		`<?php define('DB_DRIVER', 'pgsql'); define('DB_HOSTNAME', 'a b'); define('DB_USERNAME', 'u&amp;'); define('DB_PASSWORD', getenv('X')); define('DB_PREFIX', 'o-c');`,
+		`<?php define('DB_DRIVER', 'odbc'); define('DB_HOSTNAME', 'h:3307'); define('DB_PORT', '3308'); define('DB_USERNAME', 'u'); define('DB_USERNAME', 'v'); if ($x) { define('DB_PASSWORD', 'p'); }`,
+		`<?php define('DB_HOSTNAME', '[::1'); define('DB_PORT', 'x'); if ($a) { define('DB_DATABASE', 'a'); } else { define('DB_DATABASE', 'b'); }`,
+		`<?php define('DB_HOSTNAME', ''); define('DB_PASSWORD', 'p');`, `<?php define('DB_HOSTNAME', 'h:x');`, `<?php define('DB_HOSTNAME', '[::1]x');`,
+	} {
+		cfg, err := phpconf.Parse([]byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, problems := phpconf.DBSettings(cfg)
+		if len(problems) == 0 {
+			t.Fatalf("no problem in %s", src)
+		}
+		for _, p := range problems {
+			russianFor(t, "config.php: "+p.Message, p.Msg, ru)
+			if got := MsgText(p.Msg); !hasCyrillic(got) || englishSentence(got) != "" {
+				t.Errorf("config.php: %q shows as %q", p.Message, got)
+			}
+		}
+	}
 
 	// Keys and API users.
 	for _, k := range []string{"short", strings.Repeat("k", 300), strings.Repeat("k", 64) + " ", strings.Repeat("k", 64) + "\tx",
@@ -337,7 +362,8 @@ var englishWords = regexp.MustCompile(`\b(?i:the|is|was|not|could|cannot|has|no|
 
 // englishSentence is the first English word of a text, "" for none.
 func englishSentence(s string) string {
-	// Quoted values and addresses are the user's own.
-	s = regexp.MustCompile(`"[^"]*"|\S*[/:]\S*`).ReplaceAllString(s, "")
+	// Quoted values, addresses, paths and ranges ("a-z") are the user's
+	// own or no language's.
+	s = regexp.MustCompile(`"[^"]*"|'[^']*'|\S*[-/:]\S*`).ReplaceAllString(s, "")
 	return englishWords.FindString(s)
 }

@@ -38,6 +38,9 @@ type Problem struct {
 	Constant string `json:"constant,omitempty"`
 	Code     string `json:"code"` // phpconf.ProblemCode, or "admin-differs", "admin-unreadable"
 	Message  string `json:"message"`
+	// Msg is Message as a message, for the app to show in the user's
+	// language.
+	Msg msg.Msg `json:"-"`
 	// Blocking: the database settings cannot be used as read, so only the
 	// bridge (which lets PHP compute them) can reach the database.
 	Blocking bool `json:"blocking"`
@@ -110,15 +113,15 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	c.User, c.Password, c.Database, c.Prefix = settings.User, NewSecret(settings.Password), settings.Database, settings.Prefix
 	ObserveSecret(ctx, settings.Password)
 	for _, p := range problems {
-		c.Problems = append(c.Problems, Problem{File: c.CatalogFile, Constant: p.Constant, Code: string(p.Code), Message: p.Message, Blocking: p.Blocking})
+		c.Problems = append(c.Problems, Problem{File: c.CatalogFile, Constant: p.Constant, Code: string(p.Code), Message: p.Message, Msg: p.Msg, Blocking: p.Blocking})
 	}
 	c.Catalog = readURLs(cat)
 	c.noteComputed(cat, c.CatalogFile)
 
 	adm, err := readConfig(ctx, files, c.AdminFile)
 	if err != nil {
-		c.Problems = append(c.Problems, Problem{File: c.AdminFile, Code: "admin-unreadable",
-			Message: fmt.Sprintf("The admin's config.php could not be read (%v); the storefront's settings are used.", err)})
+		m := msg.New("creds.problem.admin_unreadable", "Cause", msg.CauseArg(err))
+		c.Problems = append(c.Problems, Problem{File: c.AdminFile, Code: "admin-unreadable", Message: m.English(), Msg: m})
 		return c, nil
 	}
 	c.Admin = readURLs(adm)
@@ -127,8 +130,8 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	ObserveSecret(ctx, adminDB.Password)
 	if !phpconf.HasBlocking(adminProblems) && !phpconf.HasBlocking(problems) {
 		if diff := differences(settings, adminDB); len(diff) > 0 {
-			c.Problems = append(c.Problems, Problem{File: c.AdminFile, Code: "admin-differs",
-				Message: fmt.Sprintf("The admin's config.php names a different database %s than the storefront's config.php; the storefront's settings are used. One of the two files was probably edited by hand.", strings.Join(diff, ", "))})
+			m := msg.New("creds.problem.admin_differs", "Diff", strings.Join(diff, ", "))
+			c.Problems = append(c.Problems, Problem{File: c.AdminFile, Code: "admin-differs", Message: m.English(), Msg: m})
 		}
 	}
 	return c, nil
@@ -208,10 +211,14 @@ func (c *Credentials) Usable() bool {
 	return true
 }
 
-// blockingReason is the first blocking problem, for "skipped" attempts.
-func (c *Credentials) blockingReason() string {
+// blockingReason is the first blocking problem, for "skipped" attempts:
+// its message, or its English when it has none.
+func (c *Credentials) blockingReason() any {
 	for _, p := range c.Problems {
 		if p.Blocking && p.File == c.CatalogFile {
+			if !p.Msg.IsZero() {
+				return p.Msg
+			}
 			return p.Message
 		}
 	}

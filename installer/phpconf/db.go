@@ -1,9 +1,10 @@
 package phpconf
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // DefaultMySQLPort is used when config.php names no port: OpenCart 1.5 and
@@ -71,6 +72,9 @@ type Problem struct {
 	Code     ProblemCode
 	Constant string // the constant concerned, such as "DB_PASSWORD"
 	Message  string // plain-language explanation for the user
+	// Msg is Message as a message, for the app to show in the user's
+	// language.
+	Msg msg.Msg
 	// Blocking is true when the settings cannot be used as read: the
 	// caller should fall back to a server-side route or ask the user.
 	// Warnings have Blocking false.
@@ -115,11 +119,9 @@ func DBSettings(cfg *Config) (DB, []Problem) {
 		switch db.Driver {
 		case "mysqli", "mysql", "mpdo", "pdo":
 		case "pgsql", "postgre", "postgres", "postgresql":
-			r.add(ProblemPostgres, "DB_DRIVER", true,
-				"This store keeps its data in PostgreSQL (DB_DRIVER is %s). PostgreSQL stores are not supported; only MySQL and MariaDB are.", quoteSingle(driver))
+			r.add(ProblemPostgres, "DB_DRIVER", true, msg.New("phpconf.problem.postgres", "Driver", quoteSingle(driver)))
 		default:
-			r.add(ProblemDriver, "DB_DRIVER", true,
-				"DB_DRIVER is %s, which is not a MySQL driver OpenCart ships (mysqli, pdo, mpdo or mysql). Only MySQL and MariaDB stores are supported.", quoteSingle(driver))
+			r.add(ProblemDriver, "DB_DRIVER", true, msg.New("phpconf.problem.driver", "Driver", quoteSingle(driver)))
 		}
 	}
 	hostPort := 0
@@ -133,23 +135,19 @@ func DBSettings(cfg *Config) (DB, []Problem) {
 		{"DB_USERNAME", db.User}, {"DB_PASSWORD", db.Password}, {"DB_DATABASE", db.Database},
 	} {
 		if looksHTMLEscaped(c.value) {
-			r.add(ProblemHTMLEscaped, c.name, false,
-				"The %s (%s) contains HTML escapes such as &amp;. OpenCart 1.5 to 2.0.2 sometimes saved it that way by mistake; if the database refuses the login, the real value probably has & \" < > in their place.",
-				dbConstantNames[c.name], c.name)
+			r.add(ProblemHTMLEscaped, c.name, false, msg.New("phpconf.problem.html_escaped", "What", constantMsg(c.name), "Name", c.name))
 		}
 	}
 	db.Prefix, _ = r.get("DB_PREFIX", true)
 	if !validPrefix(db.Prefix) {
-		r.add(ProblemPrefix, "DB_PREFIX", false,
-			"The table prefix %s has characters OpenCart's installer does not allow (only a-z, 0-9 and _), so table names need careful quoting.", quoteSingle(db.Prefix))
+		r.add(ProblemPrefix, "DB_PREFIX", false, msg.New("phpconf.problem.prefix", "Prefix", quoteSingle(db.Prefix)))
 	}
 	db.Port = DefaultMySQLPort
 	if p, ok := r.get("DB_PORT", false); ok {
 		if n, set := r.port(p); set {
 			db.Port = n
 			if hostPort != 0 && hostPort != n {
-				r.add(ProblemPortConflict, "DB_PORT", false,
-					"DB_HOSTNAME names port %d but DB_PORT says %d; port %d from DB_HOSTNAME is used.", hostPort, n, hostPort)
+				r.add(ProblemPortConflict, "DB_PORT", false, msg.New("phpconf.problem.port_conflict", "HostPort", hostPort, "Port", n))
 			}
 		}
 	}
@@ -167,38 +165,40 @@ type dbReader struct {
 	problems []Problem
 }
 
-func (r *dbReader) add(code ProblemCode, constant string, blocking bool, format string, args ...any) {
+func (r *dbReader) add(code ProblemCode, constant string, blocking bool, m msg.Msg) {
 	r.problems = append(r.problems, Problem{
 		Code:     code,
 		Constant: constant,
-		Message:  fmt.Sprintf(format, args...),
+		Message:  m.English(),
+		Msg:      m,
 		Blocking: blocking,
 	})
+}
+
+// constantMsg names a DB_* constant in words ("database password").
+func constantMsg(name string) msg.Msg {
+	return msg.Msg{Key: "phpconf.const." + strings.ToLower(name), Own: dbConstantNames[name]}
 }
 
 // get returns a constant's value when the file alone decides it, and
 // records a problem otherwise (for a missing constant only if required).
 func (r *dbReader) get(name string, required bool) (string, bool) {
-	what := dbConstantNames[name]
+	what := constantMsg(name)
 	d, st := r.cfg.Resolve(name)
 	all := r.cfg.Get(name)
 	switch st {
 	case StatusResolved:
 		if len(all) > 1 {
-			r.add(ProblemRedefined, name, false,
-				"config.php defines %s more than once (lines %s); PHP uses the first one, on line %d.", name, lineList(all), d.Line)
+			r.add(ProblemRedefined, name, false, msg.New("phpconf.problem.redefined", "Name", name, "Lines", lineList(all), "Line", d.Line))
 		}
 		return d.Value, true
 	case StatusComputed:
-		r.add(ProblemComputed, name, true,
-			"The %s (%s) is computed on the server when config.php runs (it %s), so it cannot be read from the file.", what, name, d.Reason)
+		r.add(ProblemComputed, name, true, msg.New("phpconf.problem.computed", "What", what, "Name", name, "Reason", d.Reason))
 	case StatusAmbiguous:
 		if len(all) > 1 {
-			r.add(ProblemConditional, name, true,
-				"The %s (%s) is set in more than one place (lines %s) inside if/else or similar blocks, so the value in use depends on the server.", what, name, lineList(all))
+			r.add(ProblemConditional, name, true, msg.New("phpconf.problem.conditional_many", "What", what, "Name", name, "Lines", lineList(all)))
 		} else {
-			r.add(ProblemConditional, name, true,
-				"The %s (%s) is set inside an if block or similar (line %d), so whether that value is used depends on the server.", what, name, d.Line)
+			r.add(ProblemConditional, name, true, msg.New("phpconf.problem.conditional", "What", what, "Name", name, "Line", d.Line))
 		}
 	case StatusMissing:
 		if !required {
@@ -206,11 +206,9 @@ func (r *dbReader) get(name string, required bool) (string, bool) {
 		}
 		if s := r.cfg.skipped; len(s) > 0 {
 			// A define() whose name we could not read may be this one.
-			r.add(ProblemComputed, name, true,
-				"The %s (%s) is not written out in config.php; the file defines constants in a way that is only known when it runs on the server (line %d).", what, name, s[0].Line)
+			r.add(ProblemComputed, name, true, msg.New("phpconf.problem.not_written", "What", what, "Name", name, "Line", s[0].Line))
 		} else {
-			r.add(ProblemMissing, name, true,
-				"config.php does not define %s (the %s). It may not be an OpenCart config file.", name, what)
+			r.add(ProblemMissing, name, true, msg.New("phpconf.problem.missing", "Name", name, "What", what))
 		}
 	}
 	return "", false
@@ -227,12 +225,12 @@ func (r *dbReader) host(db *DB, h string) int {
 		h = h[2:]
 	}
 	if strings.ContainsFunc(h, func(c rune) bool { return c <= ' ' || c == 0x7f }) {
-		r.add(ProblemHost, "DB_HOSTNAME", true, "DB_HOSTNAME is %s, which contains spaces or control characters and cannot be a server name.", quoteSingle(raw))
+		r.add(ProblemHost, "DB_HOSTNAME", true, msg.New("phpconf.problem.host_chars", "Host", quoteSingle(raw)))
 		return 0
 	}
 	if h == "" {
 		db.Host = "localhost"
-		r.add(ProblemHost, "DB_HOSTNAME", false, "DB_HOSTNAME is empty; PHP then connects to localhost, so localhost is assumed.")
+		r.add(ProblemHost, "DB_HOSTNAME", false, msg.New("phpconf.problem.host_empty"))
 		return 0
 	}
 	name, rest := h, ""
@@ -240,12 +238,12 @@ func (r *dbReader) host(db *DB, h string) int {
 	case strings.HasPrefix(h, "["):
 		end := strings.IndexByte(h, ']')
 		if end < 0 {
-			r.add(ProblemHost, "DB_HOSTNAME", true, "DB_HOSTNAME is %s, which has an unclosed [ and cannot be a server name.", quoteSingle(raw))
+			r.add(ProblemHost, "DB_HOSTNAME", true, msg.New("phpconf.problem.host_bracket", "Host", quoteSingle(raw)))
 			return 0
 		}
 		name, rest = h[1:end], h[end+1:]
 		if rest != "" && rest[0] != ':' {
-			r.add(ProblemHost, "DB_HOSTNAME", true, "DB_HOSTNAME is %s, which cannot be a server name.", quoteSingle(raw))
+			r.add(ProblemHost, "DB_HOSTNAME", true, msg.New("phpconf.problem.host_bad", "Host", quoteSingle(raw)))
 			return 0
 		}
 	case strings.Count(h, ":") == 1:
@@ -266,7 +264,7 @@ func (r *dbReader) host(db *DB, h string) int {
 	}
 	n, err := strconv.Atoi(rest)
 	if err != nil || n < 1 || n > 65535 || rest[0] == '+' || rest[0] == '-' {
-		r.add(ProblemPort, "DB_HOSTNAME", true, "DB_HOSTNAME is %s; the part after the colon is neither a port number nor a socket path.", quoteSingle(raw))
+		r.add(ProblemPort, "DB_HOSTNAME", true, msg.New("phpconf.problem.host_port", "Host", quoteSingle(raw)))
 		return 0
 	}
 	if db.Host == "" {
@@ -284,7 +282,7 @@ func (r *dbReader) port(v string) (n int, set bool) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > 65535 || s[0] == '+' || s[0] == '-' {
-		r.add(ProblemPort, "DB_PORT", true, "DB_PORT is %s, which is not a port number (1 to 65535).", quoteSingle(v))
+		r.add(ProblemPort, "DB_PORT", true, msg.New("phpconf.problem.port", "Port", quoteSingle(v)))
 		return 0, false
 	}
 	return n, true
