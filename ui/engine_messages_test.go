@@ -24,6 +24,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
+	"github.com/ocsetup/ocsetup/installer/settings"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -120,7 +121,9 @@ func TestEngineMessagesInRussian(t *testing.T) {
 		"error.admin.reason.not_json", "error.admin.reason.neither", "error.admin.reason.too_large", "error.admin.reason.loop",
 		"error.keychain.op.save", "error.keychain.op.read", "error.keychain.op.remove",
 		"phpconf.const.db_driver", "phpconf.const.db_hostname", "phpconf.const.db_username", "phpconf.const.db_password",
-		"phpconf.const.db_database", "phpconf.const.db_port", "phpconf.const.db_prefix"} {
+		"phpconf.const.db_database", "phpconf.const.db_port", "phpconf.const.db_prefix",
+		"settings.why.database", "settings.why.no_admin", "settings.why.no_session",
+		"settings.why_upper.database", "settings.why_upper.no_admin", "settings.why_upper.no_session"} {
 		russianFor(t, "a key made at run time", msg.Msg{Key: k}, ru)
 	}
 
@@ -291,6 +294,21 @@ func TestEngineErrorsInRussian(t *testing.T) {
 		for _, reason := range []string{"the store said: Warning", "the answer is not JSON (a PHP error in the extension?)",
 			"the store answered neither success nor an error", "the page is larger than 8 MB", "it redirects in a loop", "the server answered HTTP 500"} {
 			add(&admin.Error{Op: op, Reason: reason}, &admin.Error{Op: op, Reason: reason, URL: "https://shop/admin/"})
+		}
+	}
+
+	// The settings.
+	add(&settings.MissingFieldsError{Extension: "cheque", Fields: []string{"x"}}, settings.ErrNoFallback, admin.ErrLoggedOut,
+		&settings.NotStoredError{Extension: "cheque", Missing: []string{"x"}}, &settings.NotStoredError{Extension: "cheque", Different: []string{"x"}},
+		&settings.NotStoredError{Extension: "cheque", Missing: []string{"x"}, Different: []string{"y"}},
+		&admin.ValidationError{Result: &admin.SaveResult{Warnings: []string{"Warning: x"}}},
+		fmt.Errorf("%w: %w", settings.ErrNoFallback, &settings.MissingFieldsError{Extension: "cheque", Fields: []string{"x"}}))
+	for _, why := range []msg.Msg{msg.New("settings.why_upper.database"), msg.New("settings.why_upper.no_admin"),
+		msg.New("settings.why_upper.no_session", "Cause", msg.New("error.admin.logged_out"))} {
+		for _, written := range []bool{false, true} {
+			add(&settings.InstallNotRunError{Extension: "cheque", Tables: []string{"oc_x"}, WhyMsg: why, Written: written},
+				&settings.InstallNotRunError{Extension: "cheque", Events: []string{"x"}, WhyMsg: why},
+				&settings.InstallNotRunError{Extension: "cheque", Tables: []string{"oc_x"}, Events: []string{"x"}, WhyMsg: why})
 		}
 	}
 

@@ -178,6 +178,18 @@ func ErrorText(err error) string {
 		if len(parts) > 0 && strings.Join(english, "\n") == err.Error() {
 			return strings.Join(parts, "\n")
 		}
+		// fmt.Errorf("%w: %w", a, b): each one's words in its place.
+		out, found := err.Error(), false
+		for _, e := range u.Unwrap() {
+			if in := e.Error(); in != "" {
+				if i := strings.Index(out, in); i >= 0 {
+					out, found = out[:i]+ErrorText(e)+out[i+len(in):], true
+				}
+			}
+		}
+		if found {
+			return out
+		}
 	case interface{ Unwrap() error }:
 		// fmt.Errorf("…: %w", inner): the wrapper's words around inner's text.
 		if inner := u.Unwrap(); inner != nil {

@@ -220,7 +220,11 @@ func (s *settingsScreen) run() {
 	s.job.run(T("settings.saving"), func(ctx context.Context) error {
 		r, err := s.wiz.Session.ApplySettings(ctx, id, values)
 		if r != nil {
-			res = &settingsResult{via: string(r.Via), why: r.Why, show: r.Show, notices: r.Notices}
+			why := r.Why
+			if !r.WhyMsg.IsZero() {
+				why = MsgText(r.WhyMsg)
+			}
+			res = &settingsResult{via: string(r.Via), why: why, show: r.Show, notices: r.Notices}
 		}
 		return err
 	}, func(err error) {

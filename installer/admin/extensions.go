@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -148,6 +149,16 @@ type SaveResult struct {
 type ValidationError struct{ Result *SaveResult }
 
 func (e *ValidationError) Error() string {
+	return e.Msg().English()
+}
+
+// Msg is the error as a message, for the app to show in the user's
+// language; the store's own words stay as it said them.
+func (e *ValidationError) Msg() msg.Msg {
+	return msg.New("error.admin.not_saved", "Parts", e.parts())
+}
+
+func (e *ValidationError) parts() string {
 	var parts []string
 	parts = append(parts, e.Result.Warnings...)
 	for _, fe := range e.Result.Errors {
@@ -160,7 +171,7 @@ func (e *ValidationError) Error() string {
 			parts = append(parts, fe.Message)
 		}
 	}
-	return "the store did not save the settings: " + strings.Join(parts, "; ")
+	return strings.Join(parts, "; ")
 }
 
 // Err is nil when the settings were saved, else a *ValidationError.

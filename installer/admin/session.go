@@ -3,7 +3,6 @@ package admin
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -242,7 +241,7 @@ func (s *Session) getJSON(ctx context.Context, route string, query url.Values) (
 
 // ErrLoggedOut says that the admin no longer accepts the session (it
 // showed its login page or sent there).
-var ErrLoggedOut = errors.New("the admin sent ocsetup back to its login page: the session ended (timed out, or someone logged the account out)")
+var ErrLoggedOut error = msg.NewError("error.admin.logged_out")
 
 // checkLoggedIn turns an answer that is the login page into ErrLoggedOut.
 func (s *Session) checkLoggedIn(r *response) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -83,8 +84,10 @@ const (
 // Result is what Apply did, for the user.
 type Result struct {
 	Via Via `json:"via"`
-	// Why the database was used instead of the admin.
+	// Why the database was used instead of the admin; WhyMsg is the same
+	// as a message, for the app to show in the user's language.
 	Why       string              `json:"why,omitempty"`
+	WhyMsg    msg.Msg             `json:"-"`
 	Installed bool                `json:"installed,omitempty"` // the extension was installed now
 	Save      *admin.SaveResult   `json:"save,omitempty"`
 	Direct    *DirectResult       `json:"direct,omitempty"`
@@ -100,8 +103,12 @@ type MissingFieldsError struct {
 	Fields    []string
 }
 
-func (e *MissingFieldsError) Error() string {
-	return fmt.Sprintf("the settings form of %s has no field %s, so nothing was saved: the installed version of the extension may name its settings differently from what ocsetup knows. Check the version, or fill these in by hand in the admin", e.Extension, strings.Join(e.Fields, ", "))
+func (e *MissingFieldsError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *MissingFieldsError) Msg() msg.Msg {
+	return msg.New("error.settings.missing_fields", "Extension", e.Extension, "Fields", strings.Join(e.Fields, ", "))
 }
 
 // InstallNotRunError: the settings went into the database, but the
@@ -112,26 +119,56 @@ type InstallNotRunError struct {
 	Extension string
 	Tables    []string // with the prefix
 	Events    []string
-	// Why no admin session was possible.
-	Why string
+	// Why no admin session was possible; WhyMsg is the same as a
+	// message, with its first letter upper-case (zero when none).
+	Why    string
+	WhyMsg msg.Msg
 	// Written: the settings went into the database anyway.
 	Written bool
 }
 
-func (e *InstallNotRunError) Error() string {
-	var missing []string
-	if len(e.Tables) > 0 {
-		missing = append(missing, "its tables "+strings.Join(e.Tables, ", "))
+func (e *InstallNotRunError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *InstallNotRunError) Msg() msg.Msg {
+	var missing msg.Msg
+	switch {
+	case len(e.Tables) > 0 && len(e.Events) > 0:
+		missing = msg.New("error.settings.missing_tables_events", "Tables", strings.Join(e.Tables, ", "), "Events", strings.Join(e.Events, ", "))
+	case len(e.Tables) > 0:
+		missing = msg.New("error.settings.missing_tables", "Tables", strings.Join(e.Tables, ", "))
+	default:
+		missing = msg.New("error.settings.missing_events", "Events", strings.Join(e.Events, ", "))
 	}
-	if len(e.Events) > 0 {
-		missing = append(missing, "its events "+strings.Join(e.Events, ", "))
+	var why any = upperFirst(e.Why)
+	if !e.WhyMsg.IsZero() {
+		why = e.WhyMsg
 	}
-	done := "the extension's own install() did not run"
+	key := "error.settings.install_not_run"
 	if e.Written {
-		done = "the settings of " + e.Extension + " were written into the database, but the extension's own install() did not run"
+		key = "error.settings.install_not_run_written"
 	}
-	return fmt.Sprintf("%s, so %s are missing and customers cannot pay with %s. %s. Fix what stopped the admin and run the setup again, or install the extension once in the admin (Extensions > Extensions)",
-		done, strings.Join(missing, " and "), e.Extension, upperFirst(e.Why))
+	return msg.New(key, "Extension", e.Extension, "Missing", missing, "Why", why)
+}
+
+// whyDatabase says why the settings went into the database rather than
+// through the admin: key names the reason, cause is the admin's failure.
+type whyDatabase struct {
+	key   string
+	cause error
+}
+
+// msg is the reason as a message, starting with a capital when upper.
+func (w whyDatabase) msg(upper bool) msg.Msg {
+	key := "settings.why." + w.key
+	if upper {
+		key = "settings.why_upper." + w.key
+	}
+	if w.cause != nil {
+		return msg.New(key, "Cause", msg.CauseArg(w.cause))
+	}
+	return msg.New(key)
 }
 
 func upperFirst(s string) string {
@@ -144,8 +181,8 @@ func upperFirst(s string) string {
 // installRan checks, after a database write, that what the extension's
 // install() creates exists: the profile's known tables (DirectResult's
 // MissingTables) and the tables and events the package's code names.
-func installRan(ctx context.Context, r Request, d *DirectResult, why string) error {
-	e := &InstallNotRunError{Extension: r.Plan.Extension.Code, Why: why, Written: d.Backup != "" || len(d.Done) > 0}
+func installRan(ctx context.Context, r Request, d *DirectResult, why whyDatabase) error {
+	e := &InstallNotRunError{Extension: r.Plan.Extension.Code, Why: why.msg(false).English(), WhyMsg: why.msg(true), Written: d.Backup != "" || len(d.Done) > 0}
 	seen := map[string]bool{}
 	for _, t := range d.MissingTables {
 		seen[t.Name] = true
@@ -188,12 +225,12 @@ func Apply(ctx context.Context, r Request) (*Result, error) {
 		res.Via = ViaNone
 		return res, nil
 	}
-	why := ""
+	var why whyDatabase
 	switch {
 	case r.Mode == DatabaseOnly:
-		why = "the setup asked for the database"
+		why = whyDatabase{key: "database"}
 	case r.OpenAdmin == nil:
-		why = "no admin address or login was given"
+		why = whyDatabase{key: "no_admin"}
 	default:
 		err := viaAdmin(ctx, r, res)
 		var le *admin.LoginError
@@ -205,7 +242,7 @@ func Apply(ctx context.Context, r Request) (*Result, error) {
 		case r.Mode == AdminOnly:
 			return res, err
 		case errors.As(err, &le), errors.As(err, &ae) && ae.Op == "reach the admin", errors.Is(err, admin.ErrLoggedOut):
-			why = "no admin session was possible: " + err.Error()
+			why = whyDatabase{key: "no_session", cause: err}
 		default:
 			// The admin was reached and answered: its answer stands.
 			return res, err
@@ -218,14 +255,14 @@ func Apply(ctx context.Context, r Request) (*Result, error) {
 		if err := installRan(ctx, r, &DirectResult{}, why); err != nil {
 			return res, fmt.Errorf("%w: %w", ErrNoFallback, err)
 		}
-		return res, fmt.Errorf("%w (%s)", ErrNoFallback, why)
+		return res, msg.Wrap(ErrNoFallback, "error.settings.no_fallback_why", "Why", why.msg(false))
 	}
 	d, err := WriteDirect(ctx, r.DB, r.Schema, r.Line, p, r.Direct)
 	res.Direct = d
 	if err != nil {
 		return res, err
 	}
-	res.Via, res.Why = ViaDatabase, why
+	res.Via, res.Why, res.WhyMsg = ViaDatabase, why.msg(false).English(), why.msg(false)
 	if err := installRan(ctx, r, d, why); err != nil {
 		return res, err
 	}

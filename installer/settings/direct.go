@@ -11,6 +11,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -48,7 +49,7 @@ type DirectResult struct {
 }
 
 // ErrNoFallback: the plan has no known save logic (a custom extension).
-var ErrNoFallback = errors.New("ocsetup cannot write this extension's settings without the admin: it does not know what the extension's install() and save do")
+var ErrNoFallback error = msg.NewError("error.settings.no_fallback")
 
 // WriteDirect writes a plan straight into the database, reproducing the
 // extension's install() and save the way the line's admin runs them
@@ -73,11 +74,11 @@ func WriteDirect(ctx context.Context, d db.DB, sc *db.Schema, line store.Line, p
 		return nil, err
 	}
 	if opt.DataDir == "" {
-		return nil, errors.New("no data folder to keep the previous settings in, so nothing was written")
+		return nil, msg.NewError("error.settings.no_data_dir")
 	}
 	w := &writer{d: d, sc: sc, line: line, plan: plan, opt: opt, res: &DirectResult{}}
 	if line.AtLeast(store.Line40) && len(opt.ExtensionPaths) == 0 {
-		return nil, fmt.Errorf("on OpenCart %s an extension is registered with its files (extension_path rows); upload the package to extension/%s/ first, so that ocsetup can list them. No setting was written", line, plan.Extension.Folder)
+		return nil, msg.NewError("error.settings.upload_first", "Line", string(line), "Folder", plan.Extension.Folder)
 	}
 	if err := w.prepare(ctx); err != nil {
 		return nil, err
@@ -87,7 +88,7 @@ func WriteDirect(ctx context.Context, d db.DB, sc *db.Schema, line store.Line, p
 		return nil, err
 	}
 	if err := backup.save(opt.DataDir); err != nil {
-		return nil, fmt.Errorf("could not keep the previous settings, so nothing was written: %w", err)
+		return nil, msg.Wrap(err, "error.settings.backup")
 	}
 	w.res.Backup = backup.File
 	w.prev = backup

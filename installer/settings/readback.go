@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -20,15 +21,21 @@ type NotStoredError struct {
 	Different []string // keys whose row holds another value (values are not named: some are secret)
 }
 
-func (e *NotStoredError) Error() string {
-	var parts []string
-	if len(e.Missing) > 0 {
-		parts = append(parts, "no row for "+strings.Join(e.Missing, ", "))
+func (e *NotStoredError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *NotStoredError) Msg() msg.Msg {
+	var found msg.Msg
+	switch {
+	case len(e.Missing) > 0 && len(e.Different) > 0:
+		found = msg.New("error.settings.not_stored_both", "Missing", strings.Join(e.Missing, ", "), "Different", strings.Join(e.Different, ", "))
+	case len(e.Missing) > 0:
+		found = msg.New("error.settings.not_stored_missing", "Missing", strings.Join(e.Missing, ", "))
+	default:
+		found = msg.New("error.settings.not_stored_different", "Different", strings.Join(e.Different, ", "))
 	}
-	if len(e.Different) > 0 {
-		parts = append(parts, "another value in "+strings.Join(e.Different, ", "))
-	}
-	return fmt.Sprintf("the store answered that the settings of %s were saved, but reading them back from the database finds %s: the extension's save handler did not store them as posted. Open its settings page in the admin, check these fields and save once by hand", e.Extension, strings.Join(parts, "; "))
+	return msg.New("error.settings.not_stored", "Extension", e.Extension, "Found", found)
 }
 
 // readBack compares what the form posted with the rows the save wrote:
