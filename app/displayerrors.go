@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/displayerrors"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/records"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -85,24 +85,37 @@ func SwitchDisplayErrorsOff(ctx context.Context, dir string, pool *remote.Pool, 
 	}
 	if err := displayerrors.Off(ctx, pool, d, sc, ch); err != nil {
 		_ = displayerrors.Undo(context.WithoutCancel(ctx), pool, d, sc, ch)
-		return "", fmt.Errorf("switching Display Errors off: %w", err)
+		return "", msg.Wrap(err, "error.displayerrors.switch")
 	}
-	if why := storefrontBroken(ctx, storeURL, pool.Trust()); why != "" {
+	if why := storefrontBroken(ctx, storeURL, pool.Trust()); !why.IsZero() {
 		if err := displayerrors.Undo(context.WithoutCancel(ctx), pool, d, sc, ch); err != nil {
-			return file, fmt.Errorf("after Display Errors was switched off %s, and switching it back failed: %w", why, err)
+			return file, msg.Wrap(err, "error.displayerrors.switch_back", "Why", why)
 		}
 		_ = records.Remove(file)
-		return "", &SwitchRevertedError{Why: why}
+		return "", &SwitchRevertedError{Why: why.English(), WhyMsg: why}
 	}
 	return file, nil
 }
 
 // SwitchRevertedError: switching Display Errors off broke the storefront,
 // so it was switched back on; the store is as it was.
-type SwitchRevertedError struct{ Why string }
+type SwitchRevertedError struct {
+	Why string
+	// WhyMsg is Why as a message, for the app to show in the user's
+	// language.
+	WhyMsg msg.Msg
+}
 
-func (e *SwitchRevertedError) Error() string {
-	return "after Display Errors was switched off " + e.Why + ", so ocsetup switched it back on: the store's PHP messages must be fixed at their source (ask the author of the module named in them for a version that supports this PHP)"
+func (e *SwitchRevertedError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *SwitchRevertedError) Msg() msg.Msg {
+	var why any = e.Why
+	if !e.WhyMsg.IsZero() {
+		why = e.WhyMsg
+	}
+	return msg.New("error.displayerrors.reverted", "Why", why)
 }
 
 // UndoDisplayErrors restores Display Errors on the store as the switch
@@ -122,25 +135,25 @@ func UndoDisplayErrors(ctx context.Context, dir string, pool *remote.Pool, d db.
 	return false, err
 }
 
-// storefrontBroken says what is wrong with the home page, "" when it
-// answers 200 in place (no redirect to an error page).
-func storefrontBroken(ctx context.Context, storeURL string, trust *remote.Trust) string {
+// storefrontBroken says what is wrong with the home page, the zero Msg
+// when it answers 200 in place (no redirect to an error page).
+func storefrontBroken(ctx context.Context, storeURL string, trust *remote.Trust) msg.Msg {
 	client := storeHTTP(20*time.Second, trust)
 	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(storeURL, "/")+"/index.php?route=common/home", nil)
 	if err != nil {
-		return "the store's address is not valid"
+		return msg.New("displayerrors.broken.address")
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return "the storefront stopped answering (" + err.Error() + ")"
+		return msg.New("displayerrors.broken.no_answer", "Error", err.Error())
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		if loc := resp.Header.Get("Location"); loc != "" {
-			return fmt.Sprintf("the storefront sends visitors to %s", loc)
+			return msg.New("displayerrors.broken.redirect", "Location", loc)
 		}
-		return fmt.Sprintf("the storefront answers HTTP %d", resp.StatusCode)
+		return msg.New("displayerrors.broken.status", "Status", resp.StatusCode)
 	}
-	return ""
+	return msg.Msg{}
 }

@@ -312,6 +312,12 @@ func TestEngineErrorsInRussian(t *testing.T) {
 		}
 	}
 
+	// Display Errors switched back on.
+	for _, why := range []msg.Msg{msg.New("displayerrors.broken.address"), msg.New("displayerrors.broken.no_answer", "Error", "EOF"),
+		msg.New("displayerrors.broken.redirect", "Location", "https://shop/error"), msg.New("displayerrors.broken.status", "Status", 500)} {
+		add(&app.SwitchRevertedError{Why: why.English(), WhyMsg: why})
+	}
+
 	// Deploy.
 	add(&deploy.CoreFilesError{Paths: []string{"config.php"}}, deploy.ErrStale, deploy.ErrNewer)
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -42,7 +43,7 @@ const TempUserPrefix = "ocsetup_"
 // where.DataDir before it is written.
 func CreateTempAccount(ctx context.Context, d db.DB, sc *db.Schema, line store.Line, where RecordPlace) (*TempAccount, error) {
 	if !sc.Has("user") || !sc.Has("user_group") {
-		return nil, errors.New("the store's database has no user or user_group table; is it the store's database?")
+		return nil, msg.NewError("error.admin.no_user_table")
 	}
 	user, err := db.Table(sc.Prefix, "user")
 	if err != nil {
@@ -103,7 +104,7 @@ func CreateTempAccount(ctx context.Context, d db.DB, sc *db.Schema, line store.L
 
 	a.record = &AccountRecord{Place: where, Username: a.Username}
 	if err := a.record.save(); err != nil {
-		return nil, fmt.Errorf("could not record the temporary admin account before making it (so it could not be removed after a crash); nothing was changed: %w", err)
+		return nil, msg.Wrap(err, "error.admin.temp_record")
 	}
 	err = d.Tx(ctx, func(tx db.Tx) error {
 		tx.Exec(fmt.Sprintf("INSERT INTO %s (%s, `date_added`) VALUES (%s, NOW())", user, strings.Join(quoted, ", "), placeholders), args...)
@@ -111,11 +112,11 @@ func CreateTempAccount(ctx context.Context, d db.DB, sc *db.Schema, line store.L
 	})
 	if err != nil {
 		_ = a.record.forget()
-		return nil, fmt.Errorf("could not create the temporary admin account: %w", err)
+		return nil, msg.Wrap(err, "error.admin.temp_create")
 	}
 	row, err := d.QueryRow(ctx, fmt.Sprintf("SELECT user_id FROM %s WHERE username = ?", user), a.Username)
 	if err != nil {
-		return a, fmt.Errorf("the temporary admin account %s was created but could not be read back: %w", a.Username, err)
+		return a, msg.Wrap(err, "error.admin.temp_read_back", "User", a.Username)
 	}
 	a.UserID, _ = strconv.ParseInt(row.String("user_id"), 10, 64)
 	a.record.UserID = a.UserID
@@ -130,7 +131,7 @@ func CreateTempAccount(ctx context.Context, d db.DB, sc *db.Schema, line store.L
 // account that is already gone is not an error.
 func (a *TempAccount) Remove(ctx context.Context) error {
 	if err := removeAccount(ctx, a.d, a.sc, a.Username); err != nil {
-		return fmt.Errorf("the temporary admin account %s could not be removed now (ocsetup removes it at its next start; or delete it under System > Users > Users): %w", a.Username, err)
+		return msg.Wrap(err, "error.admin.temp_remove", "User", a.Username)
 	}
 	return a.record.forget()
 }
@@ -188,7 +189,7 @@ func administratorGroup(ctx context.Context, d db.DB, sc *db.Schema) (int64, err
 		row, err = d.QueryRow(ctx, fmt.Sprintf("SELECT user_group_id FROM %s ORDER BY user_id LIMIT 1", user))
 	}
 	if err != nil {
-		return 0, fmt.Errorf("could not find the Administrator user group: %w", err)
+		return 0, msg.Wrap(err, "error.admin.no_admin_group")
 	}
 	return strconv.ParseInt(row.String("user_group_id"), 10, 64)
 }
