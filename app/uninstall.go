@@ -10,12 +10,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
 )
@@ -79,6 +81,24 @@ type uninstallResult struct {
 	Nothing string   `json:"nothing,omitempty"`
 	Done    []string `json:"done,omitempty"`
 	Left    []string `json:"left,omitempty"`
+	// NothingMsg, DoneMsgs and LeftMsgs are the same as messages, one for
+	// one, for the app to show in the user's language.
+	NothingMsg msg.Msg   `json:"-"`
+	DoneMsgs   []msg.Msg `json:"-"`
+	LeftMsgs   []msg.Msg `json:"-"`
+}
+
+// nothing says there was nothing to undo.
+func (res *uninstallResult) nothing(m msg.Msg) { res.Nothing, res.NothingMsg = m.English(), m }
+
+// done adds what the undo did.
+func (res *uninstallResult) done(m msg.Msg) {
+	res.Done, res.DoneMsgs = append(res.Done, m.English()), append(res.DoneMsgs, m)
+}
+
+// left adds what the undo left as it is.
+func (res *uninstallResult) left(m msg.Msg) {
+	res.Left, res.LeftMsgs = append(res.Left, m.English()), append(res.LeftMsgs, m)
 }
 
 func (res *uninstallResult) print(w io.Writer) {
@@ -131,12 +151,13 @@ func undoJournal(ctx context.Context, r *applyRun, id string) (*uninstallResult,
 	res := &uninstallResult{}
 	switch {
 	case j == nil && id != "":
-		return nil, fmt.Errorf("no setup journal %s for %s %s (ocsetup keeps them in %s)", id, r.pool.Site(), r.st.Root, r.dir)
+		return nil, msg.NewError("uninstall.err.no_journal", "ID", id, "Site", r.pool.Site().String(), "Root", r.st.Root, "Dir", r.dir)
 	case j == nil:
-		res.Nothing = "Nothing to undo: no setup by ocsetup on this store is left to reverse; nothing was changed."
+		res.nothing(msg.New("uninstall.outcome.nothing"))
 		return res, nil
 	case j.State == journal.Undone:
-		res.Journal, res.Nothing = j.ID, fmt.Sprintf("Nothing to undo: setup %s was already reversed on %s; nothing was changed.", j.ID, j.Undone.Format(time.RFC1123))
+		res.Journal = j.ID
+		res.nothing(msg.New("uninstall.outcome.nothing_undone", "ID", j.ID, "When", j.Undone.Format(time.RFC1123)))
 		return res, nil
 	}
 	res.Journal = j.ID
@@ -199,7 +220,7 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 		if adminErr == nil {
 			var ok bool
 			if sess, ok = s.(uninstaller); !ok {
-				adminErr = errors.New("the admin session cannot uninstall extensions")
+				adminErr = msg.NewError("uninstall.err.no_uninstall")
 			}
 		}
 	}
@@ -216,9 +237,9 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 				return err
 			}
 			if err := sess.Uninstall(ctx, ext); err != nil {
-				errs = append(errs, fmt.Errorf("the store's own uninstall of %s: %w", ext.Code, err))
+				errs = append(errs, msg.Wrap(err, "uninstall.err.own", "Code", ext.Code))
 			} else {
-				u.res.Done = append(u.res.Done, "the extension "+ext.Code+" uninstalled through the store's admin (its uninstall() ran)")
+				u.res.done(msg.New("uninstall.did.extension", "Code", ext.Code))
 			}
 			// What the store's uninstall changed is ocsetup's doing: those
 			// rows go back to the journal's image whatever they hold now
@@ -229,46 +250,46 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 			}
 			ours = journal.Touched(j.Before, journal.Diff(before, after))
 		default:
-			why := "no admin address is known"
+			var why any = msg.New("uninstall.kept.no_admin")
 			if adminErr != nil {
-				why = adminErr.Error()
+				why = msg.CauseArg(adminErr)
 			}
-			u.res.Left = append(u.res.Left, "the extension's own uninstall() could not run ("+why+"): tables its install() made stay: "+fmt.Sprint(j.Creates.Tables))
+			u.res.left(msg.New("uninstall.kept.own", "Why", why, "Tables", fmt.Sprint(j.Creates.Tables)))
 		}
 	}
 	n, _, err := journal.Undo(ctx, u.d, u.sc, j.Before, changes, ours)
 	var changed *journal.ChangedSinceError
 	switch {
 	case errors.As(err, &changed):
-		u.res.Left = append(u.res.Left, err.Error())
+		u.res.left(msg.New("uninstall.kept.changed", "Rows", strings.Join(changed.Rows, "; ")))
 	case err != nil:
-		return errors.Join(append(errs, fmt.Errorf("putting the store's rows back: %w", err))...)
+		return errors.Join(append(errs, msg.Wrap(err, "uninstall.err.rows"))...)
 	}
 	if n > 0 {
-		u.res.Done = append(u.res.Done, fmt.Sprintf("%d rows of settings, extensions, events, permissions, modifications and API users put back as they were", n))
+		u.res.done(msg.New("uninstall.did.rows", "Count", n))
 	}
 	if ok, err := UndoDisplayErrors(ctx, u.dir, u.pool, u.d, u.sc, u.st.Root); err != nil {
-		errs = append(errs, fmt.Errorf("setting Display Errors back: %w", err))
+		errs = append(errs, msg.Wrap(err, "uninstall.err.display_errors"))
 	} else if ok {
-		u.res.Done = append(u.res.Done, "Display Errors set back as it was")
+		u.res.done(msg.New("uninstall.did.display_errors"))
 	}
 	if refresh && len(j.ModCache) > 0 {
 		// The cache as it was matches the modifications as they were.
 		var mc ModCache
 		if err := json.Unmarshal(j.ModCache, &mc); err != nil {
-			errs = append(errs, fmt.Errorf("the journal's modification cache: %w", err))
+			errs = append(errs, msg.Wrap(err, "uninstall.err.journal_cache"))
 		} else if err := mc.restore(ctx, u.pool); err != nil {
-			errs = append(errs, fmt.Errorf("putting the modification cache back: %w", err))
+			errs = append(errs, msg.Wrap(err, "uninstall.err.cache"))
 		} else {
-			u.res.Done = append(u.res.Done, "the modification cache put back as it was")
+			u.res.done(msg.New("uninstall.did.cache"))
 		}
 	} else if refresh {
 		if sess == nil {
-			u.res.Left = append(u.res.Left, "the store's modification cache still holds the removed modification: refresh it in the admin (Extensions > Modifications > Refresh)")
+			u.res.left(msg.New("uninstall.kept.cache"))
 		} else if err := sess.RefreshModifications(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("refreshing the modifications: %w", err))
+			errs = append(errs, msg.Wrap(err, "uninstall.err.refresh"))
 		} else {
-			u.res.Done = append(u.res.Done, "the modifications refreshed")
+			u.res.done(msg.New("uninstall.did.refreshed"))
 		}
 	}
 	// The connector's config file goes back before the upload's rollback,
@@ -308,7 +329,7 @@ func (u *undoRun) run(ctx context.Context, login *admin.Login) error {
 func (u *undoRun) rollbackFiles(ctx context.Context, id string) error {
 	m, err := deploy.LoadManifest(u.dir, id)
 	if err != nil {
-		return fmt.Errorf("the upload's manifest %s: %w", id, err)
+		return msg.Wrap(err, "uninstall.err.manifest", "ID", id)
 	}
 	if m.State == deploy.StateRolledBack {
 		return nil
@@ -316,9 +337,9 @@ func (u *undoRun) rollbackFiles(ctx context.Context, id string) error {
 	eng := &deploy.Engine{Files: u.pool, DataDir: u.dir, Trust: remote.NewTrust(u.dir),
 		Store: deploy.Store{Root: u.st.Root, Version: u.st.Version, AdminDir: u.st.AdminDir}}
 	if err := eng.Rollback(ctx, m, false); err != nil {
-		return fmt.Errorf("rolling the files back: %w", err)
+		return msg.Wrap(err, "uninstall.err.rollback")
 	}
-	u.res.Done = append(u.res.Done, fmt.Sprintf("the uploaded files rolled back (manifest %s)", m.ID))
+	u.res.done(msg.New("uninstall.did.files", "ID", m.ID))
 	return nil
 }
 
@@ -327,7 +348,7 @@ func (u *undoRun) rollbackFiles(ctx context.Context, id string) error {
 func (u *undoRun) restoreFile(ctx context.Context, f journal.FileEdit) error {
 	cur, err := u.pool.ReadFile(ctx, f.Path, 1<<20)
 	if err != nil {
-		u.res.Left = append(u.res.Left, fmt.Sprintf("%s could not be read (%v): it was not put back", f.Path, err))
+		u.res.left(msg.New("uninstall.kept.unreadable", "Path", f.Path, "Cause", msg.CauseArg(err)))
 		return nil
 	}
 	sum := sha256.Sum256(cur)
@@ -335,13 +356,13 @@ func (u *undoRun) restoreFile(ctx context.Context, f journal.FileEdit) error {
 	case bytes.Equal(cur, f.Before):
 		return nil
 	case hex.EncodeToString(sum[:]) != f.After:
-		u.res.Left = append(u.res.Left, f.Path+" was changed after the setup wrote it: left as it is")
+		u.res.left(msg.New("uninstall.kept.file_changed", "Path", f.Path))
 		return nil
 	}
 	if err := u.pool.WriteAtomic(ctx, f.Path, f.Before); err != nil {
-		return fmt.Errorf("putting %s back: %w", f.Path, err)
+		return msg.Wrap(err, "uninstall.err.file", "Path", f.Path)
 	}
-	u.res.Done = append(u.res.Done, f.Path+" put back as it was")
+	u.res.done(msg.New("uninstall.did.file", "Path", f.Path))
 	return nil
 }
 
@@ -360,12 +381,12 @@ func (u *undoRun) restoreCron(ctx context.Context, c journal.CronEdit) error {
 	})
 	switch {
 	case errors.Is(err, access.ErrNoCrontab):
-		u.res.Left = append(u.res.Left, "the crontab could not be reached ("+err.Error()+"): remove the line ending in \"# ocsetup:"+c.ID+"\" by hand")
+		u.res.left(msg.New("uninstall.kept.crontab", "Cause", msg.CauseArg(err), "ID", c.ID))
 		return nil
 	case err != nil:
-		return fmt.Errorf("putting the crontab back: %w", err)
+		return msg.Wrap(err, "uninstall.err.crontab")
 	case changed:
-		u.res.Done = append(u.res.Done, "the connector's cron line put back as it was")
+		u.res.done(msg.New("uninstall.did.cron"))
 	}
 	return nil
 }

@@ -121,6 +121,11 @@ type UninstallResult struct {
 	Nothing string
 	Done    []string
 	Left    []string
+	// NothingMsg, DoneMsgs and LeftMsgs are the same as messages, one for
+	// one, for the app to show in the user's language.
+	NothingMsg msg.Msg
+	DoneMsgs   []msg.Msg
+	LeftMsgs   []msg.Msg
 }
 
 // Uninstall reverses the newest setup on the session's store that is not
@@ -197,7 +202,8 @@ func (s *Session) undoOn(ctx context.Context, st store.Store, id string) (*Unins
 	if res == nil {
 		return nil, err
 	}
-	out := &UninstallResult{Journal: res.Journal, Nothing: res.Nothing, Done: res.Done, Left: res.Left}
+	out := &UninstallResult{Journal: res.Journal, Nothing: res.Nothing, Done: res.Done, Left: res.Left,
+		NothingMsg: res.NothingMsg, DoneMsgs: res.DoneMsgs, LeftMsgs: res.LeftMsgs}
 	if err != nil && errors.Is(err, context.Canceled) {
 		return out, msg.Wrap(err, "error.app.uninstall_cancelled")
 	}

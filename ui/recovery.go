@@ -12,6 +12,7 @@ import (
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // recoveryDialog tells what earlier, killed runs left on the site and
@@ -138,21 +139,38 @@ func (r *recoveryDialog) undoSetup(j *journal.Journal) {
 // uninstallText says what an uninstall did, in the engine's words.
 func uninstallText(res *app.UninstallResult) string {
 	if res.Nothing != "" {
-		return res.Nothing
+		return msgOr(res.NothingMsg, res.Nothing)
 	}
 	var b strings.Builder
 	b.WriteString(TF("uninstall.done", Args{"Journal": res.Journal}))
-	for _, d := range res.Done {
-		b.WriteString("\n• " + d)
+	for i, d := range res.Done {
+		b.WriteString("\n• " + msgOr(msgAt(res.DoneMsgs, i), d))
 	}
 	if len(res.Done)+len(res.Left) == 0 {
 		b.WriteString("\n" + T("uninstall.no_changes"))
 	}
 	if len(res.Left) > 0 {
 		b.WriteString("\n" + T("uninstall.left"))
-		for _, l := range res.Left {
-			b.WriteString("\n• " + l)
+		for i, l := range res.Left {
+			b.WriteString("\n• " + msgOr(msgAt(res.LeftMsgs, i), l))
 		}
 	}
 	return b.String()
+}
+
+// msgOr is m in the user's language, or own (the engine's English) when
+// m is zero.
+func msgOr(m msg.Msg, own string) string {
+	if m.IsZero() {
+		return own
+	}
+	return MsgText(m)
+}
+
+// msgAt is ms[i], or the zero Msg past its end.
+func msgAt(ms []msg.Msg, i int) msg.Msg {
+	if i < len(ms) {
+		return ms[i]
+	}
+	return msg.Msg{}
 }

@@ -430,7 +430,7 @@ func TestEveryScreenInRussian(t *testing.T) {
 // TestDialogsInRussian scans the dialogs the walk does not open: the
 // crash report offered at start, the consent to replace core files, the
 // preview of the changes to an existing API user, the dialog about what
-// a killed run left (and its rollback), and the question about a store
+// a killed run left (and its undo and rollback), and the question about a store
 // that displays PHP errors (and the note left when it is declined).
 func TestDialogsInRussian(t *testing.T) {
 	env := testenv.Get(t)
@@ -555,6 +555,10 @@ func TestDialogsInRussian(t *testing.T) {
 		c := newCrashStore(t)
 		dir := t.TempDir()
 		cr := c.leaveCrash(t, dir)
+		// What the killed setup had changed: the undo puts it back.
+		if _, err := c.sql.Exec("INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'payment_cheque', 'payment_cheque_payable', 'killed run', 0)"); err != nil {
+			t.Fatal(err)
+		}
 		r.allow(c.ts.Host, c.ts.User, c.root, "ftp.example.com")
 		m, ui := c.connectWizard(t, dir)
 		rec := m.connect.recovery
@@ -562,6 +566,16 @@ func TestDialogsInRussian(t *testing.T) {
 			t.Fatal("no recovery dialog")
 		}
 		ui.do(func() { r.scan(t, "the recovery dialog", m.Window.Canvas(), seen) })
+		ui.do(func() { test.Tap(rec.undo[cr.journal.ID]) })
+		eventually(t, ui, "the undo", func() bool {
+			return rec.undo[cr.journal.ID].Text == T("connect.recovery.done") || rec.job.status.Importance == widget.DangerImportance
+		})
+		ui.do(func() {
+			if rec.undo[cr.journal.ID].Text != T("connect.recovery.done") {
+				t.Fatalf("the undo failed: %s", rec.job.status.Text)
+			}
+			r.scan(t, "the recovery dialog: undone", m.Window.Canvas(), seen)
+		})
 		ui.do(func() { test.Tap(rec.rollback[cr.manifest.ID]) })
 		eventually(t, ui, "the rollback", func() bool {
 			return rec.rollback[cr.manifest.ID].Text == T("connect.recovery.done") || rec.job.status.Importance == widget.DangerImportance
