@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -59,7 +58,7 @@ func (e *Engine) backup(ctx context.Context, m *Manifest) error {
 		return nil
 	})
 	if serr := m.save(); err == nil && serr != nil {
-		err = fmt.Errorf("save the manifest: %w", serr)
+		err = msg.Wrap(serr, "error.deploy.save_manifest")
 	}
 	return err
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // State is where a manifest's work stands.
@@ -160,19 +162,19 @@ func writeFileAtomic(name string, data []byte) error {
 // LoadManifest reads one manifest by its ID.
 func LoadManifest(dataDir, id string) (*Manifest, error) {
 	if id == "" || strings.ContainsAny(id, `/\`) || strings.HasPrefix(id, ".") {
-		return nil, fmt.Errorf("%q is not a manifest ID", id)
+		return nil, msg.NewError("error.deploy.bad_manifest_id", "ID", fmt.Sprintf("%q", id))
 	}
 	dir := manifestDir(dataDir)
 	b, err := os.ReadFile(filepath.Join(dir, id+".json"))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("there is no manifest %s in %s", id, dir)
+		return nil, msg.NewError("error.deploy.no_manifest", "ID", id, "Dir", dir)
 	}
 	if err != nil {
 		return nil, err
 	}
 	m := &Manifest{dir: dir}
 	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("manifest %s is damaged: %v", id, err)
+		return nil, msg.NewError("error.deploy.damaged_manifest", "ID", id, "Error", err.Error())
 	}
 	return m, nil
 }

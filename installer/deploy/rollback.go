@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,7 +41,7 @@ func (e *Engine) Rollback(ctx context.Context, m *Manifest, force bool) (err err
 		}
 	}
 	if err := m.setState(StateRollingBack, nil); err != nil {
-		return fmt.Errorf("save the manifest: %w", err)
+		return msg.Wrap(err, "error.deploy.save_manifest")
 	}
 	defer func() {
 		state := StateRolledBack
@@ -69,7 +68,7 @@ func (e *Engine) Rollback(ctx context.Context, m *Manifest, force bool) (err err
 		}
 	}
 	if err := t.remove(ctx, created); err != nil {
-		return fmt.Errorf("remove the files the upload created: %w", err)
+		return msg.Wrap(err, "error.deploy.remove_created")
 	}
 	folders := slices.Clone(m.Folders)
 	sort.SliceStable(folders, func(i, j int) bool { return depth(folders[i]) > depth(folders[j]) })
@@ -104,7 +103,7 @@ func (e *Engine) Rollback(ctx context.Context, m *Manifest, force bool) (err err
 			abs[i] = e.Store.abs(d)
 		}
 		if err := t.mkdirs(ctx, abs); err != nil {
-			return fmt.Errorf("recreate removed folders: %w", err)
+			return msg.Wrap(err, "error.deploy.recreate_folders")
 		}
 	}
 	var restore []int
@@ -152,7 +151,7 @@ func (e *Engine) restore(ctx context.Context, m *Manifest, idx []int, t transpor
 func (e *Engine) cleanTemps(ctx context.Context, m *Manifest, t transport) error {
 	tr, err := scan(ctx, e.Files, e.Store, touched(m), nil)
 	if err != nil {
-		return fmt.Errorf("list the folders of the upload: %w", err)
+		return msg.Wrap(err, "error.deploy.list_folders")
 	}
 	var temps []string
 	for rel, fi := range tr.files {
@@ -165,7 +164,7 @@ func (e *Engine) cleanTemps(ctx context.Context, m *Manifest, t transport) error
 	}
 	sort.Strings(temps)
 	if err := t.remove(ctx, temps); err != nil {
-		return fmt.Errorf("remove temporary files: %w", err)
+		return msg.Wrap(err, "error.deploy.remove_temporary")
 	}
 	if m.Probe != "" {
 		m.mu.Lock()
@@ -207,7 +206,7 @@ func touched(m *Manifest) []string {
 func (e *Engine) checkRolledBack(ctx context.Context, m *Manifest) error {
 	tr, err := scan(ctx, e.Files, e.Store, touched(m), nil)
 	if err != nil {
-		return fmt.Errorf("check the rollback: %w", err)
+		return msg.Wrap(err, "error.deploy.check_rollback")
 	}
 	var bad []string
 	for _, en := range m.Entries {

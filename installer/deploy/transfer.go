@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"sync"
@@ -150,12 +149,12 @@ func workers(n int, fn func() error) error {
 func readContent(tk *task) ([]byte, error) {
 	rc, err := tk.open()
 	if err != nil {
-		return nil, &localError{fmt.Errorf("read %s: %w", tk.from, err)}
+		return nil, &localError{msg.Wrap(err, "error.deploy.read_local", "Path", tk.from)}
 	}
 	defer rc.Close()
 	buf := bytes.NewBuffer(make([]byte, 0, tk.size))
 	if _, err := io.Copy(buf, rc); err != nil {
-		return nil, &localError{fmt.Errorf("read %s: %w", tk.from, err)}
+		return nil, &localError{msg.Wrap(err, "error.deploy.read_local", "Path", tk.from)}
 	}
 	return buf.Bytes(), nil
 }
@@ -170,7 +169,7 @@ func backupTask(i int, rel, abs, local string, old *Content) *task {
 			}
 			sum := sha256.Sum256(b)
 			if int64(len(b)) != old.Size || old.SHA256 != "" && hex.EncodeToString(sum[:]) != old.SHA256 {
-				return nil, fmt.Errorf("the backup does not match the manifest (%d bytes, recorded %d): it was changed", len(b), old.Size)
+				return nil, msg.NewError("error.deploy.backup_changed", "Size", len(b), "Recorded", old.Size)
 			}
 			return io.NopCloser(bytes.NewReader(b)), nil
 		}}

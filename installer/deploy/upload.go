@@ -3,7 +3,6 @@ package deploy
 import (
 	"context"
 	"errors"
-	"fmt"
 	"path"
 	"path/filepath"
 	"slices"
@@ -62,7 +61,7 @@ func (e *Engine) Upload(ctx context.Context, pl *Plan, p *pkg.Package) (*Manifes
 	}
 	// The record exists before the first change.
 	if err := m.save(); err != nil {
-		return nil, fmt.Errorf("write the manifest: %w", err)
+		return nil, msg.Wrap(err, "error.deploy.write_manifest")
 	}
 	return m, e.execute(ctx, m, p)
 }
@@ -74,7 +73,7 @@ func (e *Engine) Resume(ctx context.Context, m *Manifest, p *pkg.Package) error 
 		return err
 	}
 	if m.State != StateInProgress {
-		return fmt.Errorf("manifest %s is %s, not an interrupted upload", m.ID, m.State)
+		return msg.NewError("error.deploy.not_interrupted", "ID", m.ID, "State", string(m.State))
 	}
 	if !m.Store.same(e.Store) {
 		return msg.Wrap(ErrStale, "error.deploy.stale_store", "ID", m.ID, "Site", m.Store.Site, "Root", m.Store.Root)
@@ -95,11 +94,11 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 			state = StateInProgress
 		}
 		if serr := m.setState(state, err); err == nil && serr != nil {
-			err = fmt.Errorf("save the manifest: %w", serr)
+			err = msg.Wrap(serr, "error.deploy.save_manifest")
 		}
 	}()
 	if err := m.setState(StateInProgress, nil); err != nil {
-		return fmt.Errorf("save the manifest: %w", err)
+		return msg.Wrap(err, "error.deploy.save_manifest")
 	}
 	e.Fast = FastPath{}
 	r, _ := e.retries()
@@ -151,7 +150,7 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 			abs[i] = e.Store.abs(d)
 		}
 		if err := t.mkdirs(ctx, abs); err != nil {
-			return fmt.Errorf("create folders: %w", err)
+			return msg.Wrap(err, "error.deploy.create_folders")
 		}
 		tr.done(m.Folders[len(m.Folders)-1], 0)
 	}

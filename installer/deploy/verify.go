@@ -100,7 +100,7 @@ func (e *Engine) Verify(ctx context.Context, m *Manifest, storeURL string) (*Rep
 	}
 	tr, err := scan(ctx, e.Files, e.Store, folders, nil)
 	if err != nil {
-		return nil, fmt.Errorf("list the package's folders: %w", err)
+		return nil, msg.Wrap(err, "error.deploy.list_package_folders")
 	}
 	newTracker(e.Progress, PhaseVerify, len(want), 0)
 	r := &Report{}
@@ -199,7 +199,7 @@ func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL, token, tmp st
 	}
 	src := "<?php\n// ocsetup checks that PHP runs here; it deletes this file at once.\necho strrev('" + reverse(token) + "');\n"
 	if err := e.Files.Do(ctx, func(c remote.Conn) error { return remote.WriteAtomicAs(ctx, c, tmp, abs, strings.NewReader(src)) }); err != nil {
-		return nil, fmt.Errorf("write the PHP probe %s: %w", abs, err)
+		return nil, msg.Wrap(err, "error.deploy.write_probe", "Path", abs)
 	}
 	pr.Status, pr.Ran, pr.Detail = e.fetchProbe(ctx, pr.URL, token)
 	// Removed with a context of its own: a cancel must not leave it.
@@ -207,7 +207,7 @@ func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL, token, tmp st
 	defer cancel()
 	err = e.Files.Do(dctx, func(c remote.Conn) error { return c.Remove(dctx, abs) })
 	if err != nil && remote.KindOf(err) != remote.KindNotFound {
-		return pr, fmt.Errorf("delete the PHP probe %s: %w", abs, err)
+		return pr, msg.Wrap(err, "error.deploy.delete_probe", "Path", abs)
 	}
 	m.mu.Lock()
 	m.Probe = ""
