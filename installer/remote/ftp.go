@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jlaffaye/ftp"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // ftpConn is one FTP control connection and the data connections it opens.
@@ -211,7 +212,7 @@ func dialFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 	}
 	if err := trust.Commit(); err != nil {
 		_ = c.Quit()
-		return nil, fmt.Errorf("save the trusted certificate: %w", err)
+		return nil, msg.Wrap(err, "error.remote.save_certificate")
 	}
 	callCtx = context.Background()
 	fc := &ftpConn{c: c, host: addr, conns: set, tls: secure, ctrl: ctrl, tlsConf: tlsConf, callCtx: &callCtx}

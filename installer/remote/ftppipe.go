@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // FTPPipe is an FTP connection of its own for bulk uploads. jlaffaye/ftp
@@ -82,7 +84,7 @@ func DialFTPPipe(ctx context.Context, site Site, trust *Trust) (*FTPPipe, error)
 	}
 	if err := trust.Commit(); err != nil {
 		_ = p.conns.Close()
-		return nil, fmt.Errorf("save the trusted certificate: %w", err)
+		return nil, msg.Wrap(err, "error.remote.save_certificate")
 	}
 	return p, nil
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/pkg/sftp"
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/agent"
@@ -101,7 +102,7 @@ func dialSFTP(ctx context.Context, site Site, trust *Trust) (Conn, error) {
 	}
 	if err := trust.Commit(); err != nil {
 		_ = client.Close()
-		return nil, fmt.Errorf("save the trusted host key: %w", err)
+		return nil, msg.Wrap(err, "error.remote.save_host_key")
 	}
 	return &sftpConn{ssh: client, c: sc2, host: addr}, nil
 }
@@ -157,7 +158,7 @@ func sshAuth(site Site) ([]ssh.AuthMethod, func(), error) {
 	if site.KeyFile != "" {
 		b, err := os.ReadFile(site.KeyFile)
 		if err != nil {
-			return nil, closer, fmt.Errorf("read the private key: %w", err)
+			return nil, closer, msg.Wrap(err, "error.remote.key_read")
 		}
 		var signer ssh.Signer
 		if site.KeyPassphrase != "" {
@@ -167,20 +168,20 @@ func sshAuth(site Site) ([]ssh.AuthMethod, func(), error) {
 		}
 		var missing *ssh.PassphraseMissingError
 		if errors.As(err, &missing) {
-			return nil, closer, errors.New("the private key is protected by a passphrase: enter it")
+			return nil, closer, msg.NewError("error.remote.key_passphrase")
 		}
 		if errors.Is(err, x509.IncorrectPasswordError) {
-			return nil, closer, errors.New("the passphrase of the private key is wrong")
+			return nil, closer, msg.NewError("error.remote.key_wrong_passphrase")
 		}
 		if err != nil {
-			return nil, closer, fmt.Errorf("the private key cannot be read: %w", err)
+			return nil, closer, msg.Wrap(err, "error.remote.key_unreadable")
 		}
 		methods = append(methods, ssh.PublicKeys(signer))
 	}
 	if site.Agent {
 		sock := os.Getenv("SSH_AUTH_SOCK")
 		if sock == "" {
-			return nil, closer, errors.New("no ssh-agent is running ($SSH_AUTH_SOCK is empty)")
+			return nil, closer, msg.NewError("error.remote.no_agent")
 		}
 		c, err := net.Dial("unix", sock)
 		if err != nil {
@@ -217,7 +218,7 @@ func hostKeyCallback(addr string, trust *Trust, keyErr *error) ssh.HostKeyCallba
 			}
 			check, err := knownhosts.New(trust.KnownHosts)
 			if err != nil {
-				*keyErr = fmt.Errorf("the trusted host keys file %s cannot be read: %w", trust.KnownHosts, err)
+				*keyErr = msg.Wrap(err, "error.remote.known_hosts_read", "File", trust.KnownHosts)
 				return *keyErr
 			}
 			err = check(hostname, remote, key)
@@ -445,7 +446,7 @@ func (s *sftpConn) Close() error {
 func checkKnownHosts(file string) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return fmt.Errorf("the trusted host keys file %s cannot be read: %w", file, err)
+		return msg.Wrap(err, "error.remote.known_hosts_read", "File", file)
 	}
 	for i, line := range strings.Split(string(data), "\n") {
 		t := strings.TrimSpace(line)
@@ -453,7 +454,7 @@ func checkKnownHosts(file string) error {
 			continue
 		}
 		if _, _, _, _, _, err := ssh.ParseKnownHosts([]byte(t)); err != nil {
-			return fmt.Errorf("the trusted host keys file %s is damaged at line %d (%v). Fix or delete that line (ocsetup will then ask again to trust the host's key), and connect again", file, i+1, err)
+			return msg.NewError("error.remote.known_hosts_damaged", "File", file, "Line", i+1, "Error", err.Error())
 		}
 	}
 	return nil
