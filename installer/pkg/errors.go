@@ -32,9 +32,6 @@ const (
 	ReasonNoFilesRoot    = Reason("no-files-root")       // no upload/, install.json or store-shaped tree found
 )
 
-// describe is the plain-language text for a reason.
-func (r Reason) describe() string { return r.Msg().English() }
-
 // Msg is the reason as a message, for the app to show in the user's
 // language; a reason without a text is its code.
 func (r Reason) Msg() msg.Msg {
