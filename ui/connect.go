@@ -254,6 +254,8 @@ func (s *connectScreen) showError(err error) {
 	if detail := strings.TrimSpace(technicalDetail(err)); detail != "" {
 		s.details.SetText(hide(detail))
 		s.detailBox.Show()
+	} else {
+		s.detailBox.Hide()
 	}
 }
 
