@@ -312,6 +312,43 @@ func TestEngineErrorsInRussian(t *testing.T) {
 		}
 	}
 
+	// The notices of the settings: every profile's plan, with what makes
+	// each notice appear, on every line.
+	notices := map[string]bool{}
+	for _, p := range integrations.All() {
+		for _, line := range []store.Line{store.Line15, store.Line23, store.Line30, store.Line40} {
+			tg := integrations.Target{Line: line, Currency: "AUD", StoreURL: "https://shop/"}
+			given := integrations.Values{"sandbox_mode": "1", "installments": "1", "service_ip": "127.0.0.1", "host": "https://shop/"}
+			vals := integrations.Values{}
+			for _, f := range p.Fields(tg) {
+				switch v, ok := given[f.Key]; {
+				case ok:
+					vals[f.Key] = v
+				case f.Default == "" && f.Required:
+					vals[f.Key] = "x"
+				}
+			}
+			plan, err := p.Plan(tg, vals)
+			if err != nil {
+				continue
+			}
+			for _, n := range append(append([]string{}, plan.Notices...), plan.DatabaseNotices...) {
+				m, ok := plan.NoticeMsgs[n]
+				if !ok {
+					if n != p.Closed {
+						t.Errorf("%s: the notice %q has no message", p.ID, n)
+					}
+					continue
+				}
+				russianFor(t, p.ID+": a notice", m, ru)
+				notices[m.Key] = true
+			}
+		}
+	}
+	if len(notices) < 8 {
+		t.Errorf("only %d kinds of notice seen: %v", len(notices), notices)
+	}
+
 	// Display Errors switched back on.
 	for _, why := range []msg.Msg{msg.New("displayerrors.broken.address"), msg.New("displayerrors.broken.no_answer", "Error", "EOF"),
 		msg.New("displayerrors.broken.redirect", "Location", "https://shop/error"), msg.New("displayerrors.broken.status", "Status", 500)} {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // settingsScreen shows the integration profile's form, validates it as the
@@ -224,7 +225,7 @@ func (s *settingsScreen) run() {
 			if !r.WhyMsg.IsZero() {
 				why = MsgText(r.WhyMsg)
 			}
-			res = &settingsResult{via: string(r.Via), why: why, show: r.Show, notices: r.Notices}
+			res = &settingsResult{via: string(r.Via), why: why, show: r.Show, notices: r.Notices, noticeMsgs: r.NoticeMsgs}
 		}
 		return err
 	}, func(err error) {
@@ -243,6 +244,11 @@ func (s *settingsScreen) run() {
 		// Notices are things to know, in the warning colour, and only those
 		// that fit the way the settings went in.
 		if notes := app.NoticesFor(res.notices, res.via == "admin"); len(notes) > 0 {
+			for i, n := range notes {
+				if m, ok := res.noticeMsgs[n]; ok {
+					notes[i] = MsgText(m)
+				}
+			}
 			n := widget.NewLabel(strings.Join(notes, "\n"))
 			n.Wrapping = fyne.TextWrapWord
 			n.Importance = widget.WarningImportance
@@ -258,7 +264,8 @@ func (s *settingsScreen) run() {
 
 // settingsResult is what the screen shows of a save.
 type settingsResult struct {
-	via, why string
-	show     []integrations.Info
-	notices  []string
+	via, why   string
+	show       []integrations.Info
+	notices    []string
+	noticeMsgs map[string]msg.Msg
 }

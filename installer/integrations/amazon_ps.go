@@ -314,8 +314,8 @@ func apsNewPlan(t Target, v Values, fields []Field) (*Plan, error) {
 		Info{Key: "host_to_host_url", Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/response", Required: true},
 		Info{Key: "cron_pending", Label: "Cron: check pending payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/checkPaymentStatus"},
 		Info{Key: "cron_recurring", Label: "Cron: recurring payments", Value: t.StoreURL + "index.php?route=extension/payment/amazon_ps/recurring"})
-	plan.Notices = append(plan.Notices, apsNotices(v)...)
-	plan.DatabaseNotices = append(plan.DatabaseNotices, "Without the admin, the Mada and Meeza BIN lists are not written: the settings form fills in the extension's built-in lists, ocsetup does not copy them. Open and save the settings page once in the admin to store them.")
+	apsNotices(plan, v)
+	plan.DatabaseNotice(msg.New("notice.aps.bin_lists"))
 	return plan, nil
 }
 
@@ -357,7 +357,7 @@ func apsLegacyPlan(t Target, v Values, fields []Field) (*Plan, error) {
 	}
 	route := "payment/payfort_fort/response"
 	plan.Show = append(plan.Show, Info{Key: "host_to_host_url", Label: "Host-to-host URL (Direct Transaction Feedback, paste into the portal)", Value: t.StoreURL + "index.php?route=" + route, Required: true})
-	plan.Notices = append(plan.Notices, apsNotices(v)...)
+	apsNotices(plan, v)
 	return plan, nil
 }
 
@@ -380,18 +380,16 @@ func fixPostData(post Post, base, sub string) Post {
 	return out
 }
 
-func apsNotices(v Values) []string {
-	var out []string
+func apsNotices(plan *Plan, v Values) {
 	if err := APSSelfTest(); err != nil {
-		out = append(out, err.Error())
+		plan.Notices = append(plan.Notices, err.Error())
 	}
 	if v["sandbox_mode"] == "1" {
-		out = append(out, "Sandbox mode is on: payments go to the test gateway. Turn it off, with the production credentials, before taking real orders.")
+		plan.Notice(msg.New("notice.aps.sandbox"))
 	}
 	if v["installments"] == "1" {
-		out = append(out, "The plugin's form posts the SAR minimum for installments under a key its controller does not read (…_installments_order_sar_min_value); the plugin itself then uses its default of 1000.")
+		plan.Notice(msg.New("notice.aps.installments"))
 	}
-	return out
 }
 
 // Extension: the registration and enabled checks look for amazon_ps.

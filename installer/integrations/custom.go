@@ -62,7 +62,7 @@ func (p customProfile) Plan(t Target, in Values) (*Plan, error) {
 		}
 		plan.Post = append(plan.Post, e)
 	}
-	plan.DatabaseNotices = append(plan.DatabaseNotices, "A custom extension is configured through its own settings form in the admin; without the admin ocsetup writes nothing, since it cannot know what the extension's install() and save do.")
+	plan.DatabaseNotice(msg.New("notice.custom.admin_only"))
 	return plan, nil
 }
 

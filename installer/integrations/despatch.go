@@ -83,11 +83,11 @@ func (p despatchProfile) Plan(t Target, in Values) (*Plan, error) {
 		{Key: "despatch_api_key", Label: "API key (paste into Despatch Cloud)", Value: v["api_key"], Secret: true, Required: true},
 	}
 	if generated {
-		plan.Notices = append(plan.Notices, "ocsetup made a new API key; copy it into Despatch Cloud's channel settings.")
+		plan.Notice(msg.New("notice.despatch.new_key"))
 	}
-	plan.Notices = append(plan.Notices, "The Despatch Cloud module's code and setting names are not published; ocsetup assumes "+code+"_status, _api_key and _order_prefix. Through the admin the module's own form decides, and a field it lacks is reported.")
+	plan.Notice(msg.New("notice.despatch.names", "Code", code))
 	if t.Line.AtLeast(store.Line40) {
-		plan.Notices = append(plan.Notices, "On OpenCart 4 the module is assumed in the extension folder "+ext.Folder+"/.")
+		plan.Notice(msg.New("notice.despatch.folder", "Folder", ext.Folder))
 	}
 	return plan, nil
 }

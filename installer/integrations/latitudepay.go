@@ -182,9 +182,9 @@ func (p latitudeProfile) Plan(t Target, in Values) (*Plan, error) {
 	}
 	if t.Line == store.Line23 {
 		plan.Tables = nil // the 2.3 variant's install() is not checked here; ocsetup does not guess it
-		plan.DatabaseNotices = append(plan.DatabaseNotices, "The OpenCart 2.3 version of the extension is a community copy; its install() was not checked by ocsetup, so without the admin only its settings are written.")
+		plan.DatabaseNotice(msg.New("notice.latitude.community"))
 	}
-	plan.Notices = append(plan.Notices, LatitudeClosed)
+	plan.Notice(msg.New("error.integration.latitude_closed"))
 	plan.Show = append(plan.Show, Info{Label: name + " callback URL", Value: t.StoreURL + "index.php?route=extension/payment/" + code + "/callback"})
 	return plan, nil
 }

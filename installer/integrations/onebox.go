@@ -98,10 +98,10 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 				Value: fmt.Sprintf("GRANT SELECT, INSERT, UPDATE, DELETE ON `%s`.* TO '%s'@'%s';", d.Database, d.User, ip)})
 	}
 	if generated {
-		plan.Notices = append(plan.Notices, "No API key was given: cron.php gets the key the store's API user \"Default\" has; a new one is made only when that user has none.")
+		plan.Notice(msg.New("notice.onebox.default_key"))
 	}
 	if t.Line == store.Line15 {
-		plan.Notices = append(plan.Notices, "OpenCart 1.5 has no API users: OneBox's files for 1.5 use the REST API module's key instead.")
+		plan.Notice(msg.New("notice.onebox.rest_api"))
 	}
 	return plan, nil
 }

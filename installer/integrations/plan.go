@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -174,6 +175,9 @@ type Plan struct {
 	// install() would have done and the rows cannot. Through the admin they
 	// would be wrong, so they are shown only on that path.
 	DatabaseNotices []string `json:"database_notices,omitempty"`
+	// NoticeMsgs are the messages of Notices and DatabaseNotices, by their
+	// English text, for the app to show in the user's language.
+	NoticeMsgs map[string]msg.Msg `json:"-"`
 	// Access is set by profiles that need the store's API user.
 	Access *AccessNeed `json:"access,omitempty"`
 
@@ -234,4 +238,23 @@ type AccessNeed struct {
 	// is relative to the store root (the caller prefixes the path).
 	Schedule string `json:"schedule,omitempty"`
 	Command  string `json:"command,omitempty"`
+}
+
+// Notice adds a notice with its message.
+func (p *Plan) Notice(m msg.Msg) {
+	p.Notices = append(p.Notices, p.noticeText(m))
+}
+
+// DatabaseNotice adds a notice of the database path with its message.
+func (p *Plan) DatabaseNotice(m msg.Msg) {
+	p.DatabaseNotices = append(p.DatabaseNotices, p.noticeText(m))
+}
+
+func (p *Plan) noticeText(m msg.Msg) string {
+	if p.NoticeMsgs == nil {
+		p.NoticeMsgs = map[string]msg.Msg{}
+	}
+	text := m.English()
+	p.NoticeMsgs[text] = m
+	return text
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
@@ -94,6 +95,18 @@ type Result struct {
 	Refreshed bool                `json:"refreshed,omitempty"`
 	Show      []integrations.Info `json:"show,omitempty"`
 	Notices   []string            `json:"notices,omitempty"`
+	// NoticeMsgs are the messages of Notices, by their English text, for
+	// the app to show in the user's language.
+	NoticeMsgs map[string]msg.Msg `json:"-"`
+}
+
+// notice adds a notice with its message.
+func (r *Result) notice(m msg.Msg) {
+	if r.NoticeMsgs == nil {
+		r.NoticeMsgs = map[string]msg.Msg{}
+	}
+	r.Notices = append(r.Notices, m.English())
+	r.NoticeMsgs[m.English()] = m
 }
 
 // MissingFieldsError: the extension's form lacks fields the profile
@@ -220,7 +233,7 @@ func installRan(ctx context.Context, r Request, d *DirectResult, why whyDatabase
 // used and why.
 func Apply(ctx context.Context, r Request) (*Result, error) {
 	p := r.Plan
-	res := &Result{Show: p.Show, Notices: append([]string{}, p.Notices...)}
+	res := &Result{Show: p.Show, Notices: append([]string{}, p.Notices...), NoticeMsgs: maps.Clone(p.NoticeMsgs)}
 	if p.Extension.Type == "" {
 		res.Via = ViaNone
 		return res, nil
@@ -268,7 +281,7 @@ func Apply(ctx context.Context, r Request) (*Result, error) {
 	}
 	res.Notices = append(res.Notices, p.DatabaseNotices...)
 	if r.Refresh {
-		res.Notices = append(res.Notices, "The package has OCMOD changes (install.xml) that only take effect after Extensions > Modifications > Refresh in the admin, which ocsetup could not reach.")
+		res.notice(msg.New("notice.settings.refresh"))
 	}
 	return res, nil
 }
@@ -280,14 +293,18 @@ func viaAdmin(ctx context.Context, r Request, res *Result) (err error) {
 	}
 	defer func() {
 		if derr := done(context.WithoutCancel(ctx)); derr != nil {
-			res.Notices = append(res.Notices, derr.Error())
+			if m, ok := msg.CauseArg(derr).(msg.Msg); ok {
+				res.notice(m)
+			} else {
+				res.Notices = append(res.Notices, derr.Error())
+			}
 		}
 	}()
 	p := r.Plan
 	if registered, err := RegisterFolder(ctx, r.DB, r.Schema, r.Line, p.Extension.Folder, r.Direct.Package, r.Direct.ExtensionPaths); err != nil {
 		return err
 	} else if registered {
-		res.Notices = append(res.Notices, "The extension folder "+p.Extension.Folder+" was registered with the store, as its extension installer does after an upload.")
+		res.notice(msg.New("notice.settings.registered", "Folder", p.Extension.Folder))
 	}
 	installed, err := isInstalled(ctx, r.DB, r.Schema, p.Extension)
 	if err != nil {
@@ -302,7 +319,7 @@ func viaAdmin(ctx context.Context, r Request, res *Result) (err error) {
 	if granted, err := GrantPermissions(ctx, r.DB, r.Schema, r.Line, p.ExtraPermissions...); err != nil {
 		return err
 	} else if granted {
-		res.Notices = append(res.Notices, "The Administrator group was given access to "+strings.Join(p.ExtraPermissions, ", ")+", which the extension's own settings form posts to.")
+		res.notice(msg.New("notice.settings.permissions", "Routes", strings.Join(p.ExtraPermissions, ", ")))
 	}
 	page, err := s.OpenSettings(ctx, p.Extension)
 	if err != nil {
