@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Pool shares a few logged-in connections among concurrent callers.
@@ -319,7 +321,7 @@ func (p *Pool) ReadAndList(ctx context.Context, name string, limit int64, dirs [
 		return nil, lists, errs, readErr
 	}
 	if errors.Is(readErr, ErrTooLarge) {
-		readErr = fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, limit)
+		readErr = msg.Wrap(ErrTooLarge, "error.remote.too_large_file", "Name", name, "Limit", limit)
 	}
 	if readErr != nil {
 		return nil, lists, errs, readErr
@@ -337,7 +339,7 @@ func (p *Pool) Stat(ctx context.Context, name string) (fi FileInfo, err error) {
 }
 
 // ErrTooLarge is returned by ReadFile when a file exceeds its limit.
-var ErrTooLarge = errors.New("file is larger than expected")
+var ErrTooLarge error = msg.NewError("error.remote.too_large")
 
 // ReadFile downloads a small file, refusing more than limit bytes.
 func (p *Pool) ReadFile(ctx context.Context, name string, limit int64) ([]byte, error) {
@@ -347,7 +349,7 @@ func (p *Pool) ReadFile(ctx context.Context, name string, limit int64) ([]byte, 
 		return c.Retrieve(ctx, name, &limitWriter{w: &buf, left: limit})
 	})
 	if errors.Is(err, ErrTooLarge) {
-		return nil, fmt.Errorf("%s: %w (more than %d bytes)", name, ErrTooLarge, limit)
+		return nil, msg.Wrap(ErrTooLarge, "error.remote.too_large_file", "Name", name, "Limit", limit)
 	}
 	return buf.Bytes(), err
 }
