@@ -201,7 +201,7 @@ type CredentialsResult struct {
 	// Warnings say that secrets will cross plain HTTP in the next steps
 	// (the database bridge, the admin login), as apply warns on the
 	// command line: shown before the Access and Settings steps send any.
-	Warnings []string
+	Warnings []msg.Msg
 }
 
 // UnknownCertificate is the database server's certificate that kept a
@@ -295,12 +295,12 @@ func (s *Session) ReadCredentials(ctx context.Context) (*CredentialsResult, erro
 	s.steps.mu.Unlock()
 	res := &CredentialsResult{Credentials: creds, Route: d.Route(), Attempts: attempts, Schema: sc}
 	if u := db.PlainHTTP(d); u != "" {
-		res.Warnings = append(res.Warnings, db.PlainHTTPWarning(u))
+		res.Warnings = append(res.Warnings, db.PlainHTTPMsg(u))
 	}
 	// A certificate that fails is the Settings step's stop; here only
 	// whether the admin has https at all matters.
 	if adminURL, err := preferHTTPS(ctx, pool.Trust(), creds.Admin.HTTPSServer, creds.Admin.HTTPServer); err == nil {
-		if w := webguard.PlainAdminWarning(adminURL); w != "" {
+		if w := webguard.PlainAdminMsg(adminURL); !w.IsZero() {
 			res.Warnings = append(res.Warnings, w)
 		}
 	}

@@ -105,7 +105,9 @@ func (s *credentialsScreen) run() {
 				notes = append(notes, MsgText(p.Msg))
 			}
 		}
-		notes = append(notes, res.Warnings...) // plain HTTP ahead
+		for _, w := range res.Warnings { // plain HTTP ahead
+			notes = append(notes, MsgText(w))
+		}
 		s.job.ok(strings.Join(notes, "\n"))
 		s.wiz.SetDone(app.StepCredentials, true)
 		if re := res.UnknownCertificate(); re != nil {

@@ -156,7 +156,7 @@ func EnsureAPIUser(ctx context.Context, d db.DB, sc *db.Schema, line store.Line,
 			return nil, err
 		}
 		if u.ReuseKey && row.keyHidden && !row.sameKey {
-			return nil, fmt.Errorf("the store already has an API user named %q, whose key this setup keeps; reading that key from the store would send it over plain HTTP (the store has no working HTTPS), where anyone on the network path can read it, so nothing was changed. Turn on HTTPS for the store, or give the key in the setup", u.Name)
+			return nil, msg.NewError("error.access.kept_key_over_plain_http", "Name", u.Name)
 		}
 		if u.ReuseKey && row.secret != "" {
 			u.Key, res.KeptKey = row.secret, true

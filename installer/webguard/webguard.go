@@ -18,6 +18,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // RedirectError is a redirect (or a form action) that leaves the origin.
@@ -231,9 +233,13 @@ func PreferHTTPS(ctx context.Context, client *http.Client, httpsURL, httpURL str
 // http, "" when url is https: the login sends the admin password (the
 // merchant's, or the temporary account's) and the forms carry the
 // settings, all readable on the way.
-func PlainAdminWarning(url string) string {
+func PlainAdminWarning(url string) string { return PlainAdminMsg(url).English() }
+
+// PlainAdminMsg is PlainAdminWarning as a message, for the app to show in
+// the user's language; the zero Msg when url is https.
+func PlainAdminMsg(url string) msg.Msg {
 	if !strings.HasPrefix(strings.ToLower(url), "http://") {
-		return ""
+		return msg.Msg{}
 	}
-	return "The store's admin (" + url + ") has no working HTTPS, so ocsetup logs in over plain HTTP: the admin password and the settings it saves can be read by anyone on the network path. Turn on HTTPS for the store (most hosts offer a free certificate)."
+	return msg.New("warning.plain_http.admin", "URL", url)
 }
