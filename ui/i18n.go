@@ -113,25 +113,7 @@ func KeyTypeName(keyType string) string {
 // MsgText is an engine message in the user's language: its key's text
 // with its arguments (a message among them in the same language). A key
 // the translations lack keeps the engine's English.
-func MsgText(m msg.Msg) string {
-	if m.IsZero() {
-		return ""
-	}
-	if !hasText(m.Key) {
-		return m.English()
-	}
-	args := Args{}
-	for k, v := range m.Args {
-		if inner, ok := v.(msg.Msg); ok {
-			v = MsgText(inner)
-		}
-		args[k] = v
-	}
-	if n, ok := args["Count"].(int); ok {
-		return TN(m.Key, n, args)
-	}
-	return TF(m.Key, args)
-}
+func MsgText(m msg.Msg) string { return tr.Msg(m) }
 
 // ErrorText is an error as the user reads it: an engine's message (a
 // keyed error, or a typed one with its Msg: a files or database error,

@@ -3,6 +3,8 @@ package sync
 import (
 	"sort"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // AlertKind says what stopped.
@@ -40,10 +42,13 @@ func (k AlertKind) Title() string {
 // Alert is one raised alert. It stays active until its cause is gone;
 // a cause that persists does not raise it again.
 type Alert struct {
-	Seq      int64     `json:"seq"` // grows with every alert raised
-	Kind     AlertKind `json:"kind"`
-	Subject  string    `json:"subject,omitempty"`
-	Message  string    `json:"message"`
+	Seq     int64     `json:"seq"` // grows with every alert raised
+	Kind    AlertKind `json:"kind"`
+	Subject string    `json:"subject,omitempty"`
+	Message string    `json:"message"`
+	// Text is Message as a message key, for the app to show in the user's
+	// language; its arguments are texts, so it keeps in the history.
+	Text     msg.Msg   `json:"text,omitzero"`
 	Raised   time.Time `json:"raised"`
 	Resolved time.Time `json:"resolved,omitzero"`
 }
@@ -62,17 +67,18 @@ type alertBook struct {
 	events []Alert
 }
 
-func (b *alertBook) raise(kind AlertKind, subject, msg string, now time.Time) {
+func (b *alertBook) raise(kind AlertKind, subject string, text msg.Msg, now time.Time) {
 	id := string(kind) + ":" + subject
+	message := text.English()
 	if a, ok := b.active[id]; ok {
-		if a.Message != msg {
-			a.Message = msg
+		if a.Message != message {
+			a.Message, a.Text = message, text
 			b.active[id] = a
 		}
 		return
 	}
 	b.seq++
-	a := Alert{Seq: b.seq, Kind: kind, Subject: subject, Message: msg, Raised: now}
+	a := Alert{Seq: b.seq, Kind: kind, Subject: subject, Message: message, Text: text, Raised: now}
 	b.active[id] = a
 	b.events = append(b.events, a)
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	stdsync "sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
@@ -92,7 +94,9 @@ func TestQuietAndStorefrontAlerts(t *testing.T) {
 	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(int(status.Load())) }))
 	defer shop.Close()
 	c := &clock{t: time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)}
-	e := openEngine(t, s, Config{Now: c.Now, APIUser: "Default", QuietAfter: time.Hour, Probe: HTTPProbe(shop.Client(), shop.URL)})
+	history := filepath.Join(t.TempDir(), "sync.db")
+	cfg := Config{Now: c.Now, APIUser: "Default", QuietAfter: time.Hour, Probe: HTTPProbe(shop.Client(), shop.URL), HistoryPath: history}
+	e := openEngine(t, s, cfg)
 	poll(t, e)
 	c.Add(30 * time.Minute)
 	if r := poll(t, e); len(r.Alerts) != 0 {
@@ -103,6 +107,24 @@ func TestQuietAndStorefrontAlerts(t *testing.T) {
 	r := poll(t, e)
 	if len(r.Alerts) != 2 || len(activeAlerts(e.Snapshot(), AlertQuiet)) != 1 || len(activeAlerts(e.Snapshot(), AlertStoreDown)) != 1 {
 		t.Fatalf("after 75 quiet minutes and a 503: %+v", r.Alerts)
+	}
+	// Each alert carries its message key (the app shows it in the user's
+	// language), whose English is the message; the history keeps both.
+	keys := map[AlertKind]string{AlertQuiet: "sync.alert.quiet", AlertStoreDown: "sync.alert.storefront_down"}
+	for _, a := range r.Alerts {
+		if a.Text.Key != keys[a.Kind] || a.Text.English() != a.Message || !msg.HasEnglish(a.Text.Key) {
+			t.Errorf("alert %s: key %q, English %q, message %q", a.Kind, a.Text.Key, a.Text.English(), a.Message)
+		}
+	}
+	e.Close()
+	e = openEngine(t, s, cfg)
+	if n := len(e.Snapshot().Alerts); n != 2 {
+		t.Fatalf("%d alerts from the history", n)
+	}
+	for _, a := range e.Snapshot().Alerts {
+		if a.Text.Key != keys[a.Kind] || a.Text.English() != a.Message {
+			t.Errorf("alert %s from the history: key %q, English %q, message %q", a.Kind, a.Text.Key, a.Text.English(), a.Message)
+		}
 	}
 
 	s.addSession(t, 1, "203.0.113.7")

@@ -9,6 +9,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // refreshStatusNames reads the status names at the first poll and when
@@ -142,22 +143,23 @@ func (e *Engine) noteActivity(rep *Report, in countInputs, apiActive bool, now t
 	book.resolve(AlertStoreDown, "database", now)
 	if in.probed {
 		if in.probeErr != nil {
-			book.raise(AlertStoreDown, "storefront", "The storefront did not answer: "+in.probeErr.Error(), now)
+			book.raise(AlertStoreDown, "storefront", msg.New("sync.alert.storefront_down", "Err", in.probeErr.Error()), now)
 		} else {
 			book.resolve(AlertStoreDown, "storefront", now)
 		}
 	}
 	if in.logChanged {
 		if line, bad := keyRejected(in.written); bad {
-			book.raise(AlertKeyRejected, "log", "The connector's log says the store refused its key: "+line, now)
+			book.raise(AlertKeyRejected, "log", msg.New("sync.alert.log_key_rejected", "Line", line), now)
 		} else {
 			book.resolve(AlertKeyRejected, "log", now)
 		}
 	}
 	if e.cfg.QuietAfter > 0 && !rep.Baseline {
 		if quiet := now.Sub(st.activity); quiet > e.cfg.QuietAfter {
-			book.raise(AlertQuiet, "", fmt.Sprintf("The integration has not been active for %s (no API session or log line since %s).",
-				quiet.Round(time.Minute), st.activity.Local().Format("Mon 2 Jan 15:04")), now)
+			since := st.activity.Local()
+			book.raise(AlertQuiet, "", msg.New("sync.alert.quiet", "Quiet", quiet.Round(time.Minute).String(),
+				"Since", since.Format("Mon 2 Jan 15:04"), "SinceClock", since.Format("02.01 15:04")), now)
 		} else {
 			book.resolve(AlertQuiet, "", now)
 		}
@@ -177,7 +179,7 @@ func (e *Engine) failed(ctx context.Context, rep Report, err error, storeErr boo
 	var stmtErr *db.StatementError
 	e.mu.Lock()
 	if storeErr && !errors.As(err, &sqlErr) && !errors.As(err, &stmtErr) {
-		e.st.alerts.raise(AlertStoreDown, "database", "The store's database did not answer: "+err.Error(), rep.Start)
+		e.st.alerts.raise(AlertStoreDown, "database", msg.New("sync.alert.database_down", "Err", err.Error()), rep.Start)
 	}
 	events, alertSeq := e.st.alerts.take(), e.st.alerts.seq
 	e.mu.Unlock()

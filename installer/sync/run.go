@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // ErrJobRunning is returned by RunJob while the job runs.
@@ -166,9 +168,9 @@ func (e *Engine) doJob(ctx context.Context, j Job, manual bool) {
 		} else {
 			run.Result += " (" + err.Error() + ")"
 		}
-		book.raise(AlertJobFailed, j.Name, fmt.Sprintf("%s failed: %v", j.Title, err), end)
+		book.raise(AlertJobFailed, j.Name, msg.New("sync.alert.job_failed", "Job", j.Title, "Err", err.Error()), end)
 		if errors.Is(err, ErrKeyRejected) {
-			book.raise(AlertKeyRejected, j.Name, fmt.Sprintf("%s: %v", j.Title, err), end)
+			book.raise(AlertKeyRejected, j.Name, msg.New("sync.alert.job_key_rejected", "Job", j.Title, "Err", err.Error()), end)
 		}
 	} else {
 		book.resolve(AlertJobFailed, j.Name, end)

@@ -49,7 +49,7 @@ func (a *alertsSection) show(s ocsync.Snapshot, now time.Time) {
 	a.shown = key.String()
 	var rows []fyne.CanvasObject
 	for _, al := range s.Alerts {
-		text := widget.NewLabel(tr.TF("sync.alert", tr.Args{"Kind": alertTitle(al.Kind), "Message": al.Message, "Since": when(al.Raised, now)}))
+		text := widget.NewLabel(tr.TF("sync.alert", tr.Args{"Kind": alertTitle(al.Kind), "Message": alertMessage(al), "Since": when(al.Raised, now)}))
 		text.Importance = widget.DangerImportance
 		text.Wrapping = fyne.TextWrapWord
 		rows = append(rows, container.NewBorder(nil, nil, widget.NewIcon(theme.ErrorIcon()), nil, text))
@@ -153,6 +153,15 @@ func apiLine(a ocsync.APIActivity, now time.Time) string {
 func entityTitle(e ocsync.Entity) string { return ownOr("sync.entity."+string(e), e.Title()) }
 
 func alertTitle(k ocsync.AlertKind) string { return ownOr("sync.alertkind."+string(k), k.Title()) }
+
+// alertMessage is the alert's message in the user's language; an alert
+// from an older history has only its English.
+func alertMessage(al ocsync.Alert) string {
+	if al.Text.IsZero() {
+		return al.Message
+	}
+	return tr.Msg(al.Text)
+}
 
 func ownOr(key, own string) string {
 	if !tr.Has(key) {

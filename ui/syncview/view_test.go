@@ -17,7 +17,9 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
+	"github.com/ocsetup/ocsetup/ui/tr"
 )
 
 // fakeEngine is an Engine whose state the test sets; it records the
@@ -289,3 +291,39 @@ func TestFollowNotifiesNewAlerts(t *testing.T) {
 
 // The engine satisfies the view's interface.
 var _ Engine = (*ocsync.Engine)(nil)
+
+// TestAlertsInRussian: an alert the engine raised with its message key
+// reads in the user's language; one from an older history, with only its
+// English, keeps that.
+func TestAlertsInRussian(t *testing.T) {
+	t.Cleanup(tr.Load)
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LC_ALL", "ru_RU.UTF-8")
+	tr.Load()
+	test.NewTempApp(t)
+	now := time.Date(2025, 3, 4, 10, 42, 0, 0, time.Local)
+	s := sample(now)
+	text := msg.New("sync.alert.database_down", "Err", "dial tcp 127.0.0.1:3306: connection refused")
+	s.Alerts = []ocsync.Alert{
+		{Seq: 1, Kind: ocsync.AlertStoreDown, Subject: "database", Raised: now.Add(-time.Minute), Message: text.English(), Text: text},
+		{Seq: 2, Kind: ocsync.AlertQuiet, Raised: now.Add(-time.Minute), Message: "An older history's English."},
+	}
+	eng := newFakeEngine(s)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	v := New(eng, w)
+	v.now = func() time.Time { return now }
+	w.SetContent(v)
+	got, _ := eng.Watch()
+	v.Render(got)
+	label := func(i int) string {
+		return v.alerts.object.Objects[i].(*fyne.Container).Objects[0].(*widget.Label).Text
+	}
+	if l := label(0); !strings.Contains(l, "База данных магазина не ответила: dial tcp") || strings.Contains(l, "did not answer") {
+		t.Errorf("the database alert in Russian: %q", l)
+	}
+	if l := label(1); !strings.Contains(l, "An older history's English.") {
+		t.Errorf("an alert with only its English: %q", l)
+	}
+}

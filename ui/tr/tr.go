@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/ocsetup/ocsetup/assets"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Args are the values of a text's placeholders: the text
@@ -283,4 +284,27 @@ func render(key string, v any, form string, args Args) string {
 		return text
 	}
 	return b.String()
+}
+
+// Msg is an engine message in the user's language: its key's text with
+// its arguments (a message among them in the same language). A key the
+// translations lack keeps the engine's English.
+func Msg(m msg.Msg) string {
+	if m.IsZero() {
+		return ""
+	}
+	if !hasText(m.Key) {
+		return m.English()
+	}
+	args := Args{}
+	for k, v := range m.Args {
+		if inner, ok := v.(msg.Msg); ok {
+			v = Msg(inner)
+		}
+		args[k] = v
+	}
+	if n, ok := args["Count"].(int); ok {
+		return TN(m.Key, n, args)
+	}
+	return TF(m.Key, args)
 }
