@@ -24,31 +24,10 @@ import (
 // consent. The step also warns, before Access and Settings send secrets,
 // of the bridge and the admin over plain HTTP (the store has no HTTPS).
 func TestSessionTrustsDBCertificate(t *testing.T) {
-	env := testenv.Get(t)
-	ts := env.Site(t, testenv.FTP) // no SSH route: direct or the bridge
-	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
-	fixture.UseTLSMySQL(t, env, st)
-	dir := t.TempDir()
-	site, err := remote.ParseURL(siteURL(ts, st.Remote))
-	must(t, err)
-	site.Password = ts.Password
-	// The first contact's FTPS certificate, as the wizard's dialog accepts it.
-	tr := remote.NewTrust(dir)
-	tr.TrustNew = true
-	pool, err := remote.Open(context.Background(), site, tr, 1)
-	must(t, err)
-	pool.Close()
+	env, st, dir, site := tlsMySQLStore(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	connect := func() *Session {
-		s := NewSession(dir, integrations.Builtin())
-		t.Cleanup(s.Close)
-		res, err := s.Connect(ctx, site, "")
-		if err != nil || len(res.Stores) != 1 || !s.Choose(res.Stores[0].Root) {
-			t.Fatalf("connect: %v", err)
-		}
-		return s
-	}
+	connect := func() *Session { return connectedSession(ctx, t, dir, site) }
 	s := connect()
 	res, err := s.ReadCredentials(ctx)
 	if err != nil {
@@ -90,4 +69,39 @@ func readFile(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// tlsMySQLStore is a 3.0 fixture store over FTP (no SSH route: the
+// database is reached directly or through the bridge) whose MySQL has a
+// certificate nobody trusts yet; its FTPS certificate is trusted in dir,
+// as the wizard's first-contact dialog does.
+func tlsMySQLStore(t *testing.T) (*testenv.Env, *fixture.Store, string, remote.Site) {
+	t.Helper()
+	env := testenv.Get(t)
+	ts := env.Site(t, testenv.FTP)
+	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
+	fixture.UseTLSMySQL(t, env, st)
+	dir := t.TempDir()
+	site, err := remote.ParseURL(siteURL(ts, st.Remote))
+	must(t, err)
+	site.Password = ts.Password
+	tr := remote.NewTrust(dir)
+	tr.TrustNew = true
+	pool, err := remote.Open(context.Background(), site, tr, 1)
+	must(t, err)
+	pool.Close()
+	return env, st, dir, site
+}
+
+// connectedSession is a wizard session on the only store of site, closed
+// when the test ends.
+func connectedSession(ctx context.Context, t *testing.T, dir string, site remote.Site) *Session {
+	t.Helper()
+	s := NewSession(dir, integrations.Builtin())
+	t.Cleanup(s.Close)
+	res, err := s.Connect(ctx, site, "")
+	if err != nil || len(res.Stores) != 1 || !s.Choose(res.Stores[0].Root) {
+		t.Fatalf("connect: %v", err)
+	}
+	return s
 }

@@ -890,17 +890,7 @@ func TestFleetStateCarriesOn(t *testing.T) {
 		body += fmt.Sprintf("  - id: s%d\n    site: sftp://u@127.0.0.1:1/s%d\n    integration: onebox\n", i, i)
 		vars[fmt.Sprintf("OCSETUP_S%d_PASSWORD", i)] = "pw"
 	}
-	file := filepath.Join(dir, "fleet.yaml")
-	write := func(b string) *Fleet {
-		if err := os.WriteFile(file, []byte(b), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		f, err := LoadFleetFile(file, integrations.Builtin())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	write := fleetWriter(t, filepath.Join(dir, "fleet.yaml"))
 	fleet := write(body)
 	count := &countingAction{}
 	action := count.wrap(func(context.Context, *FleetStore, IO, int) FleetRow { return FleetRow{Result: check.Pass} })
@@ -960,17 +950,7 @@ func TestFleetSlowestFirst(t *testing.T) {
 		body += fmt.Sprintf("  - id: s%d\n    site: sftp://u@127.0.0.%d:1/s%d\n    integration: onebox\n", i, i+1, i)
 		vars[fmt.Sprintf("OCSETUP_S%d_PASSWORD", i)] = "pw"
 	}
-	file := filepath.Join(dir, "fleet.yaml")
-	load := func(b string) *Fleet {
-		if err := os.WriteFile(file, []byte(b), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		f, err := LoadFleetFile(file, integrations.Builtin())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
+	load := fleetWriter(t, filepath.Join(dir, "fleet.yaml"))
 	stdio := IO{Getenv: func(k string) string { return vars[k] }}
 	var order []string
 	action := func(_ context.Context, s *FleetStore, _ IO, _ int) FleetRow {
@@ -1022,5 +1002,21 @@ func TestFleetSlowestFirst(t *testing.T) {
 	}
 	if got := state.loadTimes(); len(got) != 0 {
 		t.Errorf("a broken times file gave %v", got)
+	}
+}
+
+// fleetWriter writes a fleet file's body to file and loads it, as often
+// as a test changes the fleet (the same file: the same state and times).
+func fleetWriter(t *testing.T, file string) func(body string) *Fleet {
+	return func(body string) *Fleet {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := LoadFleetFile(file, integrations.Builtin())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
 	}
 }

@@ -22,9 +22,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
-	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/remote"
-	"github.com/ocsetup/ocsetup/internal/fixture"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
 
@@ -214,27 +212,10 @@ func plainHTTPBridgeSteps(t *testing.T, env *testenv.Env, version string) {
 // the stored key, never reading it), and uninstall undoes it; a read of
 // a table no step uses (the customers) is refused, naming plain HTTP.
 func TestSessionStepsOverLimitedBridge(t *testing.T) {
-	env := testenv.Get(t)
-	ts := env.Site(t, testenv.FTP)
-	st := fixture.New(t, env, ts, fixture.Options{Version: "3.0.3.8"})
-	fixture.UseTLSMySQL(t, env, st)
-	dir := t.TempDir()
-	site, err := remote.ParseURL(siteURL(ts, st.Remote))
-	must(t, err)
-	site.Password = ts.Password
-	tr := remote.NewTrust(dir)
-	tr.TrustNew = true
-	pool, err := remote.Open(context.Background(), site, tr, 1)
-	must(t, err)
-	pool.Close()
+	_, st, dir, site := tlsMySQLStore(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s := NewSession(dir, integrations.Builtin())
-	t.Cleanup(s.Close)
-	res, err := s.Connect(ctx, site, "")
-	if err != nil || len(res.Stores) != 1 || !s.Choose(res.Stores[0].Root) {
-		t.Fatalf("connect: %v", err)
-	}
+	s := connectedSession(ctx, t, dir, site)
 	cr, err := s.ReadCredentials(ctx)
 	if err != nil || cr.Route != db.RouteBridge {
 		t.Fatalf("credentials: %v, route %s; want the bridge", err, cr.Route)
