@@ -51,7 +51,13 @@ func (st *state) creates(ctx context.Context) Result {
 // the lists at least is not empty).
 func createsMissing(tables, events []string) msg.Msg {
 	t := msg.New("check.creates.missing.tables", "Count", len(tables), "Names", strings.Join(tables, ", "))
+	if len(tables) == 1 {
+		t = msg.New("check.creates.missing.table", "Names", tables[0])
+	}
 	e := msg.New("check.creates.missing.events", "Count", len(events), "Names", strings.Join(events, ", "))
+	if len(events) == 1 {
+		e = msg.New("check.creates.missing.event", "Names", events[0])
+	}
 	switch {
 	case len(events) == 0:
 		return msg.New("check.creates.missing", "Count", len(tables), "What", t)
