@@ -41,7 +41,7 @@ func profileChecks(p integrations.Profile, f *SetupFile, getenv func(string) str
 	var out []check.ProfileCheck
 	if p.Closed != "" {
 		out = append(out, check.ProfileCheck{ID: "service", Title: p.Name + " service", Run: func(context.Context, *check.Env) check.Result {
-			return check.Warned(p.Closed, "Tell the merchant; remove the module when it is no longer needed.", "")
+			return check.WarnedMsg(msg.Msg{Key: "integration." + p.ID + ".closed", Own: p.Closed}, msg.New("check.service.closed.fix"), "")
 		}})
 	}
 	if p.Needs().FormOnly {
@@ -67,10 +67,10 @@ func profileChecks(p integrations.Profile, f *SetupFile, getenv func(string) str
 		pl, err := planFor(ctx, env)
 		var ie *integrations.InputError
 		if errors.As(err, &ie) {
-			return check.Failed("The setup's settings are not complete or not valid.", "Correct them in the Settings step (or the setup file and OCSETUP_SECRET_… variables).", err.Error())
+			return check.FailedMsg(msg.New("check.settings.invalid"), msg.New("check.settings.invalid.fix"), err.Error())
 		}
 		if err != nil {
-			return check.Failed("The settings cannot be worked out.", "Run the test again.", err.Error())
+			return check.FailedMsg(msg.New("check.settings.plan"), msg.New("check.fix.run_again"), err.Error())
 		}
 		return compareSettings(ctx, env, pl)
 	}})
@@ -90,7 +90,7 @@ func compareSettings(ctx context.Context, env *check.Env, pl *integrations.Plan)
 	}
 	table, err := db.Table(env.Schema.Prefix, "setting")
 	if err != nil {
-		return check.Failed("The setting table cannot be named.", "Check DB_PREFIX in config.php.", err.Error())
+		return check.FailedMsg(msg.New("check.settings.table"), msg.New("check.settings.table.fix"), err.Error())
 	}
 	col := env.Schema.SettingGroupColumn()
 	var missing, differ []string
@@ -98,7 +98,7 @@ func compareSettings(ctx context.Context, env *check.Env, pl *integrations.Plan)
 	for _, g := range groups {
 		rows, err := env.DB.Query(ctx, fmt.Sprintf("SELECT `key`, value FROM %s WHERE store_id = 0 AND `%s` = ?", table, col), g.Code)
 		if err != nil {
-			return check.Failed("The settings cannot be read.", "Check the database user's rights.", err.Error())
+			return check.FailedMsg(msg.New("check.settings.read"), msg.New("check.fix.db_rights"), err.Error())
 		}
 		have := map[string]string{}
 		for i := 0; i < rows.Len(); i++ {
@@ -130,8 +130,8 @@ func compareSettings(ctx context.Context, env *check.Env, pl *integrations.Plan)
 		if len(differ) > 0 {
 			detail += "different: " + strings.Join(differ, ", ")
 		}
-		return check.Failed(fmt.Sprintf("%d of %d settings in the store are not what the setup says.", len(missing)+len(differ), n),
-			"Run the Settings step again (or save the module's settings in the admin).", strings.TrimSpace(detail))
+		return check.FailedMsg(msg.New("check.settings.differ", "Bad", len(missing)+len(differ), "Count", n),
+			msg.New("check.settings.differ.fix"), strings.TrimSpace(detail))
 	}
 	return check.PassedMsg(msg.New("check.settings.pass", "Count", n))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	ocsync "github.com/ocsetup/ocsetup/installer/sync"
 	"github.com/ocsetup/ocsetup/internal/testenv"
 )
@@ -71,15 +72,15 @@ func (parcelbird) Checks(c integrations.CheckContext) []check.ProfileCheck {
 		{ID: "parcelbird-tracking", Title: "Tracking URL answers", NeedsDB: true, Run: func(ctx context.Context, env *check.Env) check.Result {
 			pl, err := c.Plan(ctx, env)
 			if err != nil {
-				return check.Failed("No plan.", "", err.Error())
+				return check.FailedMsg(msg.Msg{Key: "check.parcelbird-tracking.plan", Own: "No plan."}, msg.Msg{}, err.Error())
 			}
 			return check.URLAnswers(ctx, env, pl.Show[0].Value)
 		}},
 		{ID: "parcelbird-schedule", Title: "Parcelbird's job runs", Run: func(context.Context, *check.Env) check.Result {
 			if c.Cron != "app" {
-				return check.Failed("cron is "+c.Cron, "", "")
+				return check.FailedMsg(msg.Msg{Key: "check.parcelbird-schedule.cron", Own: "cron is " + c.Cron}, msg.Msg{}, "")
 			}
-			return check.Passed("ocsetup runs it.")
+			return check.PassedMsg(msg.Msg{Key: "check.parcelbird-schedule.pass", Own: "ocsetup runs it."})
 		}},
 	}
 }

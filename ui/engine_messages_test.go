@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/access"
@@ -45,7 +47,10 @@ func russianFor(t *testing.T, what string, m msg.Msg, ru texts) {
 		return
 	}
 	for _, s := range forms(t, "ru.json", m.Key, v) {
-		if !hasCyrillic(placeholder.ReplaceAllString(s, "")) && placeholder.ReplaceAllString(s, "") != "" {
+		// A text of placeholders and punctuation alone ("{{.First}}
+		// {{.Then}}") has no words to translate.
+		words := placeholder.ReplaceAllString(s, "")
+		if !hasCyrillic(words) && strings.IndexFunc(words, unicode.IsLetter) >= 0 {
 			t.Errorf("%s: the Russian of %s is not Russian: %q", what, m.Key, s)
 		}
 	}
@@ -134,6 +139,70 @@ func TestEngineMessagesInRussian(t *testing.T) {
 	}
 	for _, k := range keys {
 		russianFor(t, "the engine's message", msg.Msg{Key: k}, ru)
+	}
+
+	// Every check result message: each "check." text of en.json (causes,
+	// fixes, the steps they name) is one the engine's code names, so the
+	// scan above found its Russian; titles are covered by CheckTitle.
+	named := map[string]bool{}
+	for _, k := range keys {
+		named[k] = true
+	}
+	results := 0
+	for k := range readTranslation(t, "en") {
+		if !strings.HasPrefix(k, "check.") || strings.HasSuffix(k, ".title") || strings.HasSuffix(k, ".title_of") {
+			continue
+		}
+		results++
+		if !named[k] {
+			t.Errorf("en.json has the check message %s, which the engine's code does not name literally (msg.New(\"%s\", …))", k, k)
+		}
+	}
+	if results < 150 {
+		t.Fatalf("only %d check result messages in en.json", results)
+	}
+	// The service check's cause is the profile's closed notice.
+	for _, p := range integrations.All() {
+		if p.Closed != "" {
+			russianFor(t, "the closed service "+p.ID, msg.Msg{Key: "integration." + p.ID + ".closed", Own: p.Closed}, ru)
+		}
+	}
+}
+
+// TestCheckResultsInRussian runs the check suite against a store where
+// nothing answers (no hosting login, a closed loopback port): every
+// result, failed, warned, skipped or passed, shows its cause and fix in
+// Russian.
+func TestCheckResultsInRussian(t *testing.T) {
+	inLocale(t, "ru_RU.UTF-8")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	out, err := check.RunSuite(context.Background(), &check.Setup{
+		FilesErr: errors.New("dial tcp " + addr + ": connect: connection refused"),
+		StoreURL: "http://" + addr + "/", APIKey: "k", APIUser: "u", ProviderIPs: []string{"203.0.113.7"},
+		Extension: &check.Extension{Type: "payment", Code: "x", Folder: "x"}, Checkout: &check.CheckoutSpec{Method: "x"},
+		Creates:   pkg.Creates{Tables: []string{"x"}},
+		Leftovers: func(context.Context) ([]string, error) { return nil, errors.New("no data folder") },
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[check.Status]bool{}
+	for _, r := range out.Results {
+		seen[r.Status] = true
+		if got := CheckCause(r); got == r.Cause || !hasCyrillic(got) {
+			t.Errorf("%s (%s): cause %q in Russian", r.ID, r.Status, got)
+		}
+		if got := CheckFix(r); r.Fix != "" && (got == r.Fix || !hasCyrillic(got)) {
+			t.Errorf("%s (%s): fix %q in Russian", r.ID, r.Status, got)
+		}
+	}
+	if !seen[check.Fail] || !seen[check.Warn] || !seen[check.Skipped] {
+		t.Fatalf("the run gave %v, not failed, warned and skipped checks", seen)
 	}
 }
 

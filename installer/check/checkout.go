@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpmsg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -74,7 +75,7 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 		line = l
 	}
 	if !line.In(store.Line21, store.Line22, store.Line23, store.Line30, store.Line40, store.Line41) {
-		return Result{Status: Skipped, Cause: fmt.Sprintf("OpenCart %s has no API for a checkout; open the store and pay with the method by hand.", line)}
+		return SkippedMsg(msg.New("check.checkout.no_api", "Line", string(line)))
 	}
 	place := spec.Record
 	place.Database, place.Prefix = st.schema.Database, st.schema.Prefix
@@ -82,11 +83,11 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 
 	o, err := st.checkoutOrder(ctx, spec.Method)
 	if err != nil {
-		return Failed("ocsetup found nothing it could put in a test cart.", "Enable at least one product that is in stock, has no required options and is in the default store.", err.Error())
+		return FailedMsg(msg.New("check.checkout.no_product"), msg.New("check.checkout.no_product.fix"), err.Error())
 	}
 	u, err := createTempAPIUser(ctx, st.db, st.schema, place)
 	if u == nil {
-		return Failed("ocsetup could not make its temporary API user.", "Check the database user's rights (INSERT on the api tables) and that the data folder is writable.", err.Error())
+		return FailedMsg(msg.New("check.checkout.no_user"), msg.New("check.checkout.no_user.fix_record"), err.Error())
 	}
 	// From here the user may exist: it goes whatever happens next.
 	defer func() {
@@ -94,14 +95,14 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 		defer cancel()
 		if err := u.remove(cctx); err != nil {
 			if res.Status == Pass {
-				res = Warned(res.Cause+" But ocsetup could not remove its temporary API user.", "Start ocsetup again (it removes it at start), or delete "+u.Name+" under System > Users > API.", err.Error())
+				res = WarnedMsg(Sentences(res.CauseMsg, msg.New("check.checkout.user_left")), msg.New("check.checkout.user_left.fix", "Name", u.Name), err.Error())
 			} else {
 				res.Detail = strings.TrimSpace(res.Detail + "\n" + err.Error())
 			}
 		}
 	}()
 	if err != nil {
-		return Failed("ocsetup could not make its temporary API user.", "Check the database user's rights (SELECT and INSERT on the api tables).", err.Error())
+		return FailedMsg(msg.New("check.checkout.no_user"), msg.New("check.checkout.no_user.fix"), err.Error())
 	}
 	c := storefront.New(st.s.StoreURL)
 	c.HTTP = st.s.HTTP
@@ -124,7 +125,7 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 	if title == "" {
 		title = spec.Method
 	}
-	done := fmt.Sprintf("Checkout offers %s (%s) for a cart with product %d and an address in %s.", title, spec.Method, o.ProductID, st.addressName(ctx, o))
+	done := msg.New("check.checkout.offers", "Title", title, "Method", spec.Method, "Product", o.ProductID, "Address", st.addressName(ctx, o))
 	var warned *Result
 	if spec.ConfirmRoute != "" {
 		a, err := sess.Confirm(ctx, spec.ConfirmRoute, m)
@@ -143,67 +144,65 @@ func (st *state) checkout(ctx context.Context) (res Result) {
 			return st.httpFailure(ctx, line, a)
 		}
 		var fatal, warnings []phpmsg.Message
-		for _, msg := range a.Serious() {
-			if msg.Kind == "Warning" || msg.Kind == "User Warning" {
-				warnings = append(warnings, msg)
+		for _, m := range a.Serious() {
+			if m.Kind == "Warning" || m.Kind == "User Warning" {
+				warnings = append(warnings, m)
 			} else {
-				fatal = append(fatal, msg)
+				fatal = append(fatal, m)
 			}
 		}
 		if len(fatal) > 0 {
-			return Failed(fmt.Sprintf("The module's confirm step (%s) stops with a PHP error: customers who choose %s cannot pay.", spec.ConfirmRoute, title),
-				"Fix the code the messages name (file and line): reinstall or update the module, or ask its author.", messagesText(fatal))
+			return FailedMsg(msg.New("check.checkout.confirm_php", "Route", spec.ConfirmRoute, "Title", title),
+				msg.New("check.checkout.confirm_php.fix"), messagesText(fatal))
 		}
 		if len(warnings) > 0 {
 			// ocsetup calls the step without an order (it places none on a
 			// live store), which some modules do not expect.
-			w := Warned(done+fmt.Sprintf(" Its confirm step (%s) answers, with PHP warnings.", spec.ConfirmRoute),
-				"Check the messages: the test calls the step without an order, which some modules do not expect; warnings about the order can be ignored, others point at the module.",
-				messagesText(warnings))
+			w := WarnedMsg(Sentences(done, msg.New("check.checkout.confirm_warnings", "Route", spec.ConfirmRoute)),
+				msg.New("check.checkout.confirm_warnings.fix"), messagesText(warnings))
 			warned = &w
 		} else {
-			done += fmt.Sprintf(" Its confirm step (%s) answers without a PHP error.", spec.ConfirmRoute)
+			done = Sentences(done, msg.New("check.checkout.confirm_ok", "Route", spec.ConfirmRoute))
 		}
 	}
 	if warned != nil {
 		return *warned
 	}
 	if n := noise(sess.Answers); n > 0 {
-		done += fmt.Sprintf(" The store printed %d PHP notices or deprecation messages into its answers; the storefront check names them.", n)
+		done = Sentences(done, msg.New("check.checkout.noise", "Count", n))
 	}
-	return Passed(done + ipNote)
+	return PassedMsg(Sentences(done, ipNote))
 }
 
 // openAPI logs the temporary user in, allowing the address the store sees.
-func (st *state) openAPI(ctx context.Context, c *storefront.Client, line store.Line, u *tempAPIUser) (*storefront.APISession, string, Result) {
+func (st *state) openAPI(ctx context.Context, c *storefront.Client, line store.Line, u *tempAPIUser) (*storefront.APISession, msg.Msg, Result) {
 	refused := func(err error, ip string) Result {
-		why := "the address ocsetup allowed (" + ip + ")"
+		why := msg.New("check.checkout.allowed_ip", "IP", ip)
 		if ip == "" {
-			why = "no address: the store did not say which address it sees, and the PHP probe did not report one"
+			why = msg.New("check.checkout.allowed_none")
 		}
-		return Failed("The store's API refused ocsetup's temporary API user.",
-			"Check that nothing in front of the store (a firewall, a proxy, a security module) blocks index.php?route=api/…; ocsetup allowed "+why+".", err.Error())
+		return FailedMsg(msg.New("check.checkout.api_refused"),
+			msg.New("check.checkout.api_refused.fix_allowed", "Allowed", why), err.Error())
 	}
 	if line == store.Line41 {
 		// 4.1 answers 403 without detail: allow the address we can know.
-		ip, note := "", ""
+		ip, note := "", msg.Msg{}
 		switch {
 		case loopbackURL(st.s.StoreURL):
 			ip = "127.0.0.1"
 		case st.php.RemoteAddr != "":
 			ip = st.php.RemoteAddr
-			note = " The API was called from " + ip + ", the address the PHP probe reported."
+			note = msg.New("check.checkout.ip_note", "IP", ip)
 		}
 		if ip == "" {
-			return nil, "", Failed("ocsetup could not find the address the store sees for its API calls, so it could not allow it (OpenCart 4.1 refuses calls from addresses it does not list, without saying which address it saw).",
-				"Let the PHP probe run (it reports the address), or test from a computer whose address you add under System > Users > API.", "")
+			return nil, msg.Msg{}, FailedMsg(msg.New("check.checkout.no_ip"), msg.New("check.checkout.no_ip.fix"), "")
 		}
 		if err := u.allow(ctx, ip); err != nil {
-			return nil, "", Failed("ocsetup could not allow its address for the temporary API user.", "Check the database user's rights (INSERT on the api_ip table).", err.Error())
+			return nil, msg.Msg{}, FailedMsg(msg.New("check.checkout.allow"), msg.New("check.checkout.allow.fix"), err.Error())
 		}
 		sess, err := c.OpenAPI(ctx, line, u.Name, u.Key)
 		if err != nil {
-			return nil, "", Failed("The store's API could not be reached.", "Check that the storefront answers.", err.Error())
+			return nil, msg.Msg{}, FailedMsg(msg.New("check.checkout.api_down"), msg.New("check.checkout.api_down.fix"), err.Error())
 		}
 		return sess, note, Result{}
 	}
@@ -211,26 +210,25 @@ func (st *state) openAPI(ctx context.Context, c *storefront.Client, line store.L
 	_, err := c.OpenAPI(ctx, line, u.Name, u.Key)
 	var le *storefront.LoginError
 	if errors.As(err, &le) && !le.IPNotAllowed {
-		return nil, "", Failed("The store's API did not accept ocsetup's temporary API user, made a moment ago with a fresh key.",
-			"Check that config.php's database is the one the storefront uses, and that no module or firewall blocks index.php?route=api/….", err.Error())
+		return nil, msg.Msg{}, FailedMsg(msg.New("check.checkout.user_rejected"), msg.New("check.checkout.user_rejected.fix"), err.Error())
 	}
 	if !errors.As(err, &le) || !le.IPNotAllowed || le.IP == "" {
 		if err == nil {
 			err = errors.New("the store accepted an API user with no allowed address")
 		}
-		return nil, "", refused(err, "")
+		return nil, msg.Msg{}, refused(err, "")
 	}
 	if err := u.allow(ctx, le.IP); err != nil {
-		return nil, "", Failed("ocsetup could not allow its address for the temporary API user.", "Check the database user's rights (INSERT on the api_ip table).", err.Error())
+		return nil, msg.Msg{}, FailedMsg(msg.New("check.checkout.allow"), msg.New("check.checkout.allow.fix"), err.Error())
 	}
 	sess, err := c.OpenAPI(ctx, line, u.Name, u.Key)
 	if err != nil {
-		return nil, "", refused(err, le.IP)
+		return nil, msg.Msg{}, refused(err, le.IP)
 	}
 	if sess.Token() != "" {
 		u.token = sess.Token()
 	}
-	return sess, "", Result{}
+	return sess, msg.Msg{}, Result{}
 }
 
 // couldNotLoad is OpenCart's loader failing on a file that is gone: a route
@@ -247,9 +245,8 @@ func (st *state) checkoutFailure(ctx context.Context, line store.Line, answers [
 			if r, ok := missingFiles(a); ok {
 				return r, true
 			}
-			return Failed(fmt.Sprintf("The store printed PHP errors when asked to %s (%s).", a.Step, a.Call),
-				"Fix the code the messages name (file and line): usually the payment module; reinstall or update it. Then turn Display Errors off in System > Settings > Server.",
-				messagesText(serious)), true
+			return FailedMsg(msg.New("check.checkout.php_errors", "Step", stepMsg(a.Step), "Call", a.Call),
+				msg.New("check.checkout.php_errors.fix"), messagesText(serious)), true
 		}
 	}
 	if err == nil {
@@ -257,12 +254,11 @@ func (st *state) checkoutFailure(ctx context.Context, line store.Line, answers [
 	}
 	var ce *storefront.CheckoutError
 	if !errors.As(err, &ce) {
-		return Failed("The store's API could not be reached.", "Check that the storefront answers.", err.Error()), true
+		return FailedMsg(msg.New("check.checkout.api_down"), msg.New("check.checkout.api_down.fix"), err.Error()), true
 	}
 	switch {
 	case ce.Login != nil:
-		return Failed("The store's API refused ocsetup's temporary API user.",
-			"Check that nothing in front of the store (a firewall, a proxy, a security module) blocks index.php?route=api/….", ce.Login.Error()), true
+		return FailedMsg(msg.New("check.checkout.api_refused"), msg.New("check.checkout.api_refused.fix"), ce.Login.Error()), true
 	case ce.Answer.Status != http.StatusOK:
 		return st.httpFailure(ctx, line, ce.Answer), true
 	case ce.Reason == "the answer is not JSON":
@@ -272,11 +268,32 @@ func (st *state) checkoutFailure(ctx context.Context, line store.Line, answers [
 		if r, ok := st.missingModels(ctx, line, ce.Answer); ok {
 			return r, true
 		}
-		return Failed(fmt.Sprintf("The store's answer to %q is not what its API sends.", ce.Answer.Step),
-			"Open System > Maintenance > Error Logs in the admin: a module may have stopped the request.", firstLine(plainBody(ce.Answer.Body))), true
+		return FailedMsg(msg.New("check.checkout.not_json", "Step", stepMsg(ce.Answer.Step)),
+			msg.New("check.checkout.not_json.fix"), firstLine(plainBody(ce.Answer.Body))), true
 	}
-	return Failed(fmt.Sprintf("The store refused to %s: %s", ce.Answer.Step, ce.Reason),
-		"Check the store's checkout settings the message names (products, customer fields, addresses).", ce.Answer.Call+": "+firstLine(ce.Answer.Body)), true
+	return FailedMsg(msg.New("check.checkout.refused", "Step", stepMsg(ce.Answer.Step), "Reason", ce.Reason),
+		msg.New("check.checkout.refused.fix"), ce.Answer.Call+": "+firstLine(ce.Answer.Body)), true
+}
+
+// checkoutSteps are the steps of the store's API session (storefront's
+// Answer.Step, English words) as messages, for the results that name them.
+var checkoutSteps = map[string]msg.Msg{
+	"add the product to the cart":               msg.New("check.checkout.step.cart"),
+	"set the customer":                          msg.New("check.checkout.step.customer"),
+	"set the payment address":                   msg.New("check.checkout.step.payment_address"),
+	"list the shipping methods":                 msg.New("check.checkout.step.shipping_methods"),
+	"list the payment methods":                  msg.New("check.checkout.step.payment_methods"),
+	"choose the payment method":                 msg.New("check.checkout.step.payment_method"),
+	"confirm the order with the payment method": msg.New("check.checkout.step.confirm"),
+}
+
+// stepMsg is a step of the API session as a message; a step this list
+// lacks keeps its English (a test holds the list to storefront's steps).
+func stepMsg(step string) msg.Msg {
+	if m, ok := checkoutSteps[step]; ok {
+		return m
+	}
+	return msg.Msg{Key: "check.checkout.step." + step, Own: step}
 }
 
 // httpFailure explains an answer that is not HTTP 200.
@@ -291,8 +308,8 @@ func (st *state) httpFailure(ctx context.Context, line store.Line, a *storefront
 	if detail == "" {
 		detail = firstLine(plainBody(a.Body))
 	}
-	return Failed(fmt.Sprintf("The store answered HTTP %d when asked to %s (%s).", a.Status, a.Step, a.Call),
-		"Open System > Maintenance > Error Logs in the admin for the cause; the store's message is below.", detail)
+	return FailedMsg(msg.New("check.checkout.http", "Status", a.Status, "Step", stepMsg(a.Step), "Call", a.Call),
+		msg.New("check.checkout.http.fix"), detail)
 }
 
 // missingFiles recognises OpenCart's "Could not load model …": a module
@@ -302,8 +319,8 @@ func missingFiles(a *storefront.Answer) (Result, bool) {
 	if m == nil {
 		return Result{}, false
 	}
-	return Failed(fmt.Sprintf("The store could not load %s %s when asked to %s: the extension's files are missing while it is still installed.", m[1], strings.TrimRight(m[2], "!."), a.Step),
-		"Upload the extension's files again (run the setup's upload step), or uninstall the extension under Extensions > Extensions.", firstLine(plainBody(a.Body))), true
+	return FailedMsg(msg.New("check.checkout.cannot_load", "Kind", m[1], "Name", strings.TrimRight(m[2], "!."), "Step", stepMsg(a.Step)),
+		msg.New("check.checkout.cannot_load.fix"), firstLine(plainBody(a.Body))), true
 }
 
 // missingModels looks for the reason of a failed answer the store did not
@@ -351,8 +368,8 @@ func (st *state) missingModels(ctx context.Context, line store.Line, a *storefro
 	if len(missing) == 0 {
 		return Result{}, false
 	}
-	return Failed(fmt.Sprintf("The store answered HTTP %d when asked to %s: the files of the installed payment extension %s are missing while it is still installed.", a.Status, a.Step, strings.Join(missing, ", ")),
-		"Upload the extension's files again (run the setup's upload step), or uninstall the extension under Extensions > Extensions > Payments.", firstLine(plainBody(a.Body))), true
+	return FailedMsg(msg.New("check.checkout.files_missing", "Status", a.Status, "Step", stepMsg(a.Step), "Missing", strings.Join(missing, ", ")),
+		msg.New("check.checkout.files_missing.fix"), firstLine(plainBody(a.Body))), true
 }
 
 // isNotExist: a folder that is gone altogether is a missing file too.
@@ -430,29 +447,27 @@ func (st *state) methodAbsent(ctx context.Context, line store.Line, code string,
 	ext, _ := db.Table(st.schema.Prefix, "extension")
 	row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) AS n FROM %s WHERE `type` = 'payment' AND `code` = ?", ext), code)
 	if err == nil && row.String("n") == "0" {
-		return Failed(fmt.Sprintf("The checkout does not offer %s: the payment method is not installed in the store.", code),
-			"Install it under Extensions > Extensions > Payments (the setup's settings step does this).", detail)
+		return FailedMsg(msg.New("check.checkout.not_installed", "Code", code), msg.New("check.checkout.not_installed.fix"), detail)
 	}
 	if v, _ := st.setting(ctx, methodKey(line, code, "status")); v != "1" {
-		return Failed(fmt.Sprintf("The checkout does not offer %s: the payment method is disabled (%s is %q).", code, methodKey(line, code, "status"), v),
-			"Set its Status to Enabled under Extensions > Extensions > Payments > Edit.", detail)
+		return FailedMsg(msg.New("check.checkout.disabled", "Code", code, "Key", methodKey(line, code, "status"), "Value", fmt.Sprintf("%q", v)),
+			msg.New("check.checkout.disabled.fix"), detail)
 	}
 	if gz, _ := st.setting(ctx, methodKey(line, code, "geo_zone_id")); gz != "" && gz != "0" {
 		z2g, _ := db.Table(st.schema.Prefix, "zone_to_geo_zone")
 		row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) AS n FROM %s WHERE geo_zone_id = ? AND country_id = ? AND (zone_id = ? OR zone_id = 0)", z2g), gz, o.CountryID, o.ZoneID)
 		if err == nil && row.String("n") == "0" {
-			return Failed(fmt.Sprintf("The checkout does not offer %s for an address in %s: the method is limited to geo zone %s, which does not include it.", code, st.addressName(ctx, o), gz),
-				"Check the method's Geo Zone setting (Extensions > Payments > Edit) and the zones of that geo zone (System > Localisation > Geo Zones).", detail)
+			return FailedMsg(msg.New("check.checkout.geo_zone", "Code", code, "Address", st.addressName(ctx, o), "Zone", gz),
+				msg.New("check.checkout.geo_zone.fix"), detail)
 		}
 	}
 	if min, _ := st.setting(ctx, methodKey(line, code, "total")); min != "" {
 		if f, err := strconv.ParseFloat(min, 64); err == nil && f > 0 {
-			return Failed(fmt.Sprintf("The checkout does not offer %s: the method needs an order total of at least %s, and the test cart may be below it.", code, min),
-				"Check the method's Total setting (Extensions > Payments > Edit): the checkout offers it only above that total.", detail)
+			return FailedMsg(msg.New("check.checkout.min_total", "Code", code, "Total", min),
+				msg.New("check.checkout.min_total.fix"), detail)
 		}
 	}
-	return Failed(fmt.Sprintf("The checkout does not offer %s, although it is installed and enabled.", code),
-		"Check the method's settings (geo zone, minimum total, order status, currency) and that its catalog files are the ones of this OpenCart line.", detail)
+	return FailedMsg(msg.New("check.checkout.absent", "Code", code), msg.New("check.checkout.absent.fix"), detail)
 }
 
 // checkoutOrder picks what the test cart holds and where it goes: an
@@ -522,8 +537,9 @@ func (st *state) checkoutOrder(ctx context.Context, method string) (storefront.O
 	return o, nil
 }
 
-// addressName is "Zone, Country" of the test address, for the result.
-func (st *state) addressName(ctx context.Context, o storefront.Order) string {
+// addressName is "Zone, Country" of the test address, for the result: the
+// store's own names, or a message naming the ids when it has none.
+func (st *state) addressName(ctx context.Context, o storefront.Order) any {
 	zone, _ := db.Table(st.schema.Prefix, "zone")
 	country, _ := db.Table(st.schema.Prefix, "country")
 	row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT z.name AS zone, c.name AS country FROM %s z JOIN %s c ON c.country_id = z.country_id WHERE z.zone_id = ?", zone, country), o.ZoneID)
@@ -534,7 +550,7 @@ func (st *state) addressName(ctx context.Context, o storefront.Order) string {
 		row, err = st.db.QueryRow(ctx, fmt.Sprintf("SELECT (SELECT name FROM %s WHERE zone_id = ? ORDER BY language_id LIMIT 1) AS zone, (SELECT name FROM %s WHERE country_id = ? ORDER BY language_id LIMIT 1) AS country", zd, cd), o.ZoneID, o.CountryID)
 	}
 	if err != nil || row.String("zone") == "" {
-		return fmt.Sprintf("country %d, zone %d", o.CountryID, o.ZoneID)
+		return msg.New("check.checkout.address_ids", "Country", o.CountryID, "Zone", o.ZoneID)
 	}
 	return row.String("zone") + ", " + row.String("country")
 }

@@ -29,7 +29,7 @@ func (st *state) creates(ctx context.Context) Result {
 			have := map[string]bool{}
 			rows, err := st.db.Query(ctx, fmt.Sprintf("SELECT DISTINCT `code` FROM %s", table))
 			if err != nil {
-				return Failed("The event table cannot be read.", "Check the database user's rights (SELECT on the store's database).", err.Error())
+				return FailedMsg(msg.New("check.creates.read"), msg.New("check.fix.db_select"), err.Error())
 			}
 			for i := 0; i < rows.Len(); i++ {
 				have[rows.Row(i).String("code")] = true
@@ -42,37 +42,46 @@ func (st *state) creates(ctx context.Context) Result {
 		}
 	}
 	if len(missingTables)+len(missingEvents) > 0 {
-		var parts []string
-		if len(missingTables) > 0 {
-			parts = append(parts, plural(len(missingTables), "table", "tables")+" "+strings.Join(missingTables, ", "))
-		}
-		if len(missingEvents) > 0 {
-			parts = append(parts, plural(len(missingEvents), "event", "events")+" "+strings.Join(missingEvents, ", "))
-		}
-		return Failed(fmt.Sprintf("The extension's install() did not run on this store: the %s %s missing.", strings.Join(parts, " and the "), isAre(len(missingTables)+len(missingEvents))),
-			"Install the extension through the admin (Extensions > Extensions, Install) so its install() runs; ocsetup's settings step does this when it can log in to the admin.",
-			"")
+		return FailedMsg(createsMissing(missingTables, missingEvents), msg.New("check.creates.missing.fix"), "")
 	}
-	var have []string
-	if n := len(want.Tables); n > 0 {
-		have = append(have, fmt.Sprintf("%d %s (%s)", n, map[bool]string{true: "table", false: "tables"}[n == 1], strings.Join(want.Tables, ", ")))
-	}
-	if n := len(want.Events); n > 0 {
-		have = append(have, fmt.Sprintf("%d %s (%s)", n, map[bool]string{true: "event", false: "events"}[n == 1], strings.Join(want.Events, ", ")))
-	}
-	return PassedMsg(msg.New("check.creates.pass", "Have", strings.Join(have, " and ")))
+	return PassedMsg(createsHave(want.Tables, want.Events))
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// createsMissing names the tables and events that are missing (one of
+// the lists at least is not empty).
+func createsMissing(tables, events []string) msg.Msg {
+	t := msg.New("check.creates.missing.tables", "Count", len(tables), "Names", strings.Join(tables, ", "))
+	if len(tables) == 1 {
+		t = msg.New("check.creates.missing.table", "Names", tables[0])
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	e := msg.New("check.creates.missing.events", "Count", len(events), "Names", strings.Join(events, ", "))
+	if len(events) == 1 {
+		e = msg.New("check.creates.missing.event", "Names", events[0])
+	}
+	switch {
+	case len(events) == 0:
+		return msg.New("check.creates.missing", "Count", len(tables), "What", t)
+	case len(tables) == 0:
+		return msg.New("check.creates.missing", "Count", len(events), "What", e)
+	}
+	return msg.New("check.creates.missing.both", "Tables", t, "Events", e)
 }
 
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
+// createsHave names the tables and events that are there.
+func createsHave(tables, events []string) msg.Msg {
+	var t, e msg.Msg
+	if n := len(tables); n > 0 {
+		t = msg.New("check.creates.have.tables", "Count", n, "Names", strings.Join(tables, ", "))
 	}
-	return "are"
+	if n := len(events); n > 0 {
+		e = msg.New("check.creates.have.events", "Count", n, "Names", strings.Join(events, ", "))
+	}
+	have := t
+	switch {
+	case t.IsZero():
+		have = e
+	case !e.IsZero():
+		have = msg.New("check.creates.have.both", "Tables", t, "Events", e)
+	}
+	return msg.New("check.creates.pass", "Have", have)
 }

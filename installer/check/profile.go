@@ -2,10 +2,10 @@ package check
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -55,16 +55,15 @@ func (st *state) profileChecks() []Check {
 func URLAnswers(ctx context.Context, env *Env, u string) Result {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return Failed("The URL is not valid.", "Check the store address.", err.Error())
+		return FailedMsg(msg.New("check.url.invalid"), msg.New("check.url.invalid.fix"), err.Error())
 	}
 	resp, err := env.HTTP.Do(req)
 	if err != nil {
-		return Failed("The URL does not answer.", "Check that the store is online.", err.Error())
+		return FailedMsg(msg.New("check.url.down"), msg.New("check.url.down.fix"), err.Error())
 	}
 	resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
-		return Failed(fmt.Sprintf("%s answers 404: the provider's calls would get \"not found\".", u),
-			"Upload the module's files (Package step) and check the store address.", "HTTP 404")
+		return FailedMsg(msg.New("check.url.not_found", "URL", u), msg.New("check.url.not_found.fix"), "HTTP 404")
 	}
-	return Passed(fmt.Sprintf("HTTP %d from %s.", resp.StatusCode, u))
+	return PassedMsg(msg.New("check.url.pass", "Status", resp.StatusCode, "URL", u))
 }

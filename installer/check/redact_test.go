@@ -107,3 +107,24 @@ func TestReportInAnotherLanguage(t *testing.T) {
 		t.Errorf("the page's language: %s", page.String()[:80])
 	}
 }
+
+// TestRedactionCoversMessages: a secret in a cause's message arguments (an
+// error's words) is hidden in the message too, which the app shows.
+func TestRedactionCoversMessages(t *testing.T) {
+	const secret = "s3cret-pass"
+	res := check.FailedMsg(msg.New("check.files-login.fail", "Reason", "530 login "+secret+" refused"),
+		msg.New("check.checkout.user_left.fix", "Name", msg.New("check.checkout.allowed_ip", "IP", secret)), "")
+	out := check.Report{Results: []check.Result{res}}.Redacted([]string{secret})
+	r := out.Results[0]
+	for _, s := range []string{r.Cause, r.Fix, r.CauseMsg.English(), r.FixMsg.English()} {
+		if strings.Contains(s, secret) || !strings.Contains(s, "[hidden]") {
+			t.Errorf("not hidden: %q", s)
+		}
+	}
+	if r.Cause != r.CauseMsg.English() || r.Fix != r.FixMsg.English() {
+		t.Errorf("the texts and their messages differ: %q / %q", r.Cause, r.CauseMsg.English())
+	}
+	if !strings.Contains(res.Cause, secret) {
+		t.Error("the report's results were changed in place")
+	}
+}

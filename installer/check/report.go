@@ -81,8 +81,10 @@ func (r Report) Redacted(secrets []string) Report {
 	out.StoreURL, out.ProductURL = clean(r.StoreURL), clean(r.ProductURL)
 	out.Results = make([]Result, len(r.Results))
 	for i, res := range r.Results {
-		res.Title, res.Cause, res.Fix, res.Detail = clean(res.Title), clean(res.Cause), clean(res.Fix), clean(res.Detail)
-		res.CauseMsg, res.FixMsg = res.CauseMsg.MapText(clean), res.FixMsg.MapText(clean)
+		res.Title, res.Detail = clean(res.Title), clean(res.Detail)
+		// A cause and its message stay one text: both are cleaned.
+		res.Cause, res.CauseMsg = clean(res.Cause), res.CauseMsg.MapText(clean)
+		res.Fix, res.FixMsg = clean(res.Fix), res.FixMsg.MapText(clean)
 		out.Results[i] = res
 	}
 	return out

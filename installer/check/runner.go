@@ -58,32 +58,38 @@ type Check struct {
 // DefaultTimeout is a check's time limit unless it sets its own.
 const DefaultTimeout = 15 * time.Second
 
-// Passed is a Result with Status Pass and a cause.
-func Passed(cause string) Result { return Result{Status: Pass, Cause: cause} }
+// The constructors below are the only way a check states its cause and
+// fix: each is a message with a translation key, so that the app can show
+// it in the user's language (Cause and Fix are its English). A test
+// (TestResultsCarryMessages) keeps Cause and Fix from being set another way.
 
-// PassedMsg is Passed with a translatable cause.
+// PassedMsg is a Result with Status Pass and a cause.
 func PassedMsg(cause msg.Msg) Result {
 	return Result{Status: Pass, Cause: cause.English(), CauseMsg: cause}
 }
 
-// WarnedMsg is Warned with a translatable cause and fix.
+// WarnedMsg is a Result with Status Warn, its cause and its fix.
 func WarnedMsg(cause, fix msg.Msg, detail string) Result {
 	return Result{Status: Warn, Cause: cause.English(), Fix: fix.English(), Detail: detail, CauseMsg: cause, FixMsg: fix}
 }
 
-// FailedMsg is Failed with a translatable cause and fix.
+// FailedMsg is a Result with Status Fail, its cause and its fix.
 func FailedMsg(cause, fix msg.Msg, detail string) Result {
 	return Result{Status: Fail, Cause: cause.English(), Fix: fix.English(), Detail: detail, CauseMsg: cause, FixMsg: fix}
 }
 
-// Failed is a Result with Status Fail.
-func Failed(cause, fix, detail string) Result {
-	return Result{Status: Fail, Cause: cause, Fix: fix, Detail: detail}
+// SkippedMsg is a Result with Status Skipped and why.
+func SkippedMsg(cause msg.Msg) Result {
+	return Result{Status: Skipped, Cause: cause.English(), CauseMsg: cause}
 }
 
-// Warned is a Result with Status Warn.
-func Warned(cause, fix, detail string) Result {
-	return Result{Status: Warn, Cause: cause, Fix: fix, Detail: detail}
+// Sentences is two messages read one after the other ("Checkout offers
+// … Its confirm step answers …"); then may be zero.
+func Sentences(first, then msg.Msg) msg.Msg {
+	if then.IsZero() {
+		return first
+	}
+	return msg.New("check.sentences", "First", first, "Then", then)
 }
 
 // Run runs the checks and returns their results in the order given.
@@ -135,8 +141,8 @@ func run(ctx context.Context, checks []Check, progress func(Result), grace time.
 			for _, dep := range c.After {
 				<-done[index[dep]]
 				if r := results[index[dep]]; r.Status == Fail || r.Status == Skipped {
-					cause := msg.New("check.skipped", "Check", msg.Msg{Key: "check." + r.ID + ".title", Own: r.Title})
-					results[i] = Result{ID: c.ID, Title: c.Title, Status: Skipped, Cause: cause.English(), CauseMsg: cause}
+					results[i] = SkippedMsg(msg.New("check.skipped", "Check", msg.Msg{Key: "check." + r.ID + ".title", Own: r.Title}))
+					results[i].ID, results[i].Title = c.ID, c.Title
 					report(&progressMu, progress, results[i])
 					return
 				}
@@ -184,7 +190,7 @@ func runOne(ctx context.Context, c Check, running *sync.WaitGroup) Result {
 		defer running.Done()
 		defer func() {
 			if p := recover(); p != nil {
-				ch <- Failed("The check itself crashed.", "Report this to the ocsetup developers.", fmt.Sprint(p))
+				ch <- FailedMsg(msg.New("check.crashed"), msg.New("check.fix.report_bug"), fmt.Sprint(p))
 			}
 		}()
 		ch <- c.Run(ctx)
@@ -193,13 +199,13 @@ func runOne(ctx context.Context, c Check, running *sync.WaitGroup) Result {
 	select {
 	case r = <-ch:
 	case <-ctx.Done():
-		r = Failed(fmt.Sprintf("No answer within %s.", timeout.Round(time.Millisecond)),
-			"Check that the store and its hosting respond, then run the test again.", ctx.Err().Error())
+		r = FailedMsg(msg.New("check.timeout", "Timeout", timeout.Round(time.Millisecond).String()),
+			msg.New("check.timeout.fix"), ctx.Err().Error())
 	}
 	r.ID, r.Title, r.Duration = c.ID, c.Title, time.Since(start)
 	if r.Status == "" {
-		r.Status = Fail
-		r.Cause = "The check gave no result."
+		r = FailedMsg(msg.New("check.no_result"), msg.Msg{}, r.Detail)
+		r.ID, r.Title, r.Duration = c.ID, c.Title, time.Since(start)
 	}
 	return r
 }

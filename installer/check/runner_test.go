@@ -7,7 +7,13 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
+
+// own is a message the translations lack, with its English: a check
+// from outside ocsetup's own (a test's).
+func own(english string) msg.Msg { return msg.Msg{Key: "test." + english, Own: english} }
 
 func TestRunOrderParallelAndSkips(t *testing.T) {
 	var mu sync.Mutex
@@ -27,13 +33,13 @@ func TestRunOrderParallelAndSkips(t *testing.T) {
 	}
 	var order []string
 	checks := []Check{
-		{ID: "login", Title: "Login", Run: slow(Passed("ok"))},
-		{ID: "php", Title: "PHP", Run: slow(Passed("ok"))},
-		{ID: "db", Title: "Database", After: []string{"login"}, Run: slow(Failed("down", "start it", "2003"))},
-		{ID: "tables", Title: "Tables", After: []string{"db"}, Run: slow(Passed("never"))},
+		{ID: "login", Title: "Login", Run: slow(PassedMsg(own("ok")))},
+		{ID: "php", Title: "PHP", Run: slow(PassedMsg(own("ok")))},
+		{ID: "db", Title: "Database", After: []string{"login"}, Run: slow(FailedMsg(own("down"), own("start it"), "2003"))},
+		{ID: "tables", Title: "Tables", After: []string{"db"}, Run: slow(PassedMsg(own("never")))},
 		{ID: "hang", Title: "Hang", Timeout: 50 * time.Millisecond, Run: func(ctx context.Context) Result {
 			time.Sleep(2 * time.Second) // ignores its context on purpose
-			return Passed("late")
+			return PassedMsg(own("late"))
 		}},
 		{ID: "panic", Title: "Panic", Run: func(context.Context) Result { panic("boom") }},
 	}
@@ -70,7 +76,7 @@ func TestRunOrderParallelAndSkips(t *testing.T) {
 }
 
 func TestRunRejectsBadGraphs(t *testing.T) {
-	run := func(context.Context) Result { return Passed("") }
+	run := func(context.Context) Result { return PassedMsg(own("")) }
 	for _, checks := range [][]Check{
 		{{ID: "a", Run: run}, {ID: "a", Run: run}},
 		{{ID: "a", After: []string{"b"}, Run: run}},

@@ -196,18 +196,18 @@ func (st *state) filesLogin(context.Context) Result {
 		}
 		// The connection's own words (they may say what to add, such as
 		// --allow-plain for an FTP server without TLS).
-		return Failed("Could not log in to the hosting: "+strings.Join(strings.Fields(fmt.Sprint(st.s.FilesErr)), " "), "Check the site address and password, and what the message says.", fmt.Sprint(st.s.FilesErr))
+		return FailedMsg(msg.New("check.files-login.fail", "Reason", strings.Join(strings.Fields(fmt.Sprint(st.s.FilesErr)), " ")), msg.New("check.files-login.fail.fix"), fmt.Sprint(st.s.FilesErr))
 	}
 	return PassedMsg(msg.New("check.files-login.pass"))
 }
 
 func (st *state) storeRoot(ctx context.Context) Result {
 	if st.s.StoreErr != nil {
-		return Failed("No OpenCart store was found where the setup says.", "Give the store's folder in the site address.", st.s.StoreErr.Error())
+		return FailedMsg(msg.New("check.store-root.not_found"), msg.New("check.store-root.not_found.fix"), st.s.StoreErr.Error())
 	}
 	list, err := st.s.Files.List(ctx, st.s.Store.Root)
 	if err != nil {
-		return Failed("The store's folder cannot be listed.", "Check that the folder still exists and the account may read it.", err.Error())
+		return FailedMsg(msg.New("check.store-root.list"), msg.New("check.store-root.list.fix"), err.Error())
 	}
 	var have = map[string]bool{}
 	for _, e := range list {
@@ -215,8 +215,8 @@ func (st *state) storeRoot(ctx context.Context) Result {
 	}
 	for _, want := range []string{"config.php", "index.php", "system"} {
 		if !have[want] {
-			return Failed(fmt.Sprintf("%s has no %s: it is not (or no longer) an OpenCart store.", st.s.Store.Root, want),
-				"Run the setup again to find the store.", strings.Join(keys(have), ", "))
+			return FailedMsg(msg.New("check.store-root.not_store", "Root", st.s.Store.Root, "Name", want),
+				msg.New("check.store-root.not_store.fix"), strings.Join(keys(have), ", "))
 		}
 	}
 	return PassedMsg(msg.New("check.store-root.pass", "Version", st.s.Store.Version, "Line", string(st.s.Store.Line), "Root", st.s.Store.Root))
@@ -233,7 +233,7 @@ func keys(m map[string]bool) []string {
 func (st *state) config(ctx context.Context) Result {
 	c, err := db.Read(ctx, st.s.Files, st.s.Store)
 	if err != nil {
-		return Failed("config.php cannot be read.", "Check that config.php exists in the store's folder and the account may read it.", err.Error())
+		return FailedMsg(msg.New("check.config.read"), msg.New("check.config.read.fix"), err.Error())
 	}
 	st.creds = c
 	if !c.Usable() {
@@ -245,7 +245,7 @@ func (st *state) config(ctx context.Context) Result {
 			fatal = fatal || p.Blocking && p.Code != "computed" && p.Code != "conditional"
 		}
 		if fatal {
-			return Failed("config.php's database settings cannot be used.", "Fix the DB_ lines of config.php (ocsetup supports MySQL and MariaDB stores).", strings.Join(msgs, "\n"))
+			return FailedMsg(msg.New("check.config.unusable"), msg.New("check.config.unusable.fix"), strings.Join(msgs, "\n"))
 		}
 		return WarnedMsg(msg.New("check.config.warn.computed"), msg.New("check.config.warn.computed.fix"), strings.Join(msgs, "\n"))
 	}
@@ -254,7 +254,7 @@ func (st *state) config(ctx context.Context) Result {
 
 func (st *state) dbRoute(ctx context.Context) Result {
 	if st.s.Connect == nil {
-		return Failed("No database route was given.", "Run the credentials step first.", "")
+		return FailedMsg(msg.New("check.db-route.none"), msg.New("check.db-route.none.fix"), "")
 	}
 	d, creds, err := st.s.Connect(ctx)
 	if err != nil {
@@ -262,7 +262,7 @@ func (st *state) dbRoute(ctx context.Context) Result {
 		if errors.As(err, &de) {
 			return FailedMsg(de.Msg(), msg.New("check.db-route.fix.db"), err.Error())
 		}
-		return Failed("No route reached the database.", "Allow remote MySQL for this computer, use SFTP (SSH route), or let ocsetup use its temporary bridge.", err.Error())
+		return FailedMsg(msg.New("check.db-route.fail"), msg.New("check.db-route.fail.fix"), err.Error())
 	}
 	st.db = d
 	if creds != nil {
@@ -274,19 +274,19 @@ func (st *state) dbRoute(ctx context.Context) Result {
 func (st *state) dbSchema(ctx context.Context) Result {
 	sc, err := st.db.Schema(ctx)
 	if err != nil {
-		return Failed("The database's tables cannot be read.", "Check the database user's rights (SELECT on the store's database).", err.Error())
+		return FailedMsg(msg.New("check.db-schema.read"), msg.New("check.fix.db_select"), err.Error())
 	}
 	st.schema = sc
 	if !sc.Has("setting") {
-		return Failed(fmt.Sprintf("The database has no %ssetting table: the prefix or the database is wrong.", sc.Prefix),
-			"Check DB_PREFIX and DB_DATABASE in config.php.", strings.Join(sc.OtherPrefixes, ", "))
+		return FailedMsg(msg.New("check.db-schema.no_setting", "Prefix", sc.Prefix),
+			msg.New("check.db-schema.no_setting.fix"), strings.Join(sc.OtherPrefixes, ", "))
 	}
 	if w := sc.Check(st.s.Store.Version); len(w) > 0 {
 		msgs := []string{}
 		for _, x := range w {
 			msgs = append(msgs, x.Message)
 		}
-		return Failed("The tables do not match the files' OpenCart version.", "Finish the OpenCart upgrade (its upgrade script) before installing modules.", strings.Join(msgs, "\n"))
+		return FailedMsg(msg.New("check.db-schema.mismatch"), msg.New("check.db-schema.mismatch.fix"), strings.Join(msgs, "\n"))
 	}
 	return PassedMsg(msg.New("check.db-schema.pass", "Count", len(sc.Tables), "Prefix", sc.Prefix, "Line", string(sc.Line())))
 }
@@ -305,7 +305,7 @@ type probeResult struct {
 // later updates through the store's own installer fail (the ownership trap).
 func (st *state) phpProbe(ctx context.Context) Result {
 	if st.s.StoreURL == "" {
-		return Failed("The store's address is unknown.", "Set the store URL in the setup.", "")
+		return FailedMsg(msg.New("check.php-probe.no_url"), msg.New("check.php-probe.no_url.fix"), "")
 	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
@@ -324,7 +324,7 @@ echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_o
 	if st.s.RecordUpload != nil {
 		f, err := st.s.RecordUpload(remotePath)
 		if err != nil {
-			return Failed("The probe could not be recorded in ocsetup's data folder, so it was not uploaded.", "Check that ocsetup's data folder is writable.", err.Error())
+			return FailedMsg(msg.New("check.php-probe.record"), msg.New("check.php-probe.record.fix"), err.Error())
 		}
 		forget = f
 	}
@@ -336,12 +336,12 @@ echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_o
 		}
 	}()
 	if err := st.s.Files.WriteAtomic(ctx, remotePath, []byte(src)); err != nil {
-		return Failed("The probe could not be uploaded to the store's folder.", "Check that the account may write there.", err.Error())
+		return FailedMsg(msg.New("check.php-probe.upload"), msg.New("check.php-probe.upload.fix"), err.Error())
 	}
 	body, status, err := st.get(ctx, strings.TrimRight(st.s.StoreURL, "/")+"/"+name)
 	if err != nil || status != http.StatusOK {
-		return Failed("The probe uploaded over FTP/SFTP is not served at the store's address.",
-			"The folder ocsetup writes to may not be the one the web server shows: check the store URL and the folder.", fmt.Sprintf("HTTP %d %v", status, err))
+		return FailedMsg(msg.New("check.php-probe.not_served"),
+			msg.New("check.php-probe.not_served.fix"), fmt.Sprintf("HTTP %d %v", status, err))
 	}
 	var ans struct {
 		Token string `json:"token"`
@@ -349,9 +349,9 @@ echo json_encode(array('token' => '` + token + `', 'php' => PHP_VERSION, 'self_o
 	}
 	if err := json.Unmarshal([]byte(strings.TrimSpace(body)), &ans); err != nil || ans.Token != token {
 		if strings.Contains(body, "<?php") {
-			return Failed("The web server shows PHP files as text instead of running them.", "Ask the hosting provider to enable PHP for this folder.", firstLine(body))
+			return FailedMsg(msg.New("check.php-probe.as_text"), msg.New("check.php-probe.as_text.fix"), firstLine(body))
 		}
-		return Failed("The probe did not answer as expected.", "Check that PHP runs in the store's folder.", firstLine(body))
+		return FailedMsg(msg.New("check.php-probe.bad_answer"), msg.New("check.php-probe.bad_answer.fix"), firstLine(body))
 	}
 	st.php = ans.probeResult
 	if ans.WrittenOwner >= 0 && ans.WrittenOwner != ans.SelfOwner {
@@ -391,11 +391,11 @@ func (st *state) storefront(ctx context.Context) Result {
 	p, err := c.Home(ctx)
 	switch {
 	case err != nil:
-		return Failed("The storefront does not answer.", "Check that the store is online and its address is right.", err.Error())
+		return FailedMsg(msg.New("check.storefront.down"), msg.New("check.storefront.down.fix"), err.Error())
 	case p.Status == http.StatusServiceUnavailable:
-		return Failed("The store is in maintenance mode.", "Turn maintenance mode off in System > Settings > Server.", "HTTP 503")
+		return FailedMsg(msg.New("check.storefront.maintenance"), msg.New("check.storefront.maintenance.fix"), "HTTP 503")
 	case p.Status != http.StatusOK:
-		return Failed(fmt.Sprintf("The storefront answers HTTP %d.", p.Status), "Open the store in a browser and fix what it shows.", firstLine(p.Body))
+		return FailedMsg(msg.New("check.storefront.status", "Status", p.Status), msg.New("check.storefront.status.fix"), firstLine(p.Body))
 	case len(p.PHPErrors) > 0:
 		cause := msg.New("check.storefront.php", "Count", p.PHPCount)
 		fix := msg.New("check.storefront.php.fix")
@@ -431,10 +431,10 @@ func (st *state) adminLogin(ctx context.Context) Result {
 	u := strings.TrimRight(st.s.StoreURL, "/") + "/" + admin + "/index.php?route=common/login"
 	body, status, err := st.get(ctx, u)
 	if err != nil || status != http.StatusOK {
-		return Failed("The admin login page does not answer.", "Check that the admin folder is reachable (a renamed admin folder must be the one found).", fmt.Sprintf("HTTP %d %v", status, err))
+		return FailedMsg(msg.New("check.admin-login.down"), msg.New("check.admin-login.down.fix"), fmt.Sprintf("HTTP %d %v", status, err))
 	}
 	if !strings.Contains(body, `name="password"`) {
-		return Failed("The admin page does not show a login form.", "Open it in a browser to see what it shows instead.", firstLine(body))
+		return FailedMsg(msg.New("check.admin-login.no_form"), msg.New("check.admin-login.no_form.fix"), firstLine(body))
 	}
 	return PassedMsg(msg.New("check.admin-login.pass"))
 }
@@ -442,7 +442,7 @@ func (st *state) adminLogin(ctx context.Context) Result {
 func (st *state) https(ctx context.Context) Result {
 	u, err := url.Parse(st.s.StoreURL)
 	if err != nil {
-		return Failed("The store's address is not a URL.", "Fix HTTP_SERVER in config.php.", err.Error())
+		return FailedMsg(msg.New("check.https.bad_url"), msg.New("check.https.bad_url.fix"), err.Error())
 	}
 	if u.Scheme != "https" {
 		return WarnedMsg(msg.New("check.https.warn.plain"), msg.New("check.https.warn.plain.fix"), "")
@@ -454,12 +454,12 @@ func (st *state) https(ctx context.Context) Result {
 	d := tls.Dialer{Config: &tls.Config{ServerName: u.Hostname()}}
 	c, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
-		return Failed("The HTTPS certificate is not valid for this address.", "Renew or fix the certificate in the hosting panel.", err.Error())
+		return FailedMsg(msg.New("check.https.invalid"), msg.New("check.https.invalid.fix"), err.Error())
 	}
 	defer c.Close()
 	cert := c.(*tls.Conn).ConnectionState().PeerCertificates[0]
 	if left := time.Until(cert.NotAfter); left < 14*24*time.Hour {
-		return Failed(fmt.Sprintf("The HTTPS certificate expires on %s.", cert.NotAfter.Format("2 January 2006")), "Renew it now.", "")
+		return FailedMsg(msg.New("check.https.expires", "Date", cert.NotAfter.Format("2 January 2006")), msg.New("check.https.expires.fix"), "")
 	}
 	return PassedMsg(msg.New("check.https.pass", "Date", cert.NotAfter.Format("2 January 2006")))
 }
@@ -475,16 +475,15 @@ func (st *state) apiLogin(ctx context.Context) Result {
 	var le *storefront.LoginError
 	switch {
 	case errors.As(err, &le) && le.IPNotAllowed && le.BadKey:
-		return Failed("The store refused the signed API call (wrong key, user or address).", "Check the API user's key and allowed IPs in System > Users > API.", le.Raw)
+		return FailedMsg(msg.New("check.api-login.refused"), msg.New("check.api-login.refused.fix"), le.Raw)
 	case errors.As(err, &le) && le.IPNotAllowed:
-		return Failed(fmt.Sprintf("The store does not allow API logins from %s.", le.IP), "Add that address to the API user's allowed IPs (ocsetup does it in the Access step).", le.Raw)
+		return FailedMsg(msg.New("check.api-login.ip", "IP", le.IP), msg.New("check.api-login.ip.fix"), le.Raw)
 	case errors.As(err, &le) && le.BadKey && st.s.KeyOnlyLogin && st.s.Store.Line == store.Line30:
-		return Failed("The store did not accept the key the way the connector sends it: alone, which OpenCart 3.0 checks against the API user \"Default\".",
-			"Give the connector the key of the API user \"Default\" (run the API access step again: it keeps Default's key and writes it into the connector's file).", le.Raw)
+		return FailedMsg(msg.New("check.api-login.default_key"), msg.New("check.api-login.default_key.fix"), le.Raw)
 	case errors.As(err, &le) && le.BadKey:
-		return Failed("The store did not accept the new API key.", "Run the Access step again to write the key to the API user.", le.Raw)
+		return FailedMsg(msg.New("check.api-login.bad_key"), msg.New("check.api-login.bad_key.fix"), le.Raw)
 	case err != nil:
-		return Failed("The API login failed.", "Check that the storefront works and the API is not blocked.", err.Error())
+		return FailedMsg(msg.New("check.api-login.fail"), msg.New("check.api-login.fail.fix"), err.Error())
 	}
 	return PassedMsg(msg.New("check.api-login.pass", "Field", login.Field))
 }
@@ -492,7 +491,7 @@ func (st *state) apiLogin(ctx context.Context) Result {
 func (st *state) allowList(ctx context.Context) Result {
 	if len(st.s.ProviderIPs) == 0 {
 		// Nothing given is not "all allowed": the provider cannot log in.
-		return Failed("No provider address was given, so none is allowed.", "Enter the provider's IP addresses in the API access step.", "")
+		return FailedMsg(msg.New("check.allow-list.none"), msg.New("check.allow-list.none.fix"), "")
 	}
 	if !st.schema.Has("api_ip") {
 		return PassedMsg(msg.New("check.allow-list.pass.none"))
@@ -502,7 +501,7 @@ func (st *state) allowList(ctx context.Context) Result {
 	nameCol := st.schema.APINameColumn()
 	rows, err := st.db.Query(ctx, fmt.Sprintf("SELECT i.ip FROM %s i JOIN %s a ON a.api_id = i.api_id WHERE a.`%s` = ?", apiIP, api, nameCol), st.s.APIUser)
 	if err != nil {
-		return Failed("The allow-list cannot be read.", "Check the database user's rights.", err.Error())
+		return FailedMsg(msg.New("check.allow-list.read"), msg.New("check.fix.db_rights"), err.Error())
 	}
 	have := map[string]bool{}
 	for i := 0; i < rows.Len(); i++ {
@@ -515,8 +514,8 @@ func (st *state) allowList(ctx context.Context) Result {
 		}
 	}
 	if len(missing) > 0 {
-		return Failed(fmt.Sprintf("The API user %q does not allow %s.", st.s.APIUser, strings.Join(missing, ", ")),
-			"Run the Access step again, or add the address in System > Users > API.", "")
+		return FailedMsg(msg.New("check.allow-list.missing", "User", fmt.Sprintf("%q", st.s.APIUser), "IPs", strings.Join(missing, ", ")),
+			msg.New("check.allow-list.missing.fix"), "")
 	}
 	return PassedMsg(msg.New("check.allow-list.pass", "IPs", strings.Join(st.s.ProviderIPs, ", ")))
 }
@@ -526,22 +525,22 @@ func (st *state) extension(ctx context.Context) Result {
 	table, _ := db.Table(st.schema.Prefix, "extension")
 	row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT COUNT(*) AS n FROM %s WHERE `type` = ? AND `code` = ?", table), ext.Type, ext.Code)
 	if err != nil {
-		return Failed("The extension table cannot be read.", "Check the database user's rights.", err.Error())
+		return FailedMsg(msg.New("check.extension.read"), msg.New("check.fix.db_rights"), err.Error())
 	}
 	if row.String("n") == "0" {
-		return Failed(fmt.Sprintf("The %s extension %q is not installed in the store.", ext.Type, ext.Code),
-			"Run the Settings step (it installs the extension the store's own way), or click Install next to it in Extensions.", "")
+		return FailedMsg(msg.New("check.extension.missing", "Type", ext.Type, "Code", fmt.Sprintf("%q", ext.Code)),
+			msg.New("check.extension.missing.fix"), "")
 	}
 	if st.s.Store.Line.AtLeast(store.Line40) {
 		inst, _ := db.Table(st.schema.Prefix, "extension_install")
 		pth, _ := db.Table(st.schema.Prefix, "extension_path")
 		row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT (SELECT COUNT(*) FROM %s WHERE `code` = ? AND `status` = 1) AS inst, (SELECT COUNT(*) FROM %s WHERE `path` LIKE ?) AS paths", inst, pth), ext.Folder, ext.Folder+"/%")
 		if err != nil {
-			return Failed("The 4.x extension tables cannot be read.", "Check the database user's rights.", err.Error())
+			return FailedMsg(msg.New("check.extension.read_4"), msg.New("check.fix.db_rights"), err.Error())
 		}
 		if row.String("inst") == "0" || row.String("paths") == "0" {
-			return Failed("The extension has no extension_install/extension_path rows: opening Extensions > Payments would uninstall it and delete its settings.",
-				"Install the extension through Extensions > Installer (ocsetup's Settings step does this).", fmt.Sprintf("extension_install: %s, extension_path: %s", row.String("inst"), row.String("paths")))
+			return FailedMsg(msg.New("check.extension.no_install_rows"),
+				msg.New("check.extension.no_install_rows.fix"), fmt.Sprintf("extension_install: %s, extension_path: %s", row.String("inst"), row.String("paths")))
 		}
 	}
 	return PassedMsg(msg.New("check.extension.pass", "Type", ext.Type, "Code", ext.Code))
@@ -556,12 +555,12 @@ func (st *state) enabled(ctx context.Context) Result {
 	table, _ := db.Table(st.schema.Prefix, "setting")
 	row, err := st.db.QueryRow(ctx, fmt.Sprintf("SELECT value FROM %s WHERE store_id = 0 AND `key` = ?", table), key)
 	if errors.Is(err, db.ErrNoRows) || err == nil && row.String("value") != "1" {
-		return Failed(fmt.Sprintf("The module is not enabled (%s is not 1).", key), "Enable it in the Settings step, or set Status to Enabled in the module's settings.", "")
+		return FailedMsg(msg.New("check.enabled.off", "Key", key), msg.New("check.enabled.off.fix"), "")
 	}
 	if err != nil {
-		return Failed("The settings cannot be read.", "Check the database user's rights.", err.Error())
+		return FailedMsg(msg.New("check.enabled.read"), msg.New("check.fix.db_rights"), err.Error())
 	}
-	return Passed(key + " = 1.")
+	return PassedMsg(msg.New("check.enabled.pass", "Key", key))
 }
 
 func (st *state) leftovers(ctx context.Context) Result {
@@ -570,10 +569,10 @@ func (st *state) leftovers(ctx context.Context) Result {
 	}
 	left, err := st.s.Leftovers(ctx)
 	if err != nil {
-		return Warned("ocsetup could not check for its temporary files.", "Run the test again.", err.Error())
+		return WarnedMsg(msg.New("check.leftovers.unknown"), msg.New("check.fix.run_again"), err.Error())
 	}
 	if len(left) > 0 {
-		return Failed("ocsetup left temporary things on the store.", "Start ocsetup again: it removes them at start.", strings.Join(left, "\n"))
+		return FailedMsg(msg.New("check.leftovers.left"), msg.New("check.leftovers.left.fix"), strings.Join(left, "\n"))
 	}
 	return PassedMsg(msg.New("check.leftovers.pass"))
 }

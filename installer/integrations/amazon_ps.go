@@ -408,21 +408,21 @@ func (apsProfile) Checks(c CheckContext) []check.ProfileCheck {
 	return []check.ProfileCheck{
 		{ID: "aps-signature", Title: "Request signature self-test", Run: func(context.Context, *check.Env) check.Result {
 			if err := APSSelfTest(); err != nil {
-				return check.Failed("The request signature does not match the official test vector.", "Report this to the ocsetup developers.", err.Error())
+				return check.FailedMsg(msg.New("check.aps-signature.fail"), msg.New("check.fix.report_bug"), err.Error())
 			}
-			return check.Passed("The official test vector signs to its published SHA-256.")
+			return check.PassedMsg(msg.New("check.aps-signature.pass"))
 		}},
 		{ID: "aps-endpoint", Title: "Host-to-host URL answers", NeedsDB: true, Run: func(ctx context.Context, env *check.Env) check.Result {
 			pl, err := c.Plan(ctx, env)
 			if err != nil {
-				return check.Failed("The host-to-host URL cannot be worked out.", "Fix the settings first.", err.Error())
+				return check.FailedMsg(msg.New("check.aps-endpoint.plan"), msg.New("check.fix.settings_first"), err.Error())
 			}
 			for _, info := range pl.Show {
 				if strings.HasPrefix(info.Label, "Host-to-host") {
 					return check.URLAnswers(ctx, env, info.Value)
 				}
 			}
-			return check.Failed("The profile gives no host-to-host URL.", "Report this to the ocsetup developers.", "")
+			return check.FailedMsg(msg.New("check.aps-endpoint.none"), msg.New("check.fix.report_bug"), "")
 		}},
 	}
 }

@@ -113,10 +113,10 @@ func (oneboxProfile) Checks(c CheckContext) []check.ProfileCheck {
 		{ID: "onebox-cron", Title: "OneBox cron.php reachable, host and key match", NeedsDB: true, Run: func(ctx context.Context, env *check.Env) check.Result {
 			pl, err := c.Plan(ctx, env)
 			if err != nil {
-				return check.Failed("The OneBox settings cannot be worked out.", "Fix the settings first.", err.Error())
+				return check.FailedMsg(msg.New("check.onebox-cron.plan"), msg.New("check.fix.settings_first"), err.Error())
 			}
 			if pl.Access == nil {
-				return check.Failed("The OneBox profile names no connector file.", "Report this to the ocsetup developers.", "")
+				return check.FailedMsg(msg.New("check.onebox-cron.no_file"), msg.New("check.fix.report_bug"), "")
 			}
 			return oneboxCron(ctx, env, pl.Access.CronHost, pl.Access.APIKey)
 		}},
@@ -138,16 +138,16 @@ func oneboxCron(ctx context.Context, env *check.Env, host, key string) check.Res
 	name := path.Join(env.Store.Root, phpconf.OneBoxCronPath)
 	src, err := env.Files.ReadFile(ctx, name, 1<<20)
 	if err != nil {
-		return check.Failed("catalog/onebox/cron.php is not on the store.", "Upload OneBox's API files (Package step).", err.Error())
+		return check.FailedMsg(msg.New("check.onebox-cron.missing"), msg.New("check.onebox-cron.missing.fix"), err.Error())
 	}
 	// Setting the same values again changes nothing exactly when they are
 	// already there: a token-aware comparison, quotes and spacing aside.
 	same, err := phpconf.SetOneBoxCron(src, host, key)
 	if err != nil {
-		return check.Failed("cron.php's $host and $apiKey cannot be read.", "Upload OneBox's original cron.php again and rerun the Access step.", err.Error())
+		return check.FailedMsg(msg.New("check.onebox-cron.unreadable"), msg.New("check.onebox-cron.unreadable.fix"), err.Error())
 	}
 	if string(same) != string(src) {
-		return check.Failed("cron.php's host or key differ from the setup.", "Run the Access step again: it writes both into cron.php.", "")
+		return check.FailedMsg(msg.New("check.onebox-cron.differ"), msg.New("check.onebox-cron.differ.fix"), "")
 	}
 	u := strings.TrimRight(env.StoreURL, "/") + "/" + phpconf.OneBoxCronPath
 	if r := check.URLAnswers(ctx, env, u); r.Status == check.Fail {
@@ -167,7 +167,7 @@ func oneboxSchedule(ctx context.Context, env *check.Env, cron, id string) check.
 	}
 	pool, ok := env.Files.(*remote.Pool)
 	if !ok || pool.Site().Protocol != remote.SFTP {
-		return check.Failed("The crontab cannot be read over FTP.", "Use cron: app, or check the hosting panel's cron jobs.", "")
+		return check.FailedMsg(msg.New("check.onebox-schedule.ftp"), msg.New("check.onebox-schedule.ftp.fix"), "")
 	}
 	var tab string
 	err := pool.Do(ctx, func(c remote.Conn) error {
@@ -180,10 +180,10 @@ func oneboxSchedule(ctx context.Context, env *check.Env, cron, id string) check.
 		return err
 	})
 	if err != nil {
-		return check.Failed("The crontab cannot be read.", "Check that the account has a shell, or use cron: app.", err.Error())
+		return check.FailedMsg(msg.New("check.onebox-schedule.read"), msg.New("check.onebox-schedule.read.fix"), err.Error())
 	}
 	if !strings.Contains(tab, "# ocsetup:"+id+":") {
-		return check.Failed("The crontab has no ocsetup job for cron.php.", "Run the Access step again (it adds the hourly line once).", "")
+		return check.FailedMsg(msg.New("check.onebox-schedule.missing"), msg.New("check.onebox-schedule.missing.fix"), "")
 	}
 	return check.PassedMsg(msg.New("check.onebox-schedule.pass"))
 }
