@@ -157,9 +157,10 @@ func (e *Engine) noteActivity(rep *Report, in countInputs, apiActive bool, now t
 	}
 	if e.cfg.QuietAfter > 0 && !rep.Baseline {
 		if quiet := now.Sub(st.activity); quiet > e.cfg.QuietAfter {
-			since := st.activity.Local()
+			// A date without names of days or months reads the same in
+			// every language.
 			book.raise(AlertQuiet, "", msg.New("sync.alert.quiet", "Quiet", quiet.Round(time.Minute).String(),
-				"Since", since.Format("Mon 2 Jan 15:04"), "SinceClock", since.Format("02.01 15:04")), now)
+				"Since", st.activity.Local().Format("2006-01-02 15:04")), now)
 		} else {
 			book.resolve(AlertQuiet, "", now)
 		}
