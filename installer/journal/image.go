@@ -150,8 +150,22 @@ type Change struct {
 	After  []*string `json:"after,omitempty"`  // nil: the setup removed the row
 }
 
+// Uncompared lists the tables, in Tracked order, that both images hold
+// with different columns, which Diff cannot compare: an image read over
+// the plain-HTTP bridge lacks the secret columns of one read directly.
+func Uncompared(before, after Image) []string {
+	var out []string
+	for _, name := range Tracked {
+		b, a := before[name], after[name]
+		if b != nil && a != nil && strings.Join(b.Columns, ",") != strings.Join(a.Columns, ",") {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 // Diff lists what changed between two images of the same store, table by
-// table in Tracked order, rows by key.
+// table in Tracked order, rows by key; a table Uncompared lists is left out.
 func Diff(before, after Image) []Change {
 	var out []Change
 	for _, name := range Tracked {
