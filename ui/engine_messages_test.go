@@ -366,7 +366,19 @@ func TestEngineErrorsInRussian(t *testing.T) {
 		}
 	}
 
-	// The settings.
+	// The settings: a backup of another database; a damaged backup and a
+	// failed write put back (or not) from the backup, with a cause in no
+	// language (a library's or the server's words stay as they are).
+	if err := settings.Undo(context.Background(), nil, &db.Schema{Database: "shop", Prefix: "oc_"}, &settings.Backup{Database: "other", Prefix: "oc_"}); err == nil {
+		t.Fatal("a backup of another database was put back")
+	} else {
+		add(err)
+	}
+	cause := errors.New("1205")
+	add(msg.Wrap(cause, "error.settings.backup_damaged", "File", "/data/settings-backup.json"),
+		msg.Wrap(cause, "error.settings.put_back", "File", "/data/settings-backup.json"),
+		msg.Wrap(cause, "error.settings.undo_failed_too", "UndoErr", "1213", "File", "/data/settings-backup.json"),
+		msg.Wrap(cause, "error.settings.permissions_unreadable"))
 	add(&settings.MissingFieldsError{Extension: "cheque", Fields: []string{"x"}}, settings.ErrNoFallback, admin.ErrLoggedOut,
 		&settings.NotStoredError{Extension: "cheque", Missing: []string{"x"}}, &settings.NotStoredError{Extension: "cheque", Different: []string{"x"}},
 		&settings.NotStoredError{Extension: "cheque", Missing: []string{"x"}, Different: []string{"y"}},

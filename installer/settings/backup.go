@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // OpenCart up to 3.x keeps its tables in MyISAM, which MySQL cannot roll
@@ -154,7 +155,7 @@ func LoadBackup(file string) (*Backup, error) {
 	}
 	var b Backup
 	if err := json.Unmarshal(data, &b); err != nil {
-		return nil, fmt.Errorf("backup %s is damaged: %w", file, err)
+		return nil, msg.Wrap(err, "error.settings.backup_damaged", "File", file)
 	}
 	b.File = file
 	return &b, nil
@@ -165,7 +166,7 @@ func LoadBackup(file string) (*Backup, error) {
 // all their columns. The database must be the backup's.
 func Undo(ctx context.Context, d db.DB, sc *db.Schema, b *Backup) error {
 	if sc.Database != b.Database || sc.Prefix != b.Prefix {
-		return fmt.Errorf("the backup is of database %q (prefix %q), not of %q (prefix %q)", b.Database, b.Prefix, sc.Database, sc.Prefix)
+		return msg.NewError("error.settings.backup_other_database", "Database", b.Database, "Prefix", b.Prefix, "StoreDatabase", sc.Database, "StorePrefix", sc.Prefix)
 	}
 	return d.Tx(ctx, func(tx db.Tx) error {
 		for _, s := range b.Slices {

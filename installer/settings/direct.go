@@ -3,7 +3,6 @@ package settings
 import (
 	"context"
 	"errors"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -98,9 +97,9 @@ func WriteDirect(ctx context.Context, d db.DB, sc *db.Schema, line store.Line, p
 			// MyISAM kept the statements before the failure: put the
 			// kept rows back, so that nothing stays half-written.
 			if uerr := Undo(context.WithoutCancel(ctx), d, sc, backup); uerr != nil {
-				return w.res, fmt.Errorf("%w\nPutting the previous rows back failed too (%v); they are kept in %s", err, uerr, backup.File)
+				return w.res, msg.Wrap(err, "error.settings.undo_failed_too", "UndoErr", msg.CauseArg(uerr), "File", backup.File)
 			}
-			return w.res, fmt.Errorf("%w\nocsetup put the previous rows back from its copy (%s), so the store is as it was", err, backup.File)
+			return w.res, msg.Wrap(err, "error.settings.put_back", "File", backup.File)
 		}
 		return w.res, err
 	}

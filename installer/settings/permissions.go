@@ -2,9 +2,9 @@ package settings
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -29,7 +29,7 @@ func GrantPermissions(ctx context.Context, d db.DB, sc *db.Schema, line store.Li
 	}
 	p, err := decodePermissions(line, row.String("permission"))
 	if err != nil {
-		return false, fmt.Errorf("the Administrator group's permissions cannot be read: %w", err)
+		return false, msg.Wrap(err, "error.settings.permissions_unreadable")
 	}
 	changed := false
 	for _, r := range routes {
