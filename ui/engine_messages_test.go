@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -374,6 +375,27 @@ func TestEngineErrorsInRussian(t *testing.T) {
 	} else {
 		add(err)
 	}
+	// A statement the server refused, in and out of a transaction; a
+	// form field ocsetup cannot fill, for each reason.
+	add(&db.SQLError{Number: 1205, Message: "1205"}, &db.SQLError{Message: "1205"},
+		&db.SQLError{InTx: true, Index: 2, Number: 1205, Message: "1205"}, &db.SQLError{InTx: true, NotRolledBack: true, Number: 1205, Message: "1205"})
+	forms, err := admin.ParseForms(&url.URL{Scheme: "http", Host: "shop"}, []byte(`<form method="post" action="/x">
+<input name="t"><input name="d" disabled><input name="m[]"><input name="m[]"><select name="s"><option value="7">7</option></select>
+<input type="checkbox" name="c" value="1"><input type="file" name="f"></form>`))
+	if err != nil || len(forms) != 1 {
+		t.Fatalf("the form: %v", err)
+	}
+	for _, set := range []struct {
+		name   string
+		values []string
+	}{{"nope", []string{"1"}}, {"d", []string{"1"}}, {"t", []string{"1", "2"}}, {"m[]", []string{"1"}}, {"s", []string{"9"}}, {"c", []string{"x"}}, {"f", []string{"x"}}} {
+		err := forms[0].Set(set.name, set.values...)
+		var se *admin.SetError
+		if !errors.As(err, &se) {
+			t.Fatalf("setting %s to %v: %v, want a SetError", set.name, set.values, err)
+		}
+		add(err)
+	}
 	cause := errors.New("1205")
 	add(msg.Wrap(cause, "error.settings.backup_damaged", "File", "/data/settings-backup.json"),
 		msg.Wrap(cause, "error.settings.put_back", "File", "/data/settings-backup.json"),
@@ -458,7 +480,7 @@ func TestEngineErrorsInRussian(t *testing.T) {
 	// The app's steps before what they need.
 	wiz := app.NewWizard(t.TempDir(), integrations.Builtin())
 	ctx := context.Background()
-	_, err := wiz.Session.Connect(ctx, remote.Site{}, "")
+	_, err = wiz.Session.Connect(ctx, remote.Site{}, "")
 	add(err)
 	_, err = wiz.Session.PlanPackage(ctx, "x.zip", nil)
 	add(err)

@@ -1,10 +1,12 @@
 package admin
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Kind is what sort of input a form field is.
@@ -109,9 +111,26 @@ func (f *Form) Field(name string) *Field {
 type SetError struct {
 	Field  string
 	Reason string
+	// ReasonMsg is Reason as a message.
+	ReasonMsg msg.Msg
 }
 
-func (e *SetError) Error() string { return fmt.Sprintf("form field %s: %s", e.Field, e.Reason) }
+// setError is a SetError with its reason as a message.
+func setError(field string, reason msg.Msg) *SetError {
+	return &SetError{Field: field, Reason: reason.English(), ReasonMsg: reason}
+}
+
+func (e *SetError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language.
+func (e *SetError) Msg() msg.Msg {
+	reason := e.ReasonMsg
+	if reason.IsZero() {
+		reason = msg.New("error.admin.form_reason.own", "Reason", e.Reason)
+	}
+	return msg.New("error.admin.form_field", "Field", e.Field, "Reason", reason)
+}
 
 // Set fills the field as a person would: types into text fields, picks
 // options, ticks boxes. For a single checkbox "1", "true", "on", "yes"
@@ -120,14 +139,14 @@ func (e *SetError) Error() string { return fmt.Sprintf("form field %s: %s", e.Fi
 func (f *Form) Set(name string, values ...string) error {
 	fl := f.Field(name)
 	if fl == nil {
-		return &SetError{Field: name, Reason: "the form has no such field"}
+		return setError(name, msg.New("error.admin.form_reason.no_field"))
 	}
 	if fl.Disabled {
-		return &SetError{Field: name, Reason: "the field is disabled in the form"}
+		return setError(name, msg.New("error.admin.form_reason.disabled"))
 	}
 	one := func() (string, error) {
 		if len(values) != 1 {
-			return "", &SetError{Field: name, Reason: fmt.Sprintf("takes one value, got %d", len(values))}
+			return "", setError(name, msg.New("error.admin.form_reason.one_value", "Got", len(values)))
 		}
 		return values[0], nil
 	}
@@ -135,7 +154,7 @@ func (f *Form) Set(name string, values ...string) error {
 	case Text, Password, TextArea, Hidden:
 		texts := fl.textControls()
 		if len(values) != len(texts) && !(len(texts) == 1 && len(values) == 1) {
-			return &SetError{Field: name, Reason: fmt.Sprintf("has %d inputs, got %d values", len(texts), len(values))}
+			return setError(name, msg.New("error.admin.form_reason.inputs", "Inputs", len(texts), "Got", len(values)))
 		}
 		for i, c := range texts {
 			c.value = values[i]
@@ -147,7 +166,7 @@ func (f *Form) Set(name string, values ...string) error {
 		}
 		c := fl.controls[0]
 		if !hasOption(c.options, v) {
-			return &SetError{Field: name, Reason: fmt.Sprintf("%q is not one of its choices (%s)", v, optionList(fl.Options))}
+			return setError(name, msg.New("error.admin.form_reason.not_a_choice", "Value", strconv.Quote(v), "Choices", optionList(fl.Options)))
 		}
 		for _, o := range c.options {
 			o.selected = o.value == v
@@ -156,7 +175,7 @@ func (f *Form) Set(name string, values ...string) error {
 		c := fl.controls[0]
 		for _, v := range values {
 			if !hasOption(c.options, v) {
-				return &SetError{Field: name, Reason: fmt.Sprintf("%q is not one of its choices (%s)", v, optionList(fl.Options))}
+				return setError(name, msg.New("error.admin.form_reason.not_a_choice", "Value", strconv.Quote(v), "Choices", optionList(fl.Options)))
 			}
 		}
 		for _, o := range c.options {
@@ -174,7 +193,7 @@ func (f *Form) Set(name string, values ...string) error {
 			}
 		}
 		if !found {
-			return &SetError{Field: name, Reason: fmt.Sprintf("%q is not one of its choices (%s)", v, optionList(fl.Options))}
+			return setError(name, msg.New("error.admin.form_reason.not_a_choice", "Value", strconv.Quote(v), "Choices", optionList(fl.Options)))
 		}
 		for _, c := range fl.controls {
 			if c.typ == "radio" {
@@ -193,7 +212,7 @@ func (f *Form) Set(name string, values ...string) error {
 		case "0", "false", "off", "no", "":
 			box.checked = false
 		default:
-			return &SetError{Field: name, Reason: fmt.Sprintf("is a checkbox; %q is neither on (1) nor off (0)", v)}
+			return setError(name, msg.New("error.admin.form_reason.checkbox", "Value", strconv.Quote(v)))
 		}
 	case CheckboxGroup:
 		for _, v := range values {
@@ -204,7 +223,7 @@ func (f *Form) Set(name string, values ...string) error {
 				}
 			}
 			if !found {
-				return &SetError{Field: name, Reason: fmt.Sprintf("%q is not one of its choices (%s)", v, optionList(fl.Options))}
+				return setError(name, msg.New("error.admin.form_reason.not_a_choice", "Value", strconv.Quote(v), "Choices", optionList(fl.Options)))
 			}
 		}
 		for _, c := range fl.controls {
@@ -213,7 +232,7 @@ func (f *Form) Set(name string, values ...string) error {
 			}
 		}
 	default:
-		return &SetError{Field: name, Reason: "ocsetup does not fill " + string(fl.Kind) + " fields"}
+		return setError(name, msg.New("error.admin.form_reason.kind", "Kind", string(fl.Kind)))
 	}
 	fl.refresh()
 	return nil

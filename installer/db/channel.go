@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Route names how the database was reached.
@@ -288,16 +290,20 @@ type SQLError struct {
 	NotRolledBack bool
 }
 
-func (e *SQLError) Error() string {
-	what := "the query failed"
+func (e *SQLError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the app to show in the user's
+// language; the server's words stay as it said them.
+func (e *SQLError) Msg() msg.Msg {
+	what := msg.New("error.db.sql.query")
 	switch {
 	case e.InTx && e.NotRolledBack:
-		what = fmt.Sprintf("statement %d failed; the transaction was rolled back, but the store's tables are MyISAM, which MySQL cannot roll back, so what the statements before it changed stays changed", e.Index+1)
+		what = msg.New("error.db.sql.myisam", "N", e.Index+1)
 	case e.InTx:
-		what = fmt.Sprintf("statement %d failed and the transaction was rolled back, so nothing changed", e.Index+1)
+		what = msg.New("error.db.sql.rolled_back", "N", e.Index+1)
 	}
 	if e.Number != 0 {
-		return fmt.Sprintf("%s: MySQL error %d: %s", what, e.Number, e.Message)
+		return msg.New("error.db.sql.mysql", "What", what, "Number", int(e.Number), "Message", e.Message)
 	}
-	return fmt.Sprintf("%s: %s", what, e.Message)
+	return msg.New("error.db.sql.server", "What", what, "Message", e.Message)
 }
