@@ -32,8 +32,11 @@ type Pool struct {
 	mu     sync.Mutex
 	idle   []idleConn
 	closed bool
-	// stopWarm ends Warm's logins when the pool closes.
+	// stopWarm ends Warm's logins when the pool closes, and warming
+	// counts them, so that Close returns only once a login it ended (or
+	// that finished meanwhile) is logged out again: nothing stays open.
 	stopWarm context.CancelFunc
+	warming  sync.WaitGroup
 
 	// Retries is how often a transient failure is retried (421, 425, 426,
 	// timeouts, resets); Backoff is the first wait, doubled each time.
@@ -192,9 +195,13 @@ func (p *Pool) Warm(ctx context.Context) {
 		return
 	}
 	ctx, p.stopWarm = context.WithCancel(context.WithoutCancel(ctx))
+	p.warming.Add(p.Size() - 1)
 	p.mu.Unlock()
 	for range p.Size() - 1 {
-		go p.warmOne(ctx)
+		go func() {
+			defer p.warming.Done()
+			p.warmOne(ctx)
+		}()
 	}
 }
 
@@ -230,6 +237,9 @@ func (p *Pool) Close() error {
 		p.stopWarm()
 	}
 	p.mu.Unlock()
+	// A warming login still under way ends (its context is cancelled) or
+	// finishes and is handed to the closed pool, which logs it out.
+	p.warming.Wait()
 	errs := make([]error, len(idle))
 	var wg sync.WaitGroup
 	for i, ic := range idle {
