@@ -75,11 +75,11 @@ A complete setup file:
 ` + ExampleSetupFile + applyProfilesHelp(c.reg),
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageError{"apply takes one setup file"}
+				return usageText("apply takes one setup file")
 			}
 			mode, err := settings.ParseMode(f.via)
 			if err != nil {
-				return usageError{"--settings-via " + err.Error()}
+				return usageText("--settings-via " + err.Error())
 			}
 			file, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {

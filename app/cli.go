@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // IO is where a command reads and writes; tests pass buffers.
@@ -56,16 +59,40 @@ type command struct {
 // cmdContext is what a command gets: its flags, arguments and streams.
 type cmdContext struct {
 	IO
+	// lang is the language of the output meant for people (Language);
+	// --json is for programs and stays English.
+	lang  string
 	flags *flag.FlagSet
 	args  []string
 	// reg is the CLI's integrations: setup and fleet files name theirs.
 	reg *integrations.Registry
 }
 
-// usageError makes the command print its usage and exit with status 2.
-type usageError struct{ msg string }
+// T is the text of key, with args as name, value pairs, in the
+// command's language.
+func (x *cmdContext) T(key string, pairs ...any) string { return msg.New(key, pairs...).In(x.lang) }
 
-func (e usageError) Error() string { return e.msg }
+// Msg is m in the command's language.
+func (x *cmdContext) Msg(m msg.Msg) string { return m.In(x.lang) }
+
+// ErrorText is err in the command's language (msg.ErrorText).
+func (x *cmdContext) ErrorText(err error) string { return errorIn(err, x.lang) }
+
+func errorIn(err error, lang string) string {
+	return msg.ErrorText(err, func(m msg.Msg) string { return m.In(lang) })
+}
+
+// usageError makes the command print its usage and exit with status 2.
+type usageError struct{ m msg.Msg }
+
+// usage is a usageError with the message key and its args.
+func usage(key string, pairs ...any) usageError { return usageError{msg.New(key, pairs...)} }
+
+// usageText is a usageError whose text has no key yet.
+// TODO(issue 21): every caller gets a key, then this goes.
+func usageText(text string) usageError { return usageError{msg.Msg{Key: text, Own: text}} }
+
+func (e usageError) Error() string { return e.m.English() }
 
 // exitError carries a chosen exit status (for example "a check failed").
 type exitError struct {
@@ -130,8 +157,9 @@ func (c *CLI) add(cmd *command) { c.commands[cmd.name] = cmd }
 // Run executes args (without the program name) and returns the exit status:
 // 0 success, 1 failure, 2 bad usage.
 func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
+	lang := Language(stdio.Getenv)
 	if len(args) == 0 {
-		c.printUsage(stdio.Err)
+		c.printUsage(stdio.Err, lang)
 		return 2
 	}
 	name := args[0]
@@ -140,8 +168,8 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	}
 	cmd, ok := c.commands[name]
 	if !ok {
-		fmt.Fprintf(stdio.Err, "%s: unknown command %q\n\n", Name, name)
-		c.printUsage(stdio.Err)
+		fmt.Fprintf(stdio.Err, "%s: %s\n\n", Name, msg.New("cli.unknown_command", "Name", name).In(lang))
+		c.printUsage(stdio.Err, lang)
 		return 2
 	}
 	fs := flag.NewFlagSet(Name+" "+cmd.name, flag.ContinueOnError)
@@ -152,15 +180,15 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	positional, err := parseInterspersed(fs, args[1:])
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			c.printCommandHelp(stdio.Out, cmd)
+			c.printCommandHelp(stdio.Out, cmd, lang)
 			return 0
 		}
-		fmt.Fprintf(stdio.Err, "%s %s: %v\n\n", Name, cmd.name, err)
-		c.printCommandHelp(stdio.Err, cmd)
+		fmt.Fprintf(stdio.Err, "%s %s: %s\n\n", Name, cmd.name, flagErrorIn(err, lang))
+		c.printCommandHelp(stdio.Err, cmd, lang)
 		return 2
 	}
 	if w := DataDirWarning(stdio.Getenv); w != "" {
-		fmt.Fprintf(stdio.Err, "%s: warning: %s\n", Name, w)
+		fmt.Fprintf(stdio.Err, "%s: %s\n", Name, msg.New("cli.warning", "Text", w).In(lang))
 	}
 	// Live output (progress, warnings, errors quoting a server) never
 	// shows a secret given to this run; stdout is the result, masked
@@ -169,23 +197,23 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 	red := NewRedactor(secrets(stdio.Getenv, stdio.Getenv(AdminPasswordVar))...)
 	stdio.Err = red.Writer(stdio.Err)
 	ctx = db.WithSecretObserver(ctx, red.Hide)
-	err = cmd.run(ctx, &cmdContext{IO: stdio, flags: fs, args: positional, reg: c.reg})
+	err = cmd.run(ctx, &cmdContext{IO: stdio, lang: lang, flags: fs, args: positional, reg: c.reg})
 	var ue usageError
 	var ee exitError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ue):
-		fmt.Fprintf(stdio.Err, "%s %s: %s\n\n", Name, cmd.name, ue.msg)
-		c.printCommandHelp(stdio.Err, cmd)
+		fmt.Fprintf(stdio.Err, "%s %s: %s\n\n", Name, cmd.name, ue.m.In(lang))
+		c.printCommandHelp(stdio.Err, cmd, lang)
 		return 2
 	case errors.As(err, &ee):
 		if ee.err != nil {
-			fmt.Fprintf(stdio.Err, "%s %s: %v\n", Name, cmd.name, ee.err)
+			fmt.Fprintf(stdio.Err, "%s %s: %s\n", Name, cmd.name, errorIn(ee.err, lang))
 		}
 		return ee.code
 	default:
-		fmt.Fprintf(stdio.Err, "%s %s: %v\n", Name, cmd.name, err)
+		fmt.Fprintf(stdio.Err, "%s %s: %s\n", Name, cmd.name, errorIn(err, lang))
 		return 1
 	}
 }
@@ -219,9 +247,10 @@ func (c *CLI) names() []string {
 	return out
 }
 
-func (c *CLI) printUsage(w io.Writer) {
-	fmt.Fprintf(w, "%s %s: a setup assistant for OpenCart stores.\n\n", Name, Version)
-	fmt.Fprintf(w, "Without arguments %s opens the setup wizard. With a command it runs headless:\n\n", Name)
+func (c *CLI) printUsage(w io.Writer, lang string) {
+	t := func(key string, pairs ...any) string { return msg.New(key, pairs...).In(lang) }
+	fmt.Fprintf(w, "%s %s: %s\n\n", Name, Version, t("cli.help.tagline"))
+	fmt.Fprintf(w, "%s\n\n", t("cli.help.without_arguments", "Name", Name))
 	width := 0
 	for _, n := range c.names() {
 		if l := len(n + " " + c.commands[n].args); l > width {
@@ -230,11 +259,21 @@ func (c *CLI) printUsage(w io.Writer) {
 	}
 	for _, n := range c.names() {
 		cmd := c.commands[n]
-		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(n+" "+cmd.args), cmd.summary)
+		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(n+" "+cmd.args), textOrKey(cmd.summary, lang))
 	}
-	fmt.Fprintf(w, "\nRun '%s help COMMAND' for the details of one command.\n", Name)
-	fmt.Fprint(w, connectionHelp)
-	fmt.Fprint(w, dataFolderHelp)
+	fmt.Fprintf(w, "\n%s\n", t("cli.help.details", "Name", Name))
+	fmt.Fprint(w, textOrKey(connectionHelp, lang))
+	fmt.Fprint(w, textOrKey(dataFolderHelp, lang))
+}
+
+// textOrKey is the text of s in lang when s is a message key, else s.
+// TODO(issue 21): once every summary, details and flag usage is a key,
+// this becomes msg.New(s).In(lang).
+func textOrKey(s, lang string) string {
+	if msg.HasEnglish(s) {
+		return msg.New(s).In(lang)
+	}
+	return s
 }
 
 // connectionHelp documents what every command that connects shares.
@@ -251,29 +290,99 @@ Connecting (every command that takes a URL):
   --json             print the result as JSON
 `
 
-func (c *CLI) printCommandHelp(w io.Writer, cmd *command) {
-	fmt.Fprintf(w, "Usage: %s %s\n\n%s\n", Name, strings.TrimSpace(cmd.name+" "+cmd.args), cmd.summary)
+func (c *CLI) printCommandHelp(w io.Writer, cmd *command, lang string) {
+	fmt.Fprintf(w, "%s: %s %s\n\n%s\n", msg.New("cli.help.usage").In(lang), Name, strings.TrimSpace(cmd.name+" "+cmd.args), textOrKey(cmd.summary, lang))
 	if cmd.details != "" {
-		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(cmd.details, "\n"))
+		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(textOrKey(cmd.details, lang), "\n"))
 	}
 	if def := c.flagSets[cmd.name]; def != nil {
 		fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
 		def(fs)
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
+		fmt.Fprintf(w, "\n%s:\n", msg.New("cli.help.flags").In(lang))
+		printFlags(w, fs, lang)
 	}
+}
+
+// printFlags is flag.PrintDefaults in lang: a flag's usage is a message
+// key (or, until it has one, its English), and "default" is translated.
+func printFlags(w io.Writer, fs *flag.FlagSet, lang string) {
+	fs.VisitAll(func(f *flag.Flag) {
+		// The text may name the value in backquotes, as flag's own usage
+		// strings do: "the `FILE` to read".
+		text := textOrKey(f.Usage, lang)
+		name, usage := flag.UnquoteUsage(&flag.Flag{Name: f.Name, Usage: text, Value: f.Value, DefValue: f.DefValue})
+		if !strings.Contains(text, "`") && name != "" {
+			// flag names the value by its Go type: "int", "string"…
+			name = textOrKey("cli.help.value."+name, lang)
+		}
+		line := "  -" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		if len(line) <= 4 {
+			line += "\t"
+		} else {
+			line += "\n    \t"
+		}
+		line += strings.ReplaceAll(usage, "\n", "\n    \t")
+		if !isZeroDefault(f) {
+			line += " (" + msg.New("cli.help.default", "Value", defaultText(f)).In(lang) + ")"
+		}
+		fmt.Fprintln(w, line)
+	})
+}
+
+// isZeroDefault reports whether f's default is its type's zero value,
+// which flag.PrintDefaults leaves unsaid too.
+func isZeroDefault(f *flag.Flag) bool {
+	switch f.DefValue {
+	case "", "0", "false", "0s", "[]":
+		return true
+	}
+	return false
+}
+
+// defaultText is f's default as flag.PrintDefaults shows it: strings quoted.
+func defaultText(f *flag.Flag) string {
+	if _, isString := f.Value.(interface{ Get() any }).Get().(string); isString {
+		return strconv.Quote(f.DefValue)
+	}
+	return f.DefValue
+}
+
+// invalidFlagValue is the flag package's error for a value that does not
+// parse: the value quoted, and the flag.
+var invalidFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for flag -(\S+): `)
+
+// flagErrorIn is a flag parse error in lang: the flag package's own
+// errors named by kind, anything else as it is.
+func flagErrorIn(err error, lang string) string {
+	text := err.Error()
+	for _, p := range []struct{ prefix, key string }{
+		{"flag provided but not defined: ", "cli.flag.unknown"},
+		{"flag needs an argument: ", "cli.flag.needs_argument"},
+	} {
+		if rest, ok := strings.CutPrefix(text, p.prefix); ok {
+			return msg.New(p.key, "Flag", rest).In(lang)
+		}
+	}
+	if m := invalidFlagValue.FindStringSubmatch(text); m != nil {
+		// The cause is strconv's (a number or a duration that does not
+		// parse): the value and the flag say enough.
+		return msg.New("cli.flag.invalid", "Value", m[1], "Flag", m[2]).In(lang)
+	}
+	return text
 }
 
 func (c *CLI) runHelp(_ context.Context, x *cmdContext) error {
 	if len(x.args) == 0 {
-		c.printUsage(x.Out)
+		c.printUsage(x.Out, x.lang)
 		return nil
 	}
 	cmd, ok := c.commands[x.args[0]]
 	if !ok {
-		return usageError{fmt.Sprintf("unknown command %q", x.args[0])}
+		return usage("cli.unknown_command", "Name", x.args[0])
 	}
-	c.printCommandHelp(x.Out, cmd)
+	c.printCommandHelp(x.Out, cmd, x.lang)
 	return nil
 }

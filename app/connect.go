@@ -44,7 +44,7 @@ func (f *connectFlags) define(fs *flag.FlagSet) {
 func (f *connectFlags) connect(ctx context.Context, x *cmdContext, rawURL string) (*remote.Pool, error) {
 	site, err := remote.ParseURL(rawURL)
 	if err != nil {
-		return nil, usageError{err.Error()}
+		return nil, usageText(err.Error())
 	}
 	site.AllowPlain = f.allowPlain
 	site.KeyFile, site.Agent = f.key, f.agent
@@ -64,7 +64,7 @@ func (f *connectFlags) connect(ctx context.Context, x *cmdContext, rawURL string
 		}
 	}
 	if f.fingerprint != "" && !strings.HasPrefix(f.fingerprint, "SHA256:") {
-		return nil, usageError{"--fingerprint takes the SHA256:… form that ssh-keygen -l and ocsetup print"}
+		return nil, usageText("--fingerprint takes the SHA256:… form that ssh-keygen -l and ocsetup print")
 	}
 	dir, err := DataDir(x.Getenv)
 	if err != nil {

@@ -64,11 +64,11 @@ matches the OpenCart line of the files.
 Exit status 0 when the database was reached, 1 otherwise.`,
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageError{"credentials takes one URL"}
+				return usageText("credentials takes one URL")
 			}
 			order, err := db.ParseRoutes(routes)
 			if err != nil {
-				return usageError{"--routes: " + err.Error()}
+				return usageText("--routes: " + err.Error())
 			}
 			pool, err := f.connect(ctx, x, x.args[0])
 			if err != nil {

@@ -122,10 +122,10 @@ The store runs in ocsetup-demo, a second program that comes with ocsetup and sit
 beside it (or where OCSETUP_DEMO_PROGRAM says).`,
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 0 {
-				return usageError{"demo takes no arguments"}
+				return usageText("demo takes no arguments")
 			}
 			if _, err := demoprog.VersionOf(store.Line(line)); err != nil {
-				return usageError{"--line: " + err.Error()}
+				return usageText("--line: " + err.Error())
 			}
 			program, err := FindDemoProgram(x.Getenv)
 			if err != nil {

@@ -99,8 +99,8 @@ func (f *deployFlags) openStore(ctx context.Context, x *cmdContext, rawURL strin
 			roots = append(roots, s.Root)
 		}
 		pool.Close()
-		return nil, nil, store.Store{}, nil, usageError{fmt.Sprintf("%d stores were found (%s); add the folder of the one you mean to the URL, e.g. %s://%s@%s%s",
-			len(res.Stores), strings.Join(roots, ", "), res.Protocol, pool.Site().User, res.Host, roots[0])}
+		return nil, nil, store.Store{}, nil, usageText(fmt.Sprintf("%d stores were found (%s); add the folder of the one you mean to the URL, e.g. %s://%s@%s%s",
+			len(res.Stores), strings.Join(roots, ", "), res.Protocol, pool.Site().User, res.Host, roots[0]))
 	}
 	st := res.Stores[0]
 	dir, err := DataDir(x.Getenv)
@@ -166,7 +166,7 @@ type pendingSummary struct {
 
 func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool) error {
 	if len(x.args) != 2 {
-		return usageError{"give the site URL and the package"}
+		return usageText("give the site URL and the package")
 	}
 	p, err := pkg.Open(x.args[1])
 	if err != nil {
@@ -278,7 +278,7 @@ func (f *deployFlags) finish(ctx context.Context, x *cmdContext, e *deploy.Engin
 
 func (f *deployFlags) runRollback(ctx context.Context, x *cmdContext) error {
 	if len(x.args) != 1 {
-		return usageError{"rollback takes one URL"}
+		return usageText("rollback takes one URL")
 	}
 	e, pool, st, closeFn, err := f.openStore(ctx, x, x.args[0])
 	if err != nil {
@@ -321,7 +321,7 @@ func (f *deployFlags) runRollback(ctx context.Context, x *cmdContext) error {
 
 func (f *deployFlags) runManifests(ctx context.Context, x *cmdContext) error {
 	if len(x.args) != 1 {
-		return usageError{"manifests takes one URL"}
+		return usageText("manifests takes one URL")
 	}
 	e, closeFn, err := f.openEngine(ctx, x, x.args[0])
 	if err != nil {

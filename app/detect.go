@@ -29,7 +29,7 @@ below, and reports each store's folder, OpenCart version and line, and admin fol
 Exit status 0 when at least one store was found, 1 otherwise.`,
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageError{"detect takes one URL"}
+				return usageText("detect takes one URL")
 			}
 			pool, err := f.connect(ctx, x, x.args[0])
 			if err != nil {

@@ -58,11 +58,11 @@ Exit status 0 when every store passed (warnings pass), 1 when one failed or
 the run was interrupted, 2 for bad usage.`,
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 2 || (x.args[0] != "test" && x.args[0] != "apply" && x.args[0] != "uninstall") {
-				return usageError{"fleet takes test, apply or uninstall, then a fleet file"}
+				return usageText("fleet takes test, apply or uninstall, then a fleet file")
 			}
 			verb := x.args[0]
 			if f.concurrency < 1 || f.concurrency > 64 {
-				return usageError{"--concurrency must be 1 to 64"}
+				return usageText("--concurrency must be 1 to 64")
 			}
 			var applyOnly []string
 			x.flags.Visit(func(fl *flag.Flag) {
@@ -71,7 +71,7 @@ the run was interrupted, 2 for bad usage.`,
 				}
 			})
 			if verb != "apply" && len(applyOnly) > 0 {
-				return usageError{applyOnly[0] + " is for fleet apply"}
+				return usageText(applyOnly[0] + " is for fleet apply")
 			}
 			var action fleetAction
 			switch verb {
@@ -82,12 +82,12 @@ the run was interrupted, 2 for bad usage.`,
 			default:
 				mode, err := settings.ParseMode(f.via)
 				if err != nil {
-					return usageError{"--settings-via " + err.Error()}
+					return usageText("--settings-via " + err.Error())
 				}
 				action = fleetApply(f.trustNew, mode, f.displayOff)
 			}
 			if f.report != "" && fleetReportWriter(f.report, FleetReport{}) == nil {
-				return usageError{"--report: name the file .md, .html or .json"}
+				return usageText("--report: name the file .md, .html or .json")
 			}
 			fleet, err := LoadFleetFile(x.args[1], x.reg)
 			if err != nil {

@@ -220,7 +220,7 @@ func fleetReportWriter(p string, rep FleetReport) func(io.Writer) error {
 func writeFleetReport(p string, rep FleetReport) error {
 	write := fleetReportWriter(p, rep)
 	if write == nil {
-		return usageError{"--report: name the file .md, .html or .json"}
+		return usageText("--report: name the file .md, .html or .json")
 	}
 	return writeFileAtomic(p, false, write)
 }

@@ -18,10 +18,10 @@ bias. The store's own API users need %d or more. Use --entropy to see its streng
 			keygen.MinLength, keygen.MaxLength, keygen.DefaultLength, keygen.MinStoreAPI),
 		run: func(_ context.Context, x *cmdContext) error {
 			if len(x.args) != 0 {
-				return usageError{"keygen takes no arguments"}
+				return usageText("keygen takes no arguments")
 			}
 			if length < keygen.MinLength || length > keygen.MaxLength {
-				return usageError{fmt.Sprintf("--length must be %d to %d", keygen.MinLength, keygen.MaxLength)}
+				return usageText(fmt.Sprintf("--length must be %d to %d", keygen.MinLength, keygen.MaxLength))
 			}
 			key, err := keygen.Generate(length)
 			if err != nil {

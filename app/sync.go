@@ -76,10 +76,10 @@ every job it ran worked; 1 otherwise.`,
 
 func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) error {
 	if len(x.args) != 1 {
-		return usageError{"sync takes one setup file"}
+		return usageText("sync takes one setup file")
 	}
 	if sf.interval <= 0 {
-		return usageError{"--interval must be positive"}
+		return usageText("--interval must be positive")
 	}
 	runJobs := false
 	switch sf.jobs {
@@ -87,7 +87,7 @@ func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) 
 		runJobs = true
 	case "off", "auto":
 	default:
-		return usageError{"--jobs takes auto, on or off"}
+		return usageText("--jobs takes auto, on or off")
 	}
 	setup, err := LoadSetupFile(x.args[0], x.reg)
 	if err != nil {

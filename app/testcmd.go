@@ -53,7 +53,7 @@ result and time, and never a password, key or SHA phrase.
 Exit status 0 when no check failed, 1 otherwise.`,
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageError{"test takes one setup file"}
+				return usageText("test takes one setup file")
 			}
 			f, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {
@@ -104,7 +104,7 @@ func writeReport(p string, rep check.Report) error {
 	case ".json":
 		write = rep.JSON
 	default:
-		return usageError{"--report: name the file .md, .html or .json"}
+		return usageText("--report: name the file .md, .html or .json")
 	}
 	// A fresh temporary file (O_EXCL, so never an existing file or a
 	// symlink someone planted) renamed over the report: rename replaces a
@@ -152,7 +152,7 @@ func openSite(stdio IO, f *SetupFile, trustNew bool, conns int) func(context.Con
 	return func(ctx context.Context) (*remote.Pool, error) {
 		site, err := remote.ParseURL(f.Site)
 		if err != nil {
-			return nil, usageError{err.Error()}
+			return nil, usageText(err.Error())
 		}
 		dir, err := DataDir(stdio.Getenv)
 		if err != nil {
@@ -173,7 +173,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 	rep := check.Report{Integration: profile.Name, Generated: time.Now()}
 	site, err := remote.ParseURL(f.Site)
 	if err != nil {
-		return rep, usageError{err.Error()}
+		return rep, usageText(err.Error())
 	}
 	dir, err := DataDir(stdio.Getenv)
 	if err != nil {

@@ -43,7 +43,7 @@ The journal of every setup is in the data folder (journals/).
 Exit status 0 when everything was undone, 1 otherwise.`,
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageError{"uninstall takes one setup file"}
+				return usageText("uninstall takes one setup file")
 			}
 			file, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {

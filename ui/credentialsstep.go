@@ -169,7 +169,7 @@ func mask(s string) string {
 }
 
 // routeTitle is a database route's name in the user's language.
-func routeTitle(r db.Route) string { return ownOr("creds.route."+string(r), r.Title()) }
+func routeTitle(r db.Route) string { return MsgText(r.TitleMsg()) }
 
 // attemptsText reads "direct: refused (…) → SSH: ok": the routes and
 // "ok" in the user's language; a failure keeps the engine's own words.

@@ -6,7 +6,6 @@ import (
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/check"
-	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/ui/tr"
@@ -120,69 +119,7 @@ func MsgText(m msg.Msg) string { return tr.Msg(m) }
 // a refused package…) in the user's language, with
 // its technical cause; the words a wrapper puts around such an error
 // stay as they are, and an error without a message keeps its own text.
-func ErrorText(err error) string {
-	if err == nil {
-		return ""
-	}
-	switch e := err.(type) {
-	case *msg.Error:
-		if e.Err == nil {
-			return MsgText(e.Msg)
-		}
-		if e.CauseInText() {
-			m := msg.Msg{Key: e.Msg.Key, Args: map[string]any{}, Own: e.Msg.Own}
-			for k, v := range e.Msg.Args {
-				m.Args[k] = v
-			}
-			m.Args["Cause"] = ErrorText(e.Err)
-			return MsgText(m)
-		}
-		return MsgText(e.Msg) + ": " + ErrorText(e.Err)
-	case *db.ConnectError:
-		lines := []string{T("error.db.no_route")}
-		for _, a := range e.Attempts {
-			lines = append(lines, "  "+routeTitle(a.Route)+": "+ErrorText(a.Err))
-		}
-		return strings.Join(lines, "\n")
-	case interface{ Msg() msg.Msg }:
-		// remote.Error, db.Error and the engine's other typed errors.
-		return MsgText(e.Msg())
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() []error }:
-		// errors.Join: each on its own line.
-		var parts, english []string
-		for _, e := range u.Unwrap() {
-			if e != nil {
-				parts, english = append(parts, ErrorText(e)), append(english, e.Error())
-			}
-		}
-		if len(parts) > 0 && strings.Join(english, "\n") == err.Error() {
-			return strings.Join(parts, "\n")
-		}
-		// fmt.Errorf("%w: %w", a, b): each one's words in its place.
-		out, found := err.Error(), false
-		for _, e := range u.Unwrap() {
-			if in := e.Error(); in != "" {
-				if i := strings.Index(out, in); i >= 0 {
-					out, found = out[:i]+ErrorText(e)+out[i+len(in):], true
-				}
-			}
-		}
-		if found {
-			return out
-		}
-	case interface{ Unwrap() error }:
-		// fmt.Errorf("…: %w", inner): the wrapper's words around inner's text.
-		if inner := u.Unwrap(); inner != nil {
-			outer, in := err.Error(), inner.Error()
-			if i := strings.LastIndex(outer, in); i >= 0 && in != "" {
-				return outer[:i] + ErrorText(inner) + outer[i+len(in):]
-			}
-		}
-	}
-	return err.Error()
-}
+func ErrorText(err error) string { return msg.ErrorText(err, MsgText) }
 
 // CheckTitle, CheckCause and CheckFix are a check result's texts in the
 // user's language; integration is the name the service and settings

@@ -37,6 +37,11 @@ func (r Route) Title() string {
 	return string(r)
 }
 
+// TitleMsg is Title as a message, for the user's language.
+func (r Route) TitleMsg() msg.Msg {
+	return msg.Msg{Key: "creds.route." + string(r), Own: r.Title()}
+}
+
 // ParseRoutes reads a comma-separated list such as "direct,ssh,bridge".
 func ParseRoutes(s string) ([]Route, error) {
 	var out []Route

@@ -165,6 +165,16 @@ func (e *ConnectError) Error() string {
 	return b.String()
 }
 
+// MsgItems is the error as messages: a headline, and each route tried
+// with its failure.
+func (e *ConnectError) MsgItems() (msg.Msg, []msg.Item) {
+	items := make([]msg.Item, len(e.Attempts))
+	for i, a := range e.Attempts {
+		items[i] = msg.Item{Label: a.Route.TitleMsg(), Err: a.Err}
+	}
+	return msg.New("error.db.no_route"), items
+}
+
 // Unwrap gives the attempts' errors, so errors.As finds an *Error.
 func (e *ConnectError) Unwrap() []error {
 	var out []error

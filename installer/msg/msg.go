@@ -6,14 +6,7 @@
 package msg
 
 import (
-	"encoding/json"
 	"fmt"
-	"path"
-	"strings"
-	"sync"
-	"text/template"
-
-	"github.com/ocsetup/ocsetup/assets"
 )
 
 // Msg is a message: Key names its text in the translation files, Args
@@ -44,93 +37,23 @@ func New(key string, pairs ...any) Msg {
 func (m Msg) IsZero() bool { return m.Key == "" }
 
 // English is the message in English, from en.json; a key en.json lacks
-// reads as the key itself, which the tests of every package that makes
-// messages catch (HasEnglish).
-func (m Msg) English() string {
-	if m.Key == "" {
-		return ""
-	}
-	text, ok := englishText(m.Key, m.Args)
-	if !ok {
-		if m.Own != "" {
-			return m.Own
-		}
-		return m.Key
-	}
-	if !strings.Contains(text, "{{") {
-		return text
-	}
-	tpl, err := template.New(m.Key).Option("missingkey=zero").Parse(text)
-	if err != nil {
-		return text
-	}
-	var b strings.Builder
-	if err := tpl.Execute(&b, englishArgs(m.Args)); err != nil {
-		return text
-	}
-	return b.String()
-}
-
-// englishArgs renders the messages among args (a route's name, a key's
-// kind) in English.
-func englishArgs(args map[string]any) map[string]any {
-	out := make(map[string]any, len(args))
-	for k, v := range args {
-		if m, ok := v.(Msg); ok {
-			v = m.English()
-		}
-		out[k] = v
-	}
-	return out
-}
+// reads as Own, or as the key itself, which the tests of every package
+// that makes messages catch (HasEnglish).
+func (m Msg) English() string { return m.In("en") }
 
 // String is the English text.
 func (m Msg) String() string { return m.English() }
 
 // HasEnglish reports whether en.json has the key.
 func HasEnglish(key string) bool {
-	_, ok := loadEnglish()[key]
+	_, ok := loadAll()["en"][key]
 	return ok
 }
 
-var (
-	englishOnce sync.Once
-	english     map[string]any
-)
-
-func loadEnglish() map[string]any {
-	englishOnce.Do(func() {
-		b, err := assets.Translations.ReadFile(path.Join(assets.TranslationsDir, "en.json"))
-		if err == nil {
-			err = json.Unmarshal(b, &english)
-		}
-		if err != nil {
-			// The file is embedded: this is a broken build, not a user's problem.
-			panic(fmt.Sprintf("msg: en.json: %v", err))
-		}
-	})
-	return english
-}
-
-// englishText is the text of key; a plural text takes its form from
-// Args["Count"] (English: "one" for 1, else "other").
+// englishText is the English text of key, in the plural form
+// Args["Count"] asks for.
 func englishText(key string, args map[string]any) (string, bool) {
-	v, ok := loadEnglish()[key]
-	if !ok {
-		return "", false
-	}
-	switch v := v.(type) {
-	case string:
-		return v, true
-	case map[string]any:
-		form := "other"
-		if n, ok := args["Count"].(int); ok && n == 1 {
-			form = "one"
-		}
-		s, _ := v[form].(string)
-		return s, true
-	}
-	return "", false
+	return textIn("en", key, args)
 }
 
 // MapText is m with f applied to every text among its arguments, and to

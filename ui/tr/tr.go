@@ -224,47 +224,9 @@ func renderEnglish(key string, en any, count *int, args Args) string {
 	return render(key, en, pluralCategory("en", count), args)
 }
 
-// pluralCategory is the CLDR plural category of count in language (whole
-// numbers; "other" without a count), for the languages the app speaks.
-func pluralCategory(language string, count *int) string {
-	if count == nil {
-		return "other"
-	}
-	n := *count
-	if n < 0 {
-		n = -n
-	}
-	switch language {
-	case "ru":
-		switch {
-		case n%10 == 1 && n%100 != 11:
-			return "one"
-		case n%10 >= 2 && n%10 <= 4 && (n%100 < 12 || n%100 > 14):
-			return "few"
-		default:
-			return "many"
-		}
-	case "ar":
-		switch {
-		case n == 0:
-			return "zero"
-		case n == 1:
-			return "one"
-		case n == 2:
-			return "two"
-		case n%100 >= 3 && n%100 <= 10:
-			return "few"
-		case n%100 >= 11:
-			return "many"
-		default:
-			return "other"
-		}
-	}
-	if n == 1 {
-		return "one"
-	}
-	return "other"
-}
+// pluralCategory is the CLDR plural category of count in language, the
+// engine's own (the command line renders plurals with it too).
+func pluralCategory(language string, count *int) string { return msg.PluralCategory(language, count) }
 
 // render fills the form of a text (a string, or its plural forms) with
 // args.

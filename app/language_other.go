@@ -1,0 +1,6 @@
+//go:build !windows
+
+package app
+
+// systemLanguage is "": outside Windows the environment is the locale.
+func systemLanguage() string { return "" }
