@@ -131,8 +131,27 @@ func TestHelpInRussian(t *testing.T) {
 	}
 }
 
-// pendingHelp: the help pages not yet in Russian. TODO(issue 21): gone.
-func pendingHelp(args []string) bool { return true }
+// pendingHelpPages are the help pages not yet in Russian, by command
+// ("" is the list of commands). TODO(issue 21): empty, then gone.
+var pendingHelpPages = map[string]bool{
+	"": true,
+
+	// clia
+	"help": true, "version": true, "detect": true, "credentials": true, "keygen": true, "demo": true,
+
+	// clib
+	"plan": true, "upload": true, "rollback": true, "manifests": true, "apply": true, "uninstall": true,
+
+	// clic
+	"test": true, "sync": true, "fleet": true,
+}
+
+func pendingHelp(args []string) bool {
+	if len(args) < 2 {
+		return pendingHelpPages[""]
+	}
+	return pendingHelpPages[args[1]]
+}
 
 // withoutTyped is line without what a user types as it is, in any
 // language: the command's name and its subcommands, flags and their
