@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/ocsetup/ocsetup/app"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/internal/sibling"
 	"github.com/ocsetup/ocsetup/internal/winconsole"
 )
@@ -29,8 +30,9 @@ func main() {
 		// window program could not be started.
 		err := openWindow(window)
 		winconsole.Attach()
-		fmt.Fprintln(os.Stderr, "ocsetup:", err)
-		fmt.Fprintln(os.Stderr, "The commands work without the window: ocsetup help")
+		lang := app.Language(os.Getenv)
+		fmt.Fprintln(os.Stderr, "ocsetup:", app.ErrorIn(err, lang))
+		fmt.Fprintln(os.Stderr, msg.New("cli.no_window", "Name", app.Name).In(lang))
 		os.Exit(1)
 	}
 	// A command prints; on Windows the GUI build needs the shell's
@@ -45,7 +47,7 @@ func main() {
 		}
 		reports, _ := app.TakeCrashReports(dir)
 		for _, r := range reports {
-			fmt.Fprintln(os.Stderr, app.CrashNotice(r))
+			fmt.Fprintln(os.Stderr, app.CrashNotice(r, app.Language(os.Getenv)))
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

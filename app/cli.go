@@ -16,7 +16,9 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/msg"
+	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
 // IO is where a command reads and writes; tests pass buffers.
@@ -78,6 +80,27 @@ func (x *cmdContext) Msg(m msg.Msg) string { return m.In(x.lang) }
 // ErrorText is err in the command's language (msg.ErrorText).
 func (x *cmdContext) ErrorText(err error) string { return errorIn(err, x.lang) }
 
+// Notes are the lines for the user beside a command's result (on
+// standard error), in the command's language.
+func (x *cmdContext) Notes() Notes { return Notes{W: x.Err, Lang: x.lang} }
+
+// Notes writes lines for a person in a language.
+type Notes struct {
+	W    io.Writer
+	Lang string
+}
+
+// Line writes key's text with its args on a line of its own.
+func (n Notes) Line(key string, pairs ...any) { fmt.Fprintln(n.W, msg.New(key, pairs...).In(n.Lang)) }
+
+// Warn writes key's text as a warning.
+func (n Notes) Warn(key string, pairs ...any) {
+	fmt.Fprintln(n.W, msg.New("cli.warning", "Text", msg.New(key, pairs...)).In(n.Lang))
+}
+
+// ErrorIn is err in lang, as the commands print it.
+func ErrorIn(err error, lang string) string { return errorIn(err, lang) }
+
 func errorIn(err error, lang string) string {
 	return msg.ErrorText(err, func(m msg.Msg) string { return m.In(lang) })
 }
@@ -132,9 +155,9 @@ func NewCLI(opts ...CLIOption) *CLI {
 	if c.reg == nil {
 		c.reg = integrations.Builtin()
 	}
-	c.add(&command{name: "help", args: "[COMMAND]", summary: "show this help, or the help of one command",
+	c.add(&command{name: "help", args: "[COMMAND]", summary: "cli.help.summary",
 		run: c.runHelp})
-	c.add(&command{name: "version", summary: "print the version",
+	c.add(&command{name: "version", summary: "cli.version.summary",
 		run: func(_ context.Context, x *cmdContext) error {
 			fmt.Fprintf(x.Out, "%s %s\n", Name, Version)
 			return nil
@@ -187,7 +210,7 @@ func (c *CLI) Run(ctx context.Context, args []string, stdio IO) int {
 		c.printCommandHelp(stdio.Err, cmd, lang)
 		return 2
 	}
-	if w := DataDirWarning(stdio.Getenv); w != "" {
+	if w := DataDirWarning(stdio.Getenv); !w.IsZero() {
 		fmt.Fprintf(stdio.Err, "%s: %s\n", Name, msg.New("cli.warning", "Text", w).In(lang))
 	}
 	// Live output (progress, warnings, errors quoting a server) never
@@ -262,33 +285,34 @@ func (c *CLI) printUsage(w io.Writer, lang string) {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(n+" "+cmd.args), textOrKey(cmd.summary, lang))
 	}
 	fmt.Fprintf(w, "\n%s\n", t("cli.help.details", "Name", Name))
-	fmt.Fprint(w, textOrKey(connectionHelp, lang))
-	fmt.Fprint(w, textOrKey(dataFolderHelp, lang))
+	fmt.Fprint(w, helpText(connectionHelp, lang))
+	fmt.Fprint(w, helpText(dataFolderHelp, lang))
 }
 
 // textOrKey is the text of s in lang when s is a message key, else s.
 // TODO(issue 21): once every summary, details and flag usage is a key,
-// this becomes msg.New(s).In(lang).
+// this becomes helpText.
 func textOrKey(s, lang string) string {
 	if msg.HasEnglish(s) {
-		return msg.New(s).In(lang)
+		return helpText(s, lang)
 	}
 	return s
 }
 
+// helpText is the help text key in lang. The help texts may name the
+// values below, which live in the code rather than in the translations.
+func helpText(key, lang string) string {
+	return msg.New(key,
+		"PasswordVar", PasswordVar, "KeyPassphraseVar", KeyPassphraseVar,
+		"AdminPasswordVar", AdminPasswordVar, "DataDirVar", DataDirVar,
+		"MaxConnections", remote.MaxConnections, "DemoLines", demoLines(),
+		"KeyMin", keygen.MinLength, "KeyMax", keygen.MaxLength,
+		"KeyDefault", keygen.DefaultLength, "KeyStoreMin", keygen.MinStoreAPI,
+	).In(lang)
+}
+
 // connectionHelp documents what every command that connects shares.
-const connectionHelp = `
-Connecting (every command that takes a URL):
-  URL                sftp://user@host[:port][/path]   SSH file transfer (recommended)
-                     ftps://user@host[:port][/path]   FTP with explicit TLS (AUTH TLS)
-                     ftps-implicit://user@host[:port][/path]
-                     ftp://user@host[:port][/path]    plain FTP: passwords travel unencrypted
-  OCSETUP_PASSWORD   the password; without it a terminal is asked. Never put it on the command line.
-  --fingerprint SHA256:...  pin the host key (SFTP) or certificate (FTPS) you expect
-  --trust-new        accept and remember an unknown host key or certificate (first contact only);
-                     a changed key or certificate is always refused
-  --json             print the result as JSON
-`
+const connectionHelp = "cli.help.connection"
 
 func (c *CLI) printCommandHelp(w io.Writer, cmd *command, lang string) {
 	fmt.Fprintf(w, "%s: %s %s\n\n%s\n", msg.New("cli.help.usage").In(lang), Name, strings.TrimSpace(cmd.name+" "+cmd.args), textOrKey(cmd.summary, lang))

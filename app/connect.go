@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -29,13 +30,13 @@ type connectFlags struct {
 }
 
 func (f *connectFlags) define(fs *flag.FlagSet) {
-	fs.StringVar(&f.fingerprint, "fingerprint", "", "the SHA256:… fingerprint of the host key or certificate you expect (pins it on first contact)")
-	fs.BoolVar(&f.trustNew, "trust-new", false, "accept and remember an unknown host key or certificate; a changed one is always refused")
-	fs.BoolVar(&f.allowPlain, "allow-plain", false, "for ftp://, fall back to unencrypted FTP when the server offers no TLS")
-	fs.StringVar(&f.key, "key", "", "SFTP private key file (its passphrase in $"+KeyPassphraseVar+")")
-	fs.BoolVar(&f.agent, "agent", false, "SFTP: use the keys of the running ssh-agent")
-	fs.IntVar(&f.connections, "connections", remote.DefaultConnections, fmt.Sprintf("parallel connections, 1 to %d (shared hosts allow about 2)", remote.MaxConnections))
-	fs.BoolVar(&f.json, "json", false, "print the result as JSON")
+	fs.StringVar(&f.fingerprint, "fingerprint", "", "cli.flag.fingerprint")
+	fs.BoolVar(&f.trustNew, "trust-new", false, "cli.flag.trust_new")
+	fs.BoolVar(&f.allowPlain, "allow-plain", false, "cli.flag.allow_plain")
+	fs.StringVar(&f.key, "key", "", "cli.flag.key")
+	fs.BoolVar(&f.agent, "agent", false, "cli.flag.agent")
+	fs.IntVar(&f.connections, "connections", remote.DefaultConnections, "cli.flag.connections")
+	fs.BoolVar(&f.json, "json", false, "cli.flag.json")
 }
 
 // connect opens the site named by rawURL: the password from the
@@ -44,7 +45,7 @@ func (f *connectFlags) define(fs *flag.FlagSet) {
 func (f *connectFlags) connect(ctx context.Context, x *cmdContext, rawURL string) (*remote.Pool, error) {
 	site, err := remote.ParseURL(rawURL)
 	if err != nil {
-		return nil, usageText(err.Error())
+		return nil, badURL(err)
 	}
 	site.AllowPlain = f.allowPlain
 	site.KeyFile, site.Agent = f.key, f.agent
@@ -55,16 +56,16 @@ func (f *connectFlags) connect(ctx context.Context, x *cmdContext, rawURL string
 		site.Password = x.Getenv(PasswordVar)
 		if site.Password == "" {
 			if x.ReadPassword == nil {
-				return nil, fmt.Errorf("no password: set %s (there is no terminal to ask)", PasswordVar)
+				return nil, msg.NewError("error.cli.no_password", "Var", PasswordVar)
 			}
-			site.Password, err = x.ReadPassword(fmt.Sprintf("Password for %s: ", site))
+			site.Password, err = x.ReadPassword(x.T("cli.password_prompt", "Site", site.String()))
 			if err != nil {
 				return nil, err
 			}
 		}
 	}
 	if f.fingerprint != "" && !strings.HasPrefix(f.fingerprint, "SHA256:") {
-		return nil, usageText("--fingerprint takes the SHA256:… form that ssh-keygen -l and ocsetup print")
+		return nil, usage("cli.fingerprint_form")
 	}
 	dir, err := DataDir(x.Getenv)
 	if err != nil {
@@ -76,17 +77,17 @@ func (f *connectFlags) connect(ctx context.Context, x *cmdContext, rawURL string
 	var re *remote.Error
 	if errors.As(err, &re) && re.Kind == remote.KindUnknownKey {
 		if !x.Terminal {
-			return nil, fmt.Errorf("%s\nAfter checking it, run again with --fingerprint %s (or --trust-new to accept it as it is)", re.Message(), re.Fingerprint)
+			return nil, msg.NewError("error.cli.unknown_key", "Problem", re.Msg(), "Fingerprint", re.Fingerprint)
 		}
-		fmt.Fprintln(x.Err, re.Message())
-		if !confirm(x, "Trust it and connect? [y/N] ") {
-			return nil, errors.New("not connected: the " + re.KeyType + " was not trusted")
+		fmt.Fprintln(x.Err, x.Msg(re.Msg()))
+		if !confirm(x, x.T("cli.trust_prompt")) {
+			return nil, msg.NewError("error.cli.not_trusted", "KeyType", re.KeyTypeMsg())
 		}
 		trust.Accept = re.Fingerprint
 		pool, err = remote.Open(ctx, site, trust, f.connections)
 	}
 	if errors.As(err, &re) && re.Kind == remote.KindTLSNotOffered && site.Protocol == remote.FTP && !f.allowPlain {
-		return nil, fmt.Errorf("%s\nTo connect anyway, add --allow-plain", re.Message())
+		return nil, msg.NewError("error.cli.tls_not_offered", "Problem", re.Msg())
 	}
 	return pool, err
 }
@@ -94,6 +95,8 @@ func (f *connectFlags) connect(ctx context.Context, x *cmdContext, rawURL string
 func confirm(x *cmdContext, question string) bool {
 	fmt.Fprint(x.Err, question)
 	line, _ := bufio.NewReader(x.In).ReadString('\n')
+	// "y" is what the prompt shows in every language; a reply in the
+	// user's own words counts too.
 	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes"
+	return a == "y" || a == "yes" || a == "д" || a == "да"
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Crash logs live in the data folder:
@@ -37,7 +39,7 @@ func RecordCrashes(dir string) (io.Closer, error) {
 	current := filepath.Join(dir, crashLogName)
 	if fi, err := os.Stat(current); err == nil && fi.Size() > 0 {
 		if err := os.Rename(current, freeCrashName(dir, fi.ModTime())); err != nil {
-			return nil, fmt.Errorf("keep the last crash log: %w", err)
+			return nil, msg.Wrap(err, "error.cli.crash_log_keep")
 		}
 	}
 	f, err := os.OpenFile(current, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
@@ -108,8 +110,7 @@ func TakeCrashReports(dir string) ([]string, error) {
 	return out, nil
 }
 
-// CrashNotice is the command line's line about a crash log.
-func CrashNotice(path string) string {
-	return fmt.Sprintf("%s: ocsetup crashed the last time it ran; the details are in %s "+
-		"(please send that file with your support request)", Name, path)
+// CrashNotice is the command line's line about a crash log, in lang.
+func CrashNotice(path, lang string) string {
+	return Name + ": " + msg.New("cli.crash_notice", "Path", path).In(lang)
 }

@@ -64,8 +64,8 @@ func TestCrashLog(t *testing.T) {
 	if got, err := os.ReadFile(reports[0]); err != nil || string(got) != string(b) {
 		t.Errorf("report %s (%v) is not the crash log", reports[0], err)
 	}
-	if !strings.Contains(CrashNotice(reports[0]), reports[0]) {
-		t.Errorf("notice: %s", CrashNotice(reports[0]))
+	if !strings.Contains(CrashNotice(reports[0], "en"), reports[0]) {
+		t.Errorf("notice: %s", CrashNotice(reports[0], "en"))
 	}
 	// Told once: not again.
 	if again, err := TakeCrashReports(dir); err != nil || len(again) != 0 {

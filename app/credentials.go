@@ -1,15 +1,16 @@
 package app
 
 import (
+	"unicode/utf8"
+
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -41,41 +42,22 @@ type schemaSummary struct {
 func (c *CLI) addCredentials() {
 	var f connectFlags
 	var storeURL, routes string
-	c.add(&command{name: "credentials", args: "URL", summary: "read the store's database settings from config.php and reach its database",
-		details: `Finds the store like 'detect', reads DB_HOSTNAME, DB_PORT, DB_USERNAME,
-DB_PASSWORD, DB_DATABASE, DB_PREFIX and the store's addresses from config.php and
-the admin's config.php, and says which values only the server can compute
-(getenv(), if/else...). The password is never printed: it shows as ********.
-
-It then reaches the database by the first route that works, in this order, and
-reports every attempt:
-  direct   MySQL from this computer. Most shared hosts block it; the error
-           names this computer's IP to allow under "Remote MySQL".
-  ssh      for sftp:// sites: MySQL dialled from the hosting server through the
-           SSH connection, where "localhost" and socket paths mean the server.
-  bridge   a temporary PHP file, uploaded under a random name into the store
-           folder, signed with a one-time secret, valid for at most an hour. It
-           runs config.php on the server, so computed settings work too. It is
-           removed when the command ends; one left behind by a killed run is
-           removed the next time ocsetup connects to the site.
-Finally it reads the tables' layout from information_schema and checks that it
-matches the OpenCart line of the files.
-
-Exit status 0 when the database was reached, 1 otherwise.`,
+	c.add(&command{name: "credentials", args: "URL", summary: "cli.credentials.summary",
+		details: "cli.credentials.details",
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageText("credentials takes one URL")
+				return usage("cli.one_url", "Command", "credentials")
 			}
 			order, err := db.ParseRoutes(routes)
 			if err != nil {
-				return usageText("--routes: " + err.Error())
+				return usage("cli.credentials.bad_routes", "Cause", msg.CauseArg(err))
 			}
 			pool, err := f.connect(ctx, x, x.args[0])
 			if err != nil {
 				return err
 			}
 			defer pool.Close()
-			res, connErr, err := Credentials(ctx, x.Getenv, pool, db.Options{Routes: order, StoreURL: storeURL}, x.Err)
+			res, connErr, err := Credentials(ctx, x.Getenv, pool, db.Options{Routes: order, StoreURL: storeURL}, x.Notes())
 			if err != nil {
 				return err
 			}
@@ -86,17 +68,17 @@ Exit status 0 when the database was reached, 1 otherwise.`,
 					return err
 				}
 			} else {
-				printCredentials(x.Out, res)
+				printCredentials(x, res)
 			}
 			if connErr != nil {
-				return exitError{code: 1, err: errors.New("the store's database could not be reached by any route (see the attempts above)")}
+				return exitError{code: 1, err: msg.NewError("error.cli.credentials.not_reached")}
 			}
 			return nil
 		}})
 	c.flagSets["credentials"] = func(fs *flag.FlagSet) {
 		f.define(fs)
-		fs.StringVar(&storeURL, "store-url", "", "the store's web address (https://shop.example.com/), when config.php computes it")
-		fs.StringVar(&routes, "routes", "direct,ssh,bridge", "the routes to the database to try, in order")
+		fs.StringVar(&storeURL, "store-url", "", "cli.credentials.flag.store_url")
+		fs.StringVar(&routes, "routes", "direct,ssh,bridge", "cli.credentials.flag.routes")
 	}
 }
 
@@ -106,7 +88,7 @@ Exit status 0 when the database was reached, 1 otherwise.`,
 // store, unreadable config.php); connErr says that no route worked, with
 // res still describing what was read and tried. Notes for the user (a
 // bridge that could not be removed) go to notes.
-func Credentials(ctx context.Context, getenv func(string) string, pool *remote.Pool, opt db.Options, notes io.Writer) (res *credentialsResult, connErr, err error) {
+func Credentials(ctx context.Context, getenv func(string) string, pool *remote.Pool, opt db.Options, notes Notes) (res *credentialsResult, connErr, err error) {
 	dir, err := DataDir(getenv)
 	if err != nil {
 		return nil, nil, err
@@ -128,7 +110,7 @@ func Credentials(ctx context.Context, getenv func(string) string, pool *remote.P
 		for i, s := range found.Stores {
 			roots[i] = s.Root
 		}
-		return nil, nil, fmt.Errorf("%d OpenCart stores on %s; choose one by adding its folder to the URL: %s", len(found.Stores), res.Host, strings.Join(roots, ", "))
+		return nil, nil, msg.NewError("error.cli.many_stores", "Count", len(found.Stores), "Host", res.Host, "Roots", strings.Join(roots, ", "))
 	}
 	creds, err := db.Read(ctx, pool, found.Stores[0])
 	if err != nil {
@@ -146,13 +128,14 @@ func Credentials(ctx context.Context, getenv func(string) string, pool *remote.P
 	}
 	defer func() {
 		if err := conn.Close(); err != nil {
-			fmt.Fprintf(notes, "warning: the database bridge could not be removed now (%v); ocsetup removes it the next time it connects to this site\n", err)
+			notes.Warn("cli.credentials.bridge_left", "Cause", msg.CauseArg(err), "Name", Name)
 		}
 	}()
 	res.Reached, res.Route = true, conn.Route()
 	schema, err := conn.Schema(ctx)
 	if err != nil {
-		res.Warnings = append(res.Warnings, store.Warning{Code: "schema-unreadable", Message: "The tables could not be read: " + err.Error()})
+		m := msg.New("cli.credentials.schema_unreadable", "Cause", msg.CauseArg(err))
+		res.Warnings = append(res.Warnings, store.Warning{Code: "schema-unreadable", Message: m.English(), Msg: m})
 		return res, nil, nil
 	}
 	res.Schema = &schemaSummary{Line: schema.Line(), Database: schema.Database, Server: schema.Server, Prefix: schema.Prefix,
@@ -161,19 +144,28 @@ func Credentials(ctx context.Context, getenv func(string) string, pool *remote.P
 	return res, nil, nil
 }
 
-func printCredentials(w io.Writer, res *credentialsResult) {
+func printCredentials(x *cmdContext, res *credentialsResult) {
 	c := res.Credentials
 	st := c.Store
 	version := st.Version
 	if version == "" {
-		version = "unknown version"
+		version = x.T("cli.detect.unknown_version")
 	}
-	password := "(empty)"
+	password := x.T("cli.credentials.empty")
 	if c.Password.IsSet() {
-		password = c.Password.String() + " (read from config.php; never shown)"
+		password = x.T("cli.credentials.password_hidden", "Mask", c.Password.String())
 	}
-	row := func(k, v string) { fmt.Fprintf(w, "%-10s %s\n", k+":", v) }
-	row("store", fmt.Sprintf("%s (OpenCart %s, %s line)", st.Root, version, st.Line))
+	// The labels line up in every language: the widest of them all sets
+	// the column.
+	width := 0
+	for _, k := range credentialsLabels {
+		width = max(width, utf8.RuneCountInString(x.T("cli.credentials.label."+k)))
+	}
+	row := func(k, v string) {
+		label := x.T("cli.credentials.label." + k)
+		fmt.Fprintf(x.Out, "%s%s %s\n", label, strings.Repeat(" ", width-utf8.RuneCountInString(label)), v)
+	}
+	row("store", x.T("cli.credentials.store", "Root", st.Root, "Version", version, "Line", string(st.Line)))
 	row("config", c.CatalogFile+", "+c.AdminFile)
 	row("driver", orDash(c.Driver))
 	row("server", orDash(c.Server()))
@@ -182,47 +174,66 @@ func printCredentials(w io.Writer, res *credentialsResult) {
 	row("database", orDash(c.Database))
 	row("prefix", fmt.Sprintf("%q", c.Prefix))
 	if urls := c.StoreURLs(); len(urls) > 0 {
-		row("store URL", urls[0])
+		row("store_url", urls[0])
 	}
 	if c.Admin.HTTPServer != "" {
-		row("admin URL", c.Admin.HTTPServer)
+		row("admin_url", c.Admin.HTTPServer)
 	}
-	for _, x := range c.Computed {
-		line := fmt.Sprintf("%s in %s: %s", x.Constant, x.File, x.Reason)
-		if x.ServerValue != "" {
-			line += fmt.Sprintf(" (on the server it is %q)", x.ServerValue)
+	for _, cv := range c.Computed {
+		reason := cv.Reason
+		if !cv.ReasonMsg.IsZero() {
+			reason = x.Msg(cv.ReasonMsg)
 		}
-		row("computed", line)
+		if cv.ServerValue != "" {
+			row("computed", x.T("cli.credentials.computed_value", "Constant", cv.Constant, "File", cv.File, "Reason", reason, "Value", fmt.Sprintf("%q", cv.ServerValue)))
+		} else {
+			row("computed", x.T("cli.credentials.computed", "Constant", cv.Constant, "File", cv.File, "Reason", reason))
+		}
 	}
 	for _, p := range c.Problems {
-		row("problem", p.Message)
+		text := p.Message
+		if !p.Msg.IsZero() {
+			text = x.Msg(p.Msg)
+		}
+		row("problem", text)
 	}
-	row("routes", res.Attempts.String())
+	attempts := make([]string, len(res.Attempts))
+	for i, a := range res.Attempts {
+		attempts[i] = x.Msg(a.Route.TitleMsg()) + ": " + x.Msg(a.SummaryMsg())
+	}
+	row("routes", strings.Join(attempts, " → "))
 	for _, a := range res.Attempts {
 		if a.Err != nil && !a.Skipped() {
-			fmt.Fprintf(w, "%-10s %s: %v\n", "", a.Route.Title(), a.Err)
+			fmt.Fprintf(x.Out, "%s %s: %s\n", strings.Repeat(" ", width), x.Msg(a.Route.TitleMsg()), x.ErrorText(a.Err))
 		}
 	}
 	if !res.Reached {
-		row("database", "not reached")
+		row("database", x.T("cli.credentials.not_reached"))
 		return
 	}
-	row("reached", "through "+map[db.Route]string{db.RouteDirect: "direct MySQL", db.RouteSSH: "SSH (from the hosting server)",
-		db.RouteBridge: "a temporary bridge on the store (now removed)"}[res.Route])
+	row("reached", x.T("cli.credentials.reached."+string(res.Route)))
 	if s := res.Schema; s != nil {
-		line := "unknown line"
+		line := x.T("cli.credentials.unknown_line")
 		if s.Line != "" {
-			line = "OpenCart " + string(s.Line) + " line"
+			line = x.T("cli.credentials.line", "Line", string(s.Line))
 		}
-		row("schema", fmt.Sprintf("%s: %d tables with prefix %q in %s, %s", line, s.Tables, s.Prefix, s.Database, s.Server))
+		row("schema", x.T("cli.credentials.schema", "LineText", line, "Count", s.Tables, "Prefix", fmt.Sprintf("%q", s.Prefix), "Database", s.Database, "Server", s.Server))
 		if !s.Transactional && s.Tables > 0 {
-			row("note", "the tables are MyISAM, which MySQL cannot roll back: a change that fails half-way is not undone by the database itself")
+			row("note", x.T("cli.credentials.myisam"))
 		}
 	}
 	for _, warn := range res.Warnings {
-		row("warning", warn.Message)
+		text := warn.Message
+		if !warn.Msg.IsZero() {
+			text = x.Msg(warn.Msg)
+		}
+		row("warning", text)
 	}
 }
+
+// credentialsLabels are the labels of printCredentials' rows.
+var credentialsLabels = []string{"store", "config", "driver", "server", "user", "password", "database",
+	"prefix", "store_url", "admin_url", "computed", "problem", "routes", "reached", "schema", "note", "warning"}
 
 func orDash(s string) string {
 	if s == "" {

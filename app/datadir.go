@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -13,18 +12,7 @@ const DataDirVar = "OCSETUP_HOME"
 
 // dataFolderHelp tells where the data folder is and which of its files
 // keep secrets (the way back must hold what the setup replaced).
-const dataFolderHelp = `
-Data folder ($` + DataDirVar + `, else ocsetup/ in your user config folder; only you may read it, 0700):
-  known_hosts, known_certs   the host keys and certificates you trusted
-  deploy/                    the uploads' manifests; deploy/<manifest>/ holds the backups of the
-                             files an upload replaced (config.php keeps the database password)
-  journals/                  setup journals for uninstall: the rows and settings as they were and as
-                             the setup wrote them (API keys, payment secrets)
-  settings-backups/          the settings as they were before a setup changed them
-  modcache/                  the store's modification files as they were
-  sync/                      what sync saw (counts, marks, alerts)
-  Backups and journals hold secrets: they are written 0600; copy them only to a private place.
-`
+const dataFolderHelp = "cli.help.data_folder"
 
 // DataDir is the folder for known hosts and certificates, manifests,
 // backups and sync history: $OCSETUP_HOME, else the user's config folder.
@@ -64,18 +52,18 @@ func dataDirPath(getenv func(string) string) (string, error) {
 
 // DataDirWarning is a sentence when the data folder exists and belongs to
 // another user (who could read the backups and change the trusted keys),
-// "" otherwise.
-func DataDirWarning(getenv func(string) string) string {
+// no message otherwise.
+func DataDirWarning(getenv func(string) string) msg.Msg {
 	d, err := dataDirPath(getenv)
 	if err != nil {
-		return ""
+		return msg.Msg{}
 	}
 	fi, err := os.Stat(d)
 	if err != nil {
-		return ""
+		return msg.Msg{}
 	}
 	if owner, ok := ownerOf(fi); ok && owner != os.Getuid() {
-		return fmt.Sprintf("the data folder %s belongs to another user (uid %d), who can read its backups and change the keys and certificates it trusts. Use a folder of your own (set %s) unless you trust that user.", d, owner, DataDirVar)
+		return msg.New("cli.data_dir.other_owner", "Dir", d, "UID", owner, "Var", DataDirVar)
 	}
-	return ""
+	return msg.Msg{}
 }

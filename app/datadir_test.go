@@ -32,7 +32,7 @@ func TestDataDirMadePrivate(t *testing.T) {
 	if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("data folder mode %v (%v), want 0700", fi.Mode().Perm(), err)
 	}
-	if w := app.DataDirWarning(getenv); w != "" {
+	if w := app.DataDirWarning(getenv); !w.IsZero() {
 		t.Errorf("a warning for our own folder: %s", w)
 	}
 	if os.Getuid() != 0 {
@@ -42,7 +42,7 @@ func TestDataDirMadePrivate(t *testing.T) {
 	if err := os.Chown(d, 65534, 65534); err != nil {
 		t.Fatal(err)
 	}
-	if w := app.DataDirWarning(getenv); !strings.Contains(w, d) || !strings.Contains(w, "another user") {
+	if w := app.DataDirWarning(getenv).English(); !strings.Contains(w, d) || !strings.Contains(w, "another user") {
 		t.Errorf("warning = %q; want one naming %s and the other owner", w, d)
 	}
 }

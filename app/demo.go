@@ -6,16 +6,17 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ocsetup/ocsetup/installer/demoprog"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
 
@@ -45,15 +46,16 @@ func FindDemoProgram(getenv func(string) string) (string, error) { return demopr
 // (FindDemoProgram), on 127.0.0.1 only, with a setup file and a sample
 // package beside it. ctx bounds the start only: the store runs until stop,
 // which ends it and removes everything it made; call it when the app quits.
-func StartDemo(ctx context.Context, program, line string) (info *DemoInfo, stop func() error, err error) {
-	info, p, err := startDemo(ctx, program, line)
+// lang is the language of the setup file's comments.
+func StartDemo(ctx context.Context, program, line, lang string) (info *DemoInfo, stop func() error, err error) {
+	info, p, err := startDemo(ctx, program, line, lang)
 	if err != nil {
 		return nil, nil, err
 	}
 	return info, p.Stop, nil
 }
 
-func startDemo(ctx context.Context, program, line string) (info *DemoInfo, p *demoprog.Process, err error) {
+func startDemo(ctx context.Context, program, line, lang string) (info *DemoInfo, p *demoprog.Process, err error) {
 	p, err = demoprog.Start(ctx, program, store.Line(line))
 	if err != nil {
 		return nil, nil, err
@@ -66,7 +68,7 @@ func startDemo(ctx context.Context, program, line string) (info *DemoInfo, p *de
 	r := p.Ready
 	info = &DemoInfo{Line: r.Line, Version: r.Version, Site: r.Site, StoreRoot: r.StoreRoot,
 		StoreURL: r.StoreURL, Package: r.Package, SetupFile: filepath.Join(r.WorkDir, "demo-setup.yaml")}
-	if err := writeDemoSetupFile(info); err != nil {
+	if err := writeDemoSetupFile(info, lang); err != nil {
 		return nil, nil, err
 	}
 	return info, p, nil
@@ -94,38 +96,29 @@ func demoSetupFile(info *DemoInfo) SetupFile {
 	}
 }
 
-func writeDemoSetupFile(info *DemoInfo) error {
+func writeDemoSetupFile(info *DemoInfo, lang string) error {
 	body, err := yaml.Marshal(demoSetupFile(info))
 	if err != nil {
 		return err
 	}
-	head := fmt.Sprintf("# ocsetup setup file for the demo store (OpenCart %s); it holds no secret.\n"+
-		"# The site's password comes from %s.\n", info.Version, PasswordVar)
-	return os.WriteFile(info.SetupFile, append([]byte(head), body...), 0o600)
+	var head strings.Builder
+	for _, line := range strings.Split(msg.New("cli.demo.setup_file_head", "Version", info.Version, "Var", PasswordVar).In(lang), "\n") {
+		fmt.Fprintf(&head, "# %s\n", line)
+	}
+	return os.WriteFile(info.SetupFile, append([]byte(head.String()), body...), 0o600)
 }
 
 func (c *CLI) addDemo() {
 	var line string
 	var asJSON bool
-	c.add(&command{name: "demo", summary: "run a demo OpenCart store on this computer to try ocsetup on",
-		details: `Starts a throwaway store on this computer, on 127.0.0.1 only: an SFTP account over a
-temporary folder that holds the store's files, a MySQL-protocol database with the
-line's tables and a few products, customers and orders, and a web server that
-answers the storefront and the API logins. Every other command reaches it exactly
-as it reaches a real store.
-
-It prints the site address, user, password and host key, a setup file and example
-commands, and runs until interrupted (Ctrl+C); then it removes everything it made.
-The password is generated for this demo only, which is why it is shown.
-
-The store runs in ocsetup-demo, a second program that comes with ocsetup and sits
-beside it (or where OCSETUP_DEMO_PROGRAM says).`,
+	c.add(&command{name: "demo", summary: "cli.demo.summary",
+		details: "cli.demo.details",
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 0 {
-				return usageText("demo takes no arguments")
+				return usage("cli.no_arguments", "Command", "demo")
 			}
 			if _, err := demoprog.VersionOf(store.Line(line)); err != nil {
-				return usageText("--line: " + err.Error())
+				return usage("cli.demo.bad_line", "Cause", msg.CauseArg(err))
 			}
 			program, err := FindDemoProgram(x.Getenv)
 			if err != nil {
@@ -135,7 +128,7 @@ beside it (or where OCSETUP_DEMO_PROGRAM says).`,
 			// the command is run from.
 			ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 			defer stopSignals()
-			info, p, err := startDemo(ctx, program, line)
+			info, p, err := startDemo(ctx, program, line, x.lang)
 			if err != nil {
 				return err
 			}
@@ -145,7 +138,7 @@ beside it (or where OCSETUP_DEMO_PROGRAM says).`,
 				enc.SetIndent("", "  ")
 				err = enc.Encode(info)
 			} else {
-				printDemo(x.Out, info)
+				printDemo(x, info)
 			}
 			if err == nil {
 				// The program ends on its own only when it fails (Stop
@@ -156,19 +149,24 @@ beside it (or where OCSETUP_DEMO_PROGRAM says).`,
 				}
 			}
 			if serr := p.Stop(); serr != nil {
-				return errors.Join(err, fmt.Errorf("stop the demo store: %w", serr))
+				return errors.Join(err, msg.Wrap(serr, "error.cli.demo.stop"))
 			}
-			fmt.Fprintln(x.Err, "The demo store has stopped; its folder and ports are gone.")
+			fmt.Fprintln(x.Err, x.T("cli.demo.stopped"))
 			return err
 		}})
 	c.flagSets["demo"] = func(fs *flag.FlagSet) {
-		names := make([]string, 0, 8)
-		for _, l := range demoprog.Lines() {
-			names = append(names, string(l))
-		}
-		fs.StringVar(&line, "line", string(demoprog.DefaultLine), "the OpenCart line of the store: "+strings.Join(names, ", "))
-		fs.BoolVar(&asJSON, "json", false, "print the demo's details as JSON")
+		fs.StringVar(&line, "line", string(demoprog.DefaultLine), "cli.demo.flag.line")
+		fs.BoolVar(&asJSON, "json", false, "cli.demo.flag.json")
 	}
+}
+
+// demoLines are the lines the demo runs, for its help.
+func demoLines() string {
+	names := make([]string, 0, 8)
+	for _, l := range demoprog.Lines() {
+		names = append(names, string(l))
+	}
+	return strings.Join(names, ", ")
 }
 
 // has reports whether this build has the command.
@@ -209,19 +207,27 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-func printDemo(w io.Writer, info *DemoInfo) {
-	fmt.Fprintf(w, "A demo OpenCart %s store (%s line) runs on this computer, on 127.0.0.1 only.\n", info.Version, info.Line)
-	fmt.Fprintf(w, "It lives until you stop this command (Ctrl+C), and then leaves nothing behind.\n\n")
-	row := func(k, v string) { fmt.Fprintf(w, "%-13s %s\n", k+":", v) }
+func printDemo(x *cmdContext, info *DemoInfo) {
+	w := x.Out
+	fmt.Fprintf(w, "%s\n\n", x.T("cli.demo.intro", "Version", info.Version, "Line", string(info.Line)))
+	labels := []string{"site", "user", "password", "host_key", "store_folder", "store_url", "setup_file", "package"}
+	width := 13 // the English column, kept as it was
+	for _, k := range labels {
+		width = max(width, utf8.RuneCountInString(x.T("cli.demo.label."+k)))
+	}
+	row := func(k, v string) {
+		label := x.T("cli.demo.label." + k)
+		fmt.Fprintf(w, "%s%s %s\n", label, strings.Repeat(" ", width-utf8.RuneCountInString(label)), v)
+	}
 	row("site", info.Site.URL)
 	row("user", info.Site.User)
-	row("password", info.Site.Password+"   (made for this demo only and gone with it, so it is shown)")
-	row("host key", info.Site.Fingerprint+"   (trust it when asked, or pass --fingerprint)")
-	row("store folder", info.StoreRoot)
-	row("store URL", info.StoreURL)
-	row("setup file", info.SetupFile)
+	row("password", x.T("cli.demo.password", "Password", info.Site.Password))
+	row("host_key", x.T("cli.demo.host_key", "Fingerprint", info.Site.Fingerprint))
+	row("store_folder", info.StoreRoot)
+	row("store_url", info.StoreURL)
+	row("setup_file", info.SetupFile)
 	row("package", info.Package)
-	fmt.Fprintf(w, "\nTry it from another terminal:\n")
+	fmt.Fprintf(w, "\n%s\n", x.T("cli.demo.try"))
 	for _, cmd := range info.Commands {
 		fmt.Fprintf(w, "  %s\n", cmd)
 	}

@@ -62,7 +62,7 @@ func startTestDemo(t *testing.T, line string) *DemoInfo {
 	program := demoProgram.Path(t) // before the clock starts: a cold build takes a while
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	info, stop, err := StartDemo(ctx, program, line)
+	info, stop, err := StartDemo(ctx, program, line, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -22,14 +21,11 @@ type detectResult struct {
 
 func (c *CLI) addDetect() {
 	var f connectFlags
-	c.add(&command{name: "detect", args: "URL", summary: "connect to the hosting and find the OpenCart stores on it",
-		details: `Looks in the folder of the URL (or the login folder), the usual web folders
-(public_html, www, htdocs, httpdocs, html, domains/*/public_html) and two levels
-below, and reports each store's folder, OpenCart version and line, and admin folder.
-Exit status 0 when at least one store was found, 1 otherwise.`,
+	c.add(&command{name: "detect", args: "URL", summary: "cli.detect.summary",
+		details: "cli.detect.details",
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageText("detect takes one URL")
+				return usage("cli.one_url", "Command", "detect")
 			}
 			pool, err := f.connect(ctx, x, x.args[0])
 			if err != nil {
@@ -45,7 +41,7 @@ Exit status 0 when at least one store was found, 1 otherwise.`,
 				enc.SetIndent("", "  ")
 				return enc.Encode(res)
 			}
-			printDetect(x.Out, res)
+			printDetect(x, res)
 			return nil
 		}})
 	c.flagSets["detect"] = f.define
@@ -74,9 +70,10 @@ func Detect(ctx context.Context, pool *remote.Pool) (*detectResult, error) {
 	return res, nil
 }
 
-func printDetect(w io.Writer, res *detectResult) {
+func printDetect(x *cmdContext, res *detectResult) {
+	w := x.Out
 	if len(res.Stores) > 1 {
-		fmt.Fprintf(w, "%d OpenCart stores on %s; choose one by adding its folder to the URL:\n\n", len(res.Stores), res.Host)
+		fmt.Fprintf(w, "%s\n\n", x.T("cli.detect.many", "Count", len(res.Stores), "Host", res.Host))
 	}
 	for i, s := range res.Stores {
 		if i > 0 {
@@ -84,11 +81,15 @@ func printDetect(w io.Writer, res *detectResult) {
 		}
 		version := s.Version
 		if version == "" {
-			version = "unknown version"
+			version = x.T("cli.detect.unknown_version")
 		}
-		fmt.Fprintf(w, "store:     %s\nversion:   %s (OpenCart %s line)\nadmin:     %s\nprotocol:  %s\n", s.Root, version, s.Line, s.AdminDir, res.Protocol)
+		fmt.Fprintln(w, x.T("cli.detect.store", "Root", s.Root, "Version", version, "Line", s.Line, "AdminDir", s.AdminDir, "Protocol", string(res.Protocol)))
 		for _, warn := range s.Warnings {
-			fmt.Fprintf(w, "warning:   %s\n", warn.Message)
+			text := warn.Message
+			if !warn.Msg.IsZero() {
+				text = x.Msg(warn.Msg)
+			}
+			fmt.Fprintln(w, x.T("cli.detect.warning", "Text", text))
 		}
 	}
 }

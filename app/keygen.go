@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"math"
 
 	"github.com/ocsetup/ocsetup/installer/keygen"
 )
@@ -11,17 +12,14 @@ import (
 func (c *CLI) addKeygen() {
 	var length int
 	var entropy bool
-	c.add(&command{name: "keygen", summary: "print a new random API key",
-		details: fmt.Sprintf(`Prints one key on its own line: %d to %d characters (default %d) of letters,
-digits and - _ . ~, drawn from the operating system's random source without
-bias. The store's own API users need %d or more. Use --entropy to see its strength.`,
-			keygen.MinLength, keygen.MaxLength, keygen.DefaultLength, keygen.MinStoreAPI),
+	c.add(&command{name: "keygen", summary: "cli.keygen.summary",
+		details: "cli.keygen.details",
 		run: func(_ context.Context, x *cmdContext) error {
 			if len(x.args) != 0 {
-				return usageText("keygen takes no arguments")
+				return usage("cli.no_arguments", "Command", "keygen")
 			}
 			if length < keygen.MinLength || length > keygen.MaxLength {
-				return usageText(fmt.Sprintf("--length must be %d to %d", keygen.MinLength, keygen.MaxLength))
+				return usage("cli.keygen.length", "Min", keygen.MinLength, "Max", keygen.MaxLength)
 			}
 			key, err := keygen.Generate(length)
 			if err != nil {
@@ -29,12 +27,12 @@ bias. The store's own API users need %d or more. Use --entropy to see its streng
 			}
 			fmt.Fprintln(x.Out, key)
 			if entropy {
-				fmt.Fprintf(x.Err, "%.0f bits of entropy\n", keygen.EntropyBits(length))
+				fmt.Fprintln(x.Err, x.T("cli.keygen.entropy", "Count", int(math.Round(keygen.EntropyBits(length)))))
 			}
 			return nil
 		}})
 	c.flagSets["keygen"] = func(fs *flag.FlagSet) {
-		fs.IntVar(&length, "length", keygen.DefaultLength, "number of characters")
-		fs.BoolVar(&entropy, "entropy", false, "also print the key's entropy in bits (on standard error)")
+		fs.IntVar(&length, "length", keygen.DefaultLength, "cli.keygen.flag.length")
+		fs.BoolVar(&entropy, "entropy", false, "cli.keygen.flag.entropy")
 	}
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	stdsync "sync"
@@ -16,7 +15,7 @@ import (
 // (test, sync). Said before the first secret is sent: the bridge's ping
 // carries none, and the store API's login comes after the suite started.
 type plainHTTPWarner struct {
-	w io.Writer
+	w Notes
 	// warned, when set, is told each warning as a message too: the
 	// app's sync screen shows it in the user's language.
 	warned func(msg.Msg)
@@ -28,7 +27,7 @@ func (p *plainHTTPWarner) connected(d db.DB) {
 	if u := db.PlainHTTP(d); u != "" {
 		p.bridge.Do(func() {
 			m := db.PlainHTTPMsg(u)
-			fmt.Fprintf(p.w, "warning:  %s\n", m.English())
+			fmt.Fprintln(p.w.W, msg.New("cli.warning_wide", "Text", m).In(p.w.Lang))
 			if p.warned != nil {
 				p.warned(m)
 			}
@@ -40,10 +39,10 @@ func (p *plainHTTPWarner) connected(d db.DB) {
 // reached over plain http.
 func (p *plainHTTPWarner) storeAPI(storeURL string) {
 	if u, err := url.Parse(storeURL); err == nil && strings.EqualFold(u.Scheme, "http") {
-		fmt.Fprintf(p.w, "warning:  %s\n", storeAPIPlainHTTPWarning(storeURL))
+		fmt.Fprintln(p.w.W, msg.New("cli.warning_wide", "Text", storeAPIPlainHTTPWarning(storeURL)).In(p.w.Lang))
 	}
 }
 
-func storeAPIPlainHTTPWarning(storeURL string) string {
-	return "The store has no working HTTPS, so its API (" + storeURL + ") is used over plain HTTP: the API key sent at its login, and the test order's details, can be read by anyone on the network path. Turn on HTTPS for the store (most hosts offer a free certificate)."
+func storeAPIPlainHTTPWarning(storeURL string) msg.Msg {
+	return msg.New("cli.plain_http.store_api", "URL", storeURL)
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 
@@ -249,18 +248,18 @@ func resumableUpload(dataDir string, site remote.Site, st deploy.Store, p *pkg.P
 
 // writeNotes tells a command's user what recoverSite did and found, a
 // line each (apply prints the same in its result).
-func (r *Recovery) writeNotes(w io.Writer, site string) {
+func (r *Recovery) writeNotes(n Notes, site string) {
 	for _, l := range r.removed {
-		fmt.Fprintf(w, "Removed a %s an earlier run left on the store: %s\n", l[0], l[1])
+		n.Line("cli.recovery.removed."+strings.ToLower(strings.ReplaceAll(l[0], " ", "_")), "Name", l[1])
 	}
-	for _, l := range r.Failed {
-		fmt.Fprintf(w, "warning: %s\n", l)
+	for _, err := range r.FailedErrors {
+		fmt.Fprintln(n.W, msg.New("cli.warning", "Text", errorIn(err, n.Lang)).In(n.Lang))
 	}
 	for _, m := range r.Pending {
-		fmt.Fprintf(w, "warning: %s Upload the same package again to finish it, or undo it with: %s rollback %s --manifest %s\n", PendingNotice(m), Name, site, m.ID)
+		n.Warn("cli.recovery.pending", "Notice", PendingNoticeMsg(m), "Name", Name, "Site", site, "ID", m.ID)
 	}
 	for _, j := range r.Interrupted {
-		fmt.Fprintf(w, "warning: %s Run apply again to complete it, or undo it with: %s uninstall SETUP_FILE --journal %s\n", InterruptedNotice(j), Name, j.ID)
+		n.Warn("cli.recovery.interrupted", "Notice", InterruptedNoticeMsg(j), "Name", Name, "ID", j.ID)
 	}
 }
 

@@ -487,7 +487,9 @@ func (s *Session) OpenSync(ctx context.Context, integrationID string, notes io.W
 		}
 		return os.Getenv(k)
 	}
-	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true, Warned: warned}, notes)
+	// The window shows the warnings through warned, in the user's
+	// language; notes keeps their English for a log.
+	return OpenSync(ctx, getenv, pool, setup, SyncOptions{RunJobs: true, Warned: warned}, Notes{W: notes, Lang: "en"})
 }
 
 // SettingsTarget is what the profiles need of the store (its currency,

@@ -104,7 +104,7 @@ func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) 
 		return err
 	}
 	defer pool.Close()
-	sess, err := OpenSync(ctx, x.Getenv, pool, setup, SyncOptions{Interval: sf.interval, QuietAfter: sf.quietAfter, RunJobs: runJobs}, x.Err)
+	sess, err := OpenSync(ctx, x.Getenv, pool, setup, SyncOptions{Interval: sf.interval, QuietAfter: sf.quietAfter, RunJobs: runJobs}, x.Notes())
 	if err != nil {
 		return err
 	}
@@ -155,14 +155,14 @@ type SyncSession struct {
 	Engine *ocsync.Engine
 	Store  store.Store
 	conn   *reconnectingDB
-	notes  io.Writer
+	notes  Notes
 }
 
 // Close closes the engine and the database route (removing a bridge).
 func (s *SyncSession) Close() error {
 	err := s.Engine.Close()
 	if cerr := s.conn.Close(); cerr != nil {
-		fmt.Fprintf(s.notes, "warning: the database bridge could not be removed now (%v); ocsetup removes it the next time it connects to this site\n", cerr)
+		s.notes.Warn("cli.credentials.bridge_left", "Cause", msg.CauseArg(cerr), "Name", Name)
 		err = errors.Join(err, cerr)
 	}
 	return err
@@ -173,7 +173,7 @@ func (s *SyncSession) Close() error {
 // opens the engine, whose history lives in the data folder. The database
 // is reached at the first poll, by the setup's routes, and again whenever
 // the route fails. The GUI's sync view and `ocsetup sync` both start here.
-func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool, setup *SetupFile, opt SyncOptions, notes io.Writer) (*SyncSession, error) {
+func OpenSync(ctx context.Context, getenv func(string) string, pool *remote.Pool, setup *SetupFile, opt SyncOptions, notes Notes) (*SyncSession, error) {
 	routes, err := db.ParseRoutes(orDefault(setup.DBRoutes, "direct,ssh,bridge"))
 	if err != nil {
 		return nil, fmt.Errorf("db_routes: %w", err)

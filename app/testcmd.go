@@ -12,11 +12,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ocsetup/ocsetup/installer/admin"
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
@@ -30,30 +32,11 @@ const APIKeyField = "api_key"
 func (c *CLI) addTest() {
 	var reportPath string
 	var cf connectFlags
-	c.add(&command{name: "test", args: "SETUP_FILE", summary: "test the whole integration and write a report",
-		details: `Runs every check of "Test integration" for the setup file (see 'ocsetup help apply'):
-the hosting login, the store and its line, config.php, the database route, the
-tables of the line, a PHP probe (and whether uploaded files have the owner PHP
-writes as), the storefront without PHP warnings, the admin login page, the HTTPS
-certificate, the API login with the store API user's key (OCSETUP_SECRET_API_KEY)
-and the provider's IPs on its allow-list (only for integrations that use an
-OpenCart API user: OneBox, or a setup whose access.api_user names one and
-whose integration has no API key of its own), the extension registered and enabled,
-the tables and events the package's install() makes, the checkout through the
-store's own API offering the payment method (payment_method: in the setup file,
-else the integration's payment extension; "none" skips it; a temporary API user
-is made for it and removed), the integration's own checks, and that nothing
-temporary was left behind.
-
---report FILE writes the report for the provider's integration team: Markdown
-(.md), HTML (.html) or JSON (.json), by the file's extension. It holds the store
-URL, a product link, the OpenCart line, PHP's version and every check with its
-result and time, and never a password, key or SHA phrase.
-
-Exit status 0 when no check failed, 1 otherwise.`,
+	c.add(&command{name: "test", args: "SETUP_FILE", summary: "cli.test.summary",
+		details: "cli.test.details",
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageText("test takes one setup file")
+				return usage("cli.one_setup_file", "Command", "test")
 			}
 			f, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {
@@ -63,16 +46,23 @@ Exit status 0 when no check failed, 1 otherwise.`,
 				cf.fingerprint = f.Fingerprint
 			}
 			open := func(ctx context.Context) (*remote.Pool, error) { return cf.connect(ctx, x, f.Site) }
+			integration := f.Profile().Name
 			rep, err := RunTest(ctx, x.IO, f, open, func(r check.Result) {
 				if !cf.json {
-					fmt.Fprintf(x.Out, "%-8s %s — %s\n", strings.ToUpper(string(r.Status)), r.Title, r.Cause)
+					fmt.Fprintf(x.Out, "%s %s — %s\n", statusLabel(x, r.Status), x.Msg(r.TitleMsg(integration)), r.CauseIn(x.Msg))
 				}
 			})
 			if err != nil {
 				return err
 			}
 			if reportPath != "" {
-				if err := writeReport(reportPath, rep); err != nil {
+				local := rep
+				if x.lang != "en" {
+					// The report in the user's language, as the window
+					// writes it; English stays the report it always was.
+					local = rep.In(x.lang, integration, x.Msg)
+				}
+				if err := writeReport(reportPath, local); err != nil {
 					return err
 				}
 			}
@@ -81,7 +71,7 @@ Exit status 0 when no check failed, 1 otherwise.`,
 					return err
 				}
 			} else {
-				fmt.Fprintf(x.Out, "\nOverall: %s\n", rep.Overall)
+				fmt.Fprintf(x.Out, "\n%s\n", x.T("cli.test.overall", "Result", x.T("cli.test.result."+string(rep.Overall))))
 			}
 			if rep.Overall == check.Fail {
 				return exitError{code: 1}
@@ -90,7 +80,7 @@ Exit status 0 when no check failed, 1 otherwise.`,
 		}})
 	c.flagSets["test"] = func(fs *flag.FlagSet) {
 		cf.define(fs) // the connection flags apply takes, and --json
-		fs.StringVar(&reportPath, "report", "", "write the report to FILE (.md, .html or .json)")
+		fs.StringVar(&reportPath, "report", "", "cli.test.flag.report")
 	}
 }
 
@@ -104,7 +94,7 @@ func writeReport(p string, rep check.Report) error {
 	case ".json":
 		write = rep.JSON
 	default:
-		return usageText("--report: name the file .md, .html or .json")
+		return usage("cli.test.report_ext")
 	}
 	// A fresh temporary file (O_EXCL, so never an existing file or a
 	// symlink someone planted) renamed over the report: rename replaces a
@@ -130,6 +120,23 @@ func writeReport(p string, rep check.Report) error {
 	return nil
 }
 
+// statusLabel is a check's status as the test command prints it in
+// front of the check: upper case in English ("PASS"), in a column as wide
+// as the widest status of the language.
+func statusLabel(x *cmdContext, st check.Status) string {
+	width := 8
+	for _, s := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skipped} {
+		width = max(width, utf8.RuneCountInString(x.T("cli.test.status."+string(s))))
+	}
+	label := x.T("cli.test.status." + string(st))
+	return label + strings.Repeat(" ", width-utf8.RuneCountInString(label))
+}
+
+// badURL is the usage error of a site URL that does not parse.
+func badURL(err error) usageError {
+	return usageError{msg.New("cli.bad_url", "Cause", msg.CauseArg(err))}
+}
+
 // secrets are every secret value of the run, for the report's redaction.
 func secrets(getenv func(string) string, extra ...string) []string {
 	out := append([]string{}, extra...)
@@ -152,7 +159,7 @@ func openSite(stdio IO, f *SetupFile, trustNew bool, conns int) func(context.Con
 	return func(ctx context.Context) (*remote.Pool, error) {
 		site, err := remote.ParseURL(f.Site)
 		if err != nil {
-			return nil, usageText(err.Error())
+			return nil, badURL(err)
 		}
 		dir, err := DataDir(stdio.Getenv)
 		if err != nil {
@@ -173,7 +180,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 	rep := check.Report{Integration: profile.Name, Generated: time.Now()}
 	site, err := remote.ParseURL(f.Site)
 	if err != nil {
-		return rep, usageText(err.Error())
+		return rep, badURL(err)
 	}
 	dir, err := DataDir(stdio.Getenv)
 	if err != nil {
@@ -223,7 +230,8 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		return rep, err
 	}
 	var dbPassword string
-	plain := &plainHTTPWarner{w: stdio.Err}
+	lang := Language(stdio.Getenv)
+	plain := &plainHTTPWarner{w: Notes{W: stdio.Err, Lang: lang}}
 	if s.StoreErr == nil && pool != nil {
 		if creds, err := db.Read(ctx, pool, s.Store); err == nil {
 			dbPassword = creds.Password.Reveal()
@@ -254,7 +262,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		var left []string
 		for _, r := range recs {
 			if _, ours := inFlight.Load(r.Path); db.SameSite(r.Site, site) && !ours {
-				left = append(left, fmt.Sprintf("a database bridge %s (uploaded %s)", r.Path, r.Uploaded.Format(time.RFC3339)))
+				left = append(left, msg.New("cli.test.leftover_bridge", "Path", r.Path, "Uploaded", r.Uploaded.Format(time.RFC3339)).In(lang))
 			}
 		}
 		return left, err
@@ -309,14 +317,14 @@ func chooseStore(ctx context.Context, pool *remote.Pool, site remote.Site, want 
 				return s, nil
 			}
 		}
-		return store.Store{}, fmt.Errorf("no store in %s", want)
+		return store.Store{}, msg.NewError("error.cli.no_store_in", "Folder", want)
 	}
 	if len(stores) > 1 {
 		roots := make([]string, len(stores))
 		for i, s := range stores {
 			roots[i] = s.Root
 		}
-		return store.Store{}, errors.New("several stores found (" + strings.Join(roots, ", ") + "): name one with store: in the setup file")
+		return store.Store{}, msg.NewError("error.cli.several_stores", "Roots", strings.Join(roots, ", "))
 	}
 	return stores[0], nil
 }

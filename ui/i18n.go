@@ -125,28 +125,14 @@ func ErrorText(err error) string { return msg.ErrorText(err, MsgText) }
 // user's language; integration is the name the service and settings
 // checks carry.
 func CheckTitle(r check.Result, integration string) string {
-	switch r.ID {
-	case "service", "settings":
-		return TF("check."+r.ID+".title_of", Args{"Integration": integration})
-	}
-	return ownOr("check."+r.ID+".title", r.Title)
+	return MsgText(r.TitleMsg(integration))
 }
 
 // CheckCause: see CheckTitle.
-func CheckCause(r check.Result) string {
-	if r.CauseMsg.IsZero() {
-		return r.Cause
-	}
-	return MsgText(r.CauseMsg)
-}
+func CheckCause(r check.Result) string { return r.CauseIn(MsgText) }
 
 // CheckFix: see CheckTitle.
-func CheckFix(r check.Result) string {
-	if r.FixMsg.IsZero() {
-		return r.Fix
-	}
-	return MsgText(r.FixMsg)
-}
+func CheckFix(r check.Result) string { return r.FixIn(MsgText) }
 
 // accessNotes are an API access result's notes in the user's language.
 func accessNotes(res *access.APIResult) []string {

@@ -164,7 +164,7 @@ func TestKeyboardOnlyWelcomeToConnect(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	demo, stop, err := app.StartDemo(ctx, program, "")
+	demo, stop, err := app.StartDemo(ctx, program, "", "en")
 	if err != nil {
 		t.Fatal(err)
 	}

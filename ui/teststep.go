@@ -141,29 +141,10 @@ func (s *testScreen) exportReport() {
 }
 
 // localReport is the report in the user's language: its headings, result
-// marks, and each check's title, cause and fix. The command line's reports
-// stay English; a merchant's report goes to a provider who may read
-// neither, so the technical details stay as the servers wrote them.
+// marks, and each check's title, cause and fix (check.Report.In, which the
+// command line's reports use too). A merchant's report goes to a provider
+// who may read neither language, so the technical details stay as the
+// servers wrote them.
 func localReport(r check.Report, integration string) check.Report {
-	marks := map[check.Status]string{}
-	for _, st := range []check.Status{check.Pass, check.Warn, check.Fail, check.Skipped} {
-		marks[st] = T("report.mark." + string(st))
-	}
-	out := r
-	out.Language = T("report.language")
-	out.Words = &check.Words{
-		Heading: TF("report.heading", Args{"Integration": integration, "Result": marks[r.Overall]}),
-		Store:   T("report.store"), ProductLink: T("report.product_link"), OpenCart: T("report.opencart"),
-		OpenCartValue: TF("report.opencart_value", Args{"Version": r.Version, "Line": r.Line}),
-		PHP:           T("report.php"), Generated: T("report.generated"),
-		Checks: T("report.checks"), Check: T("report.check"), Result: T("report.result"), Time: T("report.time"),
-		Cause: T("report.cause"), Fix: T("report.fix"),
-		Marks: marks,
-	}
-	out.Results = make([]check.Result, len(r.Results))
-	for i, res := range r.Results {
-		res.Title, res.Cause, res.Fix = CheckTitle(res, integration), CheckCause(res), CheckFix(res)
-		out.Results[i] = res
-	}
-	return out
+	return r.In(T("report.language"), integration, MsgText)
 }

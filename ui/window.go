@@ -207,7 +207,7 @@ func (m *Main) startDemo() {
 		if err != nil {
 			return err
 		}
-		info, stop, err = app.StartDemo(ctx, program, "")
+		info, stop, err = app.StartDemo(ctx, program, "", T("report.language"))
 		return err
 	}, func(err error) {
 		if err != nil {

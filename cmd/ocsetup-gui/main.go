@@ -12,19 +12,21 @@ import (
 
 	"github.com/ocsetup/ocsetup/app"
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	// Before Fyne's own init: see the package.
 	_ "github.com/ocsetup/ocsetup/internal/localefix"
 	"github.com/ocsetup/ocsetup/ui"
 )
 
 func main() {
+	lang := app.Language(os.Getenv)
 	if len(os.Args) > 1 {
-		fmt.Fprintln(os.Stderr, "ocsetup-gui opens the setup window and takes no arguments; the commands are ocsetup's (ocsetup help).")
+		fmt.Fprintln(os.Stderr, msg.New("cli.gui_no_arguments").In(lang))
 		os.Exit(2)
 	}
 	dir, err := app.DataDir(os.Getenv)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "ocsetup:", err)
+		fmt.Fprintln(os.Stderr, "ocsetup:", app.ErrorIn(err, lang))
 		os.Exit(1)
 	}
 	// A crash writes its stack into the data folder; the next start tells

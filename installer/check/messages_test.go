@@ -85,7 +85,7 @@ func TestResultsCarryMessages(t *testing.T) {
 						set[sel.Sel.Name] = true
 						// The app's copy of a result in the user's language
 						// (a saved report) sets the texts its messages read as.
-						if len(n.Rhs) == len(n.Lhs) && calls(n.Rhs[i], map[string]string{"Cause": "CheckCause", "Fix": "CheckFix"}[sel.Sel.Name]) {
+						if len(n.Rhs) == len(n.Lhs) && calls(n.Rhs[i], map[string]string{"Cause": "CauseIn", "Fix": "FixIn"}[sel.Sel.Name]) {
 							set[sel.Sel.Name+"Msg"] = true
 						}
 					}
@@ -112,8 +112,13 @@ func calls(e ast.Expr, name string) bool {
 	if !ok || name == "" {
 		return false
 	}
-	id, ok := c.Fun.(*ast.Ident)
-	return ok && id.Name == name
+	switch f := c.Fun.(type) {
+	case *ast.Ident:
+		return f.Name == name
+	case *ast.SelectorExpr:
+		return f.Sel.Name == name
+	}
+	return false
 }
 
 func isResultType(e ast.Expr, inCheck bool) bool {

@@ -53,6 +53,8 @@ type Computed struct {
 	// Reason says why ("it calls getenv()"); it never quotes the file, whose
 	// literals may be a password.
 	Reason string `json:"reason"`
+	// ReasonMsg is Reason as a message, for the user's language.
+	ReasonMsg msg.Msg `json:"-"`
 	// ServerValue is the value PHP computed on the server, filled in by
 	// Connect when the bridge route ran config.php (never for DB_PASSWORD).
 	ServerValue string `json:"server_value,omitempty"`
@@ -168,10 +170,11 @@ func (c *Credentials) noteComputed(cfg *phpconf.Config, file string) {
 		d, st := cfg.Resolve(name)
 		switch st {
 		case phpconf.StatusComputed:
-			c.Computed = append(c.Computed, Computed{File: file, Constant: name, Reason: "it " + d.Reason})
+			m := msg.New("db.computed.reason", "Reason", d.ReasonMsg)
+			c.Computed = append(c.Computed, Computed{File: file, Constant: name, Reason: m.English(), ReasonMsg: m})
 		case phpconf.StatusAmbiguous:
-			c.Computed = append(c.Computed, Computed{File: file, Constant: name,
-				Reason: "it is set inside if/else or a similar block, so the value in use depends on the server"})
+			m := msg.New("db.computed.conditional")
+			c.Computed = append(c.Computed, Computed{File: file, Constant: name, Reason: m.English(), ReasonMsg: m})
 		}
 	}
 }

@@ -1,5 +1,7 @@
 package phpconf
 
+import "github.com/ocsetup/ocsetup/installer/msg"
+
 // ValueType is the PHP type of a constant's value.
 type ValueType uint8
 
@@ -37,6 +39,9 @@ type Definition struct {
 	// Reason says why in plain words; Source has the expression.
 	Computed bool
 	Reason   string
+	// ReasonMsg is Reason as a message, for the app to show in the
+	// user's language.
+	ReasonMsg msg.Msg
 	// Source is the value expression exactly as written in the file.
 	Source string
 	// Offset is the byte offset of the define keyword (of the constant's

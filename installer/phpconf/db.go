@@ -193,7 +193,7 @@ func (r *dbReader) get(name string, required bool) (string, bool) {
 		}
 		return d.Value, true
 	case StatusComputed:
-		r.add(ProblemComputed, name, true, msg.New("phpconf.problem.computed", "What", what, "Name", name, "Reason", d.Reason))
+		r.add(ProblemComputed, name, true, msg.New("phpconf.problem.computed", "What", what, "Name", name, "Reason", d.ReasonMsg))
 	case StatusAmbiguous:
 		if len(all) > 1 {
 			r.add(ProblemConditional, name, true, msg.New("phpconf.problem.conditional_many", "What", what, "Name", name, "Lines", lineList(all)))

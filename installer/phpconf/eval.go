@@ -3,7 +3,19 @@ package phpconf
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
+
+// reason is why a value is computed on the server, as a message that
+// follows the constant's name ("DB_HOST calls getenv()"); name is the
+// part of the expression it is about.
+func reason(kind string, name ...string) msg.Msg {
+	if len(name) == 0 {
+		return msg.New("phpconf.reason." + kind)
+	}
+	return msg.New("phpconf.reason."+kind, "Name", name[0])
+}
 
 // magicConstants are filled in by PHP from where the file sits or what
 // encloses the code, so their value is never in the file.
@@ -31,34 +43,34 @@ type evaluator struct {
 
 // eval returns the value, its type, and a non-empty reason when the
 // expression cannot be evaluated from the file alone.
-func (e *evaluator) eval() (string, ValueType, string) {
+func (e *evaluator) eval() (string, ValueType, msg.Msg) {
 	v, typ, why := e.concat()
-	if why == "" && e.i < len(e.toks) {
+	if why.IsZero() && e.i < len(e.toks) {
 		why = e.unsupported(e.toks[e.i])
 	}
-	if why != "" {
+	if !why.IsZero() {
 		return "", TypeUnknown, why
 	}
-	return v, typ, ""
+	return v, typ, msg.Msg{}
 }
 
 func (e *evaluator) nextIs(op string) bool {
 	return e.i < len(e.toks) && e.p.isOp(e.toks[e.i], op)
 }
 
-func (e *evaluator) concat() (string, ValueType, string) {
+func (e *evaluator) concat() (string, ValueType, msg.Msg) {
 	v, typ, why := e.term()
-	if why != "" {
+	if !why.IsZero() {
 		return "", TypeUnknown, why
 	}
 	if !e.nextIs(".") {
 		if len(v) > e.limit {
-			return "", TypeUnknown, "builds a value too long to read"
+			return "", TypeUnknown, reason("too_long")
 		}
-		return v, typ, ""
+		return v, typ, msg.Msg{}
 	}
 	if len(v) > e.limit {
-		return "", TypeUnknown, "builds a value too long to read"
+		return "", TypeUnknown, reason("too_long")
 	}
 	var b strings.Builder
 	b.WriteString(v)
@@ -66,24 +78,24 @@ func (e *evaluator) concat() (string, ValueType, string) {
 	for e.nextIs(".") {
 		e.i++
 		v, _, why := e.term()
-		if why != "" {
+		if !why.IsZero() {
 			return "", TypeUnknown, why
 		}
 		if b.Len()+len(v) > e.limit {
-			return "", TypeUnknown, "builds a value too long to read"
+			return "", TypeUnknown, reason("too_long")
 		}
 		b.WriteString(v)
 		e.copied += len(v)
 	}
 	if b.Len() > e.limit {
-		return "", TypeUnknown, "builds a value too long to read"
+		return "", TypeUnknown, reason("too_long")
 	}
-	return b.String(), TypeString, ""
+	return b.String(), TypeString, msg.Msg{}
 }
 
-func (e *evaluator) term() (string, ValueType, string) {
+func (e *evaluator) term() (string, ValueType, msg.Msg) {
 	if e.i >= len(e.toks) {
-		return "", TypeUnknown, "is incomplete"
+		return "", TypeUnknown, reason("incomplete")
 	}
 	t := e.toks[e.i]
 	e.i++
@@ -92,24 +104,24 @@ func (e *evaluator) term() (string, ValueType, string) {
 	case String:
 		if t.Interpolated {
 			if strings.HasSuffix(text, "`") {
-				return "", TypeUnknown, "runs a shell command"
+				return "", TypeUnknown, reason("shell")
 			}
-			return "", TypeUnknown, "inserts variables into a double-quoted string"
+			return "", TypeUnknown, reason("interpolated")
 		}
 		v, ok, err := stringLiteral(e.p.src, t)
 		if err != nil {
-			return "", TypeUnknown, "has an invalid escape sequence in a string"
+			return "", TypeUnknown, reason("bad_escape")
 		}
 		if !ok {
-			return "", TypeUnknown, "uses a string PHP builds at run time"
+			return "", TypeUnknown, reason("runtime_string")
 		}
-		return v, TypeString, ""
+		return v, TypeString, msg.Msg{}
 	case Heredoc:
-		return "", TypeUnknown, "uses heredoc text, which is not read here"
+		return "", TypeUnknown, reason("heredoc")
 	case Number:
 		return e.number(text, false)
 	case Variable:
-		return "", TypeUnknown, "uses the variable " + short(text)
+		return "", TypeUnknown, reason("variable", short(text))
 	case Name:
 		return e.constant(text)
 	case Operator:
@@ -122,75 +134,75 @@ func (e *evaluator) term() (string, ValueType, string) {
 			}
 		case "(":
 			v, typ, why := e.concat()
-			if why != "" {
+			if !why.IsZero() {
 				return "", TypeUnknown, why
 			}
 			if !e.nextIs(")") {
 				if e.i < len(e.toks) {
 					return "", TypeUnknown, e.unsupported(e.toks[e.i])
 				}
-				return "", TypeUnknown, "is incomplete"
+				return "", TypeUnknown, reason("incomplete")
 			}
 			e.i++
-			return v, typ, ""
+			return v, typ, msg.Msg{}
 		}
 	}
 	return "", TypeUnknown, e.unsupported(t)
 }
 
-func (e *evaluator) number(text string, negative bool) (string, ValueType, string) {
+func (e *evaluator) number(text string, negative bool) (string, ValueType, msg.Msg) {
 	v, typ, ok := numberLiteral(text, negative)
 	if !ok {
-		return "", TypeUnknown, "has the invalid number " + short(text)
+		return "", TypeUnknown, reason("bad_number", short(text))
 	}
-	return v, typ, ""
+	return v, typ, msg.Msg{}
 }
 
 // constant resolves a name used as a value.
-func (e *evaluator) constant(raw string) (string, ValueType, string) {
+func (e *evaluator) constant(raw string) (string, ValueType, msg.Msg) {
 	if e.nextIs("(") {
-		return "", TypeUnknown, "calls " + short(raw) + "()"
+		return "", TypeUnknown, reason("call", short(raw))
 	}
 	if e.nextIs("::") {
-		return "", TypeUnknown, "uses a class constant of " + short(raw)
+		return "", TypeUnknown, reason("class_constant", short(raw))
 	}
 	name := strings.TrimPrefix(raw, `\`)
 	switch strings.ToLower(name) {
 	case "true":
-		return "1", TypeBool, ""
+		return "1", TypeBool, msg.Msg{}
 	case "false":
-		return "", TypeBool, ""
+		return "", TypeBool, msg.Msg{}
 	case "null":
-		return "", TypeNull, ""
+		return "", TypeNull, msg.Msg{}
 	}
 	switch {
 	case strings.Contains(name, `\`):
-		return "", TypeUnknown, "uses the namespaced constant " + short(raw)
+		return "", TypeUnknown, reason("namespaced", short(raw))
 	case magicConstants[strings.ToLower(name)]:
-		return "", TypeUnknown, "uses " + short(raw) + ", which PHP fills in on the server"
+		return "", TypeUnknown, reason("magic", short(raw))
 	}
 	d, st := e.p.cfg.resolveBefore(name, e.before)
 	switch st {
 	case StatusResolved:
-		return d.Value, d.Type, ""
+		return d.Value, d.Type, msg.Msg{}
 	case StatusComputed:
-		return "", TypeUnknown, "uses " + short(name) + ", which is itself computed on the server"
+		return "", TypeUnknown, reason("uses_computed", short(name))
 	case StatusAmbiguous:
-		return "", TypeUnknown, "uses " + short(name) + ", whose definition depends on run-time conditions"
+		return "", TypeUnknown, reason("uses_conditional", short(name))
 	}
-	return "", TypeUnknown, "uses " + short(name) + ", which is not defined earlier in this file"
+	return "", TypeUnknown, reason("uses_undefined", short(name))
 }
 
-func (e *evaluator) unsupported(t Token) string {
+func (e *evaluator) unsupported(t Token) msg.Msg {
 	text := e.p.text(t)
 	switch t.Kind {
 	case Operator:
-		return "uses the " + short(text) + " operator"
+		return reason("operator", short(text))
 	case String, Heredoc, Number:
 		// Never quote literals: this may be about a password.
-		return "is not a plain value (a literal where PHP expects an operator)"
+		return reason("literal")
 	}
-	return "uses " + short(text)
+	return reason("uses", short(text))
 }
 
 // short keeps reasons readable when a token is long.

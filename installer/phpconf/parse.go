@@ -312,8 +312,8 @@ func (p *parser) record(name string, expr []Token, offset, line int, conditional
 	}
 	ev := evaluator{p: p, toks: expr, before: offset, limit: max(0, min(maxValueLen, maxValueBudget-p.valueBytes))}
 	v, typ, reason := ev.eval()
-	if reason != "" {
-		d.Computed, d.Reason = true, reason
+	if !reason.IsZero() {
+		d.Computed, d.Reason, d.ReasonMsg = true, reason.English(), reason
 	} else {
 		d.Value, d.Type = v, typ
 	}

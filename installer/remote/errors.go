@@ -91,12 +91,12 @@ func (e *Error) Msg() msg.Msg {
 	case KindTLSResumption:
 		return msg.New("error.remote.tls_resumption")
 	case KindUnknownKey:
-		return msg.New("error.remote.unknown_key", "Host", e.Host, "KeyType", msg.New("keytype."+strings.ReplaceAll(e.keyType(), " ", "_")), "Fingerprint", e.Fingerprint)
+		return msg.New("error.remote.unknown_key", "Host", e.Host, "KeyType", e.KeyTypeMsg(), "Fingerprint", e.Fingerprint)
 	case KindChangedKey:
 		if e.Trusted != "" {
-			return msg.New("error.remote.changed_key_was", "Host", e.Host, "KeyType", msg.New("keytype."+strings.ReplaceAll(e.keyType(), " ", "_")), "Fingerprint", e.Fingerprint, "Trusted", e.Trusted)
+			return msg.New("error.remote.changed_key_was", "Host", e.Host, "KeyType", e.KeyTypeMsg(), "Fingerprint", e.Fingerprint, "Trusted", e.Trusted)
 		}
-		return msg.New("error.remote.changed_key", "Host", e.Host, "KeyType", msg.New("keytype."+strings.ReplaceAll(e.keyType(), " ", "_")), "Fingerprint", e.Fingerprint)
+		return msg.New("error.remote.changed_key", "Host", e.Host, "KeyType", e.KeyTypeMsg(), "Fingerprint", e.Fingerprint)
 	case KindPermission:
 		return msg.New("error.remote.permission")
 	case KindNotFound:
@@ -112,6 +112,11 @@ func (e *Error) Msg() msg.Msg {
 	default:
 		return msg.New("error.remote.other")
 	}
+}
+
+// KeyTypeMsg names the kind of key as a message: "host key", "certificate".
+func (e *Error) KeyTypeMsg() msg.Msg {
+	return msg.New("keytype." + strings.ReplaceAll(e.keyType(), " ", "_"))
 }
 
 func (e *Error) keyType() string {
