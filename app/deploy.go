@@ -9,8 +9,10 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ocsetup/ocsetup/installer/deploy"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -31,36 +33,26 @@ type deployFlags struct {
 
 func (f *deployFlags) define(fs *flag.FlagSet) {
 	f.connectFlags.define(fs)
-	fs.BoolVar(&f.fixTrap, "fix-hidden-page", false, "OpenCart 1.5/2.0: leave out admin/controller/extension/<type>/ and back up and remove such folders on the server (they hide Extensions pages)")
-	fs.StringVar(&f.storeURL, "store-url", "", "the shop's address (http://…/), for the check that PHP runs in the package's folder")
-	fs.StringVar(&f.manifest, "manifest", "", "rollback: the manifest ID (default: the latest of this store)")
-	fs.BoolVar(&f.force, "force", false, "rollback: even when a later upload changed the same files")
-	fs.BoolVar(&f.perFile, "per-file", false, "upload: send every file over FTP/SFTP, never one archive unpacked by a temporary PHP extractor (the fast path, tried when --store-url is given)")
-	fs.BoolVar(&f.allowCore, "allow-core-files", false, "upload: let the package replace core files (config.php, index.php, .htaccess, .user.ini, php.ini), which the plan warns about")
+	fs.BoolVar(&f.fixTrap, "fix-hidden-page", false, "cli.deploy.flag.fix_hidden_page")
+	fs.StringVar(&f.storeURL, "store-url", "", "cli.deploy.flag.store_url")
+	fs.StringVar(&f.manifest, "manifest", "", "cli.deploy.flag.manifest")
+	fs.BoolVar(&f.force, "force", false, "cli.deploy.flag.force")
+	fs.BoolVar(&f.perFile, "per-file", false, "cli.deploy.flag.per_file")
+	fs.BoolVar(&f.allowCore, "allow-core-files", false, "cli.deploy.flag.allow_core_files")
 }
 
 func (c *CLI) addDeploy() {
 	var f deployFlags
-	c.add(&command{name: "plan", args: "URL PACKAGE", summary: "show what uploading a package would do; nothing is changed",
-		details: `Reads the package (.ocmod.zip, .zip or folder) and the store, and lists each file as
-new, changed, identical or skipped, the folders to create, the bytes to send and
-the warnings for this OpenCart line. Exit status 0.`,
+	c.add(&command{name: "plan", args: "URL PACKAGE", summary: "cli.plan.summary",
+		details: "cli.plan.details",
 		run: func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, false) }})
-	c.add(&command{name: "upload", args: "URL PACKAGE", summary: "upload a package: backed up, atomic, verified, with a manifest for rollback",
-		details: `Writes a manifest, backs up every file it replaces, creates the folders, uploads the
-files under temporary names and renames each into place, then verifies sizes (and
-hashes over SFTP with a shell) and, with --store-url, that PHP runs there.
-With --store-url the files go as one archive that a temporary, signed PHP file
-unpacks on the server (each file under a temporary name, renamed into place),
-where PHP has zip support and writes files as the account's owner; otherwise,
-or with --per-file, file by file, and the reason is printed.
-An upload that was interrupted is finished when the same package is uploaded again.`,
+	c.add(&command{name: "upload", args: "URL PACKAGE", summary: "cli.upload.summary",
+		details: "cli.upload.details",
 		run: func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, true) }})
-	c.add(&command{name: "rollback", args: "URL", summary: "undo an upload (or an interrupted one) from its manifest",
-		details: `Removes the files and folders the upload created and restores the replaced ones byte
-for byte from the local backup. Without --manifest, the latest upload of the store.`,
+	c.add(&command{name: "rollback", args: "URL", summary: "cli.rollback.summary",
+		details: "cli.rollback.details",
 		run: f.runRollback})
-	c.add(&command{name: "manifests", args: "URL", summary: "list the uploads ocsetup made to a store",
+	c.add(&command{name: "manifests", args: "URL", summary: "cli.manifests.summary",
 		run: f.runManifests})
 	for _, n := range []string{"plan", "upload", "rollback", "manifests"} {
 		c.flagSets[n] = f.define
@@ -91,7 +83,7 @@ func (f *deployFlags) openStore(ctx context.Context, x *cmdContext, rawURL strin
 	}
 	if len(res.Stores) == 0 {
 		pool.Close()
-		return nil, nil, store.Store{}, nil, errors.New("no OpenCart store was found at this address")
+		return nil, nil, store.Store{}, nil, msg.NewError("error.cli.no_store")
 	}
 	if len(res.Stores) != 1 {
 		var roots []string
@@ -99,8 +91,8 @@ func (f *deployFlags) openStore(ctx context.Context, x *cmdContext, rawURL strin
 			roots = append(roots, s.Root)
 		}
 		pool.Close()
-		return nil, nil, store.Store{}, nil, usageText(fmt.Sprintf("%d stores were found (%s); add the folder of the one you mean to the URL, e.g. %s://%s@%s%s",
-			len(res.Stores), strings.Join(roots, ", "), res.Protocol, pool.Site().User, res.Host, roots[0]))
+		return nil, nil, store.Store{}, nil, usage("cli.deploy.many_stores", "Count", len(res.Stores), "Roots", strings.Join(roots, ", "),
+			"Example", fmt.Sprintf("%s://%s@%s%s", res.Protocol, pool.Site().User, res.Host, roots[0]))
 	}
 	st := res.Stores[0]
 	dir, err := DataDir(x.Getenv)
@@ -114,13 +106,13 @@ func (f *deployFlags) openStore(ctx context.Context, x *cmdContext, rawURL strin
 		Store:    deploy.Store{Site: pool.Site().String(), Root: st.Root, Version: st.Version, AdminDir: st.AdminDir},
 		StoreURL: f.storeURL, FastPath: f.storeURL != "" && !f.perFile}
 	if !f.json {
-		e.Progress = textProgress(x.Err)
+		e.Progress = textProgress(x.Notes())
 	}
 	return e, pool, st, func() { pool.Close() }, nil
 }
 
 // textProgress prints a line per phase and every few seconds.
-func textProgress(w io.Writer) func(deploy.Progress) {
+func textProgress(n Notes) func(deploy.Progress) {
 	var last time.Time
 	var phase deploy.Phase
 	return func(p deploy.Progress) {
@@ -131,9 +123,15 @@ func textProgress(w io.Writer) func(deploy.Progress) {
 		phase, last = p.Phase, time.Now()
 		eta := ""
 		if p.ETA > 0 && !done {
-			eta = fmt.Sprintf(", %s left", p.ETA.Round(time.Second))
+			eta = msg.New("cli.deploy.progress.left", "ETA", p.ETA.Round(time.Second).String()).In(n.Lang)
 		}
-		fmt.Fprintf(w, "%-8s %d/%d files, %s of %s%s\n", p.Phase, p.FilesDone, p.FilesTotal, size(p.BytesDone), size(p.BytesTotal), eta)
+		phase := msg.New("cli.deploy.phase." + string(p.Phase)).In(n.Lang)
+		width := 8
+		if l := utf8.RuneCountInString(phase); l > width {
+			width = l
+		}
+		n.Line("cli.deploy.progress", "Phase", phase+strings.Repeat(" ", width-utf8.RuneCountInString(phase)),
+			"Done", p.FilesDone, "Count", p.FilesTotal, "BytesDone", size(p.BytesDone), "BytesTotal", size(p.BytesTotal), "ETA", eta)
 	}
 }
 
@@ -166,7 +164,7 @@ type pendingSummary struct {
 
 func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool) error {
 	if len(x.args) != 2 {
-		return usageText("give the site URL and the package")
+		return usage("cli.deploy.url_and_package")
 	}
 	p, err := pkg.Open(x.args[1])
 	if err != nil {
@@ -190,7 +188,7 @@ func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool)
 			continue
 		}
 		if doUpload && m.State == deploy.StateInProgress && m.Package.SHA256 == deploy.Describe(p).SHA256 {
-			fmt.Fprintf(x.Err, "Finishing the interrupted upload %s of %s.\n", m.ID, m.Package.Name)
+			x.Notes().Line("cli.deploy.finishing", "ID", m.ID, "Package", m.Package.Name)
 			if err := e.Resume(ctx, m, p); err != nil {
 				return err
 			}
@@ -199,8 +197,8 @@ func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool)
 		}
 		res.Pending = append(res.Pending, pendingSummary{m.ID, m.Package.Name, string(m.State)})
 		if doUpload {
-			return fmt.Errorf("the upload %s of %s to this store did not finish (%s). Upload the same package again to finish it, or undo it with: %s rollback %s --manifest %s",
-				m.ID, m.Package.Name, m.State, Name, x.args[0], m.ID)
+			return msg.NewError("error.cli.deploy.pending", "ID", m.ID, "Package", m.Package.Name,
+				"State", msg.Msg{Key: "recovery.state." + string(m.State), Own: string(m.State)}, "Name", Name, "Site", x.args[0])
 		}
 	}
 	var opts deploy.PlanOptions
@@ -216,14 +214,15 @@ func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool)
 		if f.json {
 			return writeJSON(x.Out, res)
 		}
-		printPlan(x.Out, pl)
+		printPlan(x, x.Out, pl)
 		for _, ps := range res.Pending {
-			fmt.Fprintf(x.Out, "\nwarning: the upload %s of %s did not finish (%s); upload it again to finish it, or roll it back.\n", ps.ID, ps.Package, ps.State)
+			fmt.Fprintf(x.Out, "\n%s\n", x.T("cli.warning", "Text", msg.New("cli.deploy.pending_plan", "ID", ps.ID, "Package", ps.Package,
+				"State", msg.Msg{Key: "recovery.state." + ps.State, Own: ps.State})))
 		}
 		return nil
 	}
 	if !f.json {
-		printPlan(x.Err, pl)
+		printPlan(x, x.Err, pl)
 	}
 	e.AllowCoreFiles = f.allowCore
 	m, err := e.Upload(ctx, pl, p)
@@ -232,7 +231,7 @@ func (f *deployFlags) runPlan(ctx context.Context, x *cmdContext, doUpload bool)
 	}
 	if err != nil {
 		if m != nil {
-			return fmt.Errorf("%w\nThe upload stopped; manifest %s records what was done. Run the same upload again to finish it, or: %s rollback %s --manifest %s", err, m.ID, Name, x.args[0], m.ID)
+			return errors.Join(err, msg.NewError("error.cli.deploy.stopped", "ID", m.ID, "Name", Name, "Site", x.args[0]))
 		}
 		return err
 	}
@@ -244,13 +243,17 @@ func (f *deployFlags) finish(ctx context.Context, x *cmdContext, e *deploy.Engin
 		fp := e.Fast
 		res.FastPath = &fp
 		if !f.json {
+			reason := fp.Reason
+			if !fp.ReasonMsg.IsZero() {
+				reason = x.Msg(fp.ReasonMsg)
+			}
 			switch {
 			case fp.Reason == "":
-				fmt.Fprintf(x.Err, "fast path: %d files sent as one archive and unpacked on the server\n", fp.Files)
+				x.Notes().Line("cli.deploy.fast.all", "Count", fp.Files)
 			case fp.Used:
-				fmt.Fprintf(x.Err, "fast path: %d files unpacked on the server, the rest sent one by one: %s\n", fp.Files, fp.Reason)
+				x.Notes().Line("cli.deploy.fast.some", "Count", fp.Files, "Reason", reason)
 			default:
-				fmt.Fprintf(x.Err, "fast path not used, files sent one by one: %s\n", fp.Reason)
+				x.Notes().Line("cli.deploy.fast.none", "Reason", reason)
 			}
 		}
 	}
@@ -268,17 +271,17 @@ func (f *deployFlags) finish(ctx context.Context, x *cmdContext, e *deploy.Engin
 			return err
 		}
 	} else {
-		printVerify(x.Out, m, rep)
+		printVerify(x, m, rep)
 	}
 	if !rep.OK() {
-		return exitError{code: 1, err: errors.New("the upload finished, but the check found problems (see above); roll it back with: " + Name + " rollback URL --manifest " + m.ID)}
+		return exitError{code: 1, err: msg.NewError("error.cli.deploy.check_failed", "Name", Name, "ID", m.ID)}
 	}
 	return nil
 }
 
 func (f *deployFlags) runRollback(ctx context.Context, x *cmdContext) error {
 	if len(x.args) != 1 {
-		return usageText("rollback takes one URL")
+		return usage("cli.one_url", "Command", "rollback")
 	}
 	e, pool, st, closeFn, err := f.openStore(ctx, x, x.args[0])
 	if err != nil {
@@ -301,7 +304,7 @@ func (f *deployFlags) runRollback(ctx context.Context, x *cmdContext) error {
 			}
 		}
 		if m == nil {
-			return errors.New("ocsetup has no upload to roll back on this store")
+			return msg.NewError("error.cli.deploy.nothing_to_roll_back", "Name", Name)
 		}
 	}
 	if !f.force {
@@ -315,13 +318,13 @@ func (f *deployFlags) runRollback(ctx context.Context, x *cmdContext) error {
 	if f.json {
 		return writeJSON(x.Out, map[string]string{"manifest": m.ID, "state": string(m.State)})
 	}
-	fmt.Fprintf(x.Out, "Rolled back %s (%s): the store's files are as they were before it.\n", m.ID, m.Package.Name)
+	fmt.Fprintln(x.Out, x.T("cli.deploy.rolled_back", "ID", m.ID, "Package", m.Package.Name))
 	return nil
 }
 
 func (f *deployFlags) runManifests(ctx context.Context, x *cmdContext) error {
 	if len(x.args) != 1 {
-		return usageText("manifests takes one URL")
+		return usage("cli.one_url", "Command", "manifests")
 	}
 	e, closeFn, err := f.openEngine(ctx, x, x.args[0])
 	if err != nil {
@@ -339,12 +342,13 @@ func (f *deployFlags) runManifests(ctx context.Context, x *cmdContext) error {
 		return writeJSON(x.Out, all)
 	}
 	if len(all) == 0 {
-		fmt.Fprintln(x.Out, "No uploads by ocsetup on this store.")
+		fmt.Fprintln(x.Out, x.T("cli.deploy.no_uploads", "Name", Name))
 	}
 	for _, m := range all {
 		c := m.Counts()
-		fmt.Fprintf(x.Out, "%s  %-12s %s  %d created, %d replaced, %d removed, %d unchanged\n", m.ID, m.State, m.Package.Name,
-			c[deploy.ActCreate], c[deploy.ActReplace], c[deploy.ActRemove], c[deploy.ActKeep])
+		state := x.Msg(msg.Msg{Key: "recovery.state." + string(m.State), Own: string(m.State)})
+		fmt.Fprintf(x.Out, "%s  %s %s  %s\n", m.ID, state+strings.Repeat(" ", max(0, 12-utf8.RuneCountInString(state))), m.Package.Name,
+			x.T("cli.deploy.counts", "Created", c[deploy.ActCreate], "Replaced", c[deploy.ActReplace], "Removed", c[deploy.ActRemove], "Unchanged", c[deploy.ActKeep]))
 	}
 	return nil
 }
@@ -355,22 +359,40 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func printPlan(w io.Writer, pl *deploy.Plan) {
-	fmt.Fprintf(w, "store:    %s (OpenCart %s)\npackage:  %s, %d files, %s\n", pl.Store.Root, pl.Store.Version, pl.Package.Name, pl.Package.Files, pl.Package.Layout)
-	fmt.Fprintf(w, "plan:     %d new, %d changed, %d identical, %d skipped, %d to remove; %d folders to create; %s to send\n",
-		pl.Counts[deploy.StatusNew], pl.Counts[deploy.StatusChanged], pl.Counts[deploy.StatusIdentical], pl.Counts[deploy.StatusSkipped],
-		pl.Counts[deploy.StatusRemove], len(pl.Folders), size(pl.Bytes))
-	fmt.Fprintf(w, "compared: %s\n", pl.Compared)
-	for _, fx := range pl.Fixes {
-		fmt.Fprintf(w, "fix:      %s\n", fx)
+func printPlan(x *cmdContext, w io.Writer, pl *deploy.Plan) {
+	layout := pl.Package.Layout
+	if !pl.Package.LayoutMsg.IsZero() {
+		layout = x.Msg(pl.Package.LayoutMsg)
+	}
+	fmt.Fprintln(w, x.T("cli.plan.store", "Root", pl.Store.Root, "Version", pl.Store.Version))
+	fmt.Fprintln(w, x.T("cli.plan.package", "Package", pl.Package.Name, "Count", pl.Package.Files, "Layout", layout))
+	fmt.Fprintln(w, x.T("cli.plan.counts", "New", pl.Counts[deploy.StatusNew], "Changed", pl.Counts[deploy.StatusChanged],
+		"Identical", pl.Counts[deploy.StatusIdentical], "Skipped", pl.Counts[deploy.StatusSkipped],
+		"Remove", pl.Counts[deploy.StatusRemove], "Folders", len(pl.Folders), "Size", size(pl.Bytes)))
+	fmt.Fprintln(w, x.T("cli.plan.compared", "How", pl.Compared.Msg()))
+	for i, fx := range pl.Fixes {
+		text := fx
+		if i < len(pl.FixMsgs) {
+			text = x.Msg(pl.FixMsgs[i])
+		}
+		fmt.Fprintln(w, x.T("cli.plan.fix", "Text", text))
 	}
 	for _, wn := range pl.Warnings {
-		fmt.Fprintf(w, "warning:  %s\n", wn.Message)
+		text := wn.Message
+		if !wn.Msg.IsZero() {
+			text = x.Msg(wn.Msg)
+		}
+		fmt.Fprintln(w, x.T("cli.warning_wide", "Text", text))
 	}
 	for _, fo := range pl.FixOffered {
 		if fo == deploy.FixHiddenPages {
-			fmt.Fprintln(w, "offer:    add --fix-hidden-page to leave those folders out and back up and remove them on the server")
+			fmt.Fprintln(w, x.T("cli.plan.offer_fix_hidden_page"))
 		}
+	}
+	statuses := []deploy.Status{deploy.StatusNew, deploy.StatusChanged, deploy.StatusIdentical, deploy.StatusSkipped, deploy.StatusRemove}
+	width := 9 // the English column, kept as it was
+	for _, st := range statuses {
+		width = max(width, utf8.RuneCountInString(x.T("package.status."+string(st))))
 	}
 	shown := 0
 	for _, f := range pl.Files {
@@ -378,37 +400,51 @@ func printPlan(w io.Writer, pl *deploy.Plan) {
 			continue
 		}
 		if shown == 20 {
-			fmt.Fprintln(w, "          … (--json lists every file)")
+			fmt.Fprintln(w, x.T("cli.plan.more"))
 			break
 		}
 		why := ""
 		if f.Why != "" {
-			why = "  (" + f.Why + ")"
+			text := f.Why
+			if !f.WhyMsg.IsZero() {
+				text = x.Msg(f.WhyMsg)
+			}
+			why = "  (" + text + ")"
 		}
-		fmt.Fprintf(w, "  %-9s %s%s\n", f.Status, f.Path, why)
+		status := x.T("package.status." + string(f.Status))
+		fmt.Fprintf(w, "  %s%s %s%s\n", status, strings.Repeat(" ", width-utf8.RuneCountInString(status)), f.Path, why)
 		shown++
 	}
 }
 
-func printVerify(w io.Writer, m *deploy.Manifest, r *deploy.Report) {
+func printVerify(x *cmdContext, m *deploy.Manifest, r *deploy.Report) {
+	w := x.Out
 	c := m.Counts()
-	fmt.Fprintf(w, "uploaded: manifest %s: %d created, %d replaced (backed up), %d removed, %d unchanged\n", m.ID,
-		c[deploy.ActCreate], c[deploy.ActReplace], c[deploy.ActRemove], c[deploy.ActKeep])
-	fmt.Fprintf(w, "checked:  %d files by size, %d by SHA-256 on the server\n", r.Files, r.Hashed)
+	fmt.Fprintln(w, x.T("cli.upload.uploaded", "ID", m.ID, "Created", c[deploy.ActCreate], "Replaced", c[deploy.ActReplace],
+		"Removed", c[deploy.ActRemove], "Unchanged", c[deploy.ActKeep]))
+	fmt.Fprintln(w, x.T("cli.upload.checked", "Count", r.Files, "Hashed", r.Hashed))
 	if r.HashNote != "" {
-		fmt.Fprintf(w, "note:     %s\n", r.HashNote)
+		text := r.HashNote
+		if !r.HashNoteMsg.IsZero() {
+			text = x.Msg(r.HashNoteMsg)
+		}
+		fmt.Fprintln(w, x.T("cli.upload.note", "Text", text))
 	}
 	for _, l := range [][]string{r.Missing, r.WrongSize, r.WrongHash, r.Leftovers} {
 		for _, p := range l {
-			fmt.Fprintf(w, "problem:  %s\n", p)
+			fmt.Fprintln(w, x.T("cli.upload.problem", "Text", p))
 		}
 	}
 	switch {
 	case r.Probe == nil:
-		fmt.Fprintln(w, "php:      not checked (give --store-url to check that PHP runs in the package's folder)")
+		fmt.Fprintln(w, x.T("cli.upload.php_unchecked"))
 	case r.Probe.Ran:
-		fmt.Fprintf(w, "php:      runs in %s (%s)\n", r.Probe.Folder, r.Probe.URL)
+		fmt.Fprintln(w, x.T("cli.upload.php_runs", "Folder", r.Probe.Folder, "URL", r.Probe.URL))
 	default:
-		fmt.Fprintf(w, "php:      PROBLEM: %s (%s)\n", r.Probe.Detail, r.Probe.URL)
+		text := r.Probe.Detail
+		if !r.Probe.DetailMsg.IsZero() {
+			text = x.Msg(r.Probe.DetailMsg)
+		}
+		fmt.Fprintln(w, x.T("cli.upload.php_problem", "Text", text, "URL", r.Probe.URL))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
@@ -92,6 +93,8 @@ type PackageInfo struct {
 	SHA256 string `json:"sha256"`
 	Files  int    `json:"files"`
 	Layout string `json:"layout"`
+	// LayoutMsg is Layout as a message, for the user's language.
+	LayoutMsg msg.Msg `json:"-"`
 }
 
 // Describe identifies p.
@@ -100,7 +103,7 @@ func Describe(p *pkg.Package) PackageInfo {
 	for _, f := range p.Files {
 		fmt.Fprintf(h, "%s\x00%d\x00%x\n", f.Path, f.Size, f.SHA256)
 	}
-	return PackageInfo{Name: p.Name, SHA256: hex.EncodeToString(h.Sum(nil)), Files: len(p.Files), Layout: p.Layout.String()}
+	return PackageInfo{Name: p.Name, SHA256: hex.EncodeToString(h.Sum(nil)), Files: len(p.Files), Layout: p.Layout.String(), LayoutMsg: p.Layout.Msg()}
 }
 
 // Content is a file's size and SHA-256 (hex; "" when not known).

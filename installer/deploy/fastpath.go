@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
 	"github.com/ocsetup/ocsetup/installer/webtrust"
@@ -41,15 +42,18 @@ type FastPath struct {
 	Used   bool   `json:"used"`
 	Files  int    `json:"files,omitempty"` // placed by the extractor
 	Reason string `json:"reason,omitempty"`
+	// ReasonMsg is Reason as a message, for the user's language.
+	ReasonMsg msg.Msg `json:"-"`
 }
 
 // fallback is a reason the fast path did not place (all) files; the
 // per-file upload takes over.
-type fallback struct{ reason string }
+type fallback struct{ reason msg.Msg }
 
-func (f *fallback) Error() string { return f.reason }
+func (f *fallback) Error() string { return f.reason.English() }
 
-func fallbackf(format string, a ...any) error { return &fallback{fmt.Sprintf(format, a...)} }
+// fallbackBecause is the fallback with the message key and its args.
+func fallbackBecause(key string, pairs ...any) error { return &fallback{msg.New(key, pairs...)} }
 
 // extractorReply is the extractor's answer (extractor.php).
 type extractorReply struct {
@@ -72,7 +76,7 @@ type extractorReply struct {
 func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, build func() (*archive, error), done func(*task)) ([]*task, error) {
 	base, err := url.Parse(strings.TrimSuffix(e.StoreURL, "/") + "/")
 	if err != nil || base.Scheme != "http" && base.Scheme != "https" {
-		return tasks, fallbackf("the store address %q is not an http(s) URL", e.StoreURL)
+		return tasks, fallbackBecause("deploy.fast.not_http", "URL", fmt.Sprintf("%q", e.StoreURL))
 	}
 	secret := randHex(32)
 	src := strings.NewReplacer("{{SECRET}}", secret, "{{TTL}}", strconv.Itoa(int(extractorTTL/time.Second))).Replace(extractorTemplate)
@@ -95,7 +99,7 @@ func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, build 
 			for _, f := range forgets {
 				_ = f()
 			}
-			return tasks, fallbackf("the extractor could not be recorded in ocsetup's data folder (%v)", err)
+			return tasks, fallbackBecause("deploy.fast.record", "Cause", msg.CauseArg(err))
 		}
 		forgets = append(forgets, forget)
 	}
@@ -134,7 +138,7 @@ func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, build 
 		if ctx.Err() != nil {
 			return tasks, err
 		}
-		return tasks, fallbackf("the archive or the extractor could not be uploaded (%v)", err)
+		return tasks, fallbackBecause("deploy.fast.upload", "Cause", msg.CauseArg(err))
 	}
 
 	body, err := json.Marshal(map[string]any{"archive": arName, "files": ar.files})
@@ -162,10 +166,10 @@ func (e *Engine) extract(ctx context.Context, t transport, tasks []*task, build 
 		if why == "" {
 			why = reply.Code
 		}
-		return rest, &fallback{why}
+		return rest, &fallback{msg.New("deploy.fast.refused_plain", "Reason", why)}
 	}
 	if len(rest) > 0 {
-		return rest, fallbackf("the extractor placed %d of %d files", len(tasks)-len(rest), len(tasks))
+		return rest, fallbackBecause("deploy.fast.partial", "Done", len(tasks)-len(rest), "Count", len(tasks))
 	}
 	return nil, nil
 }
@@ -226,7 +230,7 @@ func (e *Engine) callExtractor(ctx context.Context, u, secret string, body []byt
 	nonce := randHex(16)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
-		return r, fallbackf("the extractor's address %s is not usable (%v)", u, err)
+		return r, fallbackBecause("deploy.fast.bad_address", "URL", u, "Cause", err.Error())
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Ocsetup-Timestamp", ts)
@@ -235,28 +239,28 @@ func (e *Engine) callExtractor(ctx context.Context, u, secret string, body []byt
 	resp, err := client.Do(req)
 	if err != nil {
 		if cerr := webguard.Certificate(err); cerr != nil {
-			return r, fallbackf("%v", cerr)
+			return r, &fallback{msg.New("deploy.fast.cause", "Cause", msg.CauseArg(cerr))}
 		}
-		return r, fallbackf("the store's web address did not answer (%v)", err)
+		return r, fallbackBecause("deploy.fast.no_answer", "Cause", msg.CauseArg(err))
 	}
 	defer resp.Body.Close()
 	reply, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if err != nil {
-		return r, fallbackf("the extractor's answer was cut off (%v)", err)
+		return r, fallbackBecause("deploy.fast.cut_off", "Cause", msg.CauseArg(err))
 	}
 	if !hmac.Equal([]byte(resp.Header.Get("X-Ocsetup-Signature")), []byte(hmacHex(secret, "reply\n"+nonce+"\n"+string(reply)))) {
 		switch {
 		case resp.StatusCode == http.StatusNotFound:
-			return r, fallbackf("the web server does not serve the store folder at %s (HTTP 404)", u)
+			return r, fallbackBecause("deploy.fast.not_found", "URL", u)
 		case json.Unmarshal(reply, &r) == nil && r.Reason != "":
-			return extractorReply{}, fallbackf("the extractor refused: %s (HTTP %d)", r.Reason, resp.StatusCode)
+			return extractorReply{}, fallbackBecause("deploy.fast.refused", "Reason", r.Reason, "Status", resp.StatusCode)
 		case strings.Contains(string(reply), "ocsetup_extract_main"):
-			return r, fallbackf("the web server sent the extractor's PHP source instead of running it")
+			return r, fallbackBecause("deploy.fast.source")
 		}
-		return r, fallbackf("the web server answered %s, not the extractor", resp.Status)
+		return r, fallbackBecause("deploy.fast.other_answer", "Status", resp.Status)
 	}
 	if err := json.Unmarshal(reply, &r); err != nil {
-		return r, fallbackf("the extractor's answer is not readable (%v)", err)
+		return r, fallbackBecause("deploy.fast.unreadable", "Cause", err.Error())
 	}
 	return r, nil
 }

@@ -3,7 +3,6 @@ package deploy
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"slices"
 	"sort"
@@ -33,7 +32,12 @@ type PlannedFile struct {
 	Why    string   `json:"why,omitempty"`
 	New    *Content `json:"new,omitempty"`
 	Old    *Content `json:"old,omitempty"`
+	// WhyMsg is Why as a message, for the user's language.
+	WhyMsg msg.Msg `json:"-"`
 }
+
+// because sets the file's reason, in English and as a message.
+func (f *PlannedFile) because(m msg.Msg) { f.Why, f.WhyMsg = m.English(), m }
 
 // Comparison says how identical files were told.
 type Comparison string
@@ -46,6 +50,17 @@ const (
 	// ocsetup recorded is the package's (FTP, or SFTP without a shell).
 	CompareManifest Comparison = "size on the server and SHA-256 from the previous install's manifest"
 )
+
+// Msg is the comparison in words, as a message.
+func (c Comparison) Msg() msg.Msg {
+	switch c {
+	case CompareServerHash:
+		return msg.New("deploy.compared.server_hash")
+	case CompareManifest:
+		return msg.New("deploy.compared.manifest")
+	}
+	return msg.Msg{Key: "deploy.compared.other", Own: string(c)}
+}
 
 // FixID names a fix a plan can apply.
 type FixID string
@@ -84,6 +99,8 @@ type Plan struct {
 	Steps      []pkg.Step    `json:"steps,omitempty"`
 	Fixes      []string      `json:"fixes,omitempty"`       // applied, in plain words
 	FixOffered []FixID       `json:"fix_offered,omitempty"` // available, not applied
+	// FixMsgs are Fixes as messages, for the user's language.
+	FixMsgs []msg.Msg `json:"-"`
 }
 
 // Plan reads the store and says what uploading p would do. It changes
@@ -99,7 +116,7 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 	pl := &Plan{Store: e.Store, Package: Describe(p), Line: m.Line.String(), Code: m.Code,
 		Warnings: m.Warnings, Steps: m.Steps, Counts: map[Status]int{}}
 	for _, s := range m.Skipped {
-		pl.Files = append(pl.Files, PlannedFile{Path: s.Path, Source: s.Path, Status: StatusSkipped, Why: s.Why})
+		pl.Files = append(pl.Files, PlannedFile{Path: s.Path, Source: s.Path, Status: StatusSkipped, Why: s.Why, WhyMsg: s.WhyMsg})
 	}
 
 	// The trap fix decides which files are left out and which server
@@ -115,8 +132,9 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 		mapped, dirs = nil, nil
 		for _, f := range m.Files {
 			if inAny(f.To, trap) {
-				pl.Files = append(pl.Files, PlannedFile{Path: f.To, Source: f.File.Path, Status: StatusSkipped, New: contentOf(f.File),
-					Why: "left out by the fix for the hidden Extensions page: on OpenCart " + pl.Line + " this folder hides a core page"})
+				pf := PlannedFile{Path: f.To, Source: f.File.Path, Status: StatusSkipped, New: contentOf(f.File)}
+				pf.because(msg.New("deploy.why.trap_left_out", "Line", pl.Line))
+				pl.Files = append(pl.Files, pf)
 				continue
 			}
 			mapped = append(mapped, f)
@@ -148,7 +166,8 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 			if !tr.dirs[t] {
 				continue
 			}
-			pl.Fixes = append(pl.Fixes, fmt.Sprintf("back up and remove %s/ (it hides a core page of Extensions on OpenCart %s)", t, pl.Line))
+			fx := msg.New("deploy.fix.trap", "Folder", t, "Line", pl.Line)
+			pl.Fixes, pl.FixMsgs = append(pl.Fixes, fx.English()), append(pl.FixMsgs, fx)
 			var folders []string
 			for rel, fi := range tr.files {
 				switch {
@@ -156,8 +175,9 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 				case fi.IsDir():
 					folders = append(folders, rel)
 				default:
-					pl.Files = append(pl.Files, PlannedFile{Path: rel, Status: StatusRemove, Old: &Content{Size: fi.Size},
-						Why: "removed by the fix for the hidden Extensions page, after a backup"})
+					pf := PlannedFile{Path: rel, Status: StatusRemove, Old: &Content{Size: fi.Size}}
+					pf.because(msg.New("deploy.why.trap_removed"))
+					pl.Files = append(pl.Files, pf)
 				}
 			}
 			folders = append(folders, t)
@@ -216,21 +236,25 @@ func (e *Engine) Plan(ctx context.Context, p *pkg.Package, opts PlanOptions) (*P
 			return nil, msg.NewError("error.deploy.special_file", "Path", e.Store.abs(f.To))
 		case fi.Size != f.File.Size:
 			pf.Status, pf.Old = StatusChanged, &Content{Size: fi.Size}
-			pf.Why = fmt.Sprintf("%d bytes on the server, %d in the package", fi.Size, f.File.Size)
+			pf.because(msg.New("deploy.why.sizes", "Server", fi.Size, "Package", f.File.Size))
 		default:
 			pf.Old = &Content{Size: fi.Size}
 			if h, ok := hashes[e.Store.abs(f.To)]; ok {
 				pf.Old.SHA256 = h
 				if h == nc.SHA256 {
-					pf.Status, pf.Why = StatusIdentical, "same size and SHA-256 on the server"
+					pf.Status = StatusIdentical
+					pf.because(msg.New("deploy.why.same_hash"))
 				} else {
-					pf.Status, pf.Why = StatusChanged, "same size, different SHA-256"
+					pf.Status = StatusChanged
+					pf.because(msg.New("deploy.why.other_hash"))
 				}
 			} else if k, ok := prev[f.To]; ok && k.Size == fi.Size && k.SHA256 == nc.SHA256 {
-				pf.Status, pf.Why = StatusIdentical, "same size; the previous install recorded this content"
+				pf.Status = StatusIdentical
+				pf.because(msg.New("deploy.why.recorded"))
 				pf.Old.SHA256 = k.SHA256
 			} else {
-				pf.Status, pf.Why = StatusChanged, "same size, but the content cannot be compared: sent again"
+				pf.Status = StatusChanged
+				pf.because(msg.New("deploy.why.uncompared"))
 			}
 		}
 		pl.Files = append(pl.Files, pf)

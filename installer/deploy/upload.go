@@ -169,7 +169,7 @@ func (e *Engine) execute(ctx context.Context, m *Manifest, p *pkg.Package) (err 
 		switch {
 		case ferr == nil:
 		case errors.As(ferr, &fb) && ctx.Err() == nil:
-			e.Fast.Reason = fb.reason
+			e.Fast.Reason, e.Fast.ReasonMsg = fb.reason.English(), fb.reason
 		default:
 			return ferr
 		}

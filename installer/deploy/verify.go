@@ -27,6 +27,8 @@ type Report struct {
 	Files     int      `json:"files"`
 	Hashed    int      `json:"hashed"`
 	HashNote  string   `json:"hash_note,omitempty"`
+	// HashNoteMsg is HashNote as a message, for the user's language.
+	HashNoteMsg msg.Msg `json:"-"`
 	Missing   []string `json:"missing,omitempty"`
 	WrongSize []string `json:"wrong_size,omitempty"`
 	WrongHash []string `json:"wrong_hash,omitempty"`
@@ -49,6 +51,8 @@ type Probe struct {
 	Ran    bool   `json:"ran"`
 	Status int    `json:"status,omitempty"`
 	Detail string `json:"detail,omitempty"`
+	// DetailMsg is Detail as a message, for the user's language.
+	DetailMsg msg.Msg `json:"-"`
 }
 
 // Verify checks that the store holds the package as the manifest says:
@@ -126,7 +130,8 @@ func (e *Engine) Verify(ctx context.Context, m *Manifest, storeURL string) (*Rep
 	hashes, err := serverHashes(ctx, e.Files, sized)
 	switch {
 	case errors.Is(err, errNoServerHash):
-		r.HashNote = "the channel cannot compute hashes on the server; sizes were checked"
+		r.HashNoteMsg = msg.New("deploy.hash_note.no_server_hash")
+		r.HashNote = r.HashNoteMsg.English()
 	case err != nil:
 		return nil, err
 	default:
@@ -201,7 +206,8 @@ func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL, token, tmp st
 	if err := e.Files.Do(ctx, func(c remote.Conn) error { return remote.WriteAtomicAs(ctx, c, tmp, abs, strings.NewReader(src)) }); err != nil {
 		return nil, msg.Wrap(err, "error.deploy.write_probe", "Path", abs)
 	}
-	pr.Status, pr.Ran, pr.Detail = e.fetchProbe(ctx, pr.URL, token)
+	pr.Status, pr.Ran, pr.DetailMsg = e.fetchProbe(ctx, pr.URL, token)
+	pr.Detail = pr.DetailMsg.English()
 	// Removed with a context of its own: a cancel must not leave it.
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
@@ -216,7 +222,7 @@ func (e *Engine) probe(ctx context.Context, m *Manifest, storeURL, token, tmp st
 	return pr, err
 }
 
-func (e *Engine) fetchProbe(ctx context.Context, u, token string) (int, bool, string) {
+func (e *Engine) fetchProbe(ctx context.Context, u, token string) (int, bool, msg.Msg) {
 	client := e.HTTP
 	if client == nil {
 		// The store's https with the certificate the user pinned for
@@ -226,25 +232,25 @@ func (e *Engine) fetchProbe(ctx context.Context, u, token string) (int, bool, st
 	client = webguard.Guard(client)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, false, err.Error()
+		return 0, false, msg.New("deploy.probe.bad_request", "Cause", err.Error())
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, false, "the store did not answer: " + err.Error()
+		return 0, false, msg.New("deploy.probe.no_answer", "Cause", msg.CauseArg(err))
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	switch {
 	case resp.StatusCode == http.StatusOK && strings.Contains(string(body), token):
-		return resp.StatusCode, true, "PHP runs in the package's folder"
+		return resp.StatusCode, true, msg.New("deploy.probe.ran")
 	case strings.Contains(string(body), reverse(token)):
-		return resp.StatusCode, false, "the web server sent the PHP source instead of running it: PHP is not enabled for this folder"
+		return resp.StatusCode, false, msg.New("deploy.probe.source")
 	case resp.StatusCode == http.StatusNotFound:
-		return resp.StatusCode, false, "the web server does not find the folder at this address: is the store address right, and is this the store's web folder?"
+		return resp.StatusCode, false, msg.New("deploy.probe.not_found")
 	case resp.StatusCode == http.StatusForbidden:
-		return resp.StatusCode, false, "the web server forbids this folder (an .htaccess rule?)"
+		return resp.StatusCode, false, msg.New("deploy.probe.forbidden")
 	}
-	return resp.StatusCode, false, fmt.Sprintf("the web server answered %s without the probe's token", resp.Status)
+	return resp.StatusCode, false, msg.New("deploy.probe.no_token", "Status", resp.Status)
 }
 
 func reverse(s string) string {

@@ -86,7 +86,7 @@ func trapWarnings(p *Package, m *Mapping) []Warning {
 	}
 	for _, d := range p.Dirs {
 		// An empty folder is enough to spring the trap.
-		if to, why := mapPath(d, m.AdminDir, m.Code, m.Line, false); why == "" && !withFiles[d] {
+		if to, why := mapPath(d, m.AdminDir, m.Code, m.Line, false); why.IsZero() && !withFiles[d] {
 			note(d, to)
 		}
 	}

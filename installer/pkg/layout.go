@@ -3,6 +3,8 @@ package pkg
 import (
 	"regexp"
 	"strings"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Layout is the folder scheme a package was built for.
@@ -22,6 +24,15 @@ const (
 	// stubs beside 2.0 files do (docs/integrations.md §1.1, the legacy payfort_fort).
 	LayoutMixed
 )
+
+// Msg is the layout's name as a message, for the user's language.
+func (l Layout) Msg() msg.Msg {
+	names := map[Layout]string{LayoutLegacy: "legacy", Layout23: "23", Layout4: "4", LayoutMixed: "mixed"}
+	if n, ok := names[l]; ok {
+		return msg.New("pkg.layout." + n)
+	}
+	return msg.New("pkg.layout.unknown")
+}
 
 func (l Layout) String() string {
 	switch l {

@@ -49,6 +49,8 @@ type MappedFile struct {
 type Skipped struct {
 	Path string
 	Why  string
+	// WhyMsg is Why as a message, for the user's language.
+	WhyMsg msg.Msg
 }
 
 // ErrNoCode is returned by Map for an OpenCart 4 package whose extension
@@ -94,8 +96,8 @@ func Map(p *Package, target Target) (*Mapping, error) {
 	dirs := map[string]bool{}
 	for _, f := range p.Files {
 		to, why := mapPath(f.Path, admin, m.Code, l, ext)
-		if why != "" {
-			m.Skipped = append(m.Skipped, Skipped{f.Path, why})
+		if !why.IsZero() {
+			m.Skipped = append(m.Skipped, Skipped{f.Path, why.English(), why})
 			continue
 		}
 		m.Files = append(m.Files, MappedFile{f, to})
@@ -104,7 +106,7 @@ func Map(p *Package, target Target) (*Mapping, error) {
 		}
 	}
 	for _, d := range p.Dirs {
-		if to, why := mapPath(d, admin, m.Code, l, ext); why == "" {
+		if to, why := mapPath(d, admin, m.Code, l, ext); why.IsZero() {
 			dirs[to] = true
 			if !strings.Contains(d, "/") {
 				// p.Dirs holds every parent of d but not the ones mapping
@@ -125,25 +127,25 @@ func Map(p *Package, target Target) (*Mapping, error) {
 }
 
 // mapPath maps one package path; a non-empty why means it is not copied.
-func mapPath(p, admin, code string, l Line, ext bool) (to, why string) {
+func mapPath(p, admin, code string, l Line, ext bool) (to string, why msg.Msg) {
 	if !ext {
 		if rest, ok := strings.CutPrefix(p, "admin"); ok && (rest == "" || rest[0] == '/') {
-			return admin + rest, ""
+			return admin + rest, msg.Msg{}
 		}
-		return p, ""
+		return p, msg.Msg{}
 	}
 	switch {
 	case l.AtLeast(4, 1) && (p == "ocmod" || strings.HasPrefix(p, "ocmod/")):
 		// oc@4.1.0.4:upload/admin/controller/marketplace/installer.php:
 		// "OCMOD files should not be copied across".
-		return "", "OpenCart 4.1 loads ocmod/ into Extensions > Modifications instead of copying it"
+		return "", msg.New("pkg.skip.ocmod41")
 	case p == "image" || strings.HasPrefix(p, "image/"),
 		p == "system/storage" || strings.HasPrefix(p, "system/storage/"):
 		// image/ → DIR_IMAGE; system/storage/ → DIR_STORAGE, which the
 		// caller must rebase if the store moved its storage folder.
-		return p, ""
+		return p, msg.Msg{}
 	}
-	return "extension/" + code + "/" + p, ""
+	return "extension/" + code + "/" + p, msg.Msg{}
 }
 
 // extensionRelative reports whether the package's paths are relative to an
