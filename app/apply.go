@@ -6,12 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"path"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ocsetup/ocsetup/installer/access"
 	"github.com/ocsetup/ocsetup/installer/admin"
@@ -20,6 +20,7 @@ import (
 	"github.com/ocsetup/ocsetup/installer/integrations"
 	"github.com/ocsetup/ocsetup/installer/journal"
 	"github.com/ocsetup/ocsetup/installer/keygen"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
@@ -48,38 +49,16 @@ type applyFlags struct {
 
 func (c *CLI) addApply() {
 	var f applyFlags
-	c.add(&command{name: "apply", args: "SETUP_FILE", summary: "run a whole setup from a setup file (YAML or JSON)",
-		details: `Runs the setup a setup file describes, in the wizard's order:
-  site      connect, find the store, read config.php, reach the database
-  package   upload the extension package (versioned, atomic, backed up)
-  access    the store's API user and IP allow-list, the connector's config
-            file and its cron job (when the integration needs them)
-  settings  install the extension and save its settings through the store's
-            own admin, so that its install() and save run; when no admin
-            session is possible, write them into the database instead
-            (--settings-via auto), keeping the previous rows to undo
-Every answer is checked before anything changes: a wrong or missing setting
-stops the run with nothing written.
-
-Secrets never come from the file or from flags: the hosting password from
-OCSETUP_PASSWORD, each secret setting from OCSETUP_SECRET_<FIELD> (for example
-OCSETUP_SECRET_ACCESS_CODE), the merchant's admin password from
-` + AdminPasswordVar + `. Without --admin-user ocsetup logs in to the admin with
-a temporary Administrator account it creates and removes (also after a crash:
-the next run removes it).
-
-Exit status 0 when everything was applied, 1 otherwise.
-
-A complete setup file:
-
-` + ExampleSetupFile + applyProfilesHelp(c.reg),
+	c.add(&command{name: "apply", args: "SETUP_FILE", summary: "cli.apply.summary",
+		details:  "cli.apply.details",
+		moreHelp: func(lang string) string { return "\n" + exampleSetupFile(lang) + applyProfilesHelp(c.reg, lang) },
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageText("apply takes one setup file")
+				return usage("cli.one_setup_file", "Command", "apply")
 			}
 			mode, err := settings.ParseMode(f.via)
 			if err != nil {
-				return usageText("--settings-via " + err.Error())
+				return usage("cli.apply.bad_via", "Cause", msg.CauseArg(err))
 			}
 			file, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {
@@ -94,7 +73,7 @@ A complete setup file:
 						return jerr
 					}
 				} else {
-					res.print(x.Out, f.reveal)
+					res.print(x, f.reveal)
 				}
 			}
 			if err != nil {
@@ -104,35 +83,37 @@ A complete setup file:
 		}})
 	c.flagSets["apply"] = func(fs *flag.FlagSet) {
 		f.define(fs)
-		fs.StringVar(&f.via, "settings-via", "auto", "how settings go in: auto (the admin, else the database), admin, database")
-		fs.StringVar(&f.adminUser, "admin-user", "", "log in to the admin as this user (password in $"+AdminPasswordVar+"); without it a temporary account is used")
-		fs.StringVar(&f.adminURL, "admin-url", "", "the admin's address, when it is not the one in the admin's config.php")
-		fs.BoolVar(&f.reveal, "reveal", false, "print keys and passwords to hand over in full (they are masked otherwise)")
-		fs.BoolVar(&f.displayOff, "display-errors-off", false, "when the store prints PHP messages into its pages, switch OpenCart's Display Errors off (recorded, undone with the setup); without it such a store's admin may be unusable")
-		fs.BoolVar(&f.allowCore, "allow-core-files", false, "let the package replace core files (config.php, index.php, .htaccess, .user.ini, php.ini)")
+		fs.StringVar(&f.via, "settings-via", "auto", "cli.apply.flag.settings_via")
+		fs.StringVar(&f.adminUser, "admin-user", "", "cli.flag.admin_user")
+		fs.StringVar(&f.adminURL, "admin-url", "", "cli.flag.admin_url")
+		fs.BoolVar(&f.reveal, "reveal", false, "cli.apply.flag.reveal")
+		fs.BoolVar(&f.displayOff, "display-errors-off", false, "cli.apply.flag.display_errors_off")
+		fs.BoolVar(&f.allowCore, "allow-core-files", false, "cli.apply.flag.allow_core_files")
 	}
 }
 
 // applyProfilesHelp lists each integration's settings, generated from the
 // profiles so that it never drifts from what apply accepts.
-func applyProfilesHelp(reg *integrations.Registry) string {
+func applyProfilesHelp(reg *integrations.Registry, lang string) string {
 	var b strings.Builder
-	b.WriteString("\nSettings of each integration (for OpenCart 3.0; lines differ a little; secret ones only in the environment):\n")
+	b.WriteString("\n" + msg.New("cli.apply.help.settings").In(lang) + "\n")
 	t := integrations.Target{Line: store.Line30, Currency: "AUD", StoreURL: "https://shop.example.com/"}
 	for _, p := range reg.All() {
-		fmt.Fprintf(&b, "\n  integration: %s   # %s\n", p.ID, p.Name)
+		// The setup file's own field, typed as it is in every language.
+		const field = "integration"
+		fmt.Fprintf(&b, "\n  %s: %s   # %s\n", field, p.ID, msg.Msg{Key: "integration." + p.ID + ".name", Own: p.Name}.In(lang))
 		if p.Closed != "" {
-			fmt.Fprintf(&b, "  # %s\n", p.Closed)
+			fmt.Fprintf(&b, "  # %s\n", msg.Msg{Key: "integration." + p.ID + ".closed", Own: p.Closed}.In(lang))
 		}
 		for _, fl := range p.Fields(t) {
 			switch {
 			case fl.IsSecret():
-				fmt.Fprintf(&b, "  #   %s: secret, from $%s\n", fl.Key, SecretVar(fl.Key))
+				fmt.Fprintf(&b, "  #   %s: %s\n", fl.Key, msg.New("cli.apply.help.secret", "Var", SecretVar(fl.Key)).In(lang))
 			default:
 				line := fmt.Sprintf("  #   %s: %s", fl.Key, fl.Default)
 				var notes []string
 				if fl.Required {
-					notes = append(notes, "required")
+					notes = append(notes, msg.New("cli.apply.help.required").In(lang))
 				}
 				if len(fl.Choices) > 0 {
 					vals := make([]string, len(fl.Choices))
@@ -185,13 +166,34 @@ type applyResult struct {
 	// Earlier says what killed runs interrupted and how to finish or
 	// undo it.
 	Earlier []string `json:"earlier,omitempty"`
+
+	// The texts above as messages, for the user's language: what
+	// recovery removed or could not, Earlier, the notices by their
+	// English, and the labels of Show that ocsetup made.
+	removedMsgs  []msg.Msg
+	leftoverErrs []error
+	earlierMsgs  []msg.Msg
+	noticeMsgs   map[string]msg.Msg
+	labels       []showLabel
+}
+
+// showLabel is the message of a label in Show, by its English.
+type showLabel struct {
+	english string
+	m       msg.Msg
+}
+
+func (res *applyResult) earlier(m msg.Msg) {
+	res.Earlier, res.earlierMsgs = append(res.Earlier, m.English()), append(res.earlierMsgs, m)
 }
 
 // displayErrorsStep is the Display Errors switch.
 type displayErrorsStep struct {
 	Switched bool   `json:"switched"`
 	Reverted string `json:"reverted,omitempty"` // why the switch was undone at once
-	Record   string `json:"record,omitempty"`   // the undo record in the data folder
+	// reverted is Reverted as a message, for the user's language.
+	reverted msg.Msg
+	Record   string `json:"record,omitempty"` // the undo record in the data folder
 	Example  string `json:"example,omitempty"`
 }
 
@@ -209,11 +211,17 @@ type accessStep struct {
 	Config   string            `json:"config_file,omitempty"`
 	Cron     string            `json:"cron,omitempty"`
 	CronNote string            `json:"cron_note,omitempty"`
+	// cronNote is CronNote as a message, for the user's language.
+	cronNote msg.Msg
 }
 
+func (s *accessStep) note(m msg.Msg) { s.CronNote, s.cronNote = m.English(), m }
+
 type settingsStep struct {
-	Via       settings.Via           `json:"via"`
-	Why       string                 `json:"why,omitempty"`
+	Via settings.Via `json:"via"`
+	Why string       `json:"why,omitempty"`
+	// why is Why as a message, for the user's language.
+	why       msg.Msg
 	Installed bool                   `json:"installed,omitempty"`
 	Refreshed bool                   `json:"refreshed,omitempty"`
 	Saved     *admin.SaveResult      `json:"save,omitempty"`
@@ -270,7 +278,7 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 		// Closing removes a bridge; one that could not remove itself is
 		// named with its path, never passed over in silence.
 		if err := r.d.Close(); err != nil {
-			fmt.Fprintf(r.x.Err, "warning:  %v\n", err)
+			fmt.Fprintln(r.x.Err, r.x.T("cli.warning_wide", "Text", r.x.ErrorText(err)))
 		}
 	}()
 
@@ -292,18 +300,18 @@ func runApply(ctx context.Context, x *cmdContext, f *applyFlags, mode settings.M
 	for k, v := range file.Settings {
 		if v == "" && secretLooking.MatchString(k) {
 			if values[k] = x.Getenv(SecretVar(k)); values[k] == "" {
-				return r.res, fmt.Errorf("the setting %s is secret and comes from the environment: set %s", k, SecretVar(k))
+				return r.res, msg.NewError("error.cli.apply.secret_setting", "Name", k, "Var", SecretVar(k))
 			}
 		}
 	}
 	if r.plan, err = profile.Plan(target, values); err != nil {
 		return r.res, err
 	}
-	r.res.Show, r.res.Notices = r.plan.Show, r.plan.Notices
+	r.res.Show, r.res.Notices, r.res.noticeMsgs = r.plan.Show, r.plan.Notices, r.plan.NoticeMsgs
 	if mode == settings.DatabaseOnly && r.plan.Extension.Type != "" && r.plan.SaveGroups(nil) == nil {
 		// Known before anything changes: refused here, not after the
 		// upload and the API user went in.
-		return r.res, fmt.Errorf("%w; drop --settings-via database so the store's admin runs them", settings.ErrNoFallback)
+		return r.res, msg.Wrap(settings.ErrNoFallback, "error.cli.apply.no_fallback")
 	}
 	adminLogin, err := r.adminLogin()
 	if err != nil {
@@ -388,9 +396,9 @@ func (r *applyRun) site(ctx context.Context) error {
 		r.d, r.sc, r.res.DBRoute = d, sc, attempts[len(attempts)-1].Route
 		if u := db.PlainHTTP(d); u != "" {
 			// Said before any secret goes through the bridge.
-			w := db.PlainHTTPWarning(u)
-			r.res.Warnings = append(r.res.Warnings, w)
-			fmt.Fprintf(r.x.Err, "warning:  %s\n", w)
+			w := db.PlainHTTPMsg(u)
+			r.res.Warnings = append(r.res.Warnings, w.English())
+			fmt.Fprintln(r.x.Err, r.x.T("cli.warning_wide", "Text", w))
 		}
 		return nil
 	}
@@ -406,15 +414,14 @@ func (r *applyRun) site(ctx context.Context) error {
 		return r.d, r.sc, nil, nil
 	})
 	r.res.Removed, r.res.LeftoverErrors = r.recovery.Removed, r.recovery.Failed
+	r.res.removedMsgs, r.res.leftoverErrs = r.recovery.RemovedMsgs(), r.recovery.FailedErrors
 	for _, m := range r.recovery.Pending {
 		r.res.PendingUploads = append(r.res.PendingUploads, m.ID)
-		r.res.Earlier = append(r.res.Earlier, PendingNotice(m)+" Run the setup again with the same package to finish it, or undo it with: "+
-			Name+" rollback "+r.file.Site+" --manifest "+m.ID)
+		r.res.earlier(msg.New("cli.apply.earlier_upload", "Notice", PendingNoticeMsg(m), "Name", Name, "Site", r.file.Site, "ID", m.ID))
 	}
 	for _, j := range r.recovery.Interrupted {
 		r.res.Interrupted = append(r.res.Interrupted, j.ID)
-		r.res.Earlier = append(r.res.Earlier, InterruptedNotice(j)+" Running the setup again completes it; or undo it with: "+
-			Name+" uninstall SETUP_FILE --journal "+j.ID)
+		r.res.earlier(msg.New("cli.apply.earlier_setup", "Notice", InterruptedNoticeMsg(j), "Name", Name, "ID", j.ID))
 	}
 	if r.d == nil {
 		if err := connectDB(ctx); err != nil {
@@ -442,10 +449,10 @@ func pickStore(stores []store.Store, want string) (store.Store, error) {
 				return s, nil
 			}
 		}
-		return store.Store{}, fmt.Errorf("no OpenCart store in %s (found: %s)", want, roots(stores))
+		return store.Store{}, msg.NewError("error.cli.apply.no_store_in", "Folder", want, "Roots", roots(stores))
 	}
 	if len(stores) != 1 {
-		return store.Store{}, fmt.Errorf("%d OpenCart stores were found (%s); name one with store: in the setup file", len(stores), roots(stores))
+		return store.Store{}, msg.NewError("error.cli.apply.many_stores", "Count", len(stores), "Roots", roots(stores))
 	}
 	return stores[0], nil
 }
@@ -465,7 +472,7 @@ func (r *applyRun) adminLogin() (*admin.Login, error) {
 	}
 	pw := r.x.Getenv(AdminPasswordVar)
 	if pw == "" {
-		return nil, fmt.Errorf("--admin-user %s needs the password in $%s (never on the command line or in the file)", r.flags.adminUser, AdminPasswordVar)
+		return nil, msg.NewError("error.cli.apply.admin_password", "User", r.flags.adminUser, "Var", AdminPasswordVar)
 	}
 	return &admin.Login{Username: r.flags.adminUser, Password: pw}, nil
 }
@@ -493,7 +500,11 @@ func (r *applyRun) prepareUpload(ctx context.Context) error {
 		return err
 	}
 	for _, w := range r.pl.Warnings {
-		fmt.Fprintf(r.x.Err, "warning:  %s\n", w.Message)
+		text := w.Message
+		if !w.Msg.IsZero() {
+			text = r.x.Msg(w.Msg)
+		}
+		fmt.Fprintln(r.x.Err, r.x.T("cli.warning_wide", "Text", text))
 	}
 	r.eng.AllowCoreFiles = r.flags.allowCore
 	// A package for another line is refused here, before anything on the
@@ -577,7 +588,9 @@ func (r *applyRun) access(ctx context.Context) error {
 			return err
 		}
 		u.Key = key
-		r.res.Show = append(r.res.Show, integrations.Info{Label: "OpenCart API key of " + u.Name, Value: key, Secret: true})
+		label := msg.New("cli.apply.api_key_of", "User", u.Name)
+		r.res.Show = append(r.res.Show, integrations.Info{Label: label.English(), Value: key, Secret: true})
+		r.res.labels = append(r.res.labels, showLabel{label.English(), label})
 	}
 	res, err := access.EnsureAPIUser(ctx, r.d, r.sc, r.line, u)
 	if err != nil {
@@ -600,7 +613,7 @@ func (r *applyRun) access(ctx context.Context) error {
 	file := path.Join(r.st.Root, need.ConfigFile)
 	src, err := r.pool.ReadFile(ctx, file, 1<<20)
 	if err != nil {
-		return fmt.Errorf("the connector's %s could not be read (%w); upload the connector's files first (package: in the setup file)", need.ConfigFile, err)
+		return msg.Wrap(err, "error.cli.apply.connector_config", "File", need.ConfigFile)
 	}
 	out, err := phpconf.SetOneBoxCron(src, need.CronHost, need.APIKey)
 	if err != nil {
@@ -626,7 +639,7 @@ func (r *applyRun) cron(ctx context.Context, need *integrations.AccessNeed, step
 		return nil
 	}
 	if mode == "app" {
-		step.CronNote = "the ocsetup app runs the job (" + need.Schedule + ") while its sync view is open"
+		step.note(msg.New("cli.apply.cron.app", "Schedule", need.Schedule))
 		return nil
 	}
 	job := access.Job{ID: r.file.Integration + ":" + r.st.Root, Schedule: need.Schedule,
@@ -649,7 +662,7 @@ func (r *applyRun) cron(ctx context.Context, need *integrations.AccessNeed, step
 		return err
 	})
 	if errors.Is(err, access.ErrNoCrontab) && mode == "auto" {
-		step.CronNote = "the account has no crontab (no SSH shell); run the job from the ocsetup app, or add it in the hosting panel: " + need.Schedule + " " + job.Command
+		step.note(msg.New("cli.apply.cron.no_crontab", "Job", need.Schedule+" "+job.Command))
 		return nil
 	}
 	return err
@@ -670,8 +683,8 @@ func (r *applyRun) settings(ctx context.Context, mode settings.Mode, login *admi
 	res, err := settings.Apply(ctx, settings.Request{Plan: r.plan, Line: r.line, Mode: mode, OpenAdmin: open, DB: r.d, Schema: r.sc,
 		Direct: settings.DirectOptions{DataDir: r.dir, ExtensionPaths: paths, Package: r.pkgInf}, Refresh: r.ocmod, Creates: r.creates})
 	if res != nil {
-		r.res.Settings = &settingsStep{Via: res.Via, Why: res.Why, Installed: res.Installed, Refreshed: res.Refreshed, Saved: res.Save, Direct: res.Direct}
-		r.res.Notices = res.Notices
+		r.res.Settings = &settingsStep{Via: res.Via, Why: res.Why, why: res.WhyMsg, Installed: res.Installed, Refreshed: res.Refreshed, Saved: res.Save, Direct: res.Direct}
+		r.res.Notices, r.res.noticeMsgs = res.Notices, res.NoticeMsgs
 	}
 	return err
 }
@@ -693,10 +706,10 @@ func (r *applyRun) adminOpener(ctx context.Context, login *admin.Login) (setting
 			adminURL = r.url + r.st.AdminDir + "/"
 		}
 	}
-	if w := webguard.PlainAdminWarning(adminURL); w != "" {
+	if w := webguard.PlainAdminMsg(adminURL); !w.IsZero() {
 		// Said before the opener logs in with a password.
-		r.res.Warnings = append(r.res.Warnings, w)
-		fmt.Fprintf(r.x.Err, "warning:  %s\n", w)
+		r.res.Warnings = append(r.res.Warnings, w.English())
+		fmt.Fprintln(r.x.Err, r.x.T("cli.warning_wide", "Text", w))
 	}
 	opt := adminOptions(r.pool.Trust())
 	switch {
@@ -777,95 +790,146 @@ func mask(s string) string {
 	return "********"
 }
 
-func (res *applyResult) print(w io.Writer, reveal bool) {
+func (res *applyResult) print(x *cmdContext, reveal bool) {
+	labels := []string{"setup", "store", "database", "removed", "warning", "earlier", "undo", "display", "package",
+		"ocmod", "api_user", "config", "cron", "settings", "to_do", "note", "copy"}
+	width := 10 // the English column, kept as it was
+	for _, k := range labels {
+		width = max(width, utf8.RuneCountInString(x.T("cli.apply.label."+k)))
+	}
 	row := func(k, v string) {
+		label := ""
 		if k != "" {
-			k += ":"
+			label = x.T("cli.apply.label." + k)
 		}
-		fmt.Fprintf(w, "%-10s %s\n", k, v)
+		fmt.Fprintf(x.Out, "%s%s %s\n", label, strings.Repeat(" ", width-utf8.RuneCountInString(label)), v)
+	}
+	// text is an English text of the result in the user's language, when
+	// its message is known.
+	text := func(english string, m msg.Msg) string {
+		if m.IsZero() {
+			return english
+		}
+		return x.Msg(m)
 	}
 	row("setup", res.Integration)
 	if s := res.Store; s != nil {
-		row("store", fmt.Sprintf("%s (OpenCart %s, %s line)", s.Root, s.Version, s.Line))
+		row("store", x.T("cli.credentials.store", "Root", s.Root, "Version", s.Version, "Line", string(s.Line)))
 	}
 	if res.DBRoute != "" {
-		row("database", "reached "+res.DBRoute.Title())
+		row("database", x.T("cli.apply.reached", "Route", res.DBRoute.TitleMsg()))
 	}
-	for _, l := range res.Removed {
-		row("removed", l+" (left by an earlier run)")
+	for i, l := range res.Removed {
+		if i < len(res.removedMsgs) {
+			l = x.Msg(res.removedMsgs[i])
+		}
+		row("removed", x.T("cli.apply.removed", "What", l))
 	}
-	for _, l := range res.LeftoverErrors {
+	for i, l := range res.LeftoverErrors {
+		if i < len(res.leftoverErrs) {
+			l = x.ErrorText(res.leftoverErrs[i])
+		}
 		row("warning", l)
 	}
-	for _, l := range res.Earlier {
+	for i, l := range res.Earlier {
+		if i < len(res.earlierMsgs) {
+			l = x.Msg(res.earlierMsgs[i])
+		}
 		row("earlier", l)
 	}
 	if res.Journal != "" {
-		row("undo", "ocsetup uninstall SETUP_FILE reverses this setup (journal "+res.Journal+")")
+		row("undo", x.T("cli.apply.undo", "Name", Name, "ID", res.Journal))
 	}
 	if d := res.DisplayErrors; d != nil && d.Reverted != "" {
-		row("display", fmt.Sprintf("the store prints %d PHP messages into its home page; Display Errors was switched off and back on, because %s", res.PHPMessages, d.Reverted))
+		row("display", x.T("cli.apply.display.reverted", "Count", res.PHPMessages, "Why", text(d.Reverted, d.reverted)))
 	} else if d != nil && d.Switched {
-		row("display", fmt.Sprintf("the store printed %d PHP messages into its home page; Display Errors was switched off (undo record %s)", res.PHPMessages, d.Record))
+		row("display", x.T("cli.apply.display.switched", "Count", res.PHPMessages, "Record", d.Record))
 	} else if res.PHPMessages > 0 {
-		row("display", fmt.Sprintf("the store prints %d PHP messages into its home page (Display Errors is on); a live store should not: run apply with --display-errors-off to let ocsetup switch it off", res.PHPMessages))
+		row("display", x.T("cli.apply.display.on", "Count", res.PHPMessages, "Name", Name))
 	}
 	if p := res.Package; p != nil {
 		if p.Resumed {
-			row("package", "finished the upload "+p.Manifest+" an earlier run began")
+			row("package", x.T("cli.apply.package.resumed", "ID", p.Manifest))
 		}
-		row("package", fmt.Sprintf("%d files sent, %d already there (manifest %s, rollback possible)", p.Sent, p.Same, p.Manifest))
+		row("package", x.T("cli.apply.package.sent", "Count", p.Sent, "Same", p.Same, "ID", p.Manifest))
 	}
 	if m := res.Modification; m != nil {
 		switch {
 		case m.Note != "":
-			row("ocmod", m.Note)
+			row("ocmod", text(m.Note, m.note))
 		case m.Same:
-			row("ocmod", "the modification "+m.Code+" was already registered")
+			row("ocmod", x.T("cli.apply.ocmod.same", "Code", m.Code))
 		default:
-			row("ocmod", "the modification "+m.Code+" (install.xml) registered as the store's installer does")
+			row("ocmod", x.T("cli.apply.ocmod.registered", "Code", m.Code))
 		}
 	}
 	if a := res.Access; a != nil {
-		if a.APIUser != nil {
-			row("api user", fmt.Sprintf("id %d (created %v, updated %v, IPs added %v)", a.APIUser.APIID, a.APIUser.Created, a.APIUser.Updated, a.APIUser.IPsAdded))
+		if u := a.APIUser; u != nil {
+			row("api_user", x.T("cli.apply.api_user", "ID", u.APIID, "Created", yesNo(x, u.Created), "Updated", yesNo(x, u.Updated), "IPs", fmt.Sprint(u.IPsAdded)))
 		}
 		if a.Config != "" {
-			row("config", a.Config+" updated")
+			row("config", x.T("cli.apply.config_updated", "File", a.Config))
 		}
 		if a.Cron != "" {
-			row("cron", a.Cron)
+			row("cron", x.T("cli.apply.cron."+a.Cron))
 		}
 		if a.CronNote != "" {
-			row("cron", a.CronNote)
+			row("cron", text(a.CronNote, a.cronNote))
 		}
 	}
 	if s := res.Settings; s != nil {
 		switch s.Via {
 		case settings.ViaAdmin:
-			row("settings", "saved through the store's admin (the extension's own install and save ran)")
+			row("settings", x.T("cli.apply.settings.admin"))
 		case settings.ViaDatabase:
-			row("settings", "written into the database, because "+s.Why)
+			row("settings", x.T("cli.apply.settings.database", "Why", text(s.Why, s.why)))
 			if s.Direct != nil {
-				for _, d := range s.Direct.Done {
+				for i, d := range s.Direct.Done {
+					if i < len(s.Direct.DoneMsgs) {
+						d = x.Msg(s.Direct.DoneMsgs[i])
+					}
 					row("", d)
 				}
-				row("undo", "the previous rows are kept in "+s.Direct.Backup)
+				row("undo", x.T("cli.apply.settings.backup", "File", s.Direct.Backup))
 				for _, t := range s.Direct.MissingTables {
-					row("to do", "create table "+t.Name+": "+t.Create)
+					row("to_do", x.T("cli.apply.settings.create_table", "Table", t.Name, "Create", t.Create))
 				}
-				for _, n := range s.Direct.Notes {
+				for i, n := range s.Direct.Notes {
+					if i < len(s.Direct.NoteMsgs) {
+						n = x.Msg(s.Direct.NoteMsgs[i])
+					}
 					row("note", n)
 				}
 			}
 		case settings.ViaNone:
-			row("settings", "none needed")
+			row("settings", x.T("cli.apply.settings.none"))
 		}
 	}
 	for _, in := range res.masked(reveal).Show {
-		row("copy", in.Label+": "+in.Value)
+		row("copy", res.infoLabel(x, in)+": "+in.Value)
 	}
 	for _, n := range res.Notices {
-		row("note", n)
+		row("note", text(n, res.noticeMsgs[n]))
 	}
+}
+
+// infoLabel is the label of a value to hand over, in the user's language.
+func (res *applyResult) infoLabel(x *cmdContext, in integrations.Info) string {
+	for _, l := range res.labels {
+		if l.english == in.Label {
+			return x.Msg(l.m)
+		}
+	}
+	if in.Key == "" {
+		return in.Label
+	}
+	return x.Msg(msg.Msg{Key: "info." + in.Key, Own: in.Label})
+}
+
+// yesNo is a yes-or-no fact as the result prints it.
+func yesNo(x *cmdContext, b bool) string {
+	if b {
+		return x.T("cli.true")
+	}
+	return x.T("cli.false")
 }

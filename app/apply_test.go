@@ -128,7 +128,7 @@ func TestApplyHelpPrintsACompleteExample(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{ExampleSetupFile, "integration: amazon_ps", "merchant_identifier:", "$OCSETUP_SECRET_ACCESS_CODE",
+	for _, want := range []string{exampleSetupFile("en"), "integration: amazon_ps", "merchant_identifier:", "$OCSETUP_SECRET_ACCESS_CODE",
 		"integration: latitudepay", "11 April 2023", "integration: despatch_cloud", "order_prefix:", "integration: onebox", "integration: custom",
 		"--settings-via", AdminPasswordVar} {
 		if !strings.Contains(out, want) {

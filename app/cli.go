@@ -54,8 +54,11 @@ type command struct {
 	name    string
 	args    string // argument synopsis after the name
 	summary string // one line for the list
-	details string // the rest of `ocsetup help NAME`
-	run     func(ctx context.Context, c *cmdContext) error
+	details string // the rest of `ocsetup help NAME`: a message key
+	// moreHelp, when set, follows details: help made at run time (the
+	// integrations' settings), in lang.
+	moreHelp func(lang string) string
+	run      func(ctx context.Context, c *cmdContext) error
 }
 
 // cmdContext is what a command gets: its flags, arguments and streams.
@@ -318,6 +321,9 @@ func (c *CLI) printCommandHelp(w io.Writer, cmd *command, lang string) {
 	fmt.Fprintf(w, "%s: %s %s\n\n%s\n", msg.New("cli.help.usage").In(lang), Name, strings.TrimSpace(cmd.name+" "+cmd.args), textOrKey(cmd.summary, lang))
 	if cmd.details != "" {
 		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(textOrKey(cmd.details, lang), "\n"))
+	}
+	if cmd.moreHelp != nil {
+		fmt.Fprintf(w, "%s", cmd.moreHelp(lang))
 	}
 	if def := c.flagSets[cmd.name]; def != nil {
 		fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)

@@ -18,8 +18,6 @@ import (
 // pendingCLIText are the files whose output for people does not come
 // from message keys yet. TODO(issue 21): empty, then gone.
 var pendingCLIText = map[string]bool{
-	"deploy.go": true, "apply.go": true, "uninstall.go": true, "setupfile.go": true,
-	"modcache.go": true, "modification.go": true, "rollbackguard.go": true,
 	"sync.go": true, "fleetcmd.go": true, "fleetreport.go": true,
 	"fleet.go": true, "fleetfile.go": true, "fleetstate.go": true, "profilechecks.go": true,
 }
@@ -132,12 +130,14 @@ func TestHelpInRussian(t *testing.T) {
 // pendingHelpPages are the help pages not yet in Russian, by command
 // ("" is the list of commands). TODO(issue 21): empty, then gone.
 var pendingHelpPages = map[string]bool{
-	"":     true,
-	"plan": true, "upload": true, "rollback": true, "manifests": true, "apply": true, "uninstall": true,
-	"sync": true, "fleet": true,
+	"": true, "sync": true, "fleet": true,
 }
 
-var cyrillic = regexp.MustCompile(`\p{Cyrillic}`)
+var (
+	cyrillic   = regexp.MustCompile(`\p{Cyrillic}`)
+	setupField = regexp.MustCompile(`^\s*(#\s+)?[a-z_]+:( \S*)?`)
+	choiceList = regexp.MustCompile(`#\s*\S+( \| \S+)+\s*$`)
+)
 
 // englishPhrase is the first run of three or more English words in s
 // that nothing but spaces separates, or nothing.
@@ -171,8 +171,10 @@ func pendingHelp(args []string) bool {
 
 // withoutTyped is line without what a user types as it is, in any
 // language: the command's name and its subcommands, flags and their
-// values in quotes.
+// values in quotes, a setup file's fields with their values and the
+// choices of a setting ("# auto | crontab | app | none").
 func withoutTyped(line string, cli *CLI) string {
+	line = choiceList.ReplaceAllString(setupField.ReplaceAllString(line, ""), "")
 	fields := strings.Fields(line)
 	for i, f := range fields {
 		if cli.commands[strings.Trim(f, "«»\"',.;:()")] != nil {

@@ -45,13 +45,13 @@ func (c *CLI) addDeploy() {
 	var f deployFlags
 	c.add(&command{name: "plan", args: "URL PACKAGE", summary: "cli.plan.summary",
 		details: "cli.plan.details",
-		run: func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, false) }})
+		run:     func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, false) }})
 	c.add(&command{name: "upload", args: "URL PACKAGE", summary: "cli.upload.summary",
 		details: "cli.upload.details",
-		run: func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, true) }})
+		run:     func(ctx context.Context, x *cmdContext) error { return f.runPlan(ctx, x, true) }})
 	c.add(&command{name: "rollback", args: "URL", summary: "cli.rollback.summary",
 		details: "cli.rollback.details",
-		run: f.runRollback})
+		run:     f.runRollback})
 	c.add(&command{name: "manifests", args: "URL", summary: "cli.manifests.summary",
 		run: f.runManifests})
 	for _, n := range []string{"plan", "upload", "rollback", "manifests"} {

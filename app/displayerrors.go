@@ -46,7 +46,7 @@ func (r *applyRun) displayErrors(ctx context.Context) error {
 	if errors.As(err, &reverted) {
 		// The store is as it was; the admin may still work (4.x reads
 		// JSON behind the messages), so the setup goes on and says why.
-		step.Reverted = reverted.Why
+		step.Reverted, step.reverted = reverted.Why, reverted.WhyMsg
 		return nil
 	}
 	if err != nil {

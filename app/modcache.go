@@ -5,12 +5,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -38,7 +38,7 @@ func snapshotModCache(ctx context.Context, pool *remote.Pool, root, backup strin
 	}
 	files, dirs, err := walkRemote(ctx, pool, mc.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("read the modification cache %s: %w", mc.Dir, err)
+		return nil, msg.Wrap(err, "error.cli.modcache.read", "Dir", mc.Dir)
 	}
 	mc.Dirs = dirs
 	for _, f := range files {
@@ -117,7 +117,7 @@ func walkRemote(ctx context.Context, pool *remote.Pool, dir string) (files, dirs
 	var walk func(rel string, depth int) error
 	walk = func(rel string, depth int) error {
 		if depth > 16 {
-			return fmt.Errorf("%s is nested too deep", path.Join(dir, rel))
+			return msg.NewError("error.cli.modcache.deep", "Dir", path.Join(dir, rel))
 		}
 		list, err := pool.List(ctx, path.Join(dir, rel))
 		if err != nil {

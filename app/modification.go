@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"path/filepath"
 
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/ocmod"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/store"
@@ -20,6 +20,8 @@ type modificationStep struct {
 	Same       bool   `json:"already_there,omitempty"`
 	// Note says why it was not registered.
 	Note string `json:"note,omitempty"`
+	// note is Note as a message, for the user's language.
+	note msg.Msg
 }
 
 // modification registers the package's install.xml in the store's
@@ -36,7 +38,7 @@ func (r *applyRun) modification(ctx context.Context) error {
 		// it as it is, for uninstall to put back.
 		mc, err := snapshotModCache(ctx, r.pool, r.st.Root, filepath.Join(r.dir, "modcache", r.journal.ID))
 		if err != nil {
-			return fmt.Errorf("before registering the package's install.xml: %w", err)
+			return msg.Wrap(err, "error.cli.apply.modcache")
 		}
 		if r.journal.ModCache, err = json.Marshal(mc); err != nil {
 			return err
@@ -47,7 +49,8 @@ func (r *applyRun) modification(ctx context.Context) error {
 	}
 	reg, err := RegisterModification(ctx, r.d, r.sc, r.line, r.xml)
 	if errors.Is(err, ocmod.ErrNoModifications) {
-		step.Note = "OpenCart " + string(r.line) + " has no OCMOD modification system, so the package's install.xml does nothing on this store"
+		step.note = msg.New("cli.apply.ocmod.none", "Line", string(r.line))
+		step.Note = step.note.English()
 		r.ocmod = false
 		return nil
 	}

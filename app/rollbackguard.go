@@ -2,12 +2,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/deploy"
 	"github.com/ocsetup/ocsetup/installer/journal"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/store"
 )
@@ -52,12 +52,12 @@ func refuseInstalled(ctx context.Context, dir string, pool *remote.Pool, st stor
 	}
 	creds, err := db.Read(ctx, pool, st)
 	if err != nil {
-		return fmt.Errorf("ocsetup could not tell whether the extension these files belong to is still installed (%w); uninstall it first, or roll back with --force", err)
+		return msg.Wrap(err, "error.cli.rollback.unknown_installed", "Name", Name)
 	}
 	d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: db.AllRoutes(), DataDir: dir,
 		PlainHTTPLimits: plainHTTPLimits(creds.Prefix, stepExtensionRows)})
 	if err != nil {
-		return fmt.Errorf("ocsetup could not tell whether the extension these files belong to is still installed (%w); uninstall it first, or roll back with --force", err)
+		return msg.Wrap(err, "error.cli.rollback.unknown_installed", "Name", Name)
 	}
 	defer d.Close()
 	sc, err := d.Schema(ctx)
@@ -70,7 +70,7 @@ func refuseInstalled(ctx context.Context, dir string, pool *remote.Pool, st stor
 			return err
 		}
 		if installed {
-			return fmt.Errorf("the %s extension %s, whose files this upload brought, is still installed in the store: removing its files now would break every page that loads it, the checkout first. Run `ocsetup uninstall SETUP_FILE` to remove the extension and its files together, or roll back with --force to remove the files anyway", x.Type, x.Code)
+			return msg.NewError("error.cli.rollback.installed", "Type", x.Type, "Code", x.Code, "Name", Name)
 		}
 	}
 	return nil

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -75,7 +76,7 @@ type SettingValues map[string]string
 // UnmarshalYAML reads scalars as they are and lists of scalars joined.
 func (sv *SettingValues) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: settings must be a map of names to values", n.Line)
+		return msg.NewError("error.cli.setup.settings_map", "Line", n.Line)
 	}
 	out := SettingValues{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -91,13 +92,13 @@ func (sv *SettingValues) UnmarshalYAML(n *yaml.Node) error {
 			var parts []string
 			for _, e := range v.Content {
 				if e.Kind != yaml.ScalarNode {
-					return fmt.Errorf("line %d: settings.%s: a list of plain values is expected", e.Line, k.Value)
+					return msg.NewError("error.cli.setup.settings_list", "Line", e.Line, "Name", k.Value)
 				}
 				parts = append(parts, e.Value)
 			}
 			out[k.Value] = strings.Join(parts, ",")
 		default:
-			return fmt.Errorf("line %d: settings.%s: a value or a list of values is expected", v.Line, k.Value)
+			return msg.NewError("error.cli.setup.settings_value", "Line", v.Line, "Name", k.Value)
 		}
 	}
 	*sv = out
@@ -109,7 +110,7 @@ func (sv *SettingValues) UnmarshalYAML(n *yaml.Node) error {
 func (sv *SettingValues) UnmarshalJSON(b []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("settings must be an object of names to values: %w", err)
+		return msg.Wrap(err, "error.cli.setup.settings_object")
 	}
 	out := SettingValues{}
 	for k, v := range raw {
@@ -129,7 +130,7 @@ func (sv *SettingValues) UnmarshalJSON(b []byte) error {
 		}
 		var strs []string
 		if err := json.Unmarshal(v, &strs); err != nil {
-			return fmt.Errorf("settings.%s: a string or a list of strings is expected", k)
+			return msg.NewError("error.cli.setup.settings_strings", "Name", k)
 		}
 		out[k] = strings.Join(strs, ",")
 	}
@@ -179,14 +180,14 @@ func LoadSetupFile(path string, reg *integrations.Registry) (*SetupFile, error) 
 
 func (f *SetupFile) check(reg *integrations.Registry) error {
 	if f.Site == "" {
-		return fmt.Errorf("site is missing (for example site: sftp://user@host/public_html)")
+		return msg.NewError("error.cli.setup.no_site")
 	}
 	if _, err := remote.ParseURL(f.Site); err != nil {
-		return fmt.Errorf("site: %w", err)
+		return msg.Wrap(err, "error.cli.setup.site")
 	}
 	p, ok := reg.ByID(f.Integration)
 	if !ok {
-		return fmt.Errorf("integration %q is not one of %s", f.Integration, strings.Join(reg.IDs(), ", "))
+		return msg.NewError("error.cli.setup.integration", "Name", fmt.Sprintf("%q", f.Integration), "IDs", strings.Join(reg.IDs(), ", "))
 	}
 	f.profile = p
 	var leaked []string
@@ -200,13 +201,12 @@ func (f *SetupFile) check(reg *integrations.Registry) error {
 	}
 	sort.Strings(leaked)
 	if len(leaked) > 0 {
-		return fmt.Errorf("settings %s look secret: put them in the environment (%s) or the keychain, not in the file (name them with an empty value to say they come from there)",
-			strings.Join(leaked, ", "), SecretVar(leaked[0]))
+		return msg.NewError("error.cli.setup.secret_in_file", "Names", strings.Join(leaked, ", "), "Var", SecretVar(leaked[0]))
 	}
 	switch f.Access.Cron {
 	case "", "auto", "crontab", "app", "none":
 	default:
-		return fmt.Errorf("access.cron %q: use auto, crontab, app or none", f.Access.Cron)
+		return msg.NewError("error.cli.setup.cron", "Value", fmt.Sprintf("%q", f.Access.Cron))
 	}
 	return nil
 }
@@ -219,22 +219,6 @@ func (f *SetupFile) PackagePath() string {
 	return filepath.Join(f.dir, f.Package)
 }
 
-// ExampleSetupFile is printed by `ocsetup help apply`.
-const ExampleSetupFile = `# ocsetup setup file: everything but the secrets.
-# Secrets come from the environment (or the OS keychain):
-#   OCSETUP_PASSWORD            the hosting password (or OCSETUP_KEY_PASSPHRASE with a key)
-#   OCSETUP_SECRET_<FIELD>      a secret setting, e.g. OCSETUP_SECRET_ACCESS_CODE
-site: sftp://shopuser@shop.example.com/public_html
-fingerprint: SHA256:...            # optional: the host key you expect
-store: /public_html                # optional: when the account holds several stores
-integration: onebox                # amazon_ps | latitudepay | despatch_cloud | onebox | custom
-package: onebox-opencart3.ocmod.zip
-db_routes: direct,ssh,bridge       # optional: the database routes to try, in order
-payment_method: cod                # optional: the method whose checkout 'test' proves; none skips it
-access:
-  api_user: Default
-  ips: [203.0.113.7]
-  cron: auto                       # auto | crontab | app | none
-settings:
-  host: https://shop.example.com/
-`
+// exampleSetupFile is the setup file `ocsetup help apply` shows, its
+// comments in lang.
+func exampleSetupFile(lang string) string { return msg.New("cli.apply.example_setup_file").In(lang) }

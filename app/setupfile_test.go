@@ -11,7 +11,7 @@ import (
 
 func TestSetupFileExampleLoads(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "setup.yaml")
-	if err := os.WriteFile(p, []byte(ExampleSetupFile), 0o600); err != nil {
+	if err := os.WriteFile(p, []byte(exampleSetupFile("en")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	f, err := LoadSetupFile(p, integrations.Builtin())

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -25,25 +24,11 @@ import (
 func (c *CLI) addUninstall() {
 	var f applyFlags
 	var id string
-	c.add(&command{name: "uninstall", args: "SETUP_FILE", summary: "reverse a setup: the extension's own uninstall, every row, setting and file",
-		details: `Reverses the newest setup that apply ran on the setup file's store (or the one
---journal names), in this order:
-  extension   the store's own uninstall through the admin, so the extension's
-              uninstall() drops its tables and events (when the setup installed it)
-  rows        every row the setup added, changed or removed in the store's
-              settings, extensions, events, permissions, modifications, API
-              users and their addresses, order statuses: put back as it was
-              (a row changed since the setup is left alone and named)
-  display     Display Errors as it was, when the setup switched it off
-  ocmod       the admin's modification refresh, when a modification went
-  files       every uploaded file rolled back byte for byte (manifest)
-A second run finds nothing to undo, changes nothing and says so.
-The journal of every setup is in the data folder (journals/).
-
-Exit status 0 when everything was undone, 1 otherwise.`,
+	c.add(&command{name: "uninstall", args: "SETUP_FILE", summary: "cli.uninstall.summary",
+		details: "cli.uninstall.details",
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 1 {
-				return usageText("uninstall takes one setup file")
+				return usage("cli.one_setup_file", "Command", "uninstall")
 			}
 			file, err := LoadSetupFile(x.args[0], x.reg)
 			if err != nil {
@@ -58,7 +43,7 @@ Exit status 0 when everything was undone, 1 otherwise.`,
 						return jerr
 					}
 				} else {
-					res.print(x.Out)
+					res.print(x)
 				}
 			}
 			if err != nil {
@@ -68,9 +53,9 @@ Exit status 0 when everything was undone, 1 otherwise.`,
 		}})
 	c.flagSets["uninstall"] = func(fs *flag.FlagSet) {
 		f.define(fs)
-		fs.StringVar(&id, "journal", "", "the setup journal to reverse (its ID); the newest one not yet undone by default")
-		fs.StringVar(&f.adminUser, "admin-user", "", "log in to the admin as this user (password in $"+AdminPasswordVar+"); without it a temporary account is used")
-		fs.StringVar(&f.adminURL, "admin-url", "", "the admin's address, when it is not the one in the admin's config.php")
+		fs.StringVar(&id, "journal", "", "cli.uninstall.flag.journal")
+		fs.StringVar(&f.adminUser, "admin-user", "", "cli.flag.admin_user")
+		fs.StringVar(&f.adminURL, "admin-url", "", "cli.flag.admin_url")
 	}
 }
 
@@ -101,17 +86,18 @@ func (res *uninstallResult) left(m msg.Msg) {
 	res.Left, res.LeftMsgs = append(res.Left, m.English()), append(res.LeftMsgs, m)
 }
 
-func (res *uninstallResult) print(w io.Writer) {
+func (res *uninstallResult) print(x *cmdContext) {
+	w := x.Out
 	if res.Nothing != "" {
-		fmt.Fprintln(w, res.Nothing)
+		fmt.Fprintln(w, x.Msg(res.NothingMsg))
 		return
 	}
-	fmt.Fprintf(w, "journal:   %s\n", res.Journal)
-	for _, d := range res.Done {
-		fmt.Fprintf(w, "undone:    %s\n", d)
+	fmt.Fprintln(w, x.T("cli.uninstall.journal", "ID", res.Journal))
+	for _, d := range res.DoneMsgs {
+		fmt.Fprintln(w, x.T("cli.uninstall.undone", "Text", d))
 	}
-	for _, l := range res.Left {
-		fmt.Fprintf(w, "left:      %s\n", l)
+	for _, l := range res.LeftMsgs {
+		fmt.Fprintln(w, x.T("cli.uninstall.left", "Text", l))
 	}
 }
 

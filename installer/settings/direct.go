@@ -45,6 +45,22 @@ type DirectResult struct {
 	// the statements (with the prefix filled in).
 	MissingTables []integrations.Table `json:"missing_tables,omitempty"`
 	Notes         []string             `json:"notes,omitempty"`
+	// DoneMsgs and NoteMsgs are Done and Notes as messages, for the
+	// user's language.
+	DoneMsgs []msg.Msg `json:"-"`
+	NoteMsgs []msg.Msg `json:"-"`
+}
+
+// done records a change made.
+func (r *DirectResult) done(key string, pairs ...any) {
+	m := msg.New(key, pairs...)
+	r.Done, r.DoneMsgs = append(r.Done, m.English()), append(r.DoneMsgs, m)
+}
+
+// note records a note for the user.
+func (r *DirectResult) note(key string, pairs ...any) {
+	m := msg.New(key, pairs...)
+	r.Notes, r.NoteMsgs = append(r.Notes, m.English()), append(r.NoteMsgs, m)
 }
 
 // ErrNoFallback: the plan has no known save logic (a custom extension).
@@ -110,7 +126,7 @@ func WriteDirect(ctx context.Context, d db.DB, sc *db.Schema, line store.Line, p
 		}
 	}
 	if len(w.res.MissingTables) > 0 {
-		w.res.Notes = append(w.res.Notes, "The extension's install() creates tables that the store does not have, and the database channel runs no CREATE TABLE. Run the statements listed under missing_tables (phpMyAdmin's SQL tab), or install the extension once through the admin.")
+		w.res.note("settings.direct.note.missing_tables")
 	}
 	return w.res, nil
 }

@@ -36,7 +36,7 @@ func (w *writer) installExtensions(tx db.Tx) {
 		} else {
 			tx.Exec("INSERT INTO "+w.table("extension")+" (`type`, `code`) VALUES (?, ?)", e.Type, e.Code)
 		}
-		w.res.Done = append(w.res.Done, fmt.Sprintf("registered the %s extension %s", e.Type, e.Code))
+		w.res.done("settings.direct.done.extension", "Type", e.Type, "Code", e.Code)
 	}
 	if !w.line.AtLeast(store.Line40) {
 		return
@@ -61,7 +61,7 @@ func (w *writer) installExtensions(tx db.Tx) {
 	for _, path := range w.opt.ExtensionPaths {
 		tx.Exec("INSERT INTO "+w.table("extension_path")+" (`extension_install_id`, `path`) VALUES (?, ?)", ins.InsertID(), path)
 	}
-	w.res.Done = append(w.res.Done, fmt.Sprintf("registered the extension folder %s with %d paths", w.plan.Extension.Folder, len(w.opt.ExtensionPaths)))
+	w.res.done("settings.direct.done.folder", "Folder", w.plan.Extension.Folder, "Count", len(w.opt.ExtensionPaths))
 }
 
 // hasRows reports whether the backup found rows of a table (read before
@@ -108,7 +108,7 @@ func (w *writer) grant(tx db.Tx) error {
 		return err
 	}
 	tx.Exec("UPDATE "+w.table("user_group")+" SET permission = ? WHERE user_group_id = ?", v, w.group)
-	w.res.Done = append(w.res.Done, "gave the Administrator group access to "+strings.Join(routes, ", "))
+	w.res.done("settings.direct.done.permissions", "Routes", strings.Join(routes, ", "))
 	return nil
 }
 
@@ -119,7 +119,7 @@ func (w *writer) addEvents(tx db.Tx) {
 		return
 	}
 	if w.eventCols == nil {
-		w.res.Notes = append(w.res.Notes, "The store has no event table; the extension's events were not added.")
+		w.res.note("settings.direct.note.no_events")
 		return
 	}
 	seen := map[string]bool{}
@@ -146,7 +146,7 @@ func (w *writer) addEvents(tx db.Tx) {
 		}
 		tx.Exec("INSERT INTO "+w.table("event")+" (`"+strings.Join(cols, "`, `")+"`) VALUES ("+strings.Join(vals, ", ")+")", args...)
 	}
-	w.res.Done = append(w.res.Done, fmt.Sprintf("added %d events", len(w.plan.Events)))
+	w.res.done("settings.direct.done.events", "Count", len(w.plan.Events))
 }
 
 // createStatuses adds the order statuses the settings name and the store
@@ -163,7 +163,7 @@ func (w *writer) createStatuses(tx db.Tx) map[string]any {
 			tx.Exec("INSERT INTO "+w.table("order_status")+" (`order_status_id`, `language_id`, `name`) VALUES (?, ?, ?)", first.InsertID(), l, names[0])
 		}
 		out[key] = first.InsertID()
-		w.res.Done = append(w.res.Done, fmt.Sprintf("created the order status %q", names[0]))
+		w.res.done("settings.direct.done.order_status", "Name", fmt.Sprintf("%q", names[0]))
 	}
 	return out
 }
@@ -188,7 +188,7 @@ func (w *writer) writeSettings(tx db.Tx, created map[string]any) {
 			}
 			tx.Exec("INSERT INTO "+w.table("setting")+" (store_id, `"+w.codeCol+"`, `key`, `value`, serialized) VALUES (0, ?, ?, ?, ?)", g.Code, s.Key, value, ser)
 		}
-		w.res.Done = append(w.res.Done, fmt.Sprintf("saved %d settings under %s", len(g.Settings), g.Code))
+		w.res.done("settings.direct.done.settings", "Count", len(g.Settings), "Code", g.Code)
 	}
 }
 
