@@ -18,7 +18,7 @@ import (
 // pendingCLIText are the files whose output for people does not come
 // from message keys yet. TODO(issue 21): empty, then gone.
 var pendingCLIText = map[string]bool{
-	"sync.go": true, "fleetcmd.go": true, "fleetreport.go": true,
+	"fleetcmd.go": true, "fleetreport.go": true,
 	"fleet.go": true, "fleetfile.go": true, "fleetstate.go": true, "profilechecks.go": true,
 }
 
@@ -130,7 +130,7 @@ func TestHelpInRussian(t *testing.T) {
 // pendingHelpPages are the help pages not yet in Russian, by command
 // ("" is the list of commands). TODO(issue 21): empty, then gone.
 var pendingHelpPages = map[string]bool{
-	"": true, "sync": true, "fleet": true,
+	"": true, "fleet": true,
 }
 
 var (

@@ -9,17 +9,21 @@ import (
 	"github.com/ocsetup/ocsetup/installer/integrations"
 )
 
+// TestSetupFileExampleLoads: the example `help apply` shows is a setup
+// file that loads, in every language (only its comments are translated).
 func TestSetupFileExampleLoads(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "setup.yaml")
-	if err := os.WriteFile(p, []byte(exampleSetupFile("en")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	f, err := LoadSetupFile(p, integrations.Builtin())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Integration != "onebox" || f.Access.IPs[0] != "203.0.113.7" || f.PackagePath() != filepath.Join(filepath.Dir(p), "onebox-opencart3.ocmod.zip") {
-		t.Fatalf("%+v", f)
+	for _, lang := range []string{"en", "ru"} {
+		p := filepath.Join(t.TempDir(), "setup.yaml")
+		if err := os.WriteFile(p, []byte(exampleSetupFile(lang)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := LoadSetupFile(p, integrations.Builtin())
+		if err != nil {
+			t.Fatalf("%s: %v", lang, err)
+		}
+		if f.Integration != "onebox" || f.Access.IPs[0] != "203.0.113.7" || f.PackagePath() != filepath.Join(filepath.Dir(p), "onebox-opencart3.ocmod.zip") {
+			t.Fatalf("%s: %+v", lang, f)
+		}
 	}
 }
 

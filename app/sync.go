@@ -34,52 +34,24 @@ type syncFlags struct {
 func (c *CLI) addSync() {
 	var f connectFlags
 	var sf syncFlags
-	c.add(&command{name: "sync", args: "SETUP_FILE", summary: "watch the integration exchange data with the store, run its jobs, raise alerts",
-		details: `Connects like 'apply' does with the setup file's site, reaches the store's
-database by the route that works, and polls it at the interval: new orders and
-orders by status over the last hour and day, order status changes, products,
-prices and stock, specials and discounts, categories, manufacturers, options,
-filters, customers and customer groups changed since setup, and the API user's
-sessions (for integrations with an OpenCart API user, such as OneBox). For OneBox it also follows the end of catalog/onebox/log.txt. Each
-query reads a bounded range of a table by its primary key, so a big store is
-never read in full; changes inside a table are found by a sweep that reads it
-in chunks over several polls.
-
-One line is printed per poll (with --json, one JSON object per line:
-{"poll": {...}}), and one per job run ({"job_run": {...}}) and per alert a
-job raised or resolved ({"alert": {...}}). The counts and marks
-are kept in the data folder, so the next run goes on where this one stopped.
-
-Jobs: when the setup file says access.cron: app (the server has no cron), or
-with --jobs on, the command runs the connector's job itself: OneBox's cron.php
-every hour, the Amazon Payment Services status check every
-settings.check_status_cron_duration minutes (the Settings form's default, 15).
-
-Alerts (printed as ALERT): no integration activity for --quiet-after, a job
-that failed, the API key rejected, the store or its database down.
-
---once polls once and, when jobs run (access.cron: app or --jobs on), runs
-each job that is due once (a job that ran within its period, by the history
-in the data folder, is not due), prints the poll and each job run, and exits.
-
-Exit status: 0 when stopped (Ctrl-C) or, with --once, when the poll and
-every job it ran worked; 1 otherwise.`,
+	c.add(&command{name: "sync", args: "SETUP_FILE", summary: "cli.sync.summary",
+		details: "cli.sync.details",
 		run: func(ctx context.Context, x *cmdContext) error { return runSync(ctx, x, &f, sf) }})
 	c.flagSets["sync"] = func(fs *flag.FlagSet) {
 		f.define(fs)
-		fs.BoolVar(&sf.once, "once", false, "poll once, run the jobs that are due once (when jobs run), print the results and exit")
-		fs.DurationVar(&sf.interval, "interval", ocsync.DefaultInterval, "time between polls (it grows while the store answers slowly)")
-		fs.DurationVar(&sf.quietAfter, "quiet-after", ocsync.DefaultQuietAfter, "alert when the integration does nothing for this long")
-		fs.StringVar(&sf.jobs, "jobs", "auto", "run the connector's jobs: auto (when access.cron is app), on or off")
+		fs.BoolVar(&sf.once, "once", false, "cli.sync.flag.once")
+		fs.DurationVar(&sf.interval, "interval", ocsync.DefaultInterval, "cli.sync.flag.interval")
+		fs.DurationVar(&sf.quietAfter, "quiet-after", ocsync.DefaultQuietAfter, "cli.sync.flag.quiet_after")
+		fs.StringVar(&sf.jobs, "jobs", "auto", "cli.sync.flag.jobs")
 	}
 }
 
 func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) error {
 	if len(x.args) != 1 {
-		return usageText("sync takes one setup file")
+		return usage("cli.one_setup_file", "Command", "sync")
 	}
 	if sf.interval <= 0 {
-		return usageText("--interval must be positive")
+		return usage("cli.sync.interval")
 	}
 	runJobs := false
 	switch sf.jobs {
@@ -87,7 +59,7 @@ func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) 
 		runJobs = true
 	case "off", "auto":
 	default:
-		return usageText("--jobs takes auto, on or off")
+		return usage("cli.sync.jobs")
 	}
 	setup, err := LoadSetupFile(x.args[0], x.reg)
 	if err != nil {
@@ -110,7 +82,7 @@ func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) 
 	}
 	defer sess.Close()
 	eng := sess.Engine
-	out := &syncPrinter{w: x.Out, json: f.json}
+	out := &syncPrinter{w: x.Out, json: f.json, x: x}
 	if sf.once {
 		rep, err := eng.Poll(ctx)
 		if perr := out.poll(rep); perr != nil {
@@ -125,7 +97,7 @@ func runSync(ctx context.Context, x *cmdContext, f *connectFlags, sf syncFlags) 
 			if !ran[j.Name] || j.Last == nil {
 				continue
 			}
-			if perr := out.jobRun(j.Title, *j.Last); perr != nil {
+			if perr := out.jobRun(j, *j.Last); perr != nil {
 				return perr
 			}
 			failed = failed || !j.Last.OK
@@ -237,7 +209,7 @@ func followSync(ctx context.Context, eng *ocsync.Engine, out *syncPrinter) error
 		for _, j := range s.Jobs {
 			if j.Last != nil && j.Runs != lastRuns[j.Name] {
 				lastRuns[j.Name] = j.Runs
-				if err := out.jobRun(j.Title, *j.Last); err != nil {
+				if err := out.jobRun(j, *j.Last); err != nil {
 					return err
 				}
 			}
@@ -304,6 +276,7 @@ func syncConfig(setup *SetupFile, st store.Store, creds *db.Credentials, pool *r
 type syncPrinter struct {
 	w    io.Writer
 	json bool
+	x    *cmdContext // the language of the text
 }
 
 func (p *syncPrinter) poll(r ocsync.Report) error {
@@ -312,22 +285,30 @@ func (p *syncPrinter) poll(r ocsync.Report) error {
 			Poll ocsync.Report `json:"poll"`
 		}{r})
 	}
-	_, err := fmt.Fprintln(p.w, r.String())
+	_, err := fmt.Fprintln(p.w, r.Text(p.x.Msg))
 	return err
 }
 
-func (p *syncPrinter) jobRun(title string, r ocsync.JobRun) error {
+func (p *syncPrinter) jobRun(j ocsync.JobState, r ocsync.JobRun) error {
 	if p.json {
 		return json.NewEncoder(p.w).Encode(struct {
 			JobRun ocsync.JobRun `json:"job_run"`
 		}{r})
 	}
-	result := "ok"
-	if !r.OK {
-		result = "FAILED"
+	title := j.Title
+	if !j.TitleMsg.IsZero() {
+		title = p.x.Msg(j.TitleMsg)
 	}
-	_, err := fmt.Fprintf(p.w, "%s job %s %s (%s): %s\n", r.Start.Local().Format("2006-01-02 15:04:05"), title, result,
-		r.Duration.Round(time.Millisecond), r.Result)
+	text := r.Result
+	if !r.ResultText.IsZero() {
+		text = p.x.Msg(r.ResultText)
+	}
+	key := "cli.sync.job_ok"
+	if !r.OK {
+		key = "cli.sync.job_failed"
+	}
+	_, err := fmt.Fprintln(p.w, p.x.T(key, "Time", r.Start.Local().Format("2006-01-02 15:04:05"), "Title", title,
+		"Took", r.Duration.Round(time.Millisecond).String(), "Result", text))
 	return err
 }
 
@@ -339,9 +320,9 @@ func (p *syncPrinter) alert(a ocsync.Alert) error {
 	}
 	var err error
 	if a.Active() {
-		_, err = fmt.Fprintf(p.w, "%s ALERT %s: %s\n", a.Raised.Local().Format("2006-01-02 15:04:05"), a.Kind.Title(), a.Message)
+		_, err = fmt.Fprintln(p.w, p.x.T("cli.sync.alert", "Time", a.Raised.Local().Format("2006-01-02 15:04:05"), "Kind", a.Kind.Msg(), "Message", a.TextIn(p.x.Msg)))
 	} else {
-		_, err = fmt.Fprintf(p.w, "%s resolved: %s\n", a.Resolved.Local().Format("2006-01-02 15:04:05"), a.Kind.Title())
+		_, err = fmt.Fprintln(p.w, p.x.T("cli.sync.resolved", "Time", a.Resolved.Local().Format("2006-01-02 15:04:05"), "Kind", a.Kind.Msg()))
 	}
 	return err
 }

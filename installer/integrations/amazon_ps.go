@@ -440,6 +440,7 @@ func (p apsProfile) Sync(c SyncContext) SyncSpec {
 		}
 	}
 	// The route its cron setting names (OpenCart 2.3 and 3.0).
-	return SyncSpec{Jobs: []ocsync.Job{{Name: "aps-status-check", Title: "Amazon Payment Services status check", Period: time.Duration(minutes) * time.Minute,
+	return SyncSpec{Jobs: []ocsync.Job{{Name: "aps-status-check", Title: "Amazon Payment Services status check",
+		TitleMsg: msg.New("sync.job.aps_status_check"), Period: time.Duration(minutes) * time.Minute,
 		Run: ocsync.HTTPJob(c.HTTP, strings.TrimRight(c.StoreURL, "/")+"/index.php?route=extension/payment/amazon_ps/checkPaymentStatus")}}}
 }

@@ -6,6 +6,7 @@
 package msg
 
 import (
+	"encoding/json"
 	"fmt"
 )
 
@@ -79,6 +80,106 @@ func (m Msg) MapText(f func(string) string) Msg {
 			args[k] = f(v.Error())
 		default:
 			args[k] = v
+		}
+	}
+	m.Args = args
+	return m
+}
+
+// UnmarshalJSON reads a message as encoding/json wrote it, with the
+// messages among its arguments as messages again and whole numbers as
+// ints (a plural form's Count): a message kept in a file (the sync
+// history) renders as it did before it was saved.
+func (m *Msg) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Key  string
+		Args map[string]any
+		Own  string
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*m = Msg{Key: raw.Key, Own: raw.Own}
+	if len(raw.Args) > 0 {
+		m.Args = make(map[string]any, len(raw.Args))
+		for k, v := range raw.Args {
+			m.Args[k] = fromJSON(v)
+		}
+	}
+	return nil
+}
+
+func fromJSON(v any) any {
+	switch v := v.(type) {
+	case float64:
+		if v == float64(int(v)) {
+			return int(v)
+		}
+	case map[string]any:
+		if key, ok := v["Key"].(string); ok {
+			b, err := json.Marshal(v)
+			var inner Msg
+			if err == nil && json.Unmarshal(b, &inner) == nil && inner.Key == key {
+				return inner
+			}
+		}
+	}
+	return v
+}
+
+// FromError is err as a message that keeps: rendered in any language, now
+// or after a trip through JSON, it reads as ErrorText would have read err
+// (a keyed error in that language with its cause; an error without a
+// message in its own words). The sync history keeps poll and job errors
+// this way.
+func FromError(err error) Msg {
+	if err == nil {
+		return Msg{}
+	}
+	switch e := err.(type) {
+	case *Error:
+		switch {
+		case e.Err == nil:
+			return keepable(e.Msg)
+		case e.CauseInText():
+			m := keepable(e.Msg)
+			args := make(map[string]any, len(m.Args)+1)
+			for k, v := range m.Args {
+				args[k] = v
+			}
+			args["Cause"] = FromError(e.Err)
+			m.Args = args
+			return m
+		}
+		return New("msg.error_cause", "Text", keepable(e.Msg), "Cause", FromError(e.Err))
+	case interface{ MsgItems() (Msg, []Item) }:
+		// A headline and a line per item: kept in its English.
+	case interface{ Msg() Msg }:
+		return keepable(e.Msg())
+	}
+	return New("msg.error_text", "Text", err.Error())
+}
+
+// keepable is m with every argument a text, a number or a message, so
+// that it survives JSON: errors become their messages, other values
+// their text.
+func keepable(m Msg) Msg {
+	if len(m.Args) == 0 {
+		return m
+	}
+	args := make(map[string]any, len(m.Args))
+	for k, v := range m.Args {
+		switch v := v.(type) {
+		case string, int, int64, float64, bool:
+			args[k] = v
+		case Msg:
+			args[k] = keepable(v)
+		case error:
+			args[k] = FromError(v)
+		case fmt.Stringer:
+			args[k] = v.String()
+		default:
+			args[k] = fmt.Sprint(v)
 		}
 	}
 	m.Args = args

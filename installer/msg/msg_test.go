@@ -1,6 +1,7 @@
 package msg
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -66,5 +67,36 @@ func TestCauseArg(t *testing.T) {
 	}
 	if got := CauseArg(Wrap(errors.New("dbus"), "error.keychain.unavailable")); got != "no keychain is available on this computer: dbus" {
 		t.Errorf("a keyed error with its cause: %v", got)
+	}
+}
+
+// TestFromErrorKeeps: an error kept as a message (through JSON, as the
+// sync history keeps it) reads in every language as ErrorText reads the
+// error itself: keyed errors with their causes, a plural count, an error
+// among the arguments, and plain errors in their own words.
+func TestFromErrorKeeps(t *testing.T) {
+	plain := errors.New("connection reset by peer")
+	for _, err := range []error{
+		plain,
+		NewError("check.files-login.pass"),
+		Wrap(plain, "error.remote.too_large"),
+		Wrap(Wrap(plain, "error.remote.too_large"), "error.remote.too_large_file", "Name", "a.php", "Limit", 5),
+		NewError("size.bytes", "Count", 3),
+		NewError("check.db-route.pass", "Route", New("creds.route.ssh")),
+	} {
+		b, jerr := json.Marshal(FromError(err))
+		if jerr != nil {
+			t.Fatal(jerr)
+		}
+		var kept Msg
+		if jerr := json.Unmarshal(b, &kept); jerr != nil {
+			t.Fatal(jerr)
+		}
+		for _, lang := range []string{"en", "ru"} {
+			want := ErrorText(err, func(m Msg) string { return m.In(lang) })
+			if got := kept.In(lang); got != want {
+				t.Errorf("%v in %s: kept %q, want %q (%s)", err, lang, got, want, b)
+			}
+		}
 	}
 }

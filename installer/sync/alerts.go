@@ -24,6 +24,18 @@ const (
 	AlertStoreDown AlertKind = "store_down"
 )
 
+// Msg is Title as a message, for the user's language.
+func (k AlertKind) Msg() msg.Msg { return msg.Msg{Key: "sync.alertkind." + string(k), Own: k.Title()} }
+
+// TextIn is the alert's message rendered by render, or its English when
+// it has no key.
+func (a Alert) TextIn(render func(msg.Msg) string) string {
+	if a.Text.IsZero() {
+		return a.Message
+	}
+	return render(a.Text)
+}
+
 // Title is the kind as the user reads it.
 func (k AlertKind) Title() string {
 	switch k {

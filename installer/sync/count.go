@@ -143,7 +143,7 @@ func (e *Engine) noteActivity(rep *Report, in countInputs, apiActive bool, now t
 	book.resolve(AlertStoreDown, "database", now)
 	if in.probed {
 		if in.probeErr != nil {
-			book.raise(AlertStoreDown, "storefront", msg.New("sync.alert.storefront_down", "Err", in.probeErr.Error()), now)
+			book.raise(AlertStoreDown, "storefront", msg.New("sync.alert.storefront_down", "Err", msg.FromError(in.probeErr)), now)
 		} else {
 			book.resolve(AlertStoreDown, "storefront", now)
 		}
@@ -172,7 +172,7 @@ func (e *Engine) noteActivity(rep *Report, in countInputs, apiActive bool, now t
 // down" alert when the database did not answer (not when it refused a
 // query, which the poll's error reports).
 func (e *Engine) failed(ctx context.Context, rep Report, err error, storeErr bool) (Report, error) {
-	rep.Error = err.Error()
+	rep.Error, rep.ErrorText = err.Error(), msg.FromError(err)
 	if ctx.Err() != nil {
 		return rep, err
 	}
@@ -180,7 +180,7 @@ func (e *Engine) failed(ctx context.Context, rep Report, err error, storeErr boo
 	var stmtErr *db.StatementError
 	e.mu.Lock()
 	if storeErr && !errors.As(err, &sqlErr) && !errors.As(err, &stmtErr) {
-		e.st.alerts.raise(AlertStoreDown, "database", msg.New("sync.alert.database_down", "Err", err.Error()), rep.Start)
+		e.st.alerts.raise(AlertStoreDown, "database", msg.New("sync.alert.database_down", "Err", msg.FromError(err)), rep.Start)
 	}
 	events, alertSeq := e.st.alerts.take(), e.st.alerts.seq
 	e.mu.Unlock()

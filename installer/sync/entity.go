@@ -1,5 +1,7 @@
 package sync
 
+import "github.com/ocsetup/ocsetup/installer/msg"
+
 // Entity is a kind of store data whose changes the engine counts.
 type Entity string
 
@@ -24,6 +26,9 @@ func AllEntities() []Entity {
 	return []Entity{Orders, OrderHistory, Products, PricesStock, Specials, Categories, Manufacturers,
 		ProductOptions, Filters, Customers, CustomerGroups, APISessions}
 }
+
+// Msg is Title as a message, for the user's language.
+func (e Entity) Msg() msg.Msg { return msg.Msg{Key: "sync.entity." + string(e), Own: e.Title()} }
 
 // Title is the entity as the user reads it.
 func (e Entity) Title() string {

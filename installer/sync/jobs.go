@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,15 +9,20 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Job is a task the app runs itself because the server has no cron (an
 // integration's profile declares its jobs: OneBox's cron.php every hour,
 // the Amazon Payment Services status check at its configured period).
 type Job struct {
-	Name   string // unique: "onebox-cron"
-	Title  string // as the user reads it
-	Period time.Duration
+	Name  string // unique: "onebox-cron"
+	Title string // as the user reads it
+	// TitleMsg is Title as a message, for the user's language; zero for
+	// a title that is a name ("OneBox cron.php").
+	TitleMsg msg.Msg
+	Period   time.Duration
 	// Timeout bounds one run; 0 means DefaultJobTimeout.
 	Timeout time.Duration
 	// Run does the job once and returns its result in a line. An error
@@ -30,7 +34,7 @@ type Job struct {
 const DefaultJobTimeout = 5 * time.Minute
 
 // ErrKeyRejected says the store refused the integration's API key.
-var ErrKeyRejected = errors.New("the store rejected the API key")
+var ErrKeyRejected error = msg.NewError("sync.job.key_rejected")
 
 // JobRun is one run of a job.
 type JobRun struct {
@@ -39,13 +43,18 @@ type JobRun struct {
 	Duration time.Duration `json:"duration_ns"`
 	OK       bool          `json:"ok"`
 	Result   string        `json:"result"`
-	Manual   bool          `json:"manual,omitempty"` // "Run now"
+	// ResultText is Result as a message, for the user's language, when
+	// ocsetup's own words are in it (an error); zero when Result is only
+	// what the server answered.
+	ResultText msg.Msg `json:"result_text,omitzero"`
+	Manual     bool    `json:"manual,omitempty"` // "Run now"
 }
 
 // JobState is a job as the view shows it.
 type JobState struct {
 	Name     string        `json:"name"`
 	Title    string        `json:"title"`
+	TitleMsg msg.Msg       `json:"-"` // see Job
 	Period   time.Duration `json:"period_ns"`
 	Last     *JobRun       `json:"last,omitempty"`
 	Next     time.Time     `json:"next,omitzero"` // zero while paused
@@ -80,7 +89,7 @@ func HTTPJob(client *http.Client, url string) func(ctx context.Context) (string,
 		req.Header.Set("User-Agent", "ocsetup-sync")
 		resp, err := client.Do(req)
 		if err != nil {
-			return "", fmt.Errorf("the store did not answer %s: %w", url, err)
+			return "", msg.Wrap(err, "sync.job.no_answer", "URL", url)
 		}
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
@@ -92,13 +101,13 @@ func HTTPJob(client *http.Client, url string) func(ctx context.Context) (string,
 			if line == "" {
 				line = resp.Status
 			}
-			return summary, fmt.Errorf("%w: %s", ErrKeyRejected, line)
+			return summary, msg.Wrap(ErrKeyRejected, "sync.job.key_rejected_said", "Line", line)
 		}
 		if resp.StatusCode >= 400 {
-			return summary, fmt.Errorf("%s answered HTTP %s", url, resp.Status)
+			return summary, msg.NewError("sync.job.http_status", "URL", url, "Status", resp.Status)
 		}
 		if loc := phpErrorRE.FindIndex(body); loc != nil {
-			return summary, fmt.Errorf("%s failed with a PHP error: %s", url, lineAt(body, loc[0]))
+			return summary, msg.NewError("sync.job.php_error", "URL", url, "Line", lineAt(body, loc[0]))
 		}
 		return summary, nil
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // Report is what one poll found.
@@ -16,6 +18,8 @@ type Report struct {
 	// are counted from the next poll on.
 	Baseline bool   `json:"baseline,omitempty"`
 	Error    string `json:"error,omitempty"`
+	// ErrorText is Error as a message, for the user's language.
+	ErrorText msg.Msg `json:"error_text,omitzero"`
 	// Changes since the previous poll; entities without any are absent.
 	Changes Changes     `json:"changes"`
 	Orders  OrderStats  `json:"orders"`
@@ -27,57 +31,68 @@ type Report struct {
 	Next time.Duration `json:"next_ns"`
 }
 
-// String is the report in one line, as `ocsetup sync` prints it.
-func (r Report) String() string {
+// String is the report in one line, in English.
+func (r Report) String() string { return r.Text(msg.Msg.English) }
+
+// Text is the report in one line, as `ocsetup sync` prints it, with
+// render writing the messages in the user's language.
+func (r Report) Text(render func(msg.Msg) string) string {
+	t := func(key string, pairs ...any) string { return render(msg.New(key, pairs...)) }
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s poll %d (%d ms)", r.Start.Local().Format("2006-01-02 15:04:05"), r.Poll, r.Duration.Milliseconds())
+	b.WriteString(t("sync.line.poll", "Time", r.Start.Local().Format("2006-01-02 15:04:05"), "Poll", r.Poll, "MS", r.Duration.Milliseconds()))
 	switch {
 	case r.Error != "":
-		b.WriteString(" failed: " + r.Error)
+		text := r.Error
+		if !r.ErrorText.IsZero() {
+			text = render(r.ErrorText)
+		}
+		b.WriteString(t("sync.line.failed", "Err", text))
 	case r.Baseline:
-		b.WriteString(": baseline set, changes are counted from now on")
+		b.WriteString(t("sync.line.baseline"))
 	default:
-		if c := FormatChanges(r.Changes); c != "" {
+		if c := formatChanges(r.Changes, render); c != "" {
 			b.WriteString(": " + c)
 		} else {
-			b.WriteString(": no changes")
+			b.WriteString(t("sync.line.no_changes"))
 		}
 	}
 	if r.Error == "" {
-		fmt.Fprintf(&b, " | orders last hour %d, day %d", Total(r.Orders.LastHour), Total(r.Orders.LastDay))
+		b.WriteString(t("sync.line.orders", "Hour", Total(r.Orders.LastHour), "Day", Total(r.Orders.LastDay)))
 		if a := r.API; a.Available && !a.Last.IsZero() {
-			fmt.Fprintf(&b, " | API last %s", a.Last.Local().Format("15:04"))
+			b.WriteString(t("sync.line.api", "Time", a.Last.Local().Format("15:04")))
 			if a.LastIP != "" {
-				b.WriteString(" from " + a.LastIP)
+				b.WriteString(t("sync.line.api_from", "IP", a.LastIP))
 			}
 		}
 	}
 	for _, a := range r.Alerts {
 		if a.Active() {
-			fmt.Fprintf(&b, " | ALERT %s: %s", a.Kind.Title(), a.Message)
+			b.WriteString(t("sync.line.alert", "Kind", a.Kind.Msg(), "Message", a.TextIn(render)))
 		} else {
-			fmt.Fprintf(&b, " | resolved: %s", a.Kind.Title())
+			b.WriteString(t("sync.line.resolved", "Kind", a.Kind.Msg()))
 		}
 	}
 	switch {
 	case r.Next >= time.Second:
-		fmt.Fprintf(&b, " | next in %s", r.Next.Round(time.Second))
+		b.WriteString(t("sync.line.next", "In", r.Next.Round(time.Second).String()))
 	case r.Next > 0:
-		fmt.Fprintf(&b, " | next in %s", r.Next)
+		b.WriteString(t("sync.line.next", "In", r.Next.String()))
 	}
 	return b.String()
 }
 
 // FormatChanges is "orders +2 ~1, products ~1 (language 2: ~1)": +
 // added, ~ changed, - removed, in display order.
-func FormatChanges(c Changes) string {
+func FormatChanges(c Changes) string { return formatChanges(c, msg.Msg.English) }
+
+func formatChanges(c Changes, render func(msg.Msg) string) string {
 	var parts []string
 	for _, e := range AllEntities() {
 		t, ok := c[e]
 		if !ok || t.IsZero() {
 			continue
 		}
-		s := strings.ToLower(e.Title())
+		s := strings.ToLower(render(e.Msg()))
 		if n := formatCounts(t.Counts); n != "" {
 			s += " " + n
 		}
@@ -88,7 +103,7 @@ func FormatChanges(c Changes) string {
 		slices.Sort(langs)
 		for _, l := range langs {
 			if n := formatCounts(t.Languages[l]); n != "" {
-				s += fmt.Sprintf(" (language %d: %s)", l, n)
+				s += render(msg.New("sync.line.language", "ID", l, "Counts", n))
 			}
 		}
 		parts = append(parts, s)
@@ -174,7 +189,7 @@ func (e *Engine) snapshotLocked() Snapshot {
 		s.Hourly[ent] = series
 	}
 	for _, j := range e.cfg.Jobs {
-		js := JobState{Name: j.Name, Title: j.Title, Period: j.Period, Running: e.jobRunning[j.Name]}
+		js := JobState{Name: j.Name, Title: j.Title, TitleMsg: j.TitleMsg, Period: j.Period, Running: e.jobRunning[j.Name]}
 		if !e.paused {
 			js.Next = e.jobNext[j.Name]
 		}

@@ -164,13 +164,15 @@ func (e *Engine) doJob(ctx context.Context, j Job, manual bool) {
 	if err != nil {
 		rec.Failures++
 		if run.Result == "" {
-			run.Result = err.Error()
+			run.ResultText = msg.FromError(err)
 		} else {
-			run.Result += " (" + err.Error() + ")"
+			run.ResultText = msg.New("sync.job.result_error", "Result", run.Result, "Err", msg.FromError(err))
 		}
-		book.raise(AlertJobFailed, j.Name, msg.New("sync.alert.job_failed", "Job", j.Title, "Err", err.Error()), end)
+		run.Result = run.ResultText.English()
+		title := jobTitle(j)
+		book.raise(AlertJobFailed, j.Name, msg.New("sync.alert.job_failed", "Job", title, "Err", msg.FromError(err)), end)
 		if errors.Is(err, ErrKeyRejected) {
-			book.raise(AlertKeyRejected, j.Name, msg.New("sync.alert.job_key_rejected", "Job", j.Title, "Err", err.Error()), end)
+			book.raise(AlertKeyRejected, j.Name, msg.New("sync.alert.job_key_rejected", "Job", title, "Err", msg.FromError(err)), end)
 		}
 	} else {
 		book.resolve(AlertJobFailed, j.Name, end)
@@ -181,7 +183,12 @@ func (e *Engine) doJob(ctx context.Context, j Job, manual bool) {
 
 	saveErr := e.hdb.Update(func(tx *bolt.Tx) error { return saveJobRun(tx, run, rec, events, alertSeq) })
 	if saveErr != nil {
-		run.Result += " (not saved in the sync history: " + saveErr.Error() + ")"
+		var result any = run.Result
+		if !run.ResultText.IsZero() {
+			result = run.ResultText
+		}
+		run.ResultText = msg.New("sync.job.not_saved", "Result", result, "Err", msg.FromError(saveErr))
+		run.Result = run.ResultText.English()
 	}
 
 	e.mu.Lock()
@@ -196,4 +203,13 @@ func (e *Engine) doJob(ctx context.Context, j Job, manual bool) {
 	e.publishLocked()
 	e.mu.Unlock()
 	e.poke()
+}
+
+// jobTitle is the job's title as a message argument: its message when it
+// has one, else the title (a name).
+func jobTitle(j Job) any {
+	if !j.TitleMsg.IsZero() {
+		return j.TitleMsg
+	}
+	return j.Title
 }

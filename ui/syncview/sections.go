@@ -156,11 +156,14 @@ func alertTitle(k ocsync.AlertKind) string { return ownOr("sync.alertkind."+stri
 
 // alertMessage is the alert's message in the user's language; an alert
 // from an older history has only its English.
-func alertMessage(al ocsync.Alert) string {
-	if al.Text.IsZero() {
-		return al.Message
+func alertMessage(al ocsync.Alert) string { return al.TextIn(tr.Msg) }
+
+// jobTitle is a job's title in the user's language (a name stays as it is).
+func jobTitle(j ocsync.JobState) string {
+	if j.TitleMsg.IsZero() {
+		return j.Title
 	}
-	return tr.Msg(al.Text)
+	return tr.Msg(j.TitleMsg)
 }
 
 func ownOr(key, own string) string {
@@ -267,7 +270,7 @@ func (j *jobsSection) show(s ocsync.Snapshot, now time.Time) {
 			r.detail.Wrapping = fyne.TextWrapWord
 			r.button = widget.NewButtonWithIcon(tr.T("sync.jobs.run"), theme.MediaPlayIcon(), func() { j.run(name) })
 			j.rows[name] = r
-			head := container.NewBorder(nil, nil, r.icon, r.button, boldLabel(tr.TF("sync.jobs.head", tr.Args{"Title": job.Title, "Every": every(job.Period)})))
+			head := container.NewBorder(nil, nil, r.icon, r.button, boldLabel(tr.TF("sync.jobs.head", tr.Args{"Title": jobTitle(job), "Every": every(job.Period)})))
 			objs = append(objs, container.NewVBox(head, r.detail))
 		}
 		j.object.Objects = objs
@@ -303,7 +306,11 @@ func jobLine(j ocsync.JobState, now time.Time) string {
 		if !l.OK {
 			key = "sync.jobs.last_failed"
 		}
-		parts = append(parts, tr.TF(key, tr.Args{"When": when(l.Start, now), "Took": l.Duration.Round(time.Millisecond).String(), "Result": l.Result}))
+		result := l.Result
+		if !l.ResultText.IsZero() {
+			result = tr.Msg(l.ResultText)
+		}
+		parts = append(parts, tr.TF(key, tr.Args{"When": when(l.Start, now), "Took": l.Duration.Round(time.Millisecond).String(), "Result": result}))
 	} else {
 		parts = append(parts, tr.T("sync.jobs.not_run"))
 	}

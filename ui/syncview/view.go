@@ -164,7 +164,7 @@ func (v *View) notify(alerts []ocsync.Alert) {
 		}
 		v.notified = a.Seq
 		if app := fyne.CurrentApp(); app != nil {
-			app.SendNotification(fyne.NewNotification("ocsetup: "+alertTitle(a.Kind), a.Message))
+			app.SendNotification(fyne.NewNotification("ocsetup: "+alertTitle(a.Kind), alertMessage(a)))
 		}
 	}
 }
@@ -202,7 +202,11 @@ func statusLine(s ocsync.Snapshot, now time.Time) string {
 	if r := s.Last; r != nil {
 		line = tr.TF("sync.status.last", tr.Args{"When": when(r.Start, now), "MS": r.Duration.Milliseconds()})
 		if r.Error != "" {
-			line = tr.TF("sync.status.failed", tr.Args{"When": when(r.Start, now), "Err": r.Error})
+			err := r.Error
+			if !r.ErrorText.IsZero() {
+				err = tr.Msg(r.ErrorText)
+			}
+			line = tr.TF("sync.status.failed", tr.Args{"When": when(r.Start, now), "Err": err})
 		}
 	}
 	switch {
