@@ -36,7 +36,7 @@ func (c *CLI) addSync() {
 	var sf syncFlags
 	c.add(&command{name: "sync", args: "SETUP_FILE", summary: "cli.sync.summary",
 		details: "cli.sync.details",
-		run: func(ctx context.Context, x *cmdContext) error { return runSync(ctx, x, &f, sf) }})
+		run:     func(ctx context.Context, x *cmdContext) error { return runSync(ctx, x, &f, sf) }})
 	c.flagSets["sync"] = func(fs *flag.FlagSet) {
 		f.define(fs)
 		fs.BoolVar(&sf.once, "once", false, "cli.sync.flag.once")

@@ -24,14 +24,14 @@ import (
 type Report struct {
 	// Files were checked by size in a listing; Hashed of them by SHA-256
 	// computed on the server.
-	Files     int      `json:"files"`
-	Hashed    int      `json:"hashed"`
-	HashNote  string   `json:"hash_note,omitempty"`
+	Files    int    `json:"files"`
+	Hashed   int    `json:"hashed"`
+	HashNote string `json:"hash_note,omitempty"`
 	// HashNoteMsg is HashNote as a message, for the user's language.
-	HashNoteMsg msg.Msg `json:"-"`
-	Missing   []string `json:"missing,omitempty"`
-	WrongSize []string `json:"wrong_size,omitempty"`
-	WrongHash []string `json:"wrong_hash,omitempty"`
+	HashNoteMsg msg.Msg  `json:"-"`
+	Missing     []string `json:"missing,omitempty"`
+	WrongSize   []string `json:"wrong_size,omitempty"`
+	WrongHash   []string `json:"wrong_hash,omitempty"`
 	// Leftovers are temporary files of an upload in the package's folders.
 	Leftovers []string `json:"leftovers,omitempty"`
 	Probe     *Probe   `json:"probe,omitempty"`
