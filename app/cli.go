@@ -114,10 +114,6 @@ type usageError struct{ m msg.Msg }
 // usage is a usageError with the message key and its args.
 func usage(key string, pairs ...any) usageError { return usageError{msg.New(key, pairs...)} }
 
-// usageText is a usageError whose text has no key yet.
-// TODO(issue 21): every caller gets a key, then this goes.
-func usageText(text string) usageError { return usageError{msg.Msg{Key: text, Own: text}} }
-
 func (e usageError) Error() string { return e.m.English() }
 
 // exitError carries a chosen exit status (for example "a check failed").
@@ -285,21 +281,11 @@ func (c *CLI) printUsage(w io.Writer, lang string) {
 	}
 	for _, n := range c.names() {
 		cmd := c.commands[n]
-		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(n+" "+cmd.args), textOrKey(cmd.summary, lang))
+		fmt.Fprintf(w, "  %-*s  %s\n", width, strings.TrimSpace(n+" "+cmd.args), helpText(cmd.summary, lang))
 	}
 	fmt.Fprintf(w, "\n%s\n", t("cli.help.details", "Name", Name))
 	fmt.Fprint(w, helpText(connectionHelp, lang))
 	fmt.Fprint(w, helpText(dataFolderHelp, lang))
-}
-
-// textOrKey is the text of s in lang when s is a message key, else s.
-// TODO(issue 21): once every summary, details and flag usage is a key,
-// this becomes helpText.
-func textOrKey(s, lang string) string {
-	if msg.HasEnglish(s) {
-		return helpText(s, lang)
-	}
-	return s
 }
 
 // helpText is the help text key in lang. The help texts may name the
@@ -311,6 +297,7 @@ func helpText(key, lang string) string {
 		"MaxConnections", remote.MaxConnections, "DemoLines", demoLines(),
 		"KeyMin", keygen.MinLength, "KeyMax", keygen.MaxLength,
 		"KeyDefault", keygen.DefaultLength, "KeyStoreMin", keygen.MinStoreAPI,
+		"ExampleFleetFile", exampleFleetFile(lang),
 	).In(lang)
 }
 
@@ -318,9 +305,9 @@ func helpText(key, lang string) string {
 const connectionHelp = "cli.help.connection"
 
 func (c *CLI) printCommandHelp(w io.Writer, cmd *command, lang string) {
-	fmt.Fprintf(w, "%s: %s %s\n\n%s\n", msg.New("cli.help.usage").In(lang), Name, strings.TrimSpace(cmd.name+" "+cmd.args), textOrKey(cmd.summary, lang))
+	fmt.Fprintf(w, "%s: %s %s\n\n%s\n", msg.New("cli.help.usage").In(lang), Name, strings.TrimSpace(cmd.name+" "+cmd.args), helpText(cmd.summary, lang))
 	if cmd.details != "" {
-		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(textOrKey(cmd.details, lang), "\n"))
+		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(helpText(cmd.details, lang), "\n"))
 	}
 	if cmd.moreHelp != nil {
 		fmt.Fprintf(w, "%s", cmd.moreHelp(lang))
@@ -334,16 +321,16 @@ func (c *CLI) printCommandHelp(w io.Writer, cmd *command, lang string) {
 }
 
 // printFlags is flag.PrintDefaults in lang: a flag's usage is a message
-// key (or, until it has one, its English), and "default" is translated.
+// key, and "default" is translated.
 func printFlags(w io.Writer, fs *flag.FlagSet, lang string) {
 	fs.VisitAll(func(f *flag.Flag) {
 		// The text may name the value in backquotes, as flag's own usage
 		// strings do: "the `FILE` to read".
-		text := textOrKey(f.Usage, lang)
+		text := helpText(f.Usage, lang)
 		name, usage := flag.UnquoteUsage(&flag.Flag{Name: f.Name, Usage: text, Value: f.Value, DefValue: f.DefValue})
 		if !strings.Contains(text, "`") && name != "" {
 			// flag names the value by its Go type: "int", "string"…
-			name = textOrKey("cli.help.value."+name, lang)
+			name = helpText("cli.help.value."+name, lang)
 		}
 		line := "  -" + f.Name
 		if name != "" {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/pkg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/settings"
@@ -47,6 +48,30 @@ type FleetFailure struct {
 	Check string `json:"check"`
 	Cause string `json:"cause"`
 	Fix   string `json:"fix,omitempty"`
+	// CheckMsg, CauseMsg and FixMsg are the same as messages, kept in the
+	// run's state and the report's data, so that the report is written
+	// (and the app shows it) in the user's language; zero where a text
+	// has none.
+	CheckMsg msg.Msg `json:"check_msg,omitzero"`
+	CauseMsg msg.Msg `json:"cause_msg,omitzero"`
+	FixMsg   msg.Msg `json:"fix_msg,omitzero"`
+}
+
+// fleetFailure is a failure told by messages: its texts are their English.
+func fleetFailure(check, cause, fix msg.Msg) FleetFailure {
+	return FleetFailure{Check: check.English(), Cause: cause.English(), Fix: fix.English(), CheckMsg: check, CauseMsg: cause, FixMsg: fix}
+}
+
+// In is the failure's texts in lang.
+func (f FleetFailure) In(lang string) FleetFailure {
+	in := func(own string, m msg.Msg) string {
+		if m.IsZero() {
+			return own
+		}
+		return m.In(lang)
+	}
+	f.Check, f.Cause, f.Fix = in(f.Check, f.CheckMsg), in(f.Cause, f.CauseMsg), in(f.Fix, f.FixMsg)
+	return f
 }
 
 // fleetAction tests or sets up one store: stdio carries the store's own
@@ -177,7 +202,7 @@ func (r *fleetRun) run(ctx context.Context) (rows []FleetRow, complete bool, err
 	}
 	wg.Wait()
 	if saveErr != nil {
-		return nil, false, fmt.Errorf("the fleet's state file could not be written, so a new run would start over: %w", saveErr)
+		return nil, false, msg.Wrap(saveErr, "error.cli.fleet.state_write")
 	}
 	for _, s := range r.fleet.Stores {
 		if row, ok := done[s.ID]; ok {
@@ -195,10 +220,9 @@ func (r *fleetRun) one(ctx context.Context, s *FleetStore, conns int) FleetRow {
 	begun := time.Now()
 	var row FleetRow
 	if stdio.Getenv(PasswordVar) == "" {
-		row = FleetRow{Result: check.Fail, Failures: []FleetFailure{{Check: "Log in to the hosting",
-			Cause: "No password for this store.",
-			Fix: fmt.Sprintf("Set OCSETUP_%s_PASSWORD, or save the site %q in the app with its password.",
-				fleetEnvID(s.ID), s.SavedSite)}}}
+		row = FleetRow{Result: check.Fail, Failures: []FleetFailure{fleetFailure(msg.New("check.files-login.title"),
+			msg.New("fleet.no_password"),
+			msg.New("fleet.no_password.fix", "Var", "OCSETUP_"+fleetEnvID(s.ID)+"_PASSWORD", "Site", fmt.Sprintf("%q", s.SavedSite)))}}
 	} else {
 		row = r.action(ctx, s, stdio, conns)
 	}
@@ -221,7 +245,8 @@ func (row FleetRow) redacted(secrets []string) FleetRow {
 	fix := func(in []FleetFailure) []FleetFailure {
 		out := make([]FleetFailure, len(in))
 		for i, f := range in {
-			out[i] = FleetFailure{Check: clean(f.Check), Cause: clean(f.Cause), Fix: clean(f.Fix)}
+			out[i] = FleetFailure{Check: clean(f.Check), Cause: clean(f.Cause), Fix: clean(f.Fix),
+				CheckMsg: f.CheckMsg.MapText(clean), CauseMsg: f.CauseMsg.MapText(clean), FixMsg: f.FixMsg.MapText(clean)}
 		}
 		return out
 	}
@@ -304,17 +329,17 @@ func (e *fleetEnv) handedOut() []string {
 func fleetTest(trustNew bool) fleetAction {
 	return func(ctx context.Context, s *FleetStore, stdio IO, conns int) FleetRow {
 		if err := removeFleetLeftovers(ctx, stdio, s, trustNew, conns); err != nil {
-			return FleetRow{Result: check.Fail, Failures: []FleetFailure{{Check: "Nothing temporary left on the store",
-				Cause: "What an interrupted run left on the store could not be removed: " + err.Error(),
-				Fix:   "Run the fleet again; if it stays, remove the files named here from the store."}}}
+			return FleetRow{Result: check.Fail, Failures: []FleetFailure{fleetFailure(msg.New("check.leftovers.title"),
+				msg.New("fleet.leftovers", "Cause", msg.FromError(err)), msg.New("fleet.leftovers.fix"))}}
 		}
 		rep, err := RunTest(ctx, stdio, &s.SetupFile, openSite(stdio, &s.SetupFile, trustNew, conns), nil)
 		if err != nil {
-			return FleetRow{Result: check.Fail, Failures: []FleetFailure{{Check: "Test integration", Cause: err.Error()}}}
+			return FleetRow{Result: check.Fail, Failures: []FleetFailure{fleetFailure(msg.New("fleet.check.test"), msg.FromError(err), msg.Msg{})}}
 		}
 		row := FleetRow{Result: rep.Overall, Line: rep.Line, Version: rep.Version, StoreURL: rep.StoreURL}
 		for _, res := range rep.Results {
-			f := FleetFailure{Check: res.Title, Cause: res.Cause, Fix: res.Fix}
+			f := FleetFailure{Check: res.Title, Cause: res.Cause, Fix: res.Fix,
+				CheckMsg: res.TitleMsg(rep.Integration), CauseMsg: res.CauseMsg, FixMsg: res.FixMsg}
 			switch res.Status {
 			case check.Fail:
 				row.Failures = append(row.Failures, f)
@@ -358,7 +383,7 @@ func removeFleetLeftovers(ctx context.Context, stdio IO, s *FleetStore, trustNew
 	left, err := cleanupBridges(ctx, dir, pool)
 	for _, l := range left {
 		if l.Err != nil && err == nil {
-			err = fmt.Errorf("%s is still there: %w", l.Record.Path, l.Err)
+			err = msg.Wrap(l.Err, "fleet.still_there", "Path", l.Record.Path)
 		}
 	}
 	return err
@@ -376,12 +401,16 @@ func fleetApply(trustNew bool, mode settings.Mode, displayOff bool) fleetAction 
 		}
 		if err != nil {
 			row.Result = check.Fail
-			row.Failures = []FleetFailure{{Check: "Apply the setup", Cause: err.Error()}}
+			row.Failures = []FleetFailure{fleetFailure(msg.New("fleet.check.apply"), msg.FromError(err), msg.Msg{})}
 			return row
 		}
 		if res != nil {
 			for _, n := range res.Notices {
-				row.Warnings = append(row.Warnings, FleetFailure{Check: "Apply the setup", Cause: n})
+				cause := res.noticeMsgs[n]
+				if cause.IsZero() {
+					cause = msg.New("msg.error_text", "Text", n)
+				}
+				row.Warnings = append(row.Warnings, fleetFailure(msg.New("fleet.check.apply"), cause, msg.Msg{}))
 			}
 		}
 		row.ModuleVersion = packageVersion(s.PackagePath())
@@ -399,14 +428,14 @@ func fleetUninstall(trustNew bool) fleetAction {
 		row := FleetRow{Result: check.Pass}
 		if err != nil {
 			row.Result = check.Fail
-			row.Failures = []FleetFailure{{Check: "Reverse the setup", Cause: err.Error()}}
+			row.Failures = []FleetFailure{fleetFailure(msg.New("fleet.check.uninstall"), msg.FromError(err), msg.Msg{})}
 		}
 		if res != nil {
 			if res.Nothing != "" {
-				row.Warnings = append(row.Warnings, FleetFailure{Check: "Reverse the setup", Cause: res.Nothing})
+				row.Warnings = append(row.Warnings, fleetFailure(msg.New("fleet.check.uninstall"), res.NothingMsg, msg.Msg{}))
 			}
-			for _, l := range res.Left {
-				row.Warnings = append(row.Warnings, FleetFailure{Check: "Reverse the setup", Cause: "Left as it is: " + l})
+			for _, l := range res.LeftMsgs {
+				row.Warnings = append(row.Warnings, fleetFailure(msg.New("fleet.check.uninstall"), msg.New("fleet.left", "Text", l), msg.Msg{}))
 				if row.Result == check.Pass {
 					row.Result = check.Warn
 				}

@@ -862,7 +862,7 @@ func TestFleetHelp(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"test|apply|uninstall FLEET_FILE", ExampleFleetFile, "OCSETUP_<ID>_PASSWORD", "OCSETUP_<ID>_SECRET_<FIELD>",
+	for _, want := range []string{"test|apply|uninstall FLEET_FILE", exampleFleetFile("en"), "OCSETUP_<ID>_PASSWORD", "OCSETUP_<ID>_SECRET_<FIELD>",
 		"--concurrency", "--restart", "--report", "carries on where it stopped"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help fleet lacks %q", want)
@@ -870,7 +870,7 @@ func TestFleetHelp(t *testing.T) {
 	}
 	// The example in the help is a valid fleet file.
 	p := filepath.Join(t.TempDir(), "fleet.yaml")
-	if err := os.WriteFile(p, []byte(ExampleFleetFile), 0o600); err != nil {
+	if err := os.WriteFile(p, []byte(exampleFleetFile("en")), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if f, err := LoadFleetFile(p, integrations.Builtin()); err != nil || len(f.Stores) != 2 {

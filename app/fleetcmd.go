@@ -5,10 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/settings"
 )
 
@@ -25,44 +28,15 @@ type fleetFlags struct {
 
 func (c *CLI) addFleet() {
 	var f fleetFlags
-	c.add(&command{name: "fleet", args: "test|apply|uninstall FLEET_FILE", summary: "test, set up or reverse many stores at once, with one report",
-		details: `Runs 'ocsetup test', 'ocsetup apply' or 'ocsetup uninstall' on every store of a
-fleet file, several stores at once, and writes one report.
-
-The fleet file (YAML or JSON) lists the stores, each with an id and the fields
-of a setup file (see 'ocsetup help apply'):
-
-` + ExampleFleetFile + `
-Secrets never come from the file: each store's from OCSETUP_<ID>_PASSWORD,
-OCSETUP_<ID>_KEY_PASSPHRASE and OCSETUP_<ID>_SECRET_<FIELD> (the id in upper
-case, - as _), else from the keychain item of the site saved in the app under
-saved_site (or the id). The plain OCSETUP_PASSWORD is not used.
-
-Connections: --concurrency stores run at once, and never more connections to one
-host and port than its stores' connections: allow (the smallest of them): stores
-on the same host share it, each with its part.
-
-One store's failure never stops the others. The run's progress is kept in the
-data folder: when a run is killed or interrupted (Ctrl-C), the same command
-carries on where it stopped and no finished store is done twice; --restart
-starts over. Progress (stores done, running, failed, time left) goes to the
-error output; --json prints the report as JSON instead and nothing else.
-
---report FILE writes the report: Markdown (.md), HTML (.html) or JSON (.json), by
-the file's extension: a summary, then a row per store with its result, the
-failing checks with cause and fix, the OpenCart version and line, the module
-version, and the time taken. It holds no password, key or phrase. The app opens
-any of the three and goes to a store's saved site.
-
-Exit status 0 when every store passed (warnings pass), 1 when one failed or
-the run was interrupted, 2 for bad usage.`,
+	c.add(&command{name: "fleet", args: "test|apply|uninstall FLEET_FILE", summary: "cli.fleet.summary",
+		details: "cli.fleet.details",
 		run: func(ctx context.Context, x *cmdContext) error {
 			if len(x.args) != 2 || (x.args[0] != "test" && x.args[0] != "apply" && x.args[0] != "uninstall") {
-				return usageText("fleet takes test, apply or uninstall, then a fleet file")
+				return usage("cli.fleet.usage")
 			}
 			verb := x.args[0]
 			if f.concurrency < 1 || f.concurrency > 64 {
-				return usageText("--concurrency must be 1 to 64")
+				return usage("cli.fleet.concurrency")
 			}
 			var applyOnly []string
 			x.flags.Visit(func(fl *flag.Flag) {
@@ -71,7 +45,7 @@ the run was interrupted, 2 for bad usage.`,
 				}
 			})
 			if verb != "apply" && len(applyOnly) > 0 {
-				return usageText(applyOnly[0] + " is for fleet apply")
+				return usage("cli.fleet.apply_only", "Flag", applyOnly[0])
 			}
 			var action fleetAction
 			switch verb {
@@ -82,12 +56,12 @@ the run was interrupted, 2 for bad usage.`,
 			default:
 				mode, err := settings.ParseMode(f.via)
 				if err != nil {
-					return usageText("--settings-via " + err.Error())
+					return usage("cli.apply.bad_via", "Cause", msg.CauseArg(err))
 				}
 				action = fleetApply(f.trustNew, mode, f.displayOff)
 			}
 			if f.report != "" && fleetReportWriter(f.report, FleetReport{}) == nil {
-				return usageText("--report: name the file .md, .html or .json")
+				return usage("cli.test.report_ext")
 			}
 			fleet, err := LoadFleetFile(x.args[1], x.reg)
 			if err != nil {
@@ -104,11 +78,12 @@ the run was interrupted, 2 for bad usage.`,
 				}
 			} else {
 				s := rep.Summary
-				fmt.Fprintf(x.Out, "%d stores: %d passed, %d with warnings, %d failed (%s)\n", s.Stores, s.Passed, s.Warned, s.Failed, s.Duration)
+				fmt.Fprintln(x.Out, x.T("cli.fleet.summary_line", "Count", s.Stores, "Passed", s.Passed, "Warned", s.Warned, "Failed", s.Failed, "Took", s.Duration.String()))
 				for _, row := range rep.Stores {
 					if row.Result == check.Fail {
 						for _, fl := range row.Failures {
-							fmt.Fprintf(x.Out, "FAIL %s: %s: %s %s\n", row.ID, fl.Check, fl.Cause, fl.Fix)
+							fl = fl.In(x.lang)
+							fmt.Fprintln(x.Out, x.T("cli.fleet.fail_line", "ID", row.ID, "Check", fl.Check, "Cause", fl.Cause, "Fix", fl.Fix))
 						}
 					}
 				}
@@ -119,13 +94,13 @@ the run was interrupted, 2 for bad usage.`,
 			return nil
 		}})
 	c.flagSets["fleet"] = func(fs *flag.FlagSet) {
-		fs.IntVar(&f.concurrency, "concurrency", DefaultFleetConcurrency, "how many stores at once (1 to 64)")
-		fs.StringVar(&f.report, "report", "", "write the combined report to FILE (.md, .html or .json)")
-		fs.BoolVar(&f.json, "json", false, "print the report as JSON, and no progress")
-		fs.BoolVar(&f.restart, "restart", false, "forget an interrupted run and start over")
-		fs.BoolVar(&f.trustNew, "trust-new", false, "accept and remember an unknown host key or certificate")
-		fs.StringVar(&f.via, "settings-via", "auto", "apply only: how settings go in: auto, admin, database")
-		fs.BoolVar(&f.displayOff, "display-errors-off", false, "apply only: switch Display Errors off on stores that print PHP messages (recorded, undone with the setup)")
+		fs.IntVar(&f.concurrency, "concurrency", DefaultFleetConcurrency, "cli.fleet.flag.concurrency")
+		fs.StringVar(&f.report, "report", "", "cli.fleet.flag.report")
+		fs.BoolVar(&f.json, "json", false, "cli.fleet.flag.json")
+		fs.BoolVar(&f.restart, "restart", false, "cli.fleet.flag.restart")
+		fs.BoolVar(&f.trustNew, "trust-new", false, "cli.fleet.flag.trust_new")
+		fs.StringVar(&f.via, "settings-via", "auto", "cli.fleet.flag.settings_via")
+		fs.BoolVar(&f.displayOff, "display-errors-off", false, "cli.fleet.flag.display_errors_off")
 	}
 }
 
@@ -154,14 +129,10 @@ type FleetOptions struct {
 	recorded func(FleetRow)
 }
 
-// ErrFleetInterrupted is returned (wrapped) when a run stopped before
-// every store was done; the next run carries on.
-type fleetInterrupted struct {
-	done, total int
-}
-
-func (e fleetInterrupted) Error() string {
-	return fmt.Sprintf("interrupted after %d of %d stores; run the same command again to carry on (--restart to start over)", e.done, e.total)
+// fleetInterrupted is the error of a run that stopped before every store
+// was done; the next run carries on.
+func fleetInterrupted(done, total int) error {
+	return msg.NewError("error.cli.fleet.interrupted", "Done", done, "Count", total)
 }
 
 // RunFleet tests or sets up every store of fleet and returns the combined
@@ -185,20 +156,27 @@ func RunFleet(ctx context.Context, stdio IO, o FleetOptions, fleet *Fleet) (Flee
 	if o.Quiet || out == nil {
 		out = io.Discard
 	}
+	lang := Language(stdio.Getenv)
 	r := &fleetRun{fleet: fleet, command: o.Command, concurrency: o.Concurrency, stdio: stdio, keys: o.Keychain,
-		action: o.action, recorded: o.recorded, state: state, progress: &fleetProgress{w: out, concurrency: o.Concurrency}}
+		action: o.action, recorded: o.recorded, state: state, progress: &fleetProgress{n: Notes{W: out, Lang: lang}, concurrency: o.Concurrency}}
 	begun := time.Now()
 	rows, complete, err := r.run(ctx)
 	if err != nil {
 		return FleetReport{}, err
 	}
 	if !complete {
-		return FleetReport{}, exitError{code: 1, err: fleetInterrupted{done: len(rows), total: len(fleet.Stores)}}
+		return FleetReport{}, exitError{code: 1, err: fleetInterrupted(len(rows), len(fleet.Stores))}
 	}
 	rep := newFleetReport(o.Command, fleet.path, rows, time.Since(begun))
 	if o.Report != "" {
-		if err := writeFleetReport(o.Report, rep); err != nil {
-			return rep, fmt.Errorf("the report could not be written (%w); the same command writes it without doing the stores again", err)
+		written := rep
+		if lang != "en" {
+			// The report in the user's language; English stays the
+			// report it always was.
+			written = rep.In(lang)
+		}
+		if err := writeFleetReport(o.Report, written); err != nil {
+			return rep, msg.Wrap(err, "error.cli.fleet.report_write")
 		}
 	}
 	// The run is complete: the next one starts afresh, slowest first. The
@@ -213,7 +191,7 @@ func RunFleet(ctx context.Context, stdio IO, o FleetOptions, fleet *Fleet) (Flee
 // fleetProgress prints a line per store started or finished: stores done,
 // running, failed, and the time left.
 type fleetProgress struct {
-	w           io.Writer
+	n           Notes
 	concurrency int
 
 	mu                           sync.Mutex
@@ -227,7 +205,7 @@ func (p *fleetProgress) begin(total, done int) {
 	defer p.mu.Unlock()
 	p.total, p.done, p.begun = total, done, time.Now()
 	if done > 0 {
-		fmt.Fprintf(p.w, "carrying on an interrupted run: %d of %d stores were done\n", done, total)
+		p.n.Line("cli.fleet.carrying_on", "Done", done, "Count", total)
 	}
 }
 
@@ -235,7 +213,7 @@ func (p *fleetProgress) start(id string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.running++
-	fmt.Fprintf(p.w, "start  %-20s %s\n", id, p.status())
+	p.n.Line("cli.fleet.start", "ID", fmt.Sprintf("%-20s", id), "Status", p.status())
 }
 
 func (p *fleetProgress) finish(row FleetRow, interrupted bool) {
@@ -243,7 +221,7 @@ func (p *fleetProgress) finish(row FleetRow, interrupted bool) {
 	defer p.mu.Unlock()
 	p.running--
 	if interrupted {
-		fmt.Fprintf(p.w, "stop   %-20s interrupted, not recorded %s\n", row.ID, p.status())
+		p.n.Line("cli.fleet.stop", "ID", fmt.Sprintf("%-20s", row.ID), "Status", p.status())
 		return
 	}
 	p.done++
@@ -251,33 +229,22 @@ func (p *fleetProgress) finish(row FleetRow, interrupted bool) {
 	if row.Result == check.Fail {
 		p.failed++
 	}
-	fmt.Fprintf(p.w, "%-6s %-20s in %s %s\n", row.Result, row.ID, row.Duration.Round(100*time.Millisecond), p.status())
+	result := msg.New("cli.fleet.result." + string(row.Result)).In(p.n.Lang)
+	p.n.Line("cli.fleet.finish", "Result", result+strings.Repeat(" ", max(0, 6-utf8.RuneCountInString(result))), "ID", fmt.Sprintf("%-20s", row.ID),
+		"Took", row.Duration.Round(100*time.Millisecond).String(), "Status", p.status())
 }
 
 // status is "[7/20 done, 4 running, 1 failed, about 35s left]".
 func (p *fleetProgress) status() string {
-	s := fmt.Sprintf("[%d/%d done, %d running, %d failed", p.done, p.total, p.running, p.failed)
-	if left := p.total - p.done; p.finishedHere > 0 && left > 0 {
+	left := ""
+	if n := p.total - p.done; p.finishedHere > 0 && n > 0 {
 		// Stores finish at the rate seen so far in this run.
 		per := time.Since(p.begun) / time.Duration(p.finishedHere)
-		s += fmt.Sprintf(", about %s left", (per * time.Duration(left)).Round(time.Second))
+		left = msg.New("cli.fleet.left", "Left", (per * time.Duration(n)).Round(time.Second).String()).In(p.n.Lang)
 	}
-	return s + "]"
+	return msg.New("cli.fleet.status", "Done", p.done, "Count", p.total, "Running", p.running, "Failed", p.failed, "Left", left).In(p.n.Lang)
 }
 
-// ExampleFleetFile is printed by `ocsetup help fleet`.
-const ExampleFleetFile = `# ocsetup fleet file: the stores, everything but the secrets.
-stores:
-  - id: shop-berlin                 # OCSETUP_SHOP_BERLIN_PASSWORD, OCSETUP_SHOP_BERLIN_SECRET_API_KEY
-    site: sftp://berlin@host1.example.com/public_html
-    integration: onebox
-    access:
-      api_user: Default
-      ips: [203.0.113.7]
-    connections: 2                  # optional: connections the host allows (default 2)
-    saved_site: Berlin shop         # optional: the app's saved site (keychain, GUI)
-  - id: shop-paris
-    site: ftps://paris@host2.example.com/www
-    integration: onebox
-    package: onebox-opencart3.ocmod.zip
-`
+// exampleFleetFile is the fleet file `ocsetup help fleet` shows, its
+// comments in lang.
+func exampleFleetFile(lang string) string { return msg.New("cli.fleet.example_fleet_file").In(lang) }

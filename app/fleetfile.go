@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/ocsetup/ocsetup/installer/integrations"
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 )
 
@@ -67,29 +68,29 @@ func LoadFleetFile(path string, reg *integrations.Registry) (*Fleet, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(stores) == 0 {
-		return nil, fmt.Errorf("%s: no stores: list them under stores:, each with an id and the fields of a setup file", path)
+		return nil, msg.NewError("error.cli.fleet.no_stores", "Path", path)
 	}
 	seen := map[string]string{}
 	for i := range stores {
 		s := &stores[i]
 		s.dir = filepath.Dir(abs)
-		where := fmt.Sprintf("store %d", i+1)
+		where := msg.New("cli.fleet.store_n", "N", i+1)
 		if s.ID != "" {
-			where = fmt.Sprintf("store %q", s.ID)
+			where = msg.New("cli.fleet.store_id", "ID", fmt.Sprintf("%q", s.ID))
 		}
 		if !fleetIDPattern.MatchString(s.ID) {
-			return nil, fmt.Errorf("%s: %s: id must be 1 to 64 letters, digits, - or _ (it names the store's variables, OCSETUP_<ID>_PASSWORD)", path, where)
+			return nil, msg.NewError("error.cli.fleet.bad_id", "Path", path, "Where", where)
 		}
 		key := fleetEnvID(s.ID)
 		if other, ok := seen[key]; ok {
-			return nil, fmt.Errorf("%s: ids %q and %q name the same variables (OCSETUP_%s_…): make them differ in more than case or - and _", path, other, s.ID, key)
+			return nil, msg.NewError("error.cli.fleet.same_ids", "Path", path, "A", fmt.Sprintf("%q", other), "B", fmt.Sprintf("%q", s.ID), "Key", key)
 		}
 		seen[key] = s.ID
 		if err := s.check(reg); err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", path, where, err)
+			return nil, msg.Wrap(err, "error.cli.fleet.in_store", "Path", path, "Where", where)
 		}
 		if s.Connections < 0 || s.Connections > remote.MaxConnections {
-			return nil, fmt.Errorf("%s: %s: connections must be 1 to %d", path, where, remote.MaxConnections)
+			return nil, msg.NewError("error.cli.fleet.connections", "Path", path, "Where", where, "Max", remote.MaxConnections)
 		}
 		if s.Connections == 0 {
 			s.Connections = remote.DefaultConnections

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/check"
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // FleetReport is the combined report of `ocsetup fleet`: a summary and a
@@ -25,6 +25,63 @@ type FleetReport struct {
 	Generated time.Time    `json:"generated"`
 	Summary   FleetSummary `json:"summary"`
 	Stores    []FleetRow   `json:"stores"`
+	// Language is the language of the report's texts ("" is English).
+	Language string `json:"language,omitempty"`
+}
+
+// In is the report in lang: its failures' texts, and the words of its
+// Markdown and HTML.
+func (r FleetReport) In(lang string) FleetReport {
+	out := r
+	out.Language = lang
+	out.Stores = make([]FleetRow, len(r.Stores))
+	for i, row := range r.Stores {
+		in := func(fs []FleetFailure) []FleetFailure {
+			var res []FleetFailure
+			for _, f := range fs {
+				res = append(res, f.In(lang))
+			}
+			return res
+		}
+		row.Failures, row.Warnings = in(row.Failures), in(row.Warnings)
+		out.Stores[i] = row
+	}
+	return out
+}
+
+// t is key's text in the report's language.
+func (r FleetReport) t(key string, pairs ...any) string {
+	lang := r.Language
+	if lang == "" {
+		lang = "en"
+	}
+	return msg.New(key, pairs...).In(lang)
+}
+
+// mark is a result as the report shows it.
+func (r FleetReport) mark(s check.Status) string { return r.t("report.mark." + string(s)) }
+
+// opencart is a row's OpenCart version and line, as the report shows them.
+func (r FleetReport) opencart(row FleetRow) string {
+	if row.Version == "" {
+		return ""
+	}
+	return r.t("report.opencart_value", "Version", row.Version, "Line", row.Line)
+}
+
+// heading and about are the report's first lines.
+func (r FleetReport) heading() string {
+	s := r.Summary
+	return r.t("fleet.report.heading", "Command", r.Command, "Count", s.Stores, "Passed", s.Passed, "Warned", s.Warned, "Failed", s.Failed)
+}
+
+func (r FleetReport) about() string {
+	s := r.Summary
+	text := r.t("fleet.report.about", "File", fleetCell(r.File), "Generated", r.Generated.UTC().Format(time.RFC3339), "Took", s.Duration.Round(time.Millisecond).String())
+	if s.Resumed > 0 {
+		text += r.t("fleet.report.resumed", "Count", s.Resumed)
+	}
+	return text + "."
 }
 
 // FleetSummary counts the stores by result.
@@ -79,8 +136,6 @@ func (r FleetReport) JSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-var fleetMark = map[check.Status]string{check.Pass: "✅ pass", check.Warn: "⚠️ warn", check.Fail: "❌ fail"}
-
 // fleetDataMarker starts the report's data inside a Markdown report, so
 // that LoadFleetReport can open any of the three formats.
 const fleetDataMarker = "<!-- ocsetup-fleet-report "
@@ -88,26 +143,22 @@ const fleetDataMarker = "<!-- ocsetup-fleet-report "
 // Markdown writes the report as Markdown.
 func (r FleetReport) Markdown(w io.Writer) error {
 	var b bytes.Buffer
-	s := r.Summary
-	fmt.Fprintf(&b, "# Fleet %s: %d stores, %d passed, %d with warnings, %d failed\n\n", r.Command, s.Stores, s.Passed, s.Warned, s.Failed)
-	fmt.Fprintf(&b, "Fleet file %s, generated %s, took %s", fleetCell(r.File), r.Generated.UTC().Format(time.RFC3339), s.Duration)
-	if s.Resumed > 0 {
-		fmt.Fprintf(&b, " (%d stores done by an earlier, interrupted run)", s.Resumed)
-	}
-	b.WriteString(".\n\n| Store | Result | OpenCart | Module | Time | Failing checks |\n|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "# %s\n\n%s\n\n", r.heading(), r.about())
+	fmt.Fprintf(&b, "| %s |\n|---|---|---|---|---|---|\n", strings.Join([]string{r.t("fleet.report.store"), r.t("report.result"),
+		r.t("report.opencart"), r.t("fleet.report.module"), r.t("report.time"), r.t("fleet.report.failing")}, " | "))
 	for _, row := range r.Stores {
 		var fails []string
 		for _, f := range row.Failures {
 			fails = append(fails, fmt.Sprintf("**%s**: %s %s", f.Check, f.Cause, f.Fix))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", fleetCell(row.ID+" ("+row.Site+")"), fleetMark[row.Result],
-			fleetCell(openCartOf(row)), fleetCell(row.ModuleVersion), row.Duration.Round(time.Millisecond), fleetCell(strings.Join(fails, "<br>")))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", fleetCell(row.ID+" ("+row.Site+")"), r.mark(row.Result),
+			fleetCell(r.opencart(row)), fleetCell(row.ModuleVersion), row.Duration.Round(time.Millisecond), fleetCell(strings.Join(fails, "<br>")))
 	}
 	for _, row := range r.Stores {
 		if len(row.Warnings) == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "\n### Warnings of %s\n\n", row.ID)
+		fmt.Fprintf(&b, "\n### %s\n\n", r.t("fleet.report.warnings_of", "ID", row.ID))
 		for _, f := range row.Warnings {
 			fmt.Fprintf(&b, "- **%s**: %s %s\n", fleetCell(f.Check), fleetCell(f.Cause), fleetCell(f.Fix))
 		}
@@ -121,17 +172,8 @@ func (r FleetReport) Markdown(w io.Writer) error {
 	return err
 }
 
-func openCartOf(row FleetRow) string {
-	if row.Version == "" {
-		return ""
-	}
-	return fmt.Sprintf("%s (line %s)", row.Version, row.Line)
-}
-
 var fleetHTML = template.Must(template.New("fleet").Funcs(template.FuncMap{
-	"mark":     func(s check.Status) string { return fleetMark[s] },
-	"ms":       func(d time.Duration) string { return d.Round(time.Millisecond).String() },
-	"opencart": openCartOf,
+	"ms": func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 	// json.Marshal escapes < > & as \u003c…, so the data cannot end the
 	// script element it is in.
 	"data": func(r FleetReport) (template.JS, error) {
@@ -139,21 +181,46 @@ var fleetHTML = template.Must(template.New("fleet").Funcs(template.FuncMap{
 		return template.JS(b), err
 	},
 }).Parse(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Fleet {{.Command}}</title>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.R.Title}}</title>
 <style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
 .fail{background:#fdd}.warn{background:#ffd}.pass{background:#dfd}</style></head>
-<body><h1>Fleet {{.Command}}: {{.Summary.Stores}} stores, {{.Summary.Passed}} passed, {{.Summary.Warned}} with warnings, {{.Summary.Failed}} failed</h1>
-<p>Fleet file {{.File}}, generated {{.Generated.UTC.Format "2006-01-02T15:04:05Z07:00"}}, took {{ms .Summary.Duration}}{{if .Summary.Resumed}} ({{.Summary.Resumed}} stores done by an earlier, interrupted run){{end}}.</p>
-<table><tr><th>Store</th><th>Result</th><th>OpenCart</th><th>Module</th><th>Time</th><th>Failing checks</th></tr>
-{{range .Stores}}<tr class="{{.Result}}" id="store-{{.ID}}"><td>{{.ID}}<br><small>{{.Site}}</small></td><td>{{mark .Result}}</td><td>{{opencart .}}</td><td>{{.ModuleVersion}}</td><td>{{ms .Duration}}</td>
+<body><h1>{{.R.Heading}}</h1>
+<p>{{.R.About}}</p>
+<table><tr>{{range .R.Columns}}<th>{{.}}</th>{{end}}</tr>
+{{$r := .R}}{{range .Stores}}<tr class="{{.Result}}" id="store-{{.ID}}"><td>{{.ID}}<br><small>{{.Site}}</small></td><td>{{$r.Mark .Result}}</td><td>{{$r.OpenCart .}}</td><td>{{.ModuleVersion}}</td><td>{{ms .Duration}}</td>
 <td>{{range .Failures}}<p><b>{{.Check}}</b>: {{.Cause}} {{.Fix}}</p>{{end}}{{range .Warnings}}<p>⚠️ <b>{{.Check}}</b>: {{.Cause}} {{.Fix}}</p>{{end}}</td></tr>
 {{end}}</table>
-<script type="application/json" id="ocsetup-fleet-report">{{data .}}</script>
+<script type="application/json" id="ocsetup-fleet-report">{{data .Report}}</script>
 </body></html>
 `))
 
 // HTML writes the report as a self-contained HTML page.
-func (r FleetReport) HTML(w io.Writer) error { return fleetHTML.Execute(w, r) }
+func (r FleetReport) HTML(w io.Writer) error {
+	lang := r.Language
+	if lang == "" {
+		lang = "en"
+	}
+	return fleetHTML.Execute(w, struct {
+		Report FleetReport
+		Stores []FleetRow
+		Lang   string
+		R      fleetWords
+	}{r, r.Stores, lang, fleetWords{r}})
+}
+
+// fleetWords are the report's words for its HTML template.
+type fleetWords struct{ r FleetReport }
+
+func (w fleetWords) Title() string   { return w.r.t("fleet.report.title", "Command", w.r.Command) }
+func (w fleetWords) Heading() string { return w.r.heading() }
+func (w fleetWords) About() string   { return w.r.about() }
+func (w fleetWords) Columns() []string {
+	r := w.r
+	return []string{r.t("fleet.report.store"), r.t("report.result"), r.t("report.opencart"), r.t("fleet.report.module"),
+		r.t("report.time"), r.t("fleet.report.failing")}
+}
+func (w fleetWords) Mark(s check.Status) string   { return w.r.mark(s) }
+func (w fleetWords) OpenCart(row FleetRow) string { return w.r.opencart(row) }
 
 var (
 	htmlDataRe = regexp.MustCompile(`(?s)<script type="application/json" id="ocsetup-fleet-report">(.*?)</script>`)
@@ -175,23 +242,23 @@ func LoadFleetReport(path string) (FleetReport, error) {
 	case ".html", ".htm":
 		m := htmlDataRe.FindSubmatch(b)
 		if m == nil {
-			return rep, fmt.Errorf("%s is not a fleet report of ocsetup (it has no report data)", path)
+			return rep, msg.NewError("error.cli.fleet.not_report_data", "Path", path, "Name", Name)
 		}
 		data = m[1]
 	default:
 		m := mdDataRe.FindSubmatch(b)
 		if m == nil {
-			return rep, fmt.Errorf("%s is not a fleet report of ocsetup (it has no report data)", path)
+			return rep, msg.NewError("error.cli.fleet.not_report_data", "Path", path, "Name", Name)
 		}
 		if data, err = base64.StdEncoding.DecodeString(string(m[1])); err != nil {
-			return rep, fmt.Errorf("%s: the report data is damaged: %w", path, err)
+			return rep, msg.Wrap(err, "error.cli.fleet.report_damaged", "Path", path)
 		}
 	}
 	if err := json.Unmarshal(data, &rep); err != nil {
-		return rep, fmt.Errorf("%s is not a fleet report of ocsetup: %w", path, err)
+		return rep, msg.Wrap(err, "error.cli.fleet.not_report", "Path", path, "Name", Name)
 	}
 	if rep.Command == "" {
-		return rep, errors.New(path + " is not a fleet report of ocsetup")
+		return rep, msg.NewError("error.cli.fleet.not_report", "Path", path, "Name", Name)
 	}
 	return rep, nil
 }
@@ -220,7 +287,7 @@ func fleetReportWriter(p string, rep FleetReport) func(io.Writer) error {
 func writeFleetReport(p string, rep FleetReport) error {
 	write := fleetReportWriter(p, rep)
 	if write == nil {
-		return usageText("--report: name the file .md, .html or .json")
+		return usage("cli.test.report_ext")
 	}
 	return writeFileAtomic(p, false, write)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ocsetup/ocsetup/installer/msg"
 )
 
 // fleetStateVersion is the format of a fleet state file.
@@ -58,7 +59,7 @@ func (s *fleetStateFile) load(f *Fleet) (map[string]FleetRow, error) {
 	}
 	var st fleetState
 	if err := json.Unmarshal(b, &st); err != nil || st.Version != fleetStateVersion || st.Command != s.command {
-		return nil, fmt.Errorf("the state of an earlier run (%s) cannot be read; run again with --restart to start over", s.path)
+		return nil, msg.NewError("error.cli.fleet.state_unreadable", "Path", s.path)
 	}
 	for _, store := range f.Stores {
 		if d, ok := st.Done[store.ID]; ok && d.Fingerprint == store.fingerprint() {
