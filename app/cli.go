@@ -105,7 +105,9 @@ func (n Notes) Warn(key string, pairs ...any) {
 func ErrorIn(err error, lang string) string { return errorIn(err, lang) }
 
 func errorIn(err error, lang string) string {
-	return msg.ErrorText(err, func(m msg.Msg) string { return m.In(lang) })
+	// The technical detail (a server's reply) stays: support engineers
+	// read it.
+	return msg.ErrorTextDetailed(err, func(m msg.Msg) string { return m.In(lang) })
 }
 
 // usageError makes the command print its usage and exit with status 2.

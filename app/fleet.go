@@ -70,8 +70,8 @@ func (f FleetFailure) In(lang string) FleetFailure {
 		}
 		return m.In(lang)
 	}
-	f.Check, f.Cause, f.Fix = in(f.Check, f.CheckMsg), in(f.Cause, f.CauseMsg), in(f.Fix, f.FixMsg)
-	return f
+	return FleetFailure{Check: in(f.Check, f.CheckMsg), Cause: in(f.Cause, f.CauseMsg), Fix: in(f.Fix, f.FixMsg),
+		CheckMsg: f.CheckMsg, CauseMsg: f.CauseMsg, FixMsg: f.FixMsg}
 }
 
 // fleetAction tests or sets up one store: stdio carries the store's own

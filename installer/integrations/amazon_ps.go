@@ -216,7 +216,7 @@ func (p apsProfile) Plan(t Target, in Values) (*Plan, error) {
 			}
 		}
 	}
-	v, err := resolve("Amazon Payment Services", fields, in)
+	v, err := resolve("amazon_ps", "Amazon Payment Services", fields, in)
 	if err != nil {
 		return nil, err
 	}
@@ -227,8 +227,9 @@ func (p apsProfile) Plan(t Target, in Values) (*Plan, error) {
 			on = on || v[m] == "1"
 		}
 		if !on {
-			return nil, &InputError{Profile: "Amazon Payment Services", Problems: []Problem{{Field: "credit_card", Label: "Payment methods",
-				Message: "the module is enabled but no payment method is (credit_card, installments, naps…); the extension refuses that"}}}
+			return nil, &InputError{Profile: "Amazon Payment Services", ProfileMsg: profileMsg("amazon_ps", "Amazon Payment Services"),
+				Problems: []Problem{{Field: "credit_card", Label: "Payment methods", LabelMsg: msg.New("error.input.label.payment_methods"),
+					Message: msg.New("error.input.aps_no_method").English(), MessageMsg: msg.New("error.input.aps_no_method")}}}
 		}
 	}
 	if gen == apsLegacy {

@@ -43,7 +43,7 @@ func (p customProfile) Plan(t Target, in Values) (*Plan, error) {
 			form[k] = v
 		}
 	}
-	v, err := resolve("the custom extension", p.Fields(t), base)
+	v, err := resolve("custom", "the custom extension", p.Fields(t), base)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +52,8 @@ func (p customProfile) Plan(t Target, in Values) (*Plan, error) {
 		ext.Folder = ext.Code
 	}
 	if err := ext.Check(t.Line); err != nil {
-		return nil, &InputError{Profile: "the custom extension", Problems: []Problem{{Field: "code", Label: "Extension code", Message: err.Error()}}}
+		return nil, &InputError{Profile: "the custom extension", ProfileMsg: profileMsg("custom", ""),
+			Problems: []Problem{problem("custom", Field{Key: "code", Label: "Extension code"}, msg.New("msg.text", "Text", msg.CauseArg(err)))}}
 	}
 	plan := &Plan{Profile: "custom", Extension: ext}
 	for _, k := range sortedKeys(form) {

@@ -58,7 +58,7 @@ func (despatchProfile) Fields(Target) []Field {
 }
 
 func (p despatchProfile) Plan(t Target, in Values) (*Plan, error) {
-	v, err := resolve("Despatch Cloud", p.Fields(t), in)
+	v, err := resolve("despatch_cloud", "Despatch Cloud", p.Fields(t), in)
 	if err != nil {
 		return nil, err
 	}

@@ -72,26 +72,61 @@ type Problem struct {
 	Field   string `json:"field"`
 	Label   string `json:"label"`
 	Message string `json:"message"`
+	// LabelMsg and MessageMsg are Label and Message as messages, for the
+	// user's language (LabelMsg falls back to Label).
+	LabelMsg   msg.Msg `json:"-"`
+	MessageMsg msg.Msg `json:"-"`
+}
+
+// problem is the problem of field f (of the profile id) told by m.
+func problem(id string, f Field, m msg.Msg) Problem {
+	return Problem{Field: f.Key, Label: f.Label, Message: m.English(),
+		LabelMsg: msg.Msg{Key: "field." + id + "." + f.Key, Own: f.Label}, MessageMsg: m}
 }
 
 // InputError lists every problem with the answers; nothing was changed.
 type InputError struct {
 	Profile  string
 	Problems []Problem
+	// ProfileMsg is Profile as a message, for the user's language.
+	ProfileMsg msg.Msg
 }
 
-func (e *InputError) Error() string {
-	parts := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		parts[i] = p.Label + ": " + p.Message
+func (e *InputError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the user's language.
+func (e *InputError) Msg() msg.Msg {
+	var profile any = e.Profile
+	if !e.ProfileMsg.IsZero() {
+		profile = e.ProfileMsg
 	}
-	return fmt.Sprintf("the %s settings cannot be used as they are, so nothing was changed: %s", e.Profile, strings.Join(parts, "; "))
+	var list msg.Msg
+	for i := len(e.Problems) - 1; i >= 0; i-- {
+		p := e.Problems[i]
+		var label, text any = p.Label, p.Message
+		if !p.LabelMsg.IsZero() {
+			label = p.LabelMsg
+		}
+		if !p.MessageMsg.IsZero() {
+			text = p.MessageMsg
+		}
+		one := msg.New("error.input.problem", "Label", label, "Message", text)
+		if list.IsZero() {
+			list = one
+		} else {
+			list = msg.New("error.input.problems", "First", one, "Rest", list)
+		}
+	}
+	if e.ProfileMsg.Key == "error.input.custom_extension" {
+		return msg.New("error.input.cannot_use_custom", "Problems", list)
+	}
+	return msg.New("error.input.cannot_use", "Profile", profile, "Problems", list)
 }
 
 // resolve checks the answers against the fields and returns them with
 // defaults filled in. Unknown keys are refused: a typo in a setup file
 // must not pass silently.
-func resolve(profile string, fields []Field, in Values) (Values, error) {
+func resolve(id, profile string, fields []Field, in Values) (Values, error) {
 	out := Values{}
 	var probs []Problem
 	known := map[string]bool{}
@@ -103,20 +138,29 @@ func resolve(profile string, fields []Field, in Values) (Values, error) {
 			v = f.Default
 		}
 		if err := f.validate(v); err != nil {
-			probs = append(probs, Problem{Field: f.Key, Label: f.Label, Message: err.Error()})
+			probs = append(probs, problem(id, f, msg.New("msg.text", "Text", msg.CauseArg(err))))
 			continue
 		}
 		out[f.Key] = v
 	}
 	for _, k := range sortedKeys(in) {
 		if !known[k] {
-			probs = append(probs, Problem{Field: k, Label: k, Message: fmt.Sprintf("is not a setting of %s (it has: %s)", profile, keysOf(fields))})
+			probs = append(probs, problem(id, Field{Key: k, Label: k}, msg.New("error.input.unknown_setting", "Profile", profileMsg(id, profile), "Keys", keysOf(fields))))
 		}
 	}
 	if len(probs) > 0 {
-		return nil, &InputError{Profile: profile, Problems: probs}
+		return nil, &InputError{Profile: profile, ProfileMsg: profileMsg(id, profile), Problems: probs}
 	}
 	return out, nil
+}
+
+// profileMsg names a profile in a message: its name, or the custom
+// extension in the user's words.
+func profileMsg(id, name string) msg.Msg {
+	if id == "custom" {
+		return msg.New("error.input.custom_extension")
+	}
+	return msg.New("msg.text", "Text", name)
 }
 
 func keysOf(fields []Field) string {

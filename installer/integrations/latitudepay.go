@@ -94,13 +94,14 @@ func (p latitudeProfile) Plan(t Target, in Values) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := resolve(name, p.fields(t, code), in)
+	v, err := resolve("latitudepay", name, p.fields(t, code), in)
 	if err != nil {
 		return nil, err
 	}
 	if code == "latitudepay" && t.Line.AtLeast(store.Line30) && v["product"] != "LPAY" && len(v.List("payment_terms")) == 0 {
-		return nil, &InputError{Profile: name, Problems: []Problem{{Field: "payment_terms", Label: "Payment terms (months)",
-			Message: "choose at least one (6, 12, 18, 24) when the product includes LatitudePay+; the extension refuses the settings otherwise"}}}
+		return nil, &InputError{Profile: name, ProfileMsg: profileMsg("latitudepay", name),
+			Problems: []Problem{{Field: "payment_terms", Label: "Payment terms (months)", LabelMsg: msg.New("error.input.label.payment_terms"),
+				Message: msg.New("error.input.latitude_terms").English(), MessageMsg: msg.New("error.input.latitude_terms")}}}
 	}
 	ext := admin.Extension{Type: "payment", Code: code}
 	prefix := ext.SettingCode(t.Line) + "_"

@@ -65,7 +65,7 @@ func (p oneboxProfile) Plan(t Target, in Values) (*Plan, error) {
 	if t.Line.AtLeast(store.Line40) {
 		return nil, msg.NewError("error.integration.onebox_4", "Line", string(t.Line))
 	}
-	v, err := resolve("OneBox", p.Fields(t), in)
+	v, err := resolve("onebox", "OneBox", p.Fields(t), in)
 	if err != nil {
 		return nil, err
 	}

@@ -15,11 +15,18 @@ type Item struct {
 // error, or a typed one with its Msg) in that language with its
 // technical cause; the words a wrapper puts around such an error stay as
 // they are, and an error without a message keeps its own text.
-func ErrorText(err error, render func(Msg) string) string {
+func ErrorText(err error, render func(Msg) string) string { return errorText(err, render, false) }
+
+// ErrorTextDetailed is ErrorText with the technical detail a typed error
+// adds to its English after its message ("… (PASS: 530 Login incorrect)"):
+// the command line prints it, the app shows it under Details instead.
+func ErrorTextDetailed(err error, render func(Msg) string) string { return errorText(err, render, true) }
+
+func errorText(err error, render func(Msg) string, detailed bool) string {
 	if err == nil {
 		return ""
 	}
-	text := func(e error) string { return ErrorText(e, render) }
+	text := func(e error) string { return errorText(e, render, detailed) }
 	switch e := err.(type) {
 	case *Error:
 		if e.Err == nil {
@@ -44,7 +51,14 @@ func ErrorText(err error, render func(Msg) string) string {
 		return strings.Join(lines, "\n")
 	case interface{ Msg() Msg }:
 		// remote.Error, db.Error and the engine's other typed errors.
-		return render(e.Msg())
+		m := e.Msg()
+		out := render(m)
+		if detailed {
+			if rest, ok := strings.CutPrefix(err.Error(), m.English()); ok {
+				out += rest
+			}
+		}
+		return out
 	}
 	switch u := err.(type) {
 	case interface{ Unwrap() []error }:

@@ -100,3 +100,22 @@ func TestFromErrorKeeps(t *testing.T) {
 		}
 	}
 }
+
+// detailedErr is a typed error whose English adds a technical detail.
+type detailedErr struct{}
+
+func (detailedErr) Msg() Msg      { return New("check.files-login.pass") }
+func (detailedErr) Error() string { return "Logged in. (PASS: 530 rejected)" }
+
+// TestErrorTextDetailed: the command line keeps a typed error's technical
+// detail after its message in any language; the app's text leaves it out.
+func TestErrorTextDetailed(t *testing.T) {
+	ru := func(m Msg) string { return m.In("ru") }
+	want := New("check.files-login.pass").In("ru")
+	if got := ErrorTextDetailed(detailedErr{}, ru); got != want+" (PASS: 530 rejected)" {
+		t.Errorf("detailed: %q", got)
+	}
+	if got := ErrorText(detailedErr{}, ru); got != want {
+		t.Errorf("plain: %q", got)
+	}
+}
