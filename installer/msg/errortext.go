@@ -27,6 +27,9 @@ func errorText(err error, render func(Msg) string, detailed bool) string {
 		return ""
 	}
 	text := func(e error) string { return errorText(e, render, detailed) }
+	if m, ok := osMsg(err); ok {
+		return render(m)
+	}
 	switch e := err.(type) {
 	case *Error:
 		if e.Err == nil {

@@ -3,6 +3,9 @@ package msg
 import (
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -117,5 +120,24 @@ func TestErrorTextDetailed(t *testing.T) {
 	}
 	if got := ErrorText(detailedErr{}, ru); got != want {
 		t.Errorf("plain: %q", got)
+	}
+}
+
+// TestOSErrorsInTheUsersLanguage: a file the system cannot open reads as
+// the system says it in English, and in the user's words in Russian.
+func TestOSErrorsInTheUsersLanguage(t *testing.T) {
+	dir := t.TempDir()
+	_, err := os.Open(filepath.Join(dir, "missing.yaml"))
+	if err == nil {
+		t.Fatal("opened a file that is not there")
+	}
+	wrapped := Wrap(err, "error.remote.too_large")
+	en := ErrorText(wrapped, func(m Msg) string { return m.In("en") })
+	if en != wrapped.Error() {
+		t.Errorf("English %q, want the system's %q", en, wrapped.Error())
+	}
+	ru := ErrorText(wrapped, func(m Msg) string { return m.In("ru") })
+	if strings.Contains(ru, "no such file") || !strings.Contains(ru, "нет такого файла") {
+		t.Errorf("Russian: %q", ru)
 	}
 }

@@ -247,8 +247,11 @@ func (s *Servers) serveStore(ctx context.Context, rs *RealStore, owner *account,
 	// output_buffering=0 is PHP's own default and many hosts' setting
 	// (php.ini-production's 4096 hides the first 4 KB of messages): with
 	// it, any PHP message before a redirect loses the redirect, as on the
-	// live stores this environment stands for.
-	cmd := exec.CommandContext(ctx, "php", "-d", "output_buffering=0", "-S", addr, "-t", rs.Root)
+	// live stores this environment stands for. opcache.revalidate_freq=0:
+	// a test that edits a store's PHP file (a module broken on purpose)
+	// sees the edit at once, not up to two seconds later, when PHP's
+	// default would still serve the copy compiled a moment before.
+	cmd := exec.CommandContext(ctx, "php", "-d", "output_buffering=0", "-d", "opcache.revalidate_freq=0", "-S", addr, "-t", rs.Root)
 	cmd.Env = append(os.Environ(), "PHP_CLI_SERVER_WORKERS=4")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(owner.uid), Gid: uint32(owner.gid)}}
 	cmd.Dir = rs.Root
