@@ -102,6 +102,9 @@ type CertError struct {
 	Addr        string // host:port
 	Fingerprint string // "SHA256:…" of the certificate the server sent ("" when none)
 	Reason      string
+	// ReasonMsg is Reason as a message, for the user's language, when it
+	// is ocsetup's own words (not the TLS library's).
+	ReasonMsg msg.Msg
 	// Trusted is the fingerprint pinned for Addr when the certificate
 	// changed since ("" otherwise).
 	Trusted string
@@ -111,19 +114,25 @@ type CertError struct {
 	Err      error
 }
 
-func (e *CertError) Error() string {
-	fp := e.Fingerprint
+func (e *CertError) Error() string { return e.Msg().English() }
+
+// Msg is the error as a message, for the user's language.
+func (e *CertError) Msg() msg.Msg {
+	var fp any = e.Fingerprint
 	if fp == "" {
-		fp = "(no certificate received)"
+		fp = msg.New("webguard.cert.none")
 	}
 	if e.Trusted != "" {
-		return fmt.Sprintf("The HTTPS certificate of %s changed: its SHA-256 fingerprint is %s, but %s was trusted. This is what someone intercepting the connection would produce, so ocsetup stops here and does not fall back to plain HTTP. If the store really has a new certificate, remove the line of %s from known_certs in ocsetup's data folder and connect again.", e.Addr, fp, e.Trusted, e.Addr)
+		return msg.New("webguard.cert.changed", "Addr", e.Addr, "Fingerprint", fp, "Trusted", e.Trusted)
 	}
-	msg := fmt.Sprintf("The HTTPS certificate of %s could not be verified (%s). Its SHA-256 fingerprint is %s. This is what someone intercepting the connection would produce, so ocsetup stops here and does not fall back to plain HTTP. Ask your hosting provider to check the certificate (a self-signed or expired certificate must be fixed on the server).", e.Addr, e.Reason, fp)
+	var reason any = e.Reason
+	if !e.ReasonMsg.IsZero() {
+		reason = e.ReasonMsg
+	}
 	if e.Pinnable && e.Fingerprint != "" {
-		msg += " If you know it is the store's own certificate (compare the fingerprint with the one your hosting panel shows), trust it with --fingerprint " + e.Fingerprint + " on the command line; ocsetup then remembers it for " + e.Addr + " and stops if it ever changes."
+		return msg.New("webguard.cert.unverified_pinnable", "Addr", e.Addr, "Reason", reason, "Fingerprint", fp)
 	}
-	return msg
+	return msg.New("webguard.cert.unverified", "Addr", e.Addr, "Reason", reason, "Fingerprint", fp)
 }
 
 func (e *CertError) Unwrap() error { return e.Err }

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/remote"
 	"github.com/ocsetup/ocsetup/installer/webguard"
 )
@@ -103,9 +104,11 @@ func verify(trust *remote.Trust, host, addr string, cs tls.ConnectionState) erro
 	if errors.As(err, &re) {
 		switch re.Kind {
 		case remote.KindUnknownKey:
-			ce.Reason, ce.Pinnable = "no known authority signed it for "+host+", and it is not one ocsetup was told to trust", true
+			ce.ReasonMsg, ce.Pinnable = msg.New("webguard.cert.reason.unknown", "Host", host), true
+			ce.Reason = ce.ReasonMsg.English()
 		case remote.KindChangedKey:
-			ce.Reason, ce.Trusted = "it is not the certificate trusted for "+addr, re.Trusted
+			ce.ReasonMsg, ce.Trusted = msg.New("webguard.cert.reason.changed", "Addr", addr), re.Trusted
+			ce.Reason = ce.ReasonMsg.English()
 		}
 	}
 	return ce
