@@ -20,7 +20,9 @@ func ErrorText(err error, render func(Msg) string) string { return errorText(err
 // ErrorTextDetailed is ErrorText with the technical detail a typed error
 // adds to its English after its message ("… (PASS: 530 Login incorrect)"):
 // the command line prints it, the app shows it under Details instead.
-func ErrorTextDetailed(err error, render func(Msg) string) string { return errorText(err, render, true) }
+func ErrorTextDetailed(err error, render func(Msg) string) string {
+	return errorText(err, render, true)
+}
 
 func errorText(err error, render func(Msg) string, detailed bool) string {
 	if err == nil {
