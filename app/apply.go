@@ -500,11 +500,7 @@ func (r *applyRun) prepareUpload(ctx context.Context) error {
 		return err
 	}
 	for _, w := range r.pl.Warnings {
-		text := w.Message
-		if !w.Msg.IsZero() {
-			text = r.x.Msg(w.Msg)
-		}
-		fmt.Fprintln(r.x.Err, r.x.T("cli.warning_wide", "Text", text))
+		fmt.Fprintln(r.x.Err, r.x.T("cli.warning_wide", "Text", r.x.MsgOr(w.Message, w.Msg)))
 	}
 	r.eng.AllowCoreFiles = r.flags.allowCore
 	// A package for another line is refused here, before anything on the
@@ -804,14 +800,7 @@ func (res *applyResult) print(x *cmdContext, reveal bool) {
 		}
 		fmt.Fprintf(x.Out, "%s%s %s\n", label, strings.Repeat(" ", width-utf8.RuneCountInString(label)), v)
 	}
-	// text is an English text of the result in the user's language, when
-	// its message is known.
-	text := func(english string, m msg.Msg) string {
-		if m.IsZero() {
-			return english
-		}
-		return x.Msg(m)
-	}
+	text := x.MsgOr
 	row("setup", res.Integration)
 	if s := res.Store; s != nil {
 		row("store", x.T("cli.credentials.store", "Root", s.Root, "Version", s.Version, "Line", string(s.Line)))

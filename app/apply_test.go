@@ -24,7 +24,7 @@ import (
 const testKey = "k3y-0123456789abcdefghijKLMNOP"
 
 // runApplyCLI runs `ocsetup apply` (registering it when NewCLI does not yet).
-func runApplyCLI(t *testing.T, vars map[string]string, args ...string) (int, string, string) {
+func runApplyCLI(t testing.TB, vars map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	cli := NewCLI()
 	if _, ok := cli.commands["apply"]; !ok {

@@ -80,6 +80,15 @@ func (x *cmdContext) T(key string, pairs ...any) string { return msg.New(key, pa
 // Msg is m in the command's language.
 func (x *cmdContext) Msg(m msg.Msg) string { return m.In(x.lang) }
 
+// MsgOr is m in the command's language, or own (an engine's English
+// text) when the engine gave no message for it.
+func (x *cmdContext) MsgOr(own string, m msg.Msg) string {
+	if m.IsZero() {
+		return own
+	}
+	return x.Msg(m)
+}
+
 // ErrorText is err in the command's language (msg.ErrorText).
 func (x *cmdContext) ErrorText(err error) string { return errorIn(err, x.lang) }
 

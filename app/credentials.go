@@ -180,10 +180,7 @@ func printCredentials(x *cmdContext, res *credentialsResult) {
 		row("admin_url", c.Admin.HTTPServer)
 	}
 	for _, cv := range c.Computed {
-		reason := cv.Reason
-		if !cv.ReasonMsg.IsZero() {
-			reason = x.Msg(cv.ReasonMsg)
-		}
+		reason := x.MsgOr(cv.Reason, cv.ReasonMsg)
 		if cv.ServerValue != "" {
 			row("computed", x.T("cli.credentials.computed_value", "Constant", cv.Constant, "File", cv.File, "Reason", reason, "Value", fmt.Sprintf("%q", cv.ServerValue)))
 		} else {
@@ -191,10 +188,7 @@ func printCredentials(x *cmdContext, res *credentialsResult) {
 		}
 	}
 	for _, p := range c.Problems {
-		text := p.Message
-		if !p.Msg.IsZero() {
-			text = x.Msg(p.Msg)
-		}
+		text := x.MsgOr(p.Message, p.Msg)
 		row("problem", text)
 	}
 	attempts := make([]string, len(res.Attempts))
@@ -223,10 +217,7 @@ func printCredentials(x *cmdContext, res *credentialsResult) {
 		}
 	}
 	for _, warn := range res.Warnings {
-		text := warn.Message
-		if !warn.Msg.IsZero() {
-			text = x.Msg(warn.Msg)
-		}
+		text := x.MsgOr(warn.Message, warn.Msg)
 		row("warning", text)
 	}
 }

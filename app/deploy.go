@@ -243,10 +243,7 @@ func (f *deployFlags) finish(ctx context.Context, x *cmdContext, e *deploy.Engin
 		fp := e.Fast
 		res.FastPath = &fp
 		if !f.json {
-			reason := fp.Reason
-			if !fp.ReasonMsg.IsZero() {
-				reason = x.Msg(fp.ReasonMsg)
-			}
+			reason := x.MsgOr(fp.Reason, fp.ReasonMsg)
 			switch {
 			case fp.Reason == "":
 				x.Notes().Line("cli.deploy.fast.all", "Count", fp.Files)
@@ -360,10 +357,7 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func printPlan(x *cmdContext, w io.Writer, pl *deploy.Plan) {
-	layout := pl.Package.Layout
-	if !pl.Package.LayoutMsg.IsZero() {
-		layout = x.Msg(pl.Package.LayoutMsg)
-	}
+	layout := x.MsgOr(pl.Package.Layout, pl.Package.LayoutMsg)
 	fmt.Fprintln(w, x.T("cli.plan.store", "Root", pl.Store.Root, "Version", pl.Store.Version))
 	fmt.Fprintln(w, x.T("cli.plan.package", "Package", pl.Package.Name, "Count", pl.Package.Files, "Layout", layout))
 	fmt.Fprintln(w, x.T("cli.plan.counts", "New", pl.Counts[deploy.StatusNew], "Changed", pl.Counts[deploy.StatusChanged],
@@ -378,10 +372,7 @@ func printPlan(x *cmdContext, w io.Writer, pl *deploy.Plan) {
 		fmt.Fprintln(w, x.T("cli.plan.fix", "Text", text))
 	}
 	for _, wn := range pl.Warnings {
-		text := wn.Message
-		if !wn.Msg.IsZero() {
-			text = x.Msg(wn.Msg)
-		}
+		text := x.MsgOr(wn.Message, wn.Msg)
 		fmt.Fprintln(w, x.T("cli.warning_wide", "Text", text))
 	}
 	for _, fo := range pl.FixOffered {
@@ -405,10 +396,7 @@ func printPlan(x *cmdContext, w io.Writer, pl *deploy.Plan) {
 		}
 		why := ""
 		if f.Why != "" {
-			text := f.Why
-			if !f.WhyMsg.IsZero() {
-				text = x.Msg(f.WhyMsg)
-			}
+			text := x.MsgOr(f.Why, f.WhyMsg)
 			why = "  (" + text + ")"
 		}
 		status := x.T("package.status." + string(f.Status))
@@ -424,10 +412,7 @@ func printVerify(x *cmdContext, m *deploy.Manifest, r *deploy.Report) {
 		"Removed", c[deploy.ActRemove], "Unchanged", c[deploy.ActKeep]))
 	fmt.Fprintln(w, x.T("cli.upload.checked", "Count", r.Files, "Hashed", r.Hashed))
 	if r.HashNote != "" {
-		text := r.HashNote
-		if !r.HashNoteMsg.IsZero() {
-			text = x.Msg(r.HashNoteMsg)
-		}
+		text := x.MsgOr(r.HashNote, r.HashNoteMsg)
 		fmt.Fprintln(w, x.T("cli.upload.note", "Text", text))
 	}
 	for _, l := range [][]string{r.Missing, r.WrongSize, r.WrongHash, r.Leftovers} {
@@ -441,10 +426,7 @@ func printVerify(x *cmdContext, m *deploy.Manifest, r *deploy.Report) {
 	case r.Probe.Ran:
 		fmt.Fprintln(w, x.T("cli.upload.php_runs", "Folder", r.Probe.Folder, "URL", r.Probe.URL))
 	default:
-		text := r.Probe.Detail
-		if !r.Probe.DetailMsg.IsZero() {
-			text = x.Msg(r.Probe.DetailMsg)
-		}
+		text := x.MsgOr(r.Probe.Detail, r.Probe.DetailMsg)
 		fmt.Fprintln(w, x.T("cli.upload.php_problem", "Text", text, "URL", r.Probe.URL))
 	}
 }

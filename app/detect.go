@@ -85,10 +85,7 @@ func printDetect(x *cmdContext, res *detectResult) {
 		}
 		fmt.Fprintln(w, x.T("cli.detect.store", "Root", s.Root, "Version", version, "Line", s.Line, "AdminDir", s.AdminDir, "Protocol", string(res.Protocol)))
 		for _, warn := range s.Warnings {
-			text := warn.Message
-			if !warn.Msg.IsZero() {
-				text = x.Msg(warn.Msg)
-			}
+			text := x.MsgOr(warn.Message, warn.Msg)
 			fmt.Fprintln(w, x.T("cli.detect.warning", "Text", text))
 		}
 	}

@@ -42,7 +42,7 @@ func newRealShop(t *testing.T, env *testenv.Env, version, site string) *realShop
 	return s
 }
 
-func (s *realShop) setupFile(t *testing.T, body string) string {
+func (s *realShop) setupFile(t testing.TB, body string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "setup.yaml")
 	content := fmt.Sprintf("site: %s\n%s", siteURL(s.site, s.rs.RemoteRoot(s.site)), body)
@@ -349,7 +349,7 @@ func treeDiff(a, b map[string]string) string {
 
 // ocpaySetup is a setup of the test payment extension ocpay (a package of
 // our own that behaves like a real payment module) with the Custom profile.
-func ocpaySetup(t *testing.T, line string) string {
+func ocpaySetup(t testing.TB, line string) string {
 	t.Helper()
 	p := testext.Prefix(line)
 	folder := ""

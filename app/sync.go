@@ -295,14 +295,7 @@ func (p *syncPrinter) jobRun(j ocsync.JobState, r ocsync.JobRun) error {
 			JobRun ocsync.JobRun `json:"job_run"`
 		}{r})
 	}
-	title := j.Title
-	if !j.TitleMsg.IsZero() {
-		title = p.x.Msg(j.TitleMsg)
-	}
-	text := r.Result
-	if !r.ResultText.IsZero() {
-		text = p.x.Msg(r.ResultText)
-	}
+	title, text := p.x.MsgOr(j.Title, j.TitleMsg), p.x.MsgOr(r.Result, r.ResultText)
 	key := "cli.sync.job_ok"
 	if !r.OK {
 		key = "cli.sync.job_failed"
