@@ -387,13 +387,9 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 	method := s.steps.paymentMethod
 	s.steps.mu.Unlock()
 	setup.Checkout = checkoutSpec(method, setup.Extension, admin.RecordPlace{DataDir: s.dataDir, Site: pool.Site(), Root: st.Root})
-	setup.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
-		c, err := db.Read(ctx, pool, st)
-		if err != nil {
-			return nil, nil, err
-		}
+	setup.Connect = func(ctx context.Context, c *db.Credentials) (db.DB, error) {
 		d, _, err := db.Connect(ctx, pool, c, db.Options{DataDir: s.dataDir, PlainHTTPLimits: plainHTTPLimits(c.Prefix, stepCheck)})
-		return d, c, err
+		return d, err
 	}
 	secret := []string{key}
 	if known {

@@ -233,21 +233,20 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 	lang := Language(stdio.Getenv)
 	plain := &plainHTTPWarner{w: Notes{W: stdio.Err, Lang: lang}}
 	if s.StoreErr == nil && pool != nil {
+		// Read once: the config check and the database route take this
+		// reading (a failed one the config check reads again, and reports).
 		if creds, err := db.Read(ctx, pool, s.Store); err == nil {
 			dbPassword = creds.Password.Reveal()
 			s.StoreURL = preferredStoreURL(creds)
+			s.Creds = creds
 		}
-		s.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
-			creds, err := db.Read(ctx, pool, s.Store)
-			if err != nil {
-				return nil, nil, err
-			}
+		s.Connect = func(ctx context.Context, creds *db.Credentials) (db.DB, error) {
 			d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: routes, DataDir: dir, StoreURL: f.StoreURL,
 				PlainHTTPLimits: plainHTTPLimits(creds.Prefix, stepCheck)})
 			if err == nil {
 				plain.connected(d)
 			}
-			return d, creds, err
+			return d, err
 		}
 	}
 	if f.StoreURL != "" {

@@ -65,13 +65,9 @@ func sceneFor(t *testing.T, env *testenv.Env, rs testenv.RealStore, dataDir stri
 		t.Fatalf("the store %s is not under the SFTP account", rs.Root)
 	}
 	info := store.Store{Root: root, Version: version, Line: line, AdminDir: rs.AdminDir}
-	connect := func(ctx context.Context) (db.DB, *db.Credentials, error) {
-		creds, err := db.Read(ctx, pool, info)
-		if err != nil {
-			return nil, nil, err
-		}
+	connect := func(ctx context.Context, creds *db.Credentials) (db.DB, error) {
 		d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: []db.Route{db.RouteDirect}, DataDir: dataDir})
-		return d, creds, err
+		return d, err
 	}
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Net, cfg.Addr, cfg.DBName = "root", "unix", env.MySQL.Socket, rs.Database
@@ -333,7 +329,11 @@ func TestCheckoutKilledRunIsCleanedUp(t *testing.T) {
 func TestCleanupAPILeftovers(t *testing.T) {
 	s := newRealScene(t, "3.0.3.9")
 	ctx := context.Background()
-	d, _, err := s.setup.Connect(ctx)
+	creds, err := db.Read(ctx, s.setup.Files, s.setup.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.setup.Connect(ctx, creds)
 	if err != nil {
 		t.Fatal(err)
 	}

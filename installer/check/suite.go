@@ -48,9 +48,15 @@ type Setup struct {
 	FilesErr error // why the files channel could not be opened
 	Store    store.Store
 	StoreErr error
-	// Connect reaches the database (the caller's routes); nil skips the
-	// database checks with the reason in DBErr.
-	Connect func(ctx context.Context) (db.DB, *db.Credentials, error)
+	// Creds is the store's configuration when the caller has read it for
+	// this run (the command line reads it to find the store's address);
+	// nil: the config check reads it.
+	Creds *db.Credentials
+	// Connect reaches the database (the caller's routes) with the
+	// configuration the config check read: on a slow link every read of
+	// config.php costs round trips, so one run reads it once. nil fails
+	// the database checks.
+	Connect func(ctx context.Context, creds *db.Credentials) (db.DB, error)
 	// StoreURL is the catalog's address (HTTP_SERVER, or the setup's own).
 	StoreURL string
 	HTTP     *http.Client
@@ -231,9 +237,12 @@ func keys(m map[string]bool) []string {
 }
 
 func (st *state) config(ctx context.Context) Result {
-	c, err := db.Read(ctx, st.s.Files, st.s.Store)
-	if err != nil {
-		return FailedMsg(msg.New("check.config.read"), msg.New("check.config.read.fix"), err.Error())
+	c := st.s.Creds
+	if c == nil {
+		var err error
+		if c, err = db.Read(ctx, st.s.Files, st.s.Store); err != nil {
+			return FailedMsg(msg.New("check.config.read"), msg.New("check.config.read.fix"), err.Error())
+		}
 	}
 	st.creds = c
 	if !c.Usable() {
@@ -256,7 +265,7 @@ func (st *state) dbRoute(ctx context.Context) Result {
 	if st.s.Connect == nil {
 		return FailedMsg(msg.New("check.db-route.none"), msg.New("check.db-route.none.fix"), "")
 	}
-	d, creds, err := st.s.Connect(ctx)
+	d, err := st.s.Connect(ctx, st.creds)
 	if err != nil {
 		var de *db.Error
 		if errors.As(err, &de) {
@@ -265,9 +274,6 @@ func (st *state) dbRoute(ctx context.Context) Result {
 		return FailedMsg(msg.New("check.db-route.fail"), msg.New("check.db-route.fail.fix"), err.Error())
 	}
 	st.db = d
-	if creds != nil {
-		st.creds = creds
-	}
 	return PassedMsg(msg.New("check.db-route.pass", "Route", msg.New("creds.route."+string(d.Route()))))
 }
 

@@ -55,15 +55,15 @@ func newScene(t testing.TB, env *testenv.Env, version string) *scene {
 	line, _ := store.LineOf(version)
 	info := store.Store{Root: st.Remote, Version: version, Line: line, AdminDir: "admin"}
 	dataDir := t.TempDir()
-	connect := func(ctx context.Context) (db.DB, *db.Credentials, error) {
-		creds, err := db.Read(ctx, pool, info)
-		if err != nil {
-			return nil, nil, err
-		}
+	connect := func(ctx context.Context, creds *db.Credentials) (db.DB, error) {
 		d, _, err := db.Connect(ctx, pool, creds, db.Options{Routes: []db.Route{db.RouteDirect}, DataDir: dataDir})
-		return d, creds, err
+		return d, err
 	}
-	d, _, err := connect(ctx)
+	creds, err := db.Read(ctx, pool, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := connect(ctx, creds)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,16 +188,12 @@ func TestEachCheckCatchesItsFault(t *testing.T) {
 			editFile(t, filepath.Join(sc.st.Local, "config.php"), "define('DB_DRIVER', 'mysqli');", "define('DB_DRIVER', 'pgsql');")
 		}},
 		{"db-route", "3.0.3.8", func(t *testing.T, sc *scene) {
-			inner := sc.setup.Connect
-			sc.setup.Connect = func(ctx context.Context) (db.DB, *db.Credentials, error) {
+			sc.setup.Connect = func(ctx context.Context, creds *db.Credentials) (db.DB, error) {
 				// The host blocks remote MySQL and there is no other route.
-				_, creds, err := inner(ctx)
-				if err != nil {
-					return nil, nil, err
-				}
-				creds.Port = closedPort(t)
-				d, _, err := db.Connect(ctx, nil, creds, db.Options{Routes: []db.Route{db.RouteDirect}, DataDir: t.TempDir()})
-				return d, creds, err
+				blocked := *creds
+				blocked.Port = closedPort(t)
+				d, _, err := db.Connect(ctx, nil, &blocked, db.Options{Routes: []db.Route{db.RouteDirect}, DataDir: t.TempDir()})
+				return d, err
 			}
 		}},
 		{"db-schema", "3.0.3.8", func(t *testing.T, sc *scene) {
