@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -797,9 +798,11 @@ func (m memKeychain) Get(a string) (string, error) {
 func (m memKeychain) Delete(a string) error { delete(m, a); return nil }
 
 // BenchmarkFleetTest is bench/fleet: 20 stores, each on its own host over
-// a 50 ms round trip, half SFTP and half FTP. It times each store's test
-// alone, then the fleet's test at concurrency 8 (and 20), and prints a
-// table. Run it with bench/fleet/run.
+// a 50 ms round trip, half SFTP and half FTP. It times each store's
+// `ocsetup test` alone, then `ocsetup fleet test` at concurrency 8 (and
+// 20), each as a process of the built command, and prints a table. The
+// Go benchmark only makes the stores (the fixture stores need Go's testing
+// package). Run it with bench/fleet/run.
 func BenchmarkFleetTest(b *testing.B) {
 	env := testenv.Get(b)
 	const stores = 20
@@ -830,29 +833,38 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	ctx := context.Background()
-	getenv := func(k string) string { return ff.vars[k] }
+	// Both are timed as the user runs them: the ocsetup command as a
+	// process, started and waited for.
+	bin := buildOcsetup(b)
 	var single []time.Duration
 	for i := range fleet.Stores {
 		s := &fleet.Stores[i]
-		e := &fleetEnv{store: s, getenv: getenv}
-		begun := time.Now()
-		rep, err := RunTest(ctx, IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Getenv: e.get}, &s.SetupFile, openSite(IO{Getenv: e.get}, &s.SetupFile, true, 0), nil)
-		single = append(single, time.Since(begun))
-		if err != nil || rep.Overall == check.Fail {
-			b.Fatalf("%s: %v %+v", s.ID, err, rep.Results)
+		file, env := ff.singleStore(b, s)
+		args := []string{"test", file, "--trust-new"}
+		if s.Connections > 0 {
+			args = append(args, "--connections", strconv.Itoa(s.Connections))
 		}
+		d, out := runTimed(b, bin, env, args...)
+		if d < 0 {
+			b.Fatalf("%s: ocsetup test failed\n%s", s.ID, out)
+		}
+		single = append(single, d)
 	}
 	sorted := append([]time.Duration{}, single...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
 	slowest, median := sorted[len(sorted)-1], sorted[len(sorted)/2]
-	fleetTime := func(conc int) time.Duration {
-		begun := time.Now()
-		rep, err := RunFleet(ctx, ff.io(io.Discard, io.Discard), FleetOptions{Command: "test", Concurrency: conc, Restart: true, action: fleetTest(true)}, fleet)
-		if err != nil || !rep.AllPassed() {
-			b.Fatalf("fleet: %v %+v", err, rep.Summary)
+	fleetEnv := []string{DataDirVar + "=" + ff.vars[DataDirVar]}
+	for k, v := range ff.vars {
+		if k != DataDirVar {
+			fleetEnv = append(fleetEnv, k+"="+v)
 		}
-		return time.Since(begun)
+	}
+	fleetTime := func(conc int) time.Duration {
+		d, out := runTimed(b, bin, fleetEnv, "fleet", "test", ff.file, "--trust-new", "--restart", "--concurrency", strconv.Itoa(conc))
+		if d < 0 {
+			b.Fatalf("ocsetup fleet test failed\n%s", out)
+		}
+		return d
 	}
 	b.StartTimer()
 	first := fleetTime(8)
@@ -870,6 +882,62 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 	fmt.Printf("%-52s %10s %14s\n", "fleet test, concurrency 20", c20.Round(time.Millisecond), r(c20))
 	fmt.Printf("%-52s %10s %14s\n", "sum of the 20 alone (one after another)", sum(single).Round(time.Millisecond), r(sum(single)))
 	fmt.Printf("%-52s %10s %14s\n", "floor at 8: larger of slowest and sum / 8", max(slowest, sum(single)/8).Round(time.Millisecond), r(max(slowest, sum(single)/8)))
+}
+
+// buildOcsetup builds the ocsetup command as the release does (no cgo) and
+// returns its path.
+func buildOcsetup(b *testing.B) string {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "ocsetup")
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("building ocsetup: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// runTimed runs the command with only the given environment (and PATH and
+// HOME, English) and returns the wall time from start to exit, or -1 and
+// its output when it failed.
+func runTimed(b *testing.B, bin string, env []string, args ...string) (time.Duration, []byte) {
+	b.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.TempDir(), "LANG=C.UTF-8"}, env...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	begun := time.Now()
+	err := cmd.Run()
+	d := time.Since(begun)
+	if err != nil {
+		return -1, append(out.Bytes(), err.Error()...)
+	}
+	return d, out.Bytes()
+}
+
+// singleStore writes the store's setup file (its fleet entry without the
+// fleet's fields) beside the fleet file, and returns it with the
+// environment `ocsetup test` takes for it: the store's variables without
+// the id (OCSETUP_SHOP_01_PASSWORD as OCSETUP_PASSWORD) and the fleet's
+// data folder, whose trusted keys and certificates the fleet shares.
+func (ff *fleetFixture) singleStore(b *testing.B, s *FleetStore) (string, []string) {
+	b.Helper()
+	j, err := json.Marshal(&s.SetupFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(filepath.Dir(ff.file), s.ID+".json")
+	if err := os.WriteFile(file, j, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	prefix := "OCSETUP_" + fleetEnvID(s.ID) + "_"
+	env := []string{DataDirVar + "=" + ff.vars[DataDirVar]}
+	for k, v := range ff.vars {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			env = append(env, "OCSETUP_"+rest+"="+v)
+		}
+	}
+	return file, env
 }
 
 func sum(ds []time.Duration) time.Duration {
