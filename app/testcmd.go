@@ -214,6 +214,11 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 	} else {
 		site = pool.Site()
 		defer pool.Close()
+		// The checks work in parallel (the PHP probe beside the
+		// integration's own file checks, both config.php files at once):
+		// the other connections log in while discovery starts, instead of
+		// the first check that needs one waiting for a login.
+		pool.Warm(ctx)
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
 		s.RecordUpload = recordUpload(dir, pool.Site(), &inFlight)

@@ -7,6 +7,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
@@ -106,6 +107,25 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 		CatalogFile: path.Join(st.Root, "config.php"),
 		AdminFile:   path.Join(st.Root, admin, "config.php"),
 	}
+	// The two files are read at once (a pool with a second connection
+	// saves a round of transfers on a slow link); the admin reading is
+	// waited for on every return, so none outlives Read.
+	type reading struct {
+		cfg *phpconf.Config
+		err error
+	}
+	actx, cancel := context.WithCancel(ctx)
+	admDone := make(chan reading, 1)
+	go func() {
+		cfg, err := readConfig(actx, files, c.AdminFile)
+		admDone <- reading{cfg, err}
+	}()
+	var admRead reading
+	awaitAdmin := sync.OnceFunc(func() { admRead = <-admDone })
+	defer func() {
+		cancel()
+		awaitAdmin()
+	}()
 	cat, err := readConfig(ctx, files, c.CatalogFile)
 	if err != nil {
 		return nil, err
@@ -120,7 +140,8 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	c.Catalog = readURLs(cat)
 	c.noteComputed(cat, c.CatalogFile)
 
-	adm, err := readConfig(ctx, files, c.AdminFile)
+	awaitAdmin()
+	adm, err := admRead.cfg, admRead.err
 	if err != nil {
 		m := msg.New("creds.problem.admin_unreadable", "Cause", msg.CauseArg(err))
 		c.Problems = append(c.Problems, Problem{File: c.AdminFile, Code: "admin-unreadable", Message: m.English(), Msg: m})
