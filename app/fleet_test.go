@@ -853,14 +853,12 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 	sorted := append([]time.Duration{}, single...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
 	slowest, median := sorted[len(sorted)-1], sorted[len(sorted)/2]
-	fleetEnv := []string{DataDirVar + "=" + ff.vars[DataDirVar]}
+	var fleetVars []string
 	for k, v := range ff.vars {
-		if k != DataDirVar {
-			fleetEnv = append(fleetEnv, k+"="+v)
-		}
+		fleetVars = append(fleetVars, k+"="+v)
 	}
 	fleetTime := func(conc int) time.Duration {
-		d, out := runTimed(b, bin, fleetEnv, "fleet", "test", ff.file, "--trust-new", "--restart", "--concurrency", strconv.Itoa(conc))
+		d, out := runTimed(b, bin, fleetVars, "fleet", "test", ff.file, "--trust-new", "--restart", "--concurrency", strconv.Itoa(conc))
 		if d < 0 {
 			b.Fatalf("ocsetup fleet test failed\n%s", out)
 		}

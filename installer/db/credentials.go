@@ -7,7 +7,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/ocsetup/ocsetup/installer/msg"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
@@ -109,25 +108,22 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	}
 	// The two files are read at once (a pool with a second connection
 	// saves a round of transfers on a slow link); the admin reading is
-	// waited for on every return, so none outlives Read.
+	// waited for on both returns, so none outlives Read.
 	type reading struct {
 		cfg *phpconf.Config
 		err error
 	}
 	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	admDone := make(chan reading, 1)
 	go func() {
 		cfg, err := readConfig(actx, files, c.AdminFile)
 		admDone <- reading{cfg, err}
 	}()
-	var admRead reading
-	awaitAdmin := sync.OnceFunc(func() { admRead = <-admDone })
-	defer func() {
-		cancel()
-		awaitAdmin()
-	}()
 	cat, err := readConfig(ctx, files, c.CatalogFile)
 	if err != nil {
+		cancel()
+		<-admDone
 		return nil, err
 	}
 	settings, problems := phpconf.DBSettings(cat)
@@ -140,7 +136,7 @@ func Read(ctx context.Context, files FileReader, st store.Store) (*Credentials, 
 	c.Catalog = readURLs(cat)
 	c.noteComputed(cat, c.CatalogFile)
 
-	awaitAdmin()
+	admRead := <-admDone
 	adm, err := admRead.cfg, admRead.err
 	if err != nil {
 		m := msg.New("creds.problem.admin_unreadable", "Cause", msg.CauseArg(err))
