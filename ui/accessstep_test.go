@@ -21,7 +21,15 @@ func TestAccessScreenOwnUserShowsKey(t *testing.T) {
 	m := NewMain(a, wiz)
 	m.welcome.selectID("onebox")
 	ac := m.access
-	ac.prepare()
+	// prepare reads the store's API users in a job; its result reaches
+	// the widgets through the serialiser, and the test waits for it, so
+	// that no job of this test runs on into the next one.
+	ui := &serial{}
+	ac.job.do = ui.do
+	ui.do(ac.prepare)
+	eventually(t, ui, "the API users' reading to end", func() bool { return !ac.job.bar.Visible() })
+	ui.mu.Lock()
+	defer ui.mu.Unlock()
 	if ac.ownName == app.KeyOnlyUser || ac.keepsKey() {
 		t.Fatalf("own user %q, keeps key %v without a 3.0 store", ac.ownName, ac.keepsKey())
 	}
