@@ -94,6 +94,10 @@ type countingHost struct {
 	peak    int
 	proxy   *testenv.Proxy
 	tcpFile string
+	// events is what happened on the host, in order, with the time since
+	// it started: the test prints them when the host went over its budget.
+	begun  time.Time
+	events []string
 }
 
 func startCountingHost(t testing.TB, server string, delay time.Duration) *countingHost {
@@ -104,7 +108,7 @@ func startCountingHost(t testing.TB, server string, delay time.Duration) *counti
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &countingHost{l: l, target: p.Addr, proxy: p, tcpFile: "/proc/net/tcp"}
+	h := &countingHost{l: l, target: p.Addr, proxy: p, tcpFile: "/proc/net/tcp", begun: time.Now()}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -114,7 +118,7 @@ func startCountingHost(t testing.TB, server string, delay time.Duration) *counti
 			if err != nil {
 				return
 			}
-			h.count(t)
+			h.count(t, c.RemoteAddr())
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -131,30 +135,89 @@ func (h *countingHost) port() int { return h.l.Addr().(*net.TCPAddr).Port }
 // count reads the established connections to the host's port from the
 // kernel: a client's close is there as soon as the client made it, so a
 // connection that ended is never counted with the next one.
-func (h *countingHost) count(t testing.TB) {
-	n := h.open(t)
+func (h *countingHost) count(t testing.TB, from net.Addr) {
+	n, lines := h.established(t)
 	h.mu.Lock()
+	higher := n > h.peak
 	h.peak = max(h.peak, n)
 	h.mu.Unlock()
+	h.note("connection from %v: %d open", from, n)
+	if higher {
+		h.note("the kernel's established connections to the host:\n%s", strings.Join(lines, "\n"))
+	}
+}
+
+// note adds an event to the host's history.
+func (h *countingHost) note(format string, args ...any) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.events = append(h.events, fmt.Sprintf("%8.3fs ", time.Since(h.begun).Seconds())+fmt.Sprintf(format, args...))
+}
+
+func (h *countingHost) history() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return strings.Join(h.events, "\n")
 }
 
 // open is the number of established connections to the host's port.
 func (h *countingHost) open(t testing.TB) int {
+	n, _ := h.established(t)
+	return n
+}
+
+// established is the number of established connections to the host's
+// port, and the kernel's lines for them.
+//
+// The kernel writes the table a page per read and finds its place again
+// at each read, so a connection made meanwhile can shift one already
+// written into the next page: it is then listed twice. Each connection
+// (its two addresses) is counted once.
+func (h *countingHost) established(t testing.TB) (int, []string) {
 	b, err := os.ReadFile(h.tcpFile)
 	if err != nil {
 		t.Errorf("counting connections: %v", err)
-		return 0
+		return 0, nil
 	}
 	want := fmt.Sprintf(":%04X", h.port())
-	n := 0
+	var lines []string
+	seen := map[string]bool{}
 	for _, line := range strings.Split(string(b), "\n")[1:] {
 		f := strings.Fields(line)
 		// local_address rem_address st: 01 is ESTABLISHED.
-		if len(f) > 3 && strings.HasSuffix(f[1], want) && f[3] == "01" {
-			n++
+		if len(f) > 3 && strings.HasSuffix(f[1], want) && f[3] == "01" && !seen[f[1]+" "+f[2]] {
+			seen[f[1]+" "+f[2]] = true
+			lines = append(lines, line)
 		}
 	}
-	return n
+	return len(lines), lines
+}
+
+// TestCountingHostCountsEachConnectionOnce: a connection the kernel lists
+// twice (its table moved between two pages of one reading, as seen in a
+// run of TestFleetTestManyStores) is one connection; a closing one and one
+// to another port are none.
+func TestCountingHostCountsEachConnectionOnce(t *testing.T) {
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	table := filepath.Join(t.TempDir(), "tcp")
+	port := l.Addr().(*net.TCPAddr).Port
+	line := func(n, lport, rport int, st string) string {
+		return fmt.Sprintf("%4d: 0100007F:%04X 0100007F:%04X %s 00000000:00000000 00:00000000 00000000     0        0 %d 1 0000000000000000 20 4 30 10 -1\n", n, lport, rport, st, 1000+n)
+	}
+	body := "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n" +
+		line(1, port, 56560, "01") + line(2, port, 56566, "01") + line(3, port, 56566, "01") +
+		line(4, port, 56570, "08") + line(5, port+1, 56580, "01") + line(6, 56590, port, "01")
+	if err := os.WriteFile(table, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := &countingHost{l: l, tcpFile: table}
+	if n := h.open(t); n != 2 {
+		t.Errorf("%d connections counted, want 2", n)
+	}
 }
 
 func (h *countingHost) Peak() int {
@@ -171,7 +234,12 @@ func (h *countingHost) forward(c net.Conn) {
 	}
 	defer s.Close()
 	done := make(chan struct{}, 2)
-	go func() { _, _ = io.Copy(s, c); s.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
+	go func() {
+		_, _ = io.Copy(s, c)
+		h.note("connection from %v: client closed", c.RemoteAddr())
+		s.(*net.TCPConn).CloseWrite()
+		done <- struct{}{}
+	}()
 	go func() { _, _ = io.Copy(c, s); c.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
 	<-done
 	<-done
@@ -329,6 +397,8 @@ func (ff *fleetFixture) io(out, errOut io.Writer) IO {
 type countingAction struct {
 	mu      sync.Mutex
 	started map[string]int
+	// ff, when set, has each store's start and end noted on its host.
+	ff *fleetFixture
 }
 
 func (c *countingAction) wrap(a fleetAction) fleetAction {
@@ -337,8 +407,33 @@ func (c *countingAction) wrap(a fleetAction) fleetAction {
 		c.mu.Lock()
 		c.started[s.ID]++
 		c.mu.Unlock()
-		return a(ctx, s, stdio, conns)
+		h := c.ff.hostOf(s)
+		if h != nil {
+			h.note("%s starts with %d connections", s.ID, conns)
+		}
+		row := a(ctx, s, stdio, conns)
+		if h != nil {
+			h.note("%s ends: %s", s.ID, row.Result)
+		}
+		return row
 	}
+}
+
+// hostOf is the counting host a store's site goes through (nil if none).
+func (ff *fleetFixture) hostOf(s *FleetStore) *countingHost {
+	if ff == nil {
+		return nil
+	}
+	site, err := remote.ParseURL(s.Site)
+	if err != nil {
+		return nil
+	}
+	for _, h := range ff.hosts {
+		if site.Port == h.port() {
+			return h
+		}
+	}
+	return nil
 }
 
 // TestFleetTestManyStores: 20 fixture stores over SFTP and FTP, on 7
@@ -361,7 +456,7 @@ func TestFleetTestManyStores(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	runCtx, stop := context.WithCancel(ctx)
-	first := &countingAction{}
+	first := &countingAction{ff: ff}
 	var recorded []string
 	var recMu sync.Mutex
 	var progress bytes.Buffer
@@ -371,6 +466,9 @@ func TestFleetTestManyStores(t *testing.T) {
 			defer recMu.Unlock()
 			recorded = append(recorded, row.ID)
 			if len(recorded) == 10 {
+				for _, h := range ff.hosts {
+					h.note("the test stops the first run")
+				}
 				stop()
 			}
 		}}, fleet)
@@ -401,7 +499,10 @@ func TestFleetTestManyStores(t *testing.T) {
 	}
 
 	// Second run carries on.
-	second := &countingAction{}
+	for _, h := range ff.hosts {
+		h.note("the second run starts")
+	}
+	second := &countingAction{ff: ff}
 	progress.Reset()
 	rep, err := RunFleet(ctx, ff.io(io.Discard, &progress), FleetOptions{Command: "test", Concurrency: 8,
 		action: second.wrap(fleetTest(true)), recorded: func(row FleetRow) {
@@ -518,7 +619,7 @@ func TestFleetTestManyStores(t *testing.T) {
 	full := false
 	for i, h := range ff.hosts {
 		if h.Peak() > ff.limit[i] {
-			t.Errorf("host %d: %d connections at once, budget %d", i, h.Peak(), ff.limit[i])
+			t.Errorf("host %d: %d connections at once, budget %d; what it saw:\n%s", i, h.Peak(), ff.limit[i], h.history())
 		}
 		if h.Peak() == ff.limit[i] && ff.limit[i] > 1 {
 			full = true
