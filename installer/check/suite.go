@@ -30,6 +30,7 @@ import (
 type Files interface {
 	List(ctx context.Context, dir string) ([]remote.FileInfo, error)
 	ReadFile(ctx context.Context, name string, limit int64) ([]byte, error)
+	ReadFiles(ctx context.Context, names []string, limit int64) ([][]byte, []error)
 	WriteAtomic(ctx context.Context, name string, data []byte) error
 	Remove(ctx context.Context, name string) error
 }
@@ -48,6 +49,13 @@ type Setup struct {
 	FilesErr error // why the files channel could not be opened
 	Store    store.Store
 	StoreErr error
+	// StoreFound says the caller found Store by discovery in this run:
+	// discovery took a folder for a store only with config.php, index.php
+	// and system/ in it, which is what the store check looks for, so the
+	// check does not list the folder again (on a slow link a listing is 4
+	// round trips on the way to the PHP probe). False (the wizard's store
+	// may be minutes old): the check lists it.
+	StoreFound bool
 	// Creds is the store's configuration when the caller has read it for
 	// this run (the command line reads it to find the store's address);
 	// nil: the config check reads it.
@@ -210,6 +218,9 @@ func (st *state) filesLogin(context.Context) Result {
 func (st *state) storeRoot(ctx context.Context) Result {
 	if st.s.StoreErr != nil {
 		return FailedMsg(msg.New("check.store-root.not_found"), msg.New("check.store-root.not_found.fix"), st.s.StoreErr.Error())
+	}
+	if st.s.StoreFound {
+		return PassedMsg(msg.New("check.store-root.pass", "Version", st.s.Store.Version, "Line", string(st.s.Store.Line), "Root", st.s.Store.Root))
 	}
 	list, err := st.s.Files.List(ctx, st.s.Store.Root)
 	if err != nil {

@@ -364,6 +364,62 @@ func (p *Pool) ReadFile(ctx context.Context, name string, limit int64) ([]byte, 
 	return buf.Bytes(), err
 }
 
+// ReadFiles reads small files (as ReadFile) at once. Over SFTP they go
+// together on one connection: its requests travel side by side, so two
+// files take the round trips of one and need no second login (on a slow
+// link a login is 5 to 10 round trips, docs/connections.md). Over FTP a
+// connection carries one transfer at a time, so each file takes a
+// connection of its own, as many at once as the pool allows.
+func (p *Pool) ReadFiles(ctx context.Context, names []string, limit int64) (data [][]byte, errs []error) {
+	data, errs = make([][]byte, len(names)), make([]error, len(names))
+	if p.site.Protocol != SFTP {
+		var wg sync.WaitGroup
+		for i, name := range names {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				data[i], errs[i] = p.ReadFile(ctx, name, limit)
+			}()
+		}
+		wg.Wait()
+		return data, errs
+	}
+	bufs := make([]bytes.Buffer, len(names))
+	err := p.Do(ctx, func(c Conn) error {
+		var wg sync.WaitGroup
+		for i, name := range names {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				bufs[i].Reset()
+				errs[i] = c.Retrieve(ctx, name, &limitWriter{w: &bufs[i], left: limit})
+			}()
+		}
+		wg.Wait()
+		// A file's own failure (not there, not allowed, too large) leaves
+		// an SFTP connection in step: each request has its own answer. Any
+		// other fails every file, and the pool drops the connection (and
+		// retries them all on a new one if the failure was transient).
+		for _, e := range errs {
+			if k := KindOf(e); e != nil && k != KindNotFound && k != KindPermission && !errors.Is(e, ErrTooLarge) {
+				return e
+			}
+		}
+		return nil
+	})
+	for i, name := range names {
+		switch {
+		case err != nil:
+			data[i], errs[i] = nil, err
+		case errors.Is(errs[i], ErrTooLarge):
+			errs[i] = msg.Wrap(ErrTooLarge, "error.remote.too_large_file", "Name", name, "Limit", limit)
+		case errs[i] == nil:
+			data[i] = bufs[i].Bytes()
+		}
+	}
+	return data, errs
+}
+
 type limitWriter struct {
 	w    io.Writer
 	left int64
