@@ -221,6 +221,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		pool.Warm(ctx)
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
+		s.StoreFound = s.StoreErr == nil
 		s.RecordUpload = recordUpload(dir, pool.Site(), &inFlight)
 		if kf := p.Needs().KeyFile; kf != "" && s.APIKey == "" && s.StoreErr == nil && usesStoreAPI(p, f) {
 			if src, err := pool.ReadFile(ctx, path.Join(s.Store.Root, kf), 1<<20); err == nil {
