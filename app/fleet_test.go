@@ -938,6 +938,7 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 	// process, started and waited for.
 	bin := buildOcsetup(b)
 	var single []time.Duration
+	var singleCPU time.Duration
 	for i := range fleet.Stores {
 		s := &fleet.Stores[i]
 		file, env := ff.singleStore(b, s)
@@ -945,11 +946,12 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 		if s.Connections > 0 {
 			args = append(args, "--connections", strconv.Itoa(s.Connections))
 		}
-		d, out := runTimed(b, bin, env, args...)
+		d, cpu, out := runTimed(b, bin, env, args...)
 		if d < 0 {
 			b.Fatalf("%s: ocsetup test failed\n%s", s.ID, out)
 		}
 		single = append(single, d)
+		singleCPU += cpu
 	}
 	sorted := append([]time.Duration{}, single...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i] < sorted[j] })
@@ -958,12 +960,17 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 	for k, v := range ff.vars {
 		fleetVars = append(fleetVars, k+"="+v)
 	}
-	fleetTime := func(conc int) time.Duration {
-		d, out := runTimed(b, bin, fleetVars, "fleet", "test", ff.file, "--trust-new", "--restart", "--concurrency", strconv.Itoa(conc))
+	type timed struct {
+		wall, cpu time.Duration
+		busy      float64 // the machine's CPUs, busy while it ran
+	}
+	fleetTime := func(conc int) timed {
+		before := machineCPU(b)
+		d, cpu, out := runTimed(b, bin, fleetVars, "fleet", "test", ff.file, "--trust-new", "--restart", "--concurrency", strconv.Itoa(conc))
 		if d < 0 {
 			b.Fatalf("ocsetup fleet test failed\n%s", out)
 		}
-		return d
+		return timed{d, cpu, machineCPU(b).busySince(before)}
 	}
 	b.StartTimer()
 	first := fleetTime(8)
@@ -972,15 +979,53 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 	c8 := fleetTime(8)
 	c20 := fleetTime(20)
 	b.StopTimer()
+	// ocsetup's own CPU time (user and system) says how much of the
+	// machine the command itself took, beside the servers on it.
+	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
 	r := func(d time.Duration) string { return fmt.Sprintf("%.2f×", float64(d)/float64(slowest)) }
-	fmt.Printf("\n%-52s %10s %14s\n", title, "time", "vs slowest")
-	fmt.Printf("%-52s %10s %14s\n", "one store's test alone: median", median.Round(time.Millisecond), r(median))
-	fmt.Printf("%-52s %10s %14s\n", "one store's test alone: slowest", slowest.Round(time.Millisecond), r(slowest))
-	fmt.Printf("%-52s %10s %14s\n", "fleet test, concurrency 8, first run (file order)", first.Round(time.Millisecond), r(first))
-	fmt.Printf("%-52s %10s %14s\n", "fleet test, concurrency 8, next run (target ≤ 1.5×)", c8.Round(time.Millisecond), r(c8))
-	fmt.Printf("%-52s %10s %14s\n", "fleet test, concurrency 20", c20.Round(time.Millisecond), r(c20))
-	fmt.Printf("%-52s %10s %14s\n", "sum of the 20 alone (one after another)", sum(single).Round(time.Millisecond), r(sum(single)))
-	fmt.Printf("%-52s %10s %14s\n", "floor at 8: larger of slowest and sum / 8", max(slowest, sum(single)/8).Round(time.Millisecond), r(max(slowest, sum(single)/8)))
+	busy := func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) }
+	fmt.Printf("\n%-52s %10s %11s %12s %13s\n", title, "time", "vs slowest", "ocsetup CPU", "machine busy")
+	fmt.Printf("%-52s %10s %11s %12s %13s\n", "one store's test alone: median", ms(median), r(median), "", "")
+	fmt.Printf("%-52s %10s %11s %12s %13s\n", "one store's test alone: slowest", ms(slowest), r(slowest), "", "")
+	fmt.Printf("%-52s %10s %11s %12s %13s\n", "fleet test, concurrency 8, first run (file order)", ms(first.wall), r(first.wall), ms(first.cpu), busy(first.busy))
+	fmt.Printf("%-52s %10s %11s %12s %13s\n", "fleet test, concurrency 8, next run (target ≤ 1.5×)", ms(c8.wall), r(c8.wall), ms(c8.cpu), busy(c8.busy))
+	fmt.Printf("%-52s %10s %11s %12s %13s\n", "fleet test, concurrency 20", ms(c20.wall), r(c20.wall), ms(c20.cpu), busy(c20.busy))
+	fmt.Printf("%-52s %10s %11s %12s %13s\n", "sum of the 20 alone (one after another)", ms(sum(single)), r(sum(single)), ms(singleCPU), "")
+	fmt.Printf("%-52s %10s %11s %12s %13s\n", "floor at 8: larger of slowest and sum / 8", ms(max(slowest, sum(single)/8)), r(max(slowest, sum(single)/8)), "", "")
+}
+
+// cpuTicks are the machine's CPU time counters (/proc/stat's first line).
+type cpuTicks struct{ busy, idle int64 }
+
+func machineCPU(b *testing.B) cpuTicks {
+	b.Helper()
+	raw, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(raw), "\n")
+	var t cpuTicks
+	// cpu user nice system idle iowait irq softirq steal …
+	for i, f := range strings.Fields(line)[1:] {
+		n, _ := strconv.ParseInt(f, 10, 64)
+		switch i {
+		case 3, 4:
+			t.idle += n
+		case 0, 1, 2, 5, 6, 7:
+			t.busy += n
+		}
+	}
+	return t
+}
+
+// busySince is the share of the machine's CPU time that was busy between
+// then and t.
+func (t cpuTicks) busySince(then cpuTicks) float64 {
+	busy, idle := t.busy-then.busy, t.idle-then.idle
+	if busy+idle == 0 {
+		return 0
+	}
+	return float64(busy) / float64(busy+idle)
 }
 
 // buildOcsetup builds the ocsetup command as the release does (no cgo) and
@@ -997,9 +1042,9 @@ func buildOcsetup(b *testing.B) string {
 }
 
 // runTimed runs the command with only the given environment (and PATH and
-// HOME, English) and returns the wall time from start to exit, or -1 and
-// its output when it failed.
-func runTimed(b *testing.B, bin string, env []string, args ...string) (time.Duration, []byte) {
+// HOME, English) and returns the wall time from start to exit and the CPU
+// time it used, or -1 and its output when it failed.
+func runTimed(b *testing.B, bin string, env []string, args ...string) (time.Duration, time.Duration, []byte) {
 	b.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.TempDir(), "LANG=C.UTF-8"}, env...)
@@ -1009,9 +1054,9 @@ func runTimed(b *testing.B, bin string, env []string, args ...string) (time.Dura
 	err := cmd.Run()
 	d := time.Since(begun)
 	if err != nil {
-		return -1, append(out.Bytes(), err.Error()...)
+		return -1, 0, append(out.Bytes(), err.Error()...)
 	}
-	return d, out.Bytes()
+	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), out.Bytes()
 }
 
 // singleStore writes the store's setup file (its fleet entry without the
