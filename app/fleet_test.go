@@ -984,14 +984,19 @@ func benchFleet(b *testing.B, env *testenv.Env, title string, spec fleetSpec) {
 	ms := func(d time.Duration) time.Duration { return d.Round(time.Millisecond) }
 	r := func(d time.Duration) string { return fmt.Sprintf("%.2f×", float64(d)/float64(slowest)) }
 	busy := func(f float64) string { return fmt.Sprintf("%.0f %%", 100*f) }
+	row := func(label string, d time.Duration, cols ...string) {
+		cols = append(cols, "", "")
+		fmt.Printf("%-52s %10s %11s %12s %13s\n", label, ms(d), r(d), cols[0], cols[1])
+	}
+	fleetRow := func(label string, f timed) { row(label, f.wall, ms(f.cpu).String(), busy(f.busy)) }
 	fmt.Printf("\n%-52s %10s %11s %12s %13s\n", title, "time", "vs slowest", "ocsetup CPU", "machine busy")
-	fmt.Printf("%-52s %10s %11s %12s %13s\n", "one store's test alone: median", ms(median), r(median), "", "")
-	fmt.Printf("%-52s %10s %11s %12s %13s\n", "one store's test alone: slowest", ms(slowest), r(slowest), "", "")
-	fmt.Printf("%-52s %10s %11s %12s %13s\n", "fleet test, concurrency 8, first run (file order)", ms(first.wall), r(first.wall), ms(first.cpu), busy(first.busy))
-	fmt.Printf("%-52s %10s %11s %12s %13s\n", "fleet test, concurrency 8, next run (target ≤ 1.5×)", ms(c8.wall), r(c8.wall), ms(c8.cpu), busy(c8.busy))
-	fmt.Printf("%-52s %10s %11s %12s %13s\n", "fleet test, concurrency 20", ms(c20.wall), r(c20.wall), ms(c20.cpu), busy(c20.busy))
-	fmt.Printf("%-52s %10s %11s %12s %13s\n", "sum of the 20 alone (one after another)", ms(sum(single)), r(sum(single)), ms(singleCPU), "")
-	fmt.Printf("%-52s %10s %11s %12s %13s\n", "floor at 8: larger of slowest and sum / 8", ms(max(slowest, sum(single)/8)), r(max(slowest, sum(single)/8)), "", "")
+	row("one store's test alone: median", median)
+	row("one store's test alone: slowest", slowest)
+	fleetRow("fleet test, concurrency 8, first run (file order)", first)
+	fleetRow("fleet test, concurrency 8, next run (target ≤ 1.5×)", c8)
+	fleetRow("fleet test, concurrency 20", c20)
+	row("sum of the 20 alone (one after another)", sum(single), ms(singleCPU).String())
+	row("floor at 8: larger of slowest and sum / 8", max(slowest, sum(single)/8))
 }
 
 // cpuTicks are the machine's CPU time counters (/proc/stat's first line).

@@ -331,7 +331,7 @@ func (p *Pool) ReadAndList(ctx context.Context, name string, limit int64, dirs [
 		return nil, lists, errs, readErr
 	}
 	if errors.Is(readErr, ErrTooLarge) {
-		readErr = msg.Wrap(ErrTooLarge, "error.remote.too_large_file", "Name", name, "Limit", limit)
+		readErr = tooLarge(name, limit)
 	}
 	if readErr != nil {
 		return nil, lists, errs, readErr
@@ -351,6 +351,11 @@ func (p *Pool) Stat(ctx context.Context, name string) (fi FileInfo, err error) {
 // ErrTooLarge is returned by ReadFile when a file exceeds its limit.
 var ErrTooLarge error = msg.NewError("error.remote.too_large")
 
+// tooLarge is ErrTooLarge naming the file and its limit.
+func tooLarge(name string, limit int64) error {
+	return msg.Wrap(ErrTooLarge, "error.remote.too_large_file", "Name", name, "Limit", limit)
+}
+
 // ReadFile downloads a small file, refusing more than limit bytes.
 func (p *Pool) ReadFile(ctx context.Context, name string, limit int64) ([]byte, error) {
 	var buf bytes.Buffer
@@ -359,7 +364,7 @@ func (p *Pool) ReadFile(ctx context.Context, name string, limit int64) ([]byte, 
 		return c.Retrieve(ctx, name, &limitWriter{w: &buf, left: limit})
 	})
 	if errors.Is(err, ErrTooLarge) {
-		return nil, msg.Wrap(ErrTooLarge, "error.remote.too_large_file", "Name", name, "Limit", limit)
+		return nil, tooLarge(name, limit)
 	}
 	return buf.Bytes(), err
 }
@@ -412,7 +417,7 @@ func (p *Pool) ReadFiles(ctx context.Context, names []string, limit int64) (data
 		case err != nil:
 			data[i], errs[i] = nil, err
 		case errors.Is(errs[i], ErrTooLarge):
-			errs[i] = msg.Wrap(ErrTooLarge, "error.remote.too_large_file", "Name", name, "Limit", limit)
+			errs[i] = tooLarge(name, limit)
 		case errs[i] == nil:
 			data[i] = bufs[i].Bytes()
 		}

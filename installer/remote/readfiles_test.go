@@ -22,16 +22,8 @@ func TestReadFiles(t *testing.T) {
 	for _, name := range []string{testenv.FTP, testenv.SFTP} {
 		t.Run(name, func(t *testing.T) {
 			ts := env.Site(t, name)
-			proxy := testenv.StartProxy(t, ts.Addr())
+			proxy, site, tr := throughProxy(t, env, ts)
 			proxy.SetDelay(10 * time.Millisecond)
-			site := siteOf(ts)
-			site.Port = proxy.Port()
-			tr := trusting(t, env, ts)
-			if name == testenv.SFTP {
-				tr.Accept = env.SSH.HostKeySHA256
-			} else {
-				tr.Accept = env.TLS.CertSHA256
-			}
 			local, dir := env.TempDir(t, ts)
 			files := map[string]string{"config.php": "<?php define('DB_DATABASE', 'shop');\n", "admin.php": "<?php // admin\n", "big.php": string(make([]byte, 3000))}
 			for f, body := range files {

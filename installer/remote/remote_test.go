@@ -43,6 +43,24 @@ func trusting(t *testing.T, env *testenv.Env, s testenv.Site) *remote.Trust {
 	return tr
 }
 
+// throughProxy is a test server's site reached through a proxy of its own
+// (delays, stalls, counted connections), trusted as the server is.
+func throughProxy(t *testing.T, env *testenv.Env, ts testenv.Site) (*testenv.Proxy, remote.Site, *remote.Trust) {
+	t.Helper()
+	proxy := testenv.StartProxy(t, ts.Addr())
+	site := siteOf(ts)
+	site.Port = proxy.Port()
+	tr := trusting(t, env, ts)
+	// The proxy's address is a new host:port for known_hosts and the
+	// known certificates.
+	if site.Protocol == remote.SFTP {
+		tr.Accept = env.SSH.HostKeySHA256
+	} else {
+		tr.Accept = env.TLS.CertSHA256
+	}
+	return proxy, site, tr
+}
+
 var fileSites = []string{testenv.FTP, testenv.FTPSReuse, testenv.FTPSImplicit, testenv.SFTP, testenv.SFTPJail}
 
 func TestLoginListAtomicWriteReadBack(t *testing.T) {
@@ -300,16 +318,7 @@ func TestCancelSlowListing(t *testing.T) {
 	for _, name := range []string{testenv.FTP, testenv.SFTP} {
 		t.Run(name, func(t *testing.T) {
 			ts := env.Site(t, name)
-			proxy := testenv.StartProxy(t, ts.Addr())
-			site := siteOf(ts)
-			site.Port = proxy.Port()
-			tr := trusting(t, env, ts)
-			if name == testenv.SFTP {
-				// The proxy's address is a new host:port for known_hosts.
-				tr.Accept = env.SSH.HostKeySHA256
-			} else {
-				tr.Accept = env.TLS.CertSHA256
-			}
+			proxy, site, tr := throughProxy(t, env, ts)
 			_, dir := env.TempDir(t, ts)
 			goroutines := runtime.NumGoroutine()
 			pool, err := remote.Open(context.Background(), site, tr, 2)
