@@ -379,7 +379,7 @@ func (s *Session) RunTest(ctx context.Context, integrationID string, progress fu
 		return ""
 	}
 	setup := &check.Setup{Files: pool, Store: st, APIUser: user, APIKey: key, ProviderIPs: ips, Extension: prof.Extension(),
-		Profile: profileChecks(prof, answers, getenv), RecordUpload: recordUpload(s.dataDir, pool.Site(), nil)}
+		Profile: profileChecks(prof, answers, getenv), RecordUpload: recordUpload(s.dataDir, pool.Site())}
 	if creds != nil {
 		setup.StoreURL = preferredStoreURL(creds)
 	}

@@ -10,7 +10,6 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -186,7 +185,8 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 	if err != nil {
 		return rep, err
 	}
-	var inFlight sync.Map // the suite's own probe, while it runs
+	// Taken before anything of this run is uploaded.
+	leftovers := earlierLeftovers(dir, func() remote.Site { return site })
 	// The connector's own file is where its key lives when the setup kept
 	// the API user's key (none given): read once the store is found.
 	keyFromFile := ""
@@ -222,7 +222,7 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 		s.Files = pool
 		s.Store, s.StoreErr = chooseStore(ctx, pool, site, f.Store)
 		s.StoreFound = s.StoreErr == nil
-		s.RecordUpload = recordUpload(dir, pool.Site(), &inFlight)
+		s.RecordUpload = recordUpload(dir, pool.Site())
 		if kf := p.Needs().KeyFile; kf != "" && s.APIKey == "" && s.StoreErr == nil && usesStoreAPI(p, f) {
 			if src, err := pool.ReadFile(ctx, path.Join(s.Store.Root, kf), 1<<20); err == nil {
 				if key, err := phpconf.OneBoxCronKey(src); err == nil {
@@ -262,13 +262,11 @@ func RunTest(ctx context.Context, stdio IO, f *SetupFile, open func(context.Cont
 	if f.Package != "" {
 		s.Creates = packageCreates(f.PackagePath())
 	}
-	s.Leftovers = func(context.Context) ([]string, error) {
-		recs, err := db.Leftovers(dir)
+	s.Leftovers = func(ctx context.Context) ([]string, error) {
+		recs, err := leftovers(ctx)
 		var left []string
 		for _, r := range recs {
-			if _, ours := inFlight.Load(r.Path); db.SameSite(r.Site, site) && !ours {
-				left = append(left, msg.New("cli.test.leftover_bridge", "Path", r.Path, "Uploaded", r.Uploaded.Format(time.RFC3339)).In(lang))
-			}
+			left = append(left, msg.New("cli.test.leftover_bridge", "Path", r.Path, "Uploaded", r.Uploaded.Format(time.RFC3339)).In(lang))
 		}
 		return left, err
 	}

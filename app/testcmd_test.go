@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/access"
+	"github.com/ocsetup/ocsetup/installer/check"
 	"github.com/ocsetup/ocsetup/installer/db"
 	"github.com/ocsetup/ocsetup/installer/keygen"
 	"github.com/ocsetup/ocsetup/installer/phpconf"
@@ -92,8 +94,40 @@ func TestTestCommandAndReports(t *testing.T) {
 			t.Errorf("%s report lacks the product link or version:\n%s", ext, b)
 		}
 	}
+	// A bridge an earlier run left on this site is named; this run's own
+	// bridge, which may be up while the leftovers check runs beside it, is
+	// not (TestEarlierLeftoversOnlyBeforeRun makes that order certain).
+	earlier := st.Remote + "/ocsetup-bridge-3a71e7.php"
+	if _, err := db.RecordUpload(vars[DataDirVar], remote.Site{Protocol: remote.SFTP, Host: ts.Host, Port: ts.Port, User: ts.User}, earlier, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	bridged := filepath.Join(dir, "bridged.yaml")
+	if err := os.WriteFile(bridged, []byte(body+"db_routes: bridge\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, vars, "test", bridged, "--json")
+	var rep check.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("exit %d: %v\n%s%s", code, err, out, errOut)
+	}
+	for _, r := range rep.Results {
+		if r.ID == "db-route" && r.Status != check.Pass {
+			t.Fatalf("the bridge route: %s %s %s", r.Status, r.Cause, r.Detail)
+		}
+		if r.ID == "leftovers" && (r.Status != check.Fail || !strings.Contains(r.Detail, earlier) || strings.Count(r.Detail, "ocsetup-bridge-") != 1) {
+			t.Fatalf("leftovers: %s %s %q, want a failure naming only %s", r.Status, r.Cause, r.Detail, earlier)
+		}
+	}
+	if code != 1 {
+		t.Fatalf("a leftover on the store: exit %d\n%s%s", code, out, errOut)
+	}
+	recs, _ := db.Leftovers(vars[DataDirVar])
+	if len(recs) != 1 || recs[0].Path != earlier {
+		t.Fatalf("after the test, the records are %+v, want the earlier bridge's alone", recs)
+	}
+
 	vars[SecretVar(APIKeyField)] = key[:60] + "zzzz"
-	code, out, _ := run(t, vars, "test", setup)
+	code, out, _ = run(t, vars, "test", setup)
 	if code != 1 || !strings.Contains(out, "did not accept the key the way the connector sends it") {
 		t.Fatalf("wrong key: exit %d\n%s", code, out)
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"sync"
 	"time"
 
 	"github.com/ocsetup/ocsetup/installer/db"
@@ -20,24 +19,10 @@ func preferredStoreURL(c *db.Credentials) string {
 }
 
 // recordUpload records the check suite's temporary files on site among
-// the leftovers of dataDir before they are uploaded. inFlight (may be nil)
-// holds the paths recorded and not yet forgotten, so that the suite's own
-// leftovers check, running alongside, does not count them.
-func recordUpload(dataDir string, site remote.Site, inFlight *sync.Map) func(string) (func() error, error) {
+// the leftovers of dataDir before they are uploaded (the suite's own
+// leftovers check does not count them: see earlierLeftovers).
+func recordUpload(dataDir string, site remote.Site) func(string) (func() error, error) {
 	return func(p string) (func() error, error) {
-		forget, err := db.RecordUpload(dataDir, site, p, time.Hour)
-		if err != nil {
-			return nil, err
-		}
-		if inFlight != nil {
-			inFlight.Store(p, true)
-		}
-		return func() error {
-			err := forget()
-			if inFlight != nil {
-				inFlight.Delete(p)
-			}
-			return err
-		}, nil
+		return db.RecordUpload(dataDir, site, p, time.Hour)
 	}
 }
